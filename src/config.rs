@@ -1,0 +1,246 @@
+//! Configuration: where the file is found, the validated model the rest of watchdesk reads, and the template
+//! `watchdesk init` writes. Parsing lives in `raw`, checking in `validate`.
+
+mod error;
+mod raw;
+mod template;
+mod validate;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveTime, Utc, Weekday};
+use chrono_tz::Tz;
+
+use crate::policy::{Policy, Severity};
+
+pub use error::{ConfigError, Located};
+pub use raw::{Lang, parse_size};
+pub use template::TEMPLATE;
+
+/// The whole validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from; `None` for built-in configurations (the demo).
+    pub source: Option<PathBuf>,
+    pub platform: Platform,
+    pub data_dir: Option<PathBuf>,
+    pub subsystems: Vec<Subsystem>,
+    pub hosts: Vec<Host>,
+    pub policy: Policy,
+    pub maintenance: Vec<Maintenance>,
+    pub health: HealthConfig,
+    /// Local hour from which a missing daily record for today is flagged.
+    pub daily_reminder_hour: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Platform {
+    pub name: String,
+    pub timezone: Tz,
+    pub lang: Option<Lang>,
+    pub theme: Option<String>,
+}
+
+/// One of the platform's subsystems (子系统): a row on the dashboard.
+#[derive(Debug, Clone)]
+pub struct Subsystem {
+    pub id: String,
+    pub name: String,
+    pub depends_on: Vec<String>,
+    pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Check {
+    /// `subsystem-id/N` or `subsystem-id/name`; stable across restarts, used as the history key.
+    pub id: String,
+    pub name: String,
+    pub interval: Duration,
+    pub timeout: Duration,
+    /// Severity of the incident a confirmed fault of this check opens.
+    pub severity: Severity,
+    pub spec: CheckSpec,
+}
+
+#[derive(Debug, Clone)]
+pub enum CheckSpec {
+    Http(HttpCheck),
+    Tcp {
+        address: String,
+    },
+    Tls {
+        address: String,
+        warn_days: u32,
+        critical_days: u32,
+    },
+    File {
+        pattern: String,
+        max_age: Option<Duration>,
+        min_size: Option<u64>,
+    },
+}
+
+impl CheckSpec {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CheckSpec::Http(_) => "http",
+            CheckSpec::Tcp { .. } => "tcp",
+            CheckSpec::Tls { .. } => "tls",
+            CheckSpec::File { .. } => "file",
+        }
+    }
+
+    /// What the check looks at, for tables and details.
+    pub fn target(&self) -> &str {
+        match self {
+            CheckSpec::Http(http) => &http.url,
+            CheckSpec::Tcp { address } | CheckSpec::Tls { address, .. } => address,
+            CheckSpec::File { pattern, .. } => pattern,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpCheck {
+    pub url: String,
+    pub method: String,
+    pub headers: Vec<(String, String)>,
+    /// Accepted status codes; empty means any 2xx.
+    pub expect_status: Vec<u16>,
+    pub body_contains: Option<String>,
+    pub body_regex: Option<String>,
+    /// Slower than this → degraded.
+    pub slow: Option<Duration>,
+    /// Redirects followed; 0 means none.
+    pub follow_redirects: u8,
+    pub proxy: Option<String>,
+}
+
+/// A server whose CPU, memory and disks are watched.
+#[derive(Debug, Clone)]
+pub struct Host {
+    pub name: String,
+    pub source: HostSource,
+    pub interval: Duration,
+    pub timeout: Duration,
+    pub warn_pct: f64,
+    pub critical_pct: f64,
+    /// Over critical this long → a major fault incident.
+    pub critical_for: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum HostSource {
+    Local,
+    NodeExporter { url: String },
+}
+
+/// A planned maintenance window: checks keep running, no incident opens, the time is left out of availability.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Maintenance {
+    pub subsystem: String,
+    pub window: Window,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Window {
+    /// Every week on `day` from `start` to `end` local time (an `end` before `start` runs past midnight).
+    Weekly {
+        day: Weekday,
+        start: NaiveTime,
+        end: NaiveTime,
+    },
+    Once {
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthConfig {
+    pub failures_to_down: u32,
+    pub successes_to_up: u32,
+    /// Degraded for longer than this opens a major incident.
+    pub degraded_incident_after: Duration,
+    pub retention_days: u32,
+}
+
+impl Default for HealthConfig {
+    fn default() -> Self {
+        Self {
+            failures_to_down: 3,
+            successes_to_up: 2,
+            degraded_incident_after: Duration::from_secs(10 * 60),
+            retention_days: 400,
+        }
+    }
+}
+
+impl Config {
+    /// Reads and validates a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(path, &text)
+    }
+
+    /// Validates config text; `path` is only used in messages.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let raw: raw::RawConfig = toml::from_str(text)
+            .map_err(|e| ConfigError::at(path, text, e.span(), None, e.message().trim().to_string()))?;
+        let mut config = validate::validate(raw, path, text)?;
+        config.source = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// A configuration with no subsystems, the platform defaults and the contract's policy.
+    pub fn empty() -> Config {
+        validate::validate(raw::RawConfig::default(), Path::new("<built-in>"), "")
+            .unwrap_or_else(|_| unreachable!("the empty configuration is valid"))
+    }
+
+    pub fn subsystem(&self, id: &str) -> Option<&Subsystem> {
+        self.subsystems.iter().find(|s| s.id == id)
+    }
+}
+
+/// Where the config file is: `--config`, else `$WATCHDESK_CONFIG`, else `$XDG_CONFIG_HOME/watchdesk/config.toml`
+/// (`~/.config/...`). `explicit` is true when the user named it, so a missing file is an error, not the demo.
+pub fn locate(flag: Option<&Path>) -> Option<(PathBuf, bool)> {
+    if let Some(path) = flag {
+        return Some((path.to_path_buf(), true));
+    }
+    if let Some(path) = std::env::var_os("WATCHDESK_CONFIG").filter(|p| !p.is_empty()) {
+        return Some((PathBuf::from(path), true));
+    }
+    config_home().map(|dir| (dir.join("watchdesk").join("config.toml"), false))
+}
+
+/// `$XDG_CONFIG_HOME`, else `~/.config`.
+pub fn config_home() -> Option<PathBuf> {
+    std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| home().map(|h| h.join(".config")))
+}
+
+/// `$XDG_DATA_HOME`, else `~/.local/share`.
+pub fn data_home() -> Option<PathBuf> {
+    std::env::var_os("XDG_DATA_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| home().map(|h| h.join(".local").join("share")))
+}
+
+fn home() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+}
+
+#[cfg(test)]
+mod tests;

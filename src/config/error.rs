@@ -1,0 +1,90 @@
+//! Config errors that point at the file, line and column, name the key and say what is accepted.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Invalid(Box<Located>),
+}
+
+/// One problem at one place of the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub key: Option<String>,
+    pub message: String,
+    pub source_line: String,
+}
+
+impl ConfigError {
+    pub fn at(
+        path: &Path,
+        text: &str,
+        span: Option<Range<usize>>,
+        key: Option<&str>,
+        message: String,
+    ) -> Self {
+        let start = span.map(|s| s.start).unwrap_or(0).min(text.len());
+        let before = &text[..floor_char_boundary(text, start)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let column = before[line_start..].chars().count() + 1;
+        let source_line = text[line_start..].lines().next().unwrap_or("").to_string();
+        let key = key
+            .map(str::to_string)
+            .or_else(|| key_of_line(&source_line).map(str::to_string));
+        ConfigError::Invalid(Box::new(Located {
+            path: path.to_path_buf(),
+            line,
+            column,
+            key,
+            message,
+            source_line,
+        }))
+    }
+
+    /// The location, for tests and for tools that want it.
+    pub fn located(&self) -> Option<&Located> {
+        match self {
+            ConfigError::Invalid(located) => Some(located),
+            ConfigError::Read { .. } => None,
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// `interval = "abc"` → `interval`; a table header or a bare value line has no key.
+fn key_of_line(line: &str) -> Option<&str> {
+    let (lhs, _) = line.split_once('=')?;
+    let key = lhs.trim().trim_matches('"');
+    (!key.is_empty() && !key.starts_with('[')).then_some(key)
+}
+
+impl fmt::Display for Located {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.path.display(), self.line, self.column)?;
+        if let Some(key) = &self.key {
+            write!(f, "key `{key}`: ")?;
+        }
+        writeln!(f, "{}", self.message)?;
+        writeln!(f, "  {:>4} | {}", self.line, self.source_line)?;
+        write!(f, "       | {}^", " ".repeat(self.column.saturating_sub(1)))
+    }
+}

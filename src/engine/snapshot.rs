@@ -1,0 +1,153 @@
+//! What the engine publishes after every change: everything a screen needs, nothing it must ask for.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::hosts::HostReading;
+use crate::model::Incident;
+use crate::policy::Policy;
+use crate::probe::Outcome;
+
+/// How watchdesk is running, shown in the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// TUI and engine in one process.
+    Embedded,
+    /// The simulated platform on loopback, with its own throw-away store.
+    Demo,
+    /// A TUI attached to `watchdesk serve`.
+    Attached,
+}
+
+/// The state of a check or a subsystem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Health {
+    Unknown,
+    Up,
+    Maintenance,
+    Degraded,
+    /// A subsystem it depends on is down: it opens no incident of its own.
+    Blocked,
+    Down,
+}
+
+impl Health {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::Unknown => "unknown",
+            Health::Up => "up",
+            Health::Maintenance => "maintenance",
+            Health::Degraded => "degraded",
+            Health::Blocked => "blocked",
+            Health::Down => "down",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckView {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub target: String,
+    pub health: Health,
+    pub last: Option<LastProbe>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LastProbe {
+    pub at: DateTime<Utc>,
+    pub latency_ms: u64,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubsystemView {
+    pub id: String,
+    pub name: String,
+    /// The worst of its checks, or blocked / maintenance.
+    pub health: Health,
+    pub checks: Vec<CheckView>,
+    pub latency_ms: Option<u64>,
+    pub p95_ms: Option<u64>,
+    /// Share of today's probes that were up (0..=1), maintenance left out.
+    pub availability_today: Option<f64>,
+    /// Recent latencies in ms, oldest first (failures as 0).
+    pub sparkline: Vec<u64>,
+    /// Name of the subsystem it waits on, when blocked.
+    pub blocked_by: Option<String>,
+    pub in_maintenance: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HostView {
+    pub name: String,
+    pub at: Option<DateTime<Utc>>,
+    /// `None` before the first reading.
+    pub reading: Option<HostReading>,
+    pub warn_pct: f64,
+    pub critical_pct: f64,
+}
+
+/// Reminders about the records the contract asks for.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RecordsStatus {
+    /// Past the reminder hour and today's daily record (日台账) is missing.
+    pub daily_missing: bool,
+    /// This month has no on-site inspection record.
+    pub monthly_missing: bool,
+}
+
+/// The live projection of this quarter's assessment score.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ScoreSummary {
+    pub quarter: String,
+    pub total: f64,
+    /// Points lost so far to late faults (of the 15).
+    pub fault_deductions: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Snapshot {
+    pub generated_at: DateTime<Utc>,
+    pub platform: String,
+    #[serde(skip)]
+    pub timezone: Tz,
+    pub mode: Mode,
+    #[serde(skip)]
+    pub policy: Arc<Policy>,
+    pub subsystems: Vec<SubsystemView>,
+    pub hosts: Vec<HostView>,
+    /// Every incident not yet resolved.
+    pub open_incidents: Vec<Incident>,
+    /// Resolved in the last 24 hours, newest first.
+    pub recently_resolved: Vec<Incident>,
+    pub records: RecordsStatus,
+    pub score: Option<ScoreSummary>,
+    /// The last thing that went wrong inside the engine (a failed write), for the status line.
+    pub engine_error: Option<String>,
+}
+
+impl Snapshot {
+    pub fn empty(platform: String, timezone: Tz, mode: Mode, policy: Arc<Policy>) -> Snapshot {
+        Snapshot {
+            generated_at: DateTime::<Utc>::MIN_UTC,
+            platform,
+            timezone,
+            mode,
+            policy,
+            subsystems: Vec::new(),
+            hosts: Vec::new(),
+            open_incidents: Vec::new(),
+            recently_resolved: Vec::new(),
+            records: RecordsStatus::default(),
+            score: None,
+            engine_error: None,
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! watchdesk: the on-call engineer's terminal dashboard for the Fujian water-conservancy quality-inspection
+//! supervision platform (福建省水利质量检测监管平台).
+
+pub mod clock;
+pub mod config;
+pub mod engine;
+pub mod hosts;
+pub mod model;
+pub mod policy;
+pub mod probe;

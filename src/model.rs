@@ -1,0 +1,12 @@
+//! Plain data and the rules that govern it: incidents and their lifecycle, the audit event, the actor.
+
+mod actor;
+mod deadline;
+mod incident;
+
+pub use actor::Actor;
+pub use deadline::{DeadlineState, DeadlineStatus};
+pub use incident::{
+    AutoSource, Incident, IncidentId, LifecycleError, NewIncident, Resolution, State, Step, TimelineEntry,
+    TimelineKind,
+};
