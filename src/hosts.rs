@@ -15,7 +15,9 @@ pub struct HostSample {
 #[serde(tag = "state", rename_all = "lowercase")]
 pub enum HostReading {
     /// Could not be read: shown as unreachable, never as 0 %.
-    Unreachable { reason: String },
+    Unreachable {
+        reason: String,
+    },
     Gauges(Gauges),
 }
 

@@ -8,3 +8,4 @@ pub mod hosts;
 pub mod model;
 pub mod policy;
 pub mod probe;
+pub mod store;

@@ -1,0 +1,82 @@
+//! The messages the engine takes: a `Command` with the `Actor` who issued it, answered after the change is
+//! durable.
+
+use chrono::{DateTime, Utc};
+
+use crate::model::{Actor, Incident, IncidentId, LifecycleError, NewIncident, Resolution};
+use crate::policy::Severity;
+use crate::store::StoreError;
+
+/// Everything a person (or a script) can ask the engine to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    OpenIncident(NewIncident),
+    Acknowledge {
+        id: IncidentId,
+        at: Option<DateTime<Utc>>,
+        note: Option<String>,
+        /// Agreed due time, minor faults only.
+        due: Option<DateTime<Utc>>,
+    },
+    Plan {
+        id: IncidentId,
+        at: Option<DateTime<Utc>>,
+        text: String,
+    },
+    Resolve {
+        id: IncidentId,
+        at: Option<DateTime<Utc>>,
+        resolution: Resolution,
+    },
+    Note {
+        id: IncidentId,
+        at: Option<DateTime<Utc>>,
+        text: String,
+    },
+    Reclassify {
+        id: IncidentId,
+        severity: Severity,
+        reason: String,
+    },
+}
+
+/// What a command answers once it is durable.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// The incident as stored after the command.
+    Incident(Box<Incident>),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The request itself was wrong (exit code 2); nothing was stored.
+    #[error("{0}")]
+    Lifecycle(#[from] LifecycleError),
+    #[error("no incident {0}")]
+    NotFound(IncidentId),
+    #[error("unknown subsystem \"{id}\": accepted are {accepted}")]
+    UnknownSubsystem { id: String, accepted: String },
+    /// The store failed (exit code 3); nothing was acknowledged.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("the engine has stopped")]
+    Stopped,
+}
+
+impl EngineError {
+    /// Bad input, as opposed to a failure of the store or the engine.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            EngineError::Lifecycle(_) | EngineError::NotFound(_) | EngineError::UnknownSubsystem { .. }
+        )
+    }
+}
+
+/// A command on its way to the engine.
+#[derive(Debug)]
+pub struct Request {
+    pub actor: Actor,
+    pub command: Command,
+    pub reply: tokio::sync::oneshot::Sender<Result<Reply, EngineError>>,
+}
