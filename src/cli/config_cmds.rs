@@ -111,7 +111,7 @@ pub fn summary(config: &Config) -> String {
     }
     let p = &config.policy;
     let fmt = |d: Option<chrono::Duration>| {
-        d.map(|d| crate::cli::incident::human(d))
+        d.map(crate::cli::incident::human)
             .unwrap_or_else(|| "on demand".into())
     };
     out += &format!(
