@@ -5,6 +5,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod engine;
+pub mod history;
 pub mod hosts;
 pub mod model;
 pub mod policy;
