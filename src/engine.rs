@@ -5,6 +5,7 @@
 mod command;
 mod handle;
 mod incidents;
+mod monitor;
 mod snapshot;
 mod view;
 
