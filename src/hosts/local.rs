@@ -144,11 +144,11 @@ mod tests {
         let second = host.read_at(start + Duration::from_secs(1));
         let cpu = second.cpu_pct.unwrap();
         assert!((0.0..=100.0).contains(&cpu), "{cpu}");
-        assert!(host.last_cpu_refresh == Some(start + Duration::from_secs(1)));
+        assert_eq!(host.last_cpu_refresh, Some(start + Duration::from_secs(1)));
         // Within the next second the value is repeated, not refreshed.
         let again = host.read_at(start + Duration::from_millis(1500));
         assert_eq!(again.cpu_pct, Some(cpu));
-        assert!(host.last_cpu_refresh == Some(start + Duration::from_secs(1)));
+        assert_eq!(host.last_cpu_refresh, Some(start + Duration::from_secs(1)));
     }
 
     #[test]
