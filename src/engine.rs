@@ -25,6 +25,7 @@ pub use snapshot::{
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::hosts::HostSample;
+use crate::hosts::alarm::{AlarmEvent, HostAlarms};
 use crate::model::{Incident, IncidentId};
 use crate::policy::Policy;
 use crate::probe::ProbeResult;
@@ -43,6 +44,7 @@ pub(crate) struct Engine {
     recently_resolved: Vec<Incident>,
     last_probe: HashMap<String, ProbeResult>,
     hosts: HashMap<String, HostSample>,
+    host_alarms: HashMap<String, HostAlarms>,
     engine_error: Option<String>,
     dirty: bool,
     snapshots: watch::Sender<Arc<Snapshot>>,
@@ -86,6 +88,11 @@ impl Engine {
             mode,
             policy.clone(),
         )));
+        let host_alarms = config
+            .hosts
+            .iter()
+            .map(|h| (h.name.clone(), HostAlarms::new(h)))
+            .collect();
         Ok(Engine {
             store,
             config: Arc::new(config),
@@ -95,6 +102,7 @@ impl Engine {
             open,
             recently_resolved: Vec::new(),
             last_probe: HashMap::new(),
+            host_alarms,
             hosts: HashMap::new(),
             engine_error: None,
             dirty: false,
@@ -161,6 +169,18 @@ impl Engine {
     }
 
     fn observe_host(&mut self, sample: HostSample) {
+        let events = match self.host_alarms.get_mut(&sample.host) {
+            Some(alarms) => alarms.observe(&sample),
+            None => Vec::new(),
+        };
+        for event in events {
+            match event {
+                AlarmEvent::Raised(a) => self.host_alarm(&a.host, &a.gauge, a.value, a.since),
+                AlarmEvent::Cleared { alarm, at, .. } => {
+                    self.host_alarm_cleared(&alarm.host, &alarm.gauge, at)
+                }
+            }
+        }
         self.hosts.insert(sample.host.clone(), sample);
         self.dirty = true;
     }

@@ -11,7 +11,9 @@ use crate::store::Store;
 
 impl Engine {
     fn auto_incident(&self, matches: impl Fn(&AutoSource) -> bool) -> Option<&Incident> {
-        self.open.values().find(|i| i.source.as_ref().is_some_and(&matches))
+        self.open
+            .values()
+            .find(|i| i.source.as_ref().is_some_and(&matches))
     }
 
     /// A subsystem's fault is confirmed: open its incident, or note the relapse on the open one.
@@ -30,7 +32,11 @@ impl Engine {
         let result = match existing {
             Some(mut incident) => {
                 incident.fail_again(detected_at, now, format!("{check_id}: {detail}"));
-                self.store_auto(incident, "incident.failed_again", json!({ "check": check_id, "detail": detail }))
+                self.store_auto(
+                    incident,
+                    "incident.failed_again",
+                    json!({ "check": check_id, "detail": detail }),
+                )
             }
             None => {
                 let name = self
@@ -71,7 +77,9 @@ impl Engine {
 
     /// A host gauge stayed over its critical threshold: a major fault naming the host and the gauge.
     pub(super) fn host_alarm(&mut self, host: &str, gauge: &str, value: f64, since: DateTime<Utc>) {
-        let open = self.auto_incident(|s| matches!(s, AutoSource::Host { name, gauge: g } if name == host && g == gauge));
+        let open = self.auto_incident(
+            |s| matches!(s, AutoSource::Host { name, gauge: g } if name == host && g == gauge),
+        );
         if open.is_some() {
             return;
         }
@@ -113,7 +121,14 @@ impl Engine {
     ) -> Result<(), super::EngineError> {
         let now = self.clock.now();
         let puts = Store::put_incident(&incident)?;
-        self.store.commit(&Actor::system(), now, action, &incident.id.to_string(), payload, puts)?;
+        self.store.commit(
+            &Actor::system(),
+            now,
+            action,
+            &incident.id.to_string(),
+            payload,
+            puts,
+        )?;
         self.keep(incident);
         Ok(())
     }
