@@ -1,5 +1,6 @@
-//! One engine command end to end (validate, write incident + audit event in one transaction, sled flush, fsync)
-//! beside a raw sled insert + flush on the same disk. Prints both and their ratio.
+//! Engine commands end to end (validate, write incident + audit event in one transaction, sled flush, fdatasync,
+//! publish a snapshot) beside raw sled insert + flush on the same disk; two of each per iteration. Prints the
+//! medians and their ratios.
 //!
 //! cargo bench --bench store
 
@@ -9,8 +10,8 @@ use std::sync::Arc;
 use criterion::{Criterion, criterion_group};
 use watchdesk::clock::SystemClock;
 use watchdesk::config::Config;
-use watchdesk::engine::{self, Command, Mode};
-use watchdesk::model::{Actor, NewIncident};
+use watchdesk::engine::{self, Command, Mode, Reply};
+use watchdesk::model::{Actor, NewIncident, Resolution};
 use watchdesk::policy::{Kind, Severity};
 use watchdesk::store::Store;
 
@@ -53,19 +54,23 @@ fn bench(c: &mut Criterion) {
     let mut n = 0u64;
     c.bench_function("sled_insert_flush", |b| {
         b.iter(|| {
-            n += 1;
-            tree.insert(n.to_be_bytes(), value.as_slice()).unwrap();
-            raw.flush().unwrap();
+            for _ in 0..2 {
+                n += 1;
+                tree.insert(n.to_be_bytes(), value.as_slice()).unwrap();
+                raw.flush().unwrap();
+            }
         })
     });
     // The same, plus the fdatasync of sled's data file that the store adds for power-cut safety.
     let db_file = std::fs::File::open(dir.path().join("raw").join("db")).unwrap();
     c.bench_function("sled_insert_flush_fsync", |b| {
         b.iter(|| {
-            n += 1;
-            tree.insert(n.to_be_bytes(), value.as_slice()).unwrap();
-            raw.flush().unwrap();
-            db_file.sync_data().unwrap();
+            for _ in 0..2 {
+                n += 1;
+                tree.insert(n.to_be_bytes(), value.as_slice()).unwrap();
+                raw.flush().unwrap();
+                db_file.sync_data().unwrap();
+            }
         })
     });
 }
@@ -104,7 +109,7 @@ fn main() {
         estimate_ns("sled_insert_flush_fsync"),
     ) {
         println!(
-            "median: engine command {:.3} ms, raw sled insert+flush {:.3} ms (ratio {:.2}x), \
+            "median of 2 writes: engine open+resolve {:.3} ms, raw sled insert+flush {:.3} ms (ratio {:.2}x), \
              raw sled insert+flush+fdatasync {:.3} ms (ratio {:.2}x)",
             engine / 1e6,
             raw / 1e6,
