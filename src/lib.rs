@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod config;
 pub mod engine;
+pub mod health;
 pub mod hosts;
 pub mod model;
 pub mod policy;
