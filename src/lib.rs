@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod engine;
+pub mod health;
 pub mod history;
 pub mod hosts;
 pub mod model;
