@@ -5,6 +5,7 @@
 mod command;
 mod handle;
 mod incidents;
+mod records;
 mod snapshot;
 mod view;
 
@@ -17,6 +18,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 pub use command::{Command, EngineError, Reply, Request};
 pub use handle::EngineHandle;
+pub use records::{RecordsCommand, RecordsReply};
 pub use snapshot::{
     CheckView, Health, HostView, LastProbe, Mode, RecordsStatus, ScoreSummary, Snapshot, SubsystemView,
 };
@@ -43,6 +45,7 @@ pub(crate) struct Engine {
     last_probe: HashMap<String, ProbeResult>,
     hosts: HashMap<String, HostSample>,
     engine_error: Option<String>,
+    records: records::RecordsCache,
     dirty: bool,
     snapshots: watch::Sender<Arc<Snapshot>>,
 }
@@ -85,7 +88,7 @@ impl Engine {
             mode,
             policy.clone(),
         )));
-        Ok(Engine {
+        let mut engine = Engine {
             store,
             config: Arc::new(config),
             policy,
@@ -96,9 +99,12 @@ impl Engine {
             last_probe: HashMap::new(),
             hosts: HashMap::new(),
             engine_error: None,
+            records: records::RecordsCache::default(),
             dirty: false,
             snapshots: placeholder,
-        })
+        };
+        engine.refresh_records();
+        Ok(engine)
     }
 
     async fn run(
@@ -160,11 +166,14 @@ impl Engine {
     }
 
     fn observe_host(&mut self, sample: HostSample) {
+        self.records.observe_host(&sample, &self.policy.calendar);
         self.hosts.insert(sample.host.clone(), sample);
         self.dirty = true;
     }
 
-    fn on_tick(&mut self) {}
+    fn on_tick(&mut self) {
+        self.refresh_records();
+    }
 
     fn publish(&mut self) {
         if !self.dirty {
