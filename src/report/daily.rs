@@ -30,6 +30,26 @@ fn subsystem_stats(
     crate::history::stats(store, id, from, to)
 }
 
+/// One subsystem's figures over a period, from the probe history. The history's p95 is the upper bound of a
+/// histogram bucket; it is capped at the slowest probe actually seen so the two never contradict.
+pub fn subsystem_period(
+    store: &Store,
+    sub: &crate::config::Subsystem,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<SubsystemDay, StoreError> {
+    let s = subsystem_stats(store, &sub.id, from, to)?;
+    Ok(SubsystemDay {
+        id: sub.id.clone(),
+        name: sub.name.clone(),
+        count: s.count,
+        fails: s.fails,
+        availability: s.availability,
+        p95_ms: s.p95_ms.map(|p| s.max_ms.map_or(p, |m| p.min(m))),
+        max_ms: s.max_ms,
+    })
+}
+
 /// The figures of local day `day` as of `now` (partial while the day runs).
 pub fn figures(
     store: &Store,
@@ -44,16 +64,7 @@ pub fn figures(
     let until = to.min(now).max(from);
     let mut subsystems = Vec::with_capacity(config.subsystems.len());
     for sub in &config.subsystems {
-        let s = subsystem_stats(store, &sub.id, from, until)?;
-        subsystems.push(SubsystemDay {
-            id: sub.id.clone(),
-            name: sub.name.clone(),
-            count: s.count,
-            fails: s.fails,
-            availability: s.availability,
-            p95_ms: s.p95_ms,
-            max_ms: s.max_ms,
-        });
+        subsystems.push(subsystem_period(store, sub, from, until)?);
     }
     let mut figures = DailyFigures {
         computed_at: Some(now),

@@ -123,7 +123,15 @@ impl EventKind {
             EventKind::Note => "note".into(),
             EventKind::Reclassified => "reclassified".into(),
             EventKind::DeadlineMissed { stage } => format!("MISSED {} deadline", stage.as_str()),
-            EventKind::Record { action } => action.clone(),
+            EventKind::Record { action } => match action.as_str() {
+                "daily.save" => "daily record saved".into(),
+                "monthly.save" => "monthly inspection saved".into(),
+                "handover.record" => "handover recorded".into(),
+                "score.set" => "score item entered".into(),
+                "report.advice" => "quarterly advice entered".into(),
+                "report.quarterly" => "quarterly report produced".into(),
+                other => other.to_string(),
+            },
         }
     }
 }

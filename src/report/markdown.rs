@@ -44,10 +44,11 @@ pub fn table(out: &mut String, headers: &[(&str, Align)], rows: &[Vec<String>]) 
     out.push('\n');
 }
 
-/// Free text as a block: each line kept, blank text shown as a dash.
+/// Free text as a block: each line kept (hard breaks, continuation lines indented so a list item holds them),
+/// blank text shown as a dash.
 pub fn block(text: Option<&str>) -> String {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(t) => t.lines().map(|l| l.trim_end()).collect::<Vec<_>>().join("  \n"),
+        Some(t) => t.lines().map(|l| l.trim_end()).collect::<Vec<_>>().join("  \n  "),
         None => "—".to_string(),
     }
 }

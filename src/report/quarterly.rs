@@ -125,6 +125,8 @@ pub struct LedgerCoverage {
     pub backups_known: u32,
     /// Counted days without a record.
     pub missing: Vec<NaiveDate>,
+    /// Months of the quarter (up to now) with no on-site inspection, `YYYY-MM`.
+    pub months_without_inspection: Vec<String>,
 }
 
 /// Builds the report of `quarter` as of `now`. Reads only; recording that it was produced is the engine's job.
@@ -143,16 +145,7 @@ pub fn build(
     );
     let mut availability = Vec::with_capacity(config.subsystems.len());
     for sub in &config.subsystems {
-        let s = crate::history::stats(store, &sub.id, start, end)?;
-        availability.push(SubsystemDay {
-            id: sub.id.clone(),
-            name: sub.name.clone(),
-            count: s.count,
-            fails: s.fails,
-            availability: s.availability,
-            p95_ms: s.p95_ms,
-            max_ms: s.max_ms,
-        });
+        availability.push(crate::report::daily::subsystem_period(store, sub, start, end)?);
     }
     let records = score::load_quarter_records(store, quarter)?;
     let incidents: Vec<&Incident> = records
@@ -210,6 +203,7 @@ pub fn build(
             .into_iter()
             .filter(|d| !days.recorded.contains(d))
             .collect(),
+        months_without_inspection: Vec::new(),
     };
     let monthly = store
         .tree(TreeName::Monthly)
@@ -227,6 +221,18 @@ pub fn build(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let mut ledger = ledger;
+    let mut months: Vec<String> = Vec::new();
+    for day in quarter.days().filter(|d| *d <= today) {
+        let month = day.format("%Y-%m").to_string();
+        if months.last() != Some(&month) {
+            months.push(month);
+        }
+    }
+    ledger.months_without_inspection = months
+        .into_iter()
+        .filter(|m| !monthly.iter().any(|r| r.date.format("%Y-%m").to_string() == *m))
+        .collect();
     let advice = store.get_json(TreeName::Scores, AdviceRecord::key(quarter).as_bytes())?;
     let score = score::load(store, policy, quarter, now)?;
     Ok(QuarterlyReport {

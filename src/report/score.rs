@@ -4,7 +4,9 @@
 //! `compute` is a pure function of the quarter's records, so the score tables are unit tests; `load` gathers
 //! those records from the store.
 
+mod item;
 mod load;
+mod payment;
 mod render;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -13,81 +15,10 @@ use serde::Serialize;
 use crate::model::{DailyRecord, HandEntry, HandItem, Incident, Quarter, QuarterlyProduced};
 use crate::policy::{Kind, Policy, Severity, Stage};
 
+pub use item::ScoreItem;
 pub use load::{at_risk, load, load_quarter_records};
+pub use payment::{Band, HalfYear, Payment, payment};
 pub use render::markdown;
-
-/// One row of the assessment table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ScoreItem {
-    Personnel,
-    FaultResponse,
-    FaultArchive,
-    DailyLedger,
-    DatabaseArchive,
-    QuarterlySummary,
-    AssignedTasks,
-    DataAnomaly,
-    ServerReport,
-    ComplaintsNotices,
-}
-
-impl ScoreItem {
-    /// In the order of the contract's table.
-    pub const ALL: [ScoreItem; 10] = [
-        ScoreItem::Personnel,
-        ScoreItem::FaultResponse,
-        ScoreItem::FaultArchive,
-        ScoreItem::DailyLedger,
-        ScoreItem::DatabaseArchive,
-        ScoreItem::QuarterlySummary,
-        ScoreItem::AssignedTasks,
-        ScoreItem::DataAnomaly,
-        ScoreItem::ServerReport,
-        ScoreItem::ComplaintsNotices,
-    ];
-
-    pub fn max(self) -> f64 {
-        match self {
-            ScoreItem::Personnel => 45.0,
-            ScoreItem::FaultResponse => 15.0,
-            ScoreItem::DataAnomaly => 3.0,
-            ScoreItem::ServerReport => 2.0,
-            ScoreItem::ComplaintsNotices => 10.0,
-            _ => 5.0,
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            ScoreItem::Personnel => "人员管理",
-            ScoreItem::FaultResponse => "故障响应及解决时间",
-            ScoreItem::FaultArchive => "故障档案",
-            ScoreItem::DailyLedger => "日台账",
-            ScoreItem::DatabaseArchive => "数据库整理入库存档",
-            ScoreItem::QuarterlySummary => "季度总结",
-            ScoreItem::AssignedTasks => "交办任务",
-            ScoreItem::DataAnomaly => "数据异常校核",
-            ScoreItem::ServerReport => "服务器故障12小时内上报",
-            ScoreItem::ComplaintsNotices => "投诉及安全通报",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            ScoreItem::Personnel => "Personnel",
-            ScoreItem::FaultResponse => "Fault response and resolution",
-            ScoreItem::FaultArchive => "Fault archive",
-            ScoreItem::DailyLedger => "Daily ledger",
-            ScoreItem::DatabaseArchive => "Database archive",
-            ScoreItem::QuarterlySummary => "Quarterly summary",
-            ScoreItem::AssignedTasks => "Assigned tasks",
-            ScoreItem::DataAnomaly => "Data anomaly checks",
-            ScoreItem::ServerReport => "Server faults reported within 12 h",
-            ScoreItem::ComplaintsNotices => "Complaints and security notices",
-        }
-    }
-}
 
 /// Where a row's points come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -121,84 +52,6 @@ pub struct FaultCost {
     pub deduction: f64,
     /// Still open: the cost is projected from deadlines already passed.
     pub open: bool,
-}
-
-/// 付款: what a total earns under the contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Band {
-    /// Above 90: the full fee.
-    #[default]
-    Full,
-    /// 80 to 90: that percentage of the fee.
-    Proportional,
-    /// Below 80: half the fee.
-    Half,
-    /// Below 60: half at most, and the client may refuse the rest and cancel.
-    Refusable,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
-pub struct Payment {
-    pub band: Band,
-    /// Percent of the quarter's fee.
-    pub fee_pct: f64,
-    pub may_cancel: bool,
-}
-
-impl Payment {
-    pub fn words(&self) -> String {
-        match self.band {
-            Band::Full => "above 90: full fee".to_string(),
-            Band::Proportional => format!("80 to 90: {} % of the fee", points(self.fee_pct)),
-            Band::Half => "below 80: 50 % of the fee".to_string(),
-            Band::Refusable => {
-                "below 60: 50 % at most; the client may refuse the rest and cancel".to_string()
-            }
-        }
-    }
-}
-
-/// The payment band of a total (rounded to hundredths first, so 90.004 is 90).
-pub fn payment(total: f64) -> Payment {
-    let t = round2(total);
-    if t > 90.0 {
-        Payment {
-            band: Band::Full,
-            fee_pct: 100.0,
-            may_cancel: false,
-        }
-    } else if t >= 80.0 {
-        Payment {
-            band: Band::Proportional,
-            fee_pct: t,
-            may_cancel: false,
-        }
-    } else if t >= 60.0 {
-        Payment {
-            band: Band::Half,
-            fee_pct: 50.0,
-            may_cancel: false,
-        }
-    } else {
-        Payment {
-            band: Band::Refusable,
-            fee_pct: 50.0,
-            may_cancel: true,
-        }
-    }
-}
-
-/// 半年考核: the mean of the two quarters of a half year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HalfYear {
-    /// e.g. `2026H2`.
-    pub label: String,
-    pub quarters: Vec<(Quarter, f64)>,
-    pub mean: f64,
-    pub payment: Payment,
-    /// A quarter of it is still running.
-    pub projected: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -429,7 +282,10 @@ fn server_report_line(incidents: &[&Incident], policy: &Policy, now: DateTime<Ut
     let detail = if on_time + late == 0 {
         "no server faults".to_string()
     } else {
-        format!("{on_time} of {} server faults reported in time", on_time + late)
+        format!(
+            "{on_time} of {} reported in time",
+            plural(on_time + late, "server fault")
+        )
     };
     line(
         ScoreItem::ServerReport,

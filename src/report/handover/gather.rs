@@ -11,9 +11,7 @@ use super::{
 use crate::config::Config;
 use crate::engine::Snapshot;
 use crate::hosts::HostReading;
-use crate::model::{
-    Actor, DailyRecord, HandoverRecord, Incident, IncidentId, MonthlyRecord, SubsystemDay, TimelineKind,
-};
+use crate::model::{Actor, DailyRecord, HandoverRecord, Incident, IncidentId, MonthlyRecord, TimelineKind};
 use crate::report::score::at_risk;
 use crate::store::{AuditEvent, Store, StoreError, TreeName};
 
@@ -25,7 +23,8 @@ pub struct HandoverRequest<'a> {
     pub notes: Option<String>,
     pub outgoing: Actor,
     pub now: DateTime<Utc>,
-    /// The engine's latest snapshot, for live health and hosts; `None` without probes.
+    /// The engine's latest snapshot, for live health and hosts; `None` (or a snapshot without any probe result
+    /// or host reading) says so in the summary instead of showing everything as unknown.
     pub live: Option<&'a Snapshot>,
 }
 
@@ -52,16 +51,23 @@ pub fn summary(store: &Store, config: &Config, req: HandoverRequest) -> Result<H
         {
             touched.insert(id);
         } else if in_period(event.at) {
+            let handover = event.action == "handover.record";
             events.push(PeriodEvent {
                 at: event.at,
                 backdated: false,
-                target: event.target.clone(),
+                target: if handover {
+                    format!("to {}", event.target)
+                } else {
+                    event.target.clone()
+                },
                 title: String::new(),
                 what: EventKind::Record {
                     action: event.action.clone(),
                 },
                 actor: Some(event.actor.clone()),
-                detail: None,
+                detail: handover
+                    .then(|| event.payload["notes"].as_str().map(str::to_string))
+                    .flatten(),
             });
         }
     }
@@ -107,16 +113,7 @@ pub fn summary(store: &Store, config: &Config, req: HandoverRequest) -> Result<H
 
     let mut period_availability = Vec::with_capacity(config.subsystems.len());
     for sub in &config.subsystems {
-        let s = crate::history::stats(store, &sub.id, since, now)?;
-        period_availability.push(SubsystemDay {
-            id: sub.id.clone(),
-            name: sub.name.clone(),
-            count: s.count,
-            fails: s.fails,
-            availability: s.availability,
-            p95_ms: s.p95_ms,
-            max_ms: s.max_ms,
-        });
+        period_availability.push(crate::report::daily::subsystem_period(store, sub, since, now)?);
     }
 
     Ok(HandoverSummary {
@@ -129,9 +126,21 @@ pub fn summary(store: &Store, config: &Config, req: HandoverRequest) -> Result<H
         outgoing: req.outgoing,
         open: open_items,
         events,
-        health: req.live.map(health_lines),
+        // Live figures only from a process that has actually seen a probe result or a host reading.
+        health: req
+            .live
+            .filter(|s| {
+                s.subsystems
+                    .iter()
+                    .flat_map(|v| &v.checks)
+                    .any(|c| c.last.is_some())
+            })
+            .map(health_lines),
         period_availability,
-        hosts_warning: req.live.map(host_warnings),
+        hosts_warning: req
+            .live
+            .filter(|s| s.hosts.iter().any(|h| h.reading.is_some()))
+            .map(host_warnings),
         missing: missing_records(store, config, since, now)?,
         notes: req.notes.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
     })

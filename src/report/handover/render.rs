@@ -146,11 +146,13 @@ pub fn markdown(s: &HandoverSummary) -> String {
         }
         Some(_) => out.push_str("No subsystems are configured.\n\n"),
         None => out.push_str(
-            "Live health is not available: this summary was made without probes (command line). \
+            "Live health is not available: this summary was made without probes (e.g. from the command line). \
              See the dashboard for the current state.\n\n",
         ),
     }
-    if !s.period_availability.is_empty() {
+    if s.period_availability.iter().all(|a| a.count == 0) {
+        out.push_str("No probe history for the period.\n\n");
+    } else {
         out.push_str("Availability during the period (probe history):\n\n");
         let rows: Vec<Vec<String>> = s
             .period_availability
@@ -185,7 +187,7 @@ pub fn markdown(s: &HandoverSummary) -> String {
             }
             out.push('\n');
         }
-        None => out.push_str("Not available without host readings (command line).\n\n"),
+        None => out.push_str("Not available: no host readings in the process that made this summary.\n\n"),
     }
 
     out.push_str("## 记录 Records\n\n");

@@ -145,19 +145,24 @@ pub fn markdown(r: &QuarterlyReport) -> String {
         l.archive_done,
         share(l.archive_done)
     ));
-    out.push_str(&format!(
-        "- 备份检查 Backup checks passing: {} of {} recorded days with results\n",
-        l.backups_ok, l.backups_known
-    ));
+    if l.backups_known == 0 {
+        out.push_str(
+            "- 备份检查 Backup checks: no results recorded (no probes ran when the records were saved)\n",
+        );
+    } else {
+        out.push_str(&format!(
+            "- 备份检查 Backup checks: all passing on {} of {} recorded days with results\n",
+            l.backups_ok, l.backups_known
+        ));
+    }
     if !l.missing.is_empty() {
         let days: Vec<String> = l.missing.iter().map(|d| d.format("%m-%d").to_string()).collect();
         out.push_str(&format!("- Missing days: {}\n", days.join(", ")));
     }
-    out.push_str("- 每月现场巡检 Monthly on-site inspections: ");
     if r.monthly.is_empty() {
-        out.push_str("none recorded\n\n");
+        out.push_str("- 每月现场巡检 Monthly on-site inspections: none recorded\n");
     } else {
-        out.push('\n');
+        out.push_str("- 每月现场巡检 Monthly on-site inspections:\n");
         for m in &r.monthly {
             out.push_str(&format!(
                 "  - {} by {}: {}\n",
@@ -166,8 +171,14 @@ pub fn markdown(r: &QuarterlyReport) -> String {
                 cell(&m.findings)
             ));
         }
-        out.push('\n');
     }
+    if !l.months_without_inspection.is_empty() {
+        out.push_str(&format!(
+            "- Months without an inspection: **{}**\n",
+            l.months_without_inspection.join(", ")
+        ));
+    }
+    out.push('\n');
 
     let backdated: Vec<_> = r.backdated().collect();
     out.push_str(&format!(
@@ -236,7 +247,7 @@ fn overview(out: &mut String, rows: &[&IncidentRow], r: &QuarterlyReport) {
             let stages: Vec<String> = i
                 .deadlines
                 .iter()
-                .map(|d| format!("{} {}", d.stage.as_str(), deadline_words(d)))
+                .map(|d| format!("{} {} (due {})", d.stage.as_str(), deadline_words(d), t(d.due)))
                 .collect();
             vec![
                 i.id.clone(),
