@@ -6,6 +6,7 @@ mod command;
 mod handle;
 mod incidents;
 mod monitor;
+mod records;
 mod snapshot;
 mod view;
 
@@ -18,6 +19,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 pub use command::{Command, EngineError, Reply, Request};
 pub use handle::EngineHandle;
+pub use records::{RecordsCommand, RecordsReply};
 pub use snapshot::{
     CheckView, Health, HostView, LastProbe, Mode, RecordsStatus, ScoreSummary, Snapshot, SubsystemView,
 };
@@ -46,6 +48,7 @@ pub(crate) struct Engine {
     hosts: HashMap<String, HostSample>,
     host_alarms: HashMap<String, HostAlarms>,
     engine_error: Option<String>,
+    records: records::RecordsCache,
     dirty: bool,
     snapshots: watch::Sender<Arc<Snapshot>>,
 }
@@ -93,7 +96,7 @@ impl Engine {
             .iter()
             .map(|h| (h.name.clone(), HostAlarms::new(h)))
             .collect();
-        Ok(Engine {
+        let mut engine = Engine {
             store,
             config: Arc::new(config),
             policy,
@@ -105,9 +108,12 @@ impl Engine {
             host_alarms,
             hosts: HashMap::new(),
             engine_error: None,
+            records: records::RecordsCache::default(),
             dirty: false,
             snapshots: placeholder,
-        })
+        };
+        engine.refresh_records();
+        Ok(engine)
     }
 
     async fn run(
@@ -181,11 +187,14 @@ impl Engine {
                 }
             }
         }
+        self.records.observe_host(&sample, &self.policy.calendar);
         self.hosts.insert(sample.host.clone(), sample);
         self.dirty = true;
     }
 
-    fn on_tick(&mut self) {}
+    fn on_tick(&mut self) {
+        self.refresh_records();
+    }
 
     fn publish(&mut self) {
         if !self.dirty {

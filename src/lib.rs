@@ -12,4 +12,5 @@ pub mod hosts;
 pub mod model;
 pub mod policy;
 pub mod probe;
+pub mod report;
 pub mod store;
