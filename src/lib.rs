@@ -9,3 +9,4 @@ pub mod model;
 pub mod policy;
 pub mod probe;
 pub mod store;
+pub mod tui;
