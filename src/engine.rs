@@ -1,11 +1,184 @@
 //! The engine: one task that owns the store and all live state. Commands come in with their actor and a reply
-//! channel; a fresh `Arc<Snapshot>` goes out on a `watch` channel after every change.
+//! channel; a fresh `Arc<Snapshot>` goes out on a `watch` channel after every change. No lock guards domain
+//! state: only this task touches it.
 
 mod command;
+mod handle;
+mod incidents;
 mod snapshot;
+mod view;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::sync::{mpsc, oneshot, watch};
 
 pub use command::{Command, EngineError, Reply, Request};
-
+pub use handle::EngineHandle;
 pub use snapshot::{
     CheckView, Health, HostView, LastProbe, Mode, RecordsStatus, ScoreSummary, Snapshot, SubsystemView,
 };
+
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::hosts::HostSample;
+use crate::model::{Incident, IncidentId};
+use crate::policy::Policy;
+use crate::probe::ProbeResult;
+use crate::store::{Store, StoreError};
+
+/// How often the engine re-evaluates time-driven state (timers, reminders) when nothing else happens.
+const TICK: Duration = Duration::from_secs(1);
+
+pub(crate) struct Engine {
+    store: Store,
+    config: Arc<Config>,
+    policy: Arc<Policy>,
+    clock: SharedClock,
+    mode: Mode,
+    open: BTreeMap<IncidentId, Incident>,
+    recently_resolved: Vec<Incident>,
+    last_probe: HashMap<String, ProbeResult>,
+    hosts: HashMap<String, HostSample>,
+    engine_error: Option<String>,
+    dirty: bool,
+    snapshots: watch::Sender<Arc<Snapshot>>,
+}
+
+/// Starts the engine task on the current tokio runtime. It owns `store` from now on.
+pub fn spawn(
+    store: Store,
+    config: Config,
+    clock: SharedClock,
+    mode: Mode,
+) -> Result<EngineHandle, StoreError> {
+    let engine = Engine::new(store, config, clock, mode)?;
+    let snapshot = Arc::new(engine.build_snapshot());
+    let (snap_tx, snap_rx) = watch::channel(snapshot);
+    let (req_tx, req_rx) = mpsc::channel(64);
+    let (probe_tx, probe_rx) = mpsc::channel(1024);
+    let (host_tx, host_rx) = mpsc::channel(64);
+    let (stop_tx, stop_rx) = mpsc::channel(4);
+    let engine = Engine {
+        snapshots: snap_tx,
+        ..engine
+    };
+    tokio::spawn(engine.run(req_rx, probe_rx, host_rx, stop_rx));
+    Ok(EngineHandle {
+        requests: req_tx,
+        probes: probe_tx,
+        hosts: host_tx,
+        shutdown: stop_tx,
+        snapshots: snap_rx,
+    })
+}
+
+impl Engine {
+    fn new(store: Store, config: Config, clock: SharedClock, mode: Mode) -> Result<Engine, StoreError> {
+        let open = store.open_incidents()?.into_iter().map(|i| (i.id, i)).collect();
+        let policy = Arc::new(config.policy.clone());
+        let (placeholder, _) = watch::channel(Arc::new(Snapshot::empty(
+            config.platform.name.clone(),
+            config.platform.timezone,
+            mode,
+            policy.clone(),
+        )));
+        Ok(Engine {
+            store,
+            config: Arc::new(config),
+            policy,
+            clock,
+            mode,
+            open,
+            recently_resolved: Vec::new(),
+            last_probe: HashMap::new(),
+            hosts: HashMap::new(),
+            engine_error: None,
+            dirty: false,
+            snapshots: placeholder,
+        })
+    }
+
+    async fn run(
+        mut self,
+        mut requests: mpsc::Receiver<Request>,
+        mut probes: mpsc::Receiver<ProbeResult>,
+        mut hosts: mpsc::Receiver<HostSample>,
+        mut stop: mpsc::Receiver<oneshot::Sender<()>>,
+    ) {
+        let mut tick = tokio::time::interval(TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let done = loop {
+            tokio::select! {
+                biased;
+                Some(done) = stop.recv() => break Some(done),
+                Some(request) = requests.recv() => {
+                    let result = self.execute(&request.actor, request.command);
+                    self.note_result(&result);
+                    self.publish();
+                    let _ = request.reply.send(result);
+                }
+                Some(result) = probes.recv() => {
+                    self.observe_probe(result);
+                    while let Ok(more) = probes.try_recv() {
+                        self.observe_probe(more);
+                    }
+                    self.publish();
+                }
+                Some(sample) = hosts.recv() => {
+                    self.observe_host(sample);
+                    self.publish();
+                }
+                _ = tick.tick() => {
+                    self.on_tick();
+                    self.publish();
+                }
+                else => break None,
+            }
+        };
+        if let Err(e) = self.store.sync() {
+            tracing_error(&format!("final flush failed: {e}"));
+        }
+        drop(self);
+        if let Some(done) = done {
+            let _ = done.send(());
+        }
+    }
+
+    fn note_result(&mut self, result: &Result<Reply, EngineError>) {
+        if let Err(EngineError::Store(e)) = result {
+            self.engine_error = Some(e.to_string());
+            self.dirty = true;
+        }
+    }
+
+    fn observe_probe(&mut self, result: ProbeResult) {
+        self.last_probe.insert(result.check_id.clone(), result);
+        self.dirty = true;
+    }
+
+    fn observe_host(&mut self, sample: HostSample) {
+        self.hosts.insert(sample.host.clone(), sample);
+        self.dirty = true;
+    }
+
+    fn on_tick(&mut self) {}
+
+    fn publish(&mut self) {
+        if !self.dirty {
+            return;
+        }
+        self.dirty = false;
+        let snapshot = Arc::new(self.build_snapshot());
+        self.snapshots.send_replace(snapshot);
+    }
+}
+
+fn tracing_error(message: &str) {
+    eprintln!("watchdesk: {message} at {}", Utc::now().to_rfc3339());
+}
+
+#[cfg(test)]
+mod tests;

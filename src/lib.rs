@@ -1,9 +1,11 @@
 //! watchdesk: the on-call engineer's terminal dashboard for the Fujian water-conservancy quality-inspection
 //! supervision platform (福建省水利质量检测监管平台).
 
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod engine;
+pub mod history;
 pub mod hosts;
 pub mod model;
 pub mod policy;

@@ -1,0 +1,126 @@
+//! The command line: clap definitions and the dispatch of subcommands. Exit codes: 0 done, 1 a negative answer
+//! (a check failed, verification failed), 2 bad input, 3 store unavailable.
+
+mod config_cmds;
+mod context;
+mod incident;
+mod store_cmds;
+mod time;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub use context::{CliError, Context};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "watchdesk",
+    version,
+    about = "On-call dashboard for the Fujian water-conservancy quality-inspection supervision platform"
+)]
+pub struct Cli {
+    /// Config file (default: $WATCHDESK_CONFIG, else $XDG_CONFIG_HOME/watchdesk/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Data directory (default: $WATCHDESK_DATA, else the config's storage.data_dir, else $XDG_DATA_HOME/watchdesk).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Write a commented config template with the platform's five subsystems.
+    Init {
+        /// Where to write it (default: the config path).
+        path: Option<PathBuf>,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Configuration commands.
+    Config {
+        #[command(subcommand)]
+        action: ConfigCmd,
+    },
+    /// Open, acknowledge, plan, resolve, annotate and list incidents and tickets.
+    Incident {
+        #[command(subcommand)]
+        action: incident::IncidentCmd,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCmd,
+    },
+    /// Back up the store (`backup --out FILE`), or check a backup (`backup verify FILE`).
+    Backup {
+        /// Where to write the backup.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(subcommand)]
+        action: Option<BackupCmd>,
+    },
+    /// Rebuild a store from a backup into an empty --data-dir.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Validate the config and print a summary; nothing is written.
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Walk the hash chain: the count when intact (exit 0), the first bad record otherwise (exit 1).
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCmd {
+    /// Check a backup's format and checksum without restoring it.
+    Verify { file: PathBuf },
+}
+
+/// Parses the command line, runs it and returns the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("watchdesk: {}", e.message);
+            e.code
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<i32, CliError> {
+    let ctx = Context::new(cli.config.clone(), cli.data_dir.clone());
+    match cli.command {
+        None => Err(CliError::bad_input(
+            "the dashboard needs a subcommand in this build; see --help",
+        )),
+        Some(Cmd::Init { path, force }) => config_cmds::init(&ctx, path, force),
+        Some(Cmd::Config {
+            action: ConfigCmd::Check,
+        }) => config_cmds::check(&ctx),
+        Some(Cmd::Incident { action }) => incident::run(&ctx, action),
+        Some(Cmd::Audit {
+            action: AuditCmd::Verify,
+        }) => store_cmds::audit_verify(&ctx),
+        Some(Cmd::Backup { out, action }) => match (out, action) {
+            (_, Some(BackupCmd::Verify { file })) => store_cmds::backup_verify(&file),
+            (Some(out), None) => store_cmds::backup(&ctx, &out),
+            (None, None) => Err(CliError::bad_input(
+                "backup needs --out FILE (write a backup) or `verify FILE` (check one)",
+            )),
+        },
+        Some(Cmd::Restore { file }) => store_cmds::restore(&ctx, &file),
+    }
+}

@@ -1,0 +1,134 @@
+//! `watchdesk init` and `watchdesk config check`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::context::{CliError, Context, display};
+use crate::config::{CheckSpec, Config, HostSource, TEMPLATE};
+
+pub fn init(ctx: &Context, path: Option<PathBuf>, force: bool) -> Result<i32, CliError> {
+    let path = match path.or_else(|| ctx.config_path().map(|(p, _)| p)) {
+        Some(p) => p,
+        None => {
+            return Err(CliError::bad_input(
+                "no config path: give one, e.g. `watchdesk init ./config.toml`",
+            ));
+        }
+    };
+    if path.exists() && !force {
+        return Err(CliError::bad_input(format!(
+            "{} already exists; use --force to overwrite it",
+            display(&path)
+        )));
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| CliError::bad_input(format!("cannot create {}: {e}", display(parent))))?;
+    }
+    let mut file = std::fs::File::create(&path)
+        .map_err(|e| CliError::bad_input(format!("cannot write {}: {e}", display(&path))))?;
+    file.write_all(TEMPLATE.as_bytes())
+        .map_err(|e| CliError::bad_input(format!("cannot write {}: {e}", display(&path))))?;
+    println!("wrote {}", display(&path));
+    println!("next: replace the example.invalid URLs, then run `watchdesk config check`");
+    Ok(0)
+}
+
+pub fn check(ctx: &Context) -> Result<i32, CliError> {
+    let Some((path, _)) = ctx.config_path() else {
+        return Err(CliError::bad_input(
+            "no config file: give --config PATH or set $WATCHDESK_CONFIG",
+        ));
+    };
+    let config = Config::load(&path)?;
+    print!("{}", summary(&config));
+    Ok(0)
+}
+
+pub fn summary(config: &Config) -> String {
+    let mut out = String::new();
+    let checks: usize = config.subsystems.iter().map(|s| s.checks.len()).sum();
+    let source = config
+        .source
+        .as_deref()
+        .map(display)
+        .unwrap_or_else(|| "<built-in>".into());
+    out += &format!("{source}: OK\n");
+    out += &format!(
+        "platform  {} ({}, {})\n",
+        config.platform.name,
+        config.platform.timezone,
+        config
+            .platform
+            .lang
+            .map(|l| format!("{l:?}").to_lowercase())
+            .unwrap_or_else(|| "lang from LANG".into())
+    );
+    out += &format!(
+        "{} subsystems, {checks} checks, {} hosts\n",
+        config.subsystems.len(),
+        config.hosts.len()
+    );
+    for sub in &config.subsystems {
+        let deps = if sub.depends_on.is_empty() {
+            String::new()
+        } else {
+            format!(" (depends on {})", sub.depends_on.join(", "))
+        };
+        out += &format!("  {:<12} {}{deps}\n", sub.id, sub.name);
+        for check in &sub.checks {
+            let extra = match &check.spec {
+                CheckSpec::Http(h) => h
+                    .slow
+                    .map(|s| format!(" slow>{}ms", s.as_millis()))
+                    .unwrap_or_default(),
+                CheckSpec::Tls {
+                    warn_days,
+                    critical_days,
+                    ..
+                } => format!(" warn<{warn_days}d crit<{critical_days}d"),
+                _ => String::new(),
+            };
+            out += &format!(
+                "    {:<5} {}  every {}s, timeout {}s, {}{extra}\n",
+                check.spec.kind(),
+                check.spec.target(),
+                check.interval.as_secs(),
+                check.timeout.as_secs(),
+                check.severity
+            );
+        }
+    }
+    for host in &config.hosts {
+        let source = match &host.source {
+            HostSource::Local => "local".to_string(),
+            HostSource::NodeExporter { url } => format!("node_exporter {url}"),
+        };
+        out += &format!(
+            "  host {:<10} {source}  warn {}% crit {}%\n",
+            host.name, host.warn_pct, host.critical_pct
+        );
+    }
+    let p = &config.policy;
+    let fmt = |d: Option<chrono::Duration>| {
+        d.map(crate::cli::incident::human)
+            .unwrap_or_else(|| "on demand".into())
+    };
+    out += &format!(
+        "policy    critical {}/{}/{}  major {}/{}/{}  change {}  security {} working days\n",
+        fmt(p.critical.respond),
+        fmt(p.critical.plan),
+        fmt(p.critical.recover),
+        fmt(p.major.respond),
+        fmt(p.major.plan),
+        fmt(p.major.recover),
+        fmt(Some(p.change_respond)),
+        p.security_working_days
+    );
+    out += &format!(
+        "calendar  {} holidays, {} make-up workdays\n",
+        p.calendar.holidays.len(),
+        p.calendar.workdays.len()
+    );
+    out
+}

@@ -1,0 +1,352 @@
+//! `watchdesk incident …`: the lifecycle from a shell, through the same engine the dashboard uses.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use clap::Subcommand;
+
+use super::context::{CliError, Context, runtime};
+use super::time::parse_time;
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::engine::{self, Command, EngineError, Mode, Reply};
+use crate::model::{Actor, DeadlineState, DeadlineStatus, Incident, IncidentId, NewIncident, Resolution};
+use crate::policy::{Kind, Policy, Severity};
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentCmd {
+    /// Open an incident or ticket; its clocks start at --detected-at (default now).
+    Open {
+        #[arg(long, value_parser = parse_kind)]
+        kind: Kind,
+        #[arg(long, value_parser = parse_severity)]
+        severity: Severity,
+        #[arg(long)]
+        title: String,
+        #[arg(long, value_name = "ID")]
+        subsystem: Option<String>,
+        #[arg(long, value_name = "TIME")]
+        detected_at: Option<String>,
+    },
+    /// Acknowledge (respond to) an incident.
+    Ack {
+        id: String,
+        #[arg(long)]
+        note: Option<String>,
+        /// Agreed due time (minor faults).
+        #[arg(long, value_name = "TIME")]
+        due: Option<String>,
+        /// When it happened, if earlier than now.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
+    /// Submit the handling plan.
+    Plan {
+        id: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
+    /// Resolve with cause and process (the fault archive).
+    Resolve {
+        id: String,
+        #[arg(long)]
+        cause: String,
+        #[arg(long)]
+        process: String,
+        #[arg(long)]
+        solution: Option<String>,
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
+    /// Add a note at any stage.
+    Note {
+        id: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
+    /// Change the severity; deadlines are recomputed from detection.
+    Reclassify {
+        id: String,
+        #[arg(long, value_parser = parse_severity)]
+        severity: Severity,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Open incidents (all with --all), each deadline with time left or how late.
+    List {
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One incident with its deadlines and timeline.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    s.parse()
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+fn parse_id(s: &str) -> Result<IncidentId, CliError> {
+    s.parse().map_err(CliError::bad_input)
+}
+
+pub fn run(ctx: &Context, cmd: IncidentCmd) -> Result<i32, CliError> {
+    let config = ctx.config_or_empty()?;
+    let zone = config.platform.timezone;
+    let time = |t: Option<String>| -> Result<Option<DateTime<Utc>>, CliError> {
+        t.map(|t| parse_time(&t, zone).map_err(CliError::bad_input))
+            .transpose()
+    };
+    let command = match cmd {
+        IncidentCmd::List { all, json } => return list(ctx, &config, all, json),
+        IncidentCmd::Show { id, json } => return show(ctx, &config, parse_id(&id)?, json),
+        IncidentCmd::Open {
+            kind,
+            severity,
+            title,
+            subsystem,
+            detected_at,
+        } => Command::OpenIncident(NewIncident {
+            kind,
+            severity,
+            title,
+            subsystem,
+            detected_at: time(detected_at)?,
+            source: None,
+        }),
+        IncidentCmd::Ack { id, note, due, at } => Command::Acknowledge {
+            id: parse_id(&id)?,
+            at: time(at)?,
+            note,
+            due: time(due)?,
+        },
+        IncidentCmd::Plan { id, text, at } => Command::Plan {
+            id: parse_id(&id)?,
+            at: time(at)?,
+            text,
+        },
+        IncidentCmd::Resolve {
+            id,
+            cause,
+            process,
+            solution,
+            at,
+        } => Command::Resolve {
+            id: parse_id(&id)?,
+            at: time(at)?,
+            resolution: Resolution {
+                cause,
+                process,
+                solution,
+            },
+        },
+        IncidentCmd::Note { id, text, at } => Command::Note {
+            id: parse_id(&id)?,
+            at: time(at)?,
+            text,
+        },
+        IncidentCmd::Reclassify { id, severity, reason } => Command::Reclassify {
+            id: parse_id(&id)?,
+            severity,
+            reason,
+        },
+    };
+    let store = ctx.open_store(&config)?;
+    let policy = config.policy.clone();
+    let rt = runtime()?;
+    let reply = rt.block_on(async move {
+        let engine = engine::spawn(store, config, Arc::new(SystemClock), Mode::Embedded)?;
+        let reply = engine.execute(Actor::current(), command).await;
+        engine.shutdown().await;
+        reply
+    });
+    match reply {
+        Ok(Reply::Incident(incident)) => {
+            println!("{}", summary_line(&incident, &policy, Utc::now(), zone));
+            Ok(0)
+        }
+        Err(e) if e.is_bad_input() => Err(CliError::bad_input(e.to_string())),
+        Err(EngineError::Store(e)) => Err(e.into()),
+        Err(e) => Err(CliError::store(e.to_string())),
+    }
+}
+
+fn list(ctx: &Context, config: &Config, all: bool, json: bool) -> Result<i32, CliError> {
+    let store = ctx.open_store(config)?;
+    let mut incidents = if all {
+        store.all_incidents().collect::<Result<Vec<_>, _>>()?
+    } else {
+        store.open_incidents()?
+    };
+    let now = Utc::now();
+    let policy = &config.policy;
+    incidents.sort_by_key(|i| {
+        (
+            i.next_deadline(policy, now)
+                .map(|d| d.due)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            i.id,
+        )
+    });
+    if json {
+        let out: Vec<_> = incidents.iter().map(|i| with_deadlines(i, policy, now)).collect();
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        return Ok(0);
+    }
+    if incidents.is_empty() {
+        println!("{}", if all { "no incidents" } else { "no open incidents" });
+    }
+    for incident in &incidents {
+        println!(
+            "{}",
+            summary_line(incident, policy, now, config.platform.timezone)
+        );
+    }
+    Ok(0)
+}
+
+fn show(ctx: &Context, config: &Config, id: IncidentId, json: bool) -> Result<i32, CliError> {
+    let store = ctx.open_store(config)?;
+    let incident = store
+        .incident(id)?
+        .ok_or_else(|| CliError::bad_input(format!("no incident {id}")))?;
+    let now = Utc::now();
+    let policy = &config.policy;
+    let zone = config.platform.timezone;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&with_deadlines(&incident, policy, now)).unwrap_or_default()
+        );
+        return Ok(0);
+    }
+    println!(
+        "{}  {}  {}  {}",
+        incident.id, incident.kind, incident.severity, incident.title
+    );
+    println!("state     {}", incident.state().as_str());
+    if let Some(sub) = &incident.subsystem {
+        println!("subsystem {sub}");
+    }
+    println!("detected  {}", local(incident.detected_at, zone));
+    for d in incident.deadlines(policy, now) {
+        println!(
+            "{:<9} due {}  {}",
+            d.stage.as_str(),
+            local(d.due, zone),
+            deadline_words(&d)
+        );
+    }
+    if let Some(r) = &incident.resolution {
+        println!("cause     {}", r.cause);
+        println!("process   {}", r.process);
+        if let Some(s) = &r.solution {
+            println!("solution  {s}");
+        }
+    }
+    println!("timeline:");
+    for entry in &incident.timeline {
+        let back = if entry.recorded_at - entry.at > Duration::minutes(1) {
+            format!(" (logged {})", local(entry.recorded_at, zone))
+        } else {
+            String::new()
+        };
+        let what = serde_json::to_value(&entry.kind).unwrap_or_default();
+        println!(
+            "  {}  {:<12} {}{}  {}",
+            local(entry.at, zone),
+            entry.actor.to_string(),
+            what["event"].as_str().unwrap_or(""),
+            back,
+            event_text(&entry.kind)
+        );
+    }
+    Ok(0)
+}
+
+fn event_text(kind: &crate::model::TimelineKind) -> String {
+    use crate::model::TimelineKind as K;
+    match kind {
+        K::Opened | K::Restored => String::new(),
+        K::Acknowledged { note, due } => [note.clone(), due.map(|d| format!("due {}", d.to_rfc3339()))]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("; "),
+        K::Planned { text } | K::Note { text } => text.clone(),
+        K::Resolved(r) => format!("cause: {}; process: {}", r.cause, r.process),
+        K::Reclassified { from, to, reason } => format!("{from} → {to}: {reason}"),
+        K::Failed { detail } => detail.clone(),
+    }
+}
+
+fn with_deadlines(incident: &Incident, policy: &Policy, now: DateTime<Utc>) -> serde_json::Value {
+    let mut value = serde_json::to_value(incident).unwrap_or_default();
+    value["id"] = serde_json::Value::String(incident.id.to_string());
+    value["state"] = serde_json::Value::String(incident.state().as_str().into());
+    value["deadlines"] = serde_json::to_value(incident.deadlines(policy, now)).unwrap_or_default();
+    value["breached"] = serde_json::Value::Bool(incident.is_breached(policy, now));
+    value
+}
+
+fn summary_line(incident: &Incident, policy: &Policy, now: DateTime<Utc>, zone: Tz) -> String {
+    let deadlines: Vec<String> = incident
+        .deadlines(policy, now)
+        .iter()
+        .map(|d| format!("{} {}", d.stage.as_str(), deadline_words(d)))
+        .collect();
+    format!(
+        "{}  {:<8} {:<8} {:<12} {}  [detected {}]  {}",
+        incident.id,
+        incident.kind.as_str(),
+        incident.severity.as_str(),
+        incident.state().as_str(),
+        incident.title,
+        local(incident.detected_at, zone),
+        if deadlines.is_empty() {
+            "no deadline (on demand)".to_string()
+        } else {
+            deadlines.join(", ")
+        }
+    )
+}
+
+pub fn deadline_words(d: &DeadlineStatus) -> String {
+    match d.state {
+        DeadlineState::Met { .. } => "met".to_string(),
+        DeadlineState::Late { at: Some(_), by } => format!("met late by {}", human(by)),
+        DeadlineState::Late { at: None, by } => format!("LATE by {}", human(by)),
+        DeadlineState::Pending { left } => format!("{} left", human(left)),
+    }
+}
+
+/// `1d 02h`, `3h 05m`, `12m 30s`.
+pub fn human(d: Duration) -> String {
+    let s = d.num_seconds().max(0);
+    let (days, hours, mins, secs) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
+    if days > 0 {
+        format!("{days}d {hours:02}h")
+    } else if hours > 0 {
+        format!("{hours}h {mins:02}m")
+    } else {
+        format!("{mins}m {secs:02}s")
+    }
+}
+
+fn local(t: DateTime<Utc>, zone: Tz) -> String {
+    t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
+}

@@ -1,0 +1,63 @@
+//! The engine's address: how the TUI, the CLI and the probes talk to it.
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot, watch};
+
+use super::{Command, EngineError, Reply, Request, Snapshot};
+use crate::hosts::HostSample;
+use crate::model::Actor;
+use crate::probe::ProbeResult;
+
+/// Cheap to clone; every clone reaches the same engine.
+#[derive(Debug, Clone)]
+pub struct EngineHandle {
+    pub(super) requests: mpsc::Sender<Request>,
+    pub(super) probes: mpsc::Sender<ProbeResult>,
+    pub(super) hosts: mpsc::Sender<HostSample>,
+    pub(super) shutdown: mpsc::Sender<oneshot::Sender<()>>,
+    pub(super) snapshots: watch::Receiver<Arc<Snapshot>>,
+}
+
+impl EngineHandle {
+    /// Runs a command; answers only once its change and audit event are durable on disk.
+    pub async fn execute(&self, actor: Actor, command: Command) -> Result<Reply, EngineError> {
+        let (reply, answer) = oneshot::channel();
+        self.requests
+            .send(Request {
+                actor,
+                command,
+                reply,
+            })
+            .await
+            .map_err(|_| EngineError::Stopped)?;
+        answer.await.map_err(|_| EngineError::Stopped)?
+    }
+
+    /// The latest snapshot now, and every later one.
+    pub fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
+        self.snapshots.clone()
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshots.borrow().clone()
+    }
+
+    /// Where probe schedulers send their results.
+    pub fn probe_sender(&self) -> mpsc::Sender<ProbeResult> {
+        self.probes.clone()
+    }
+
+    /// Where host samplers send their readings.
+    pub fn host_sender(&self) -> mpsc::Sender<HostSample> {
+        self.hosts.clone()
+    }
+
+    /// Stops the engine after everything queued before it; the store is flushed and closed when this returns.
+    pub async fn shutdown(&self) {
+        let (done, wait) = oneshot::channel();
+        if self.shutdown.send(done).await.is_ok() {
+            let _ = wait.await;
+        }
+    }
+}

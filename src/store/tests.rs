@@ -1,0 +1,166 @@
+use chrono::TimeZone;
+use std::os::unix::fs::PermissionsExt;
+
+use super::*;
+use crate::model::NewIncident;
+use crate::policy::{Kind, Severity};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().unwrap()
+}
+
+fn open_one(store: &mut Store, title: &str) -> Incident {
+    let (id, counter) = store.next_incident_id(2026).unwrap();
+    let new = NewIncident {
+        kind: Kind::Fault,
+        severity: Severity::Critical,
+        title: title.into(),
+        subsystem: None,
+        detected_at: None,
+        source: None,
+    };
+    let incident = Incident::open(id, new, Actor::named("li"), now()).unwrap();
+    let mut puts = Store::put_incident(&incident).unwrap();
+    puts.push(counter);
+    store
+        .commit(
+            &Actor::named("li"),
+            now(),
+            "incident.open",
+            &id.to_string(),
+            serde_json::json!({"title": title}),
+            puts,
+        )
+        .unwrap();
+    incident
+}
+
+#[test]
+fn writes_survive_reopen_and_ids_continue() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data");
+    {
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(open_one(&mut store, "a").id.to_string(), "2026-0001");
+        assert_eq!(open_one(&mut store, "b").id.to_string(), "2026-0002");
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.open_incidents().unwrap().len(), 2);
+    assert_eq!(open_one(&mut store, "c").id.to_string(), "2026-0003");
+    assert_eq!(store.verify_audit().unwrap(), Ok(3));
+}
+
+#[test]
+fn data_directory_is_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data");
+    let _store = Store::open(&path).unwrap();
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o700);
+    assert_eq!(mode(&path.join("watchdesk.lock")), 0o600);
+    assert_eq!(mode(&path.join("store").join("db")), 0o600);
+}
+
+#[test]
+fn a_second_open_is_refused_with_the_holder_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = Store::open(dir.path()).unwrap();
+    let err = Store::open(dir.path()).unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, StoreError::Locked { .. }), "{text}");
+    assert!(text.contains(&format!("pid {}", std::process::id())), "{text}");
+    assert!(text.contains(&dir.path().display().to_string()), "{text}");
+}
+
+#[test]
+fn a_store_from_a_newer_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .tree(TreeName::Meta)
+            .insert("schema", &99u32.to_be_bytes())
+            .unwrap();
+        store.sync().unwrap();
+    }
+    let err = Store::open(dir.path()).unwrap_err();
+    assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+    assert!(err.to_string().contains("upgrade watchdesk"));
+}
+
+#[test]
+fn a_changed_byte_in_an_audit_record_is_found_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    for t in ["一", "二", "three"] {
+        open_one(&mut store, t);
+    }
+    let events = store.tree(TreeName::Events);
+    let key = 2u64.to_be_bytes();
+    let mut bytes = events.get(key).unwrap().unwrap().to_vec();
+    let pos = bytes.windows(11).position(|w| w == b"\"user\":\"li\"").unwrap() + 9;
+    bytes[pos] = b'x'; // "li" → "lx"
+    events.insert(key, bytes).unwrap();
+    let failure = store.verify_audit().unwrap().unwrap_err();
+    assert_eq!(failure.seq, 2);
+    assert!(
+        failure.reason.contains("does not match its hash"),
+        "{}",
+        failure.reason
+    );
+}
+
+#[test]
+fn backup_verify_restore_round_trip_equals_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("a")).unwrap();
+    for t in ["one", "二"] {
+        open_one(&mut store, t);
+    }
+    let file = dir.path().join("backup.jsonl");
+    let written = store.backup(&file).unwrap();
+    assert_eq!(verify_backup(&file).unwrap().sha256, written.sha256);
+    let (restored, _) = Store::restore(&file, &dir.path().join("b")).unwrap();
+    for tree in TreeName::ALL {
+        let a: Vec<_> = store.tree(tree).iter().map(|r| r.unwrap()).collect();
+        let b: Vec<_> = restored.tree(tree).iter().map(|r| r.unwrap()).collect();
+        assert_eq!(a, b, "tree {}", tree.as_str());
+    }
+    // Restoring over a non-empty directory is refused.
+    let err = Store::restore(&file, &dir.path().join("b"))
+        .map(|_| ())
+        .unwrap_err();
+    assert!(err.to_string().contains("not empty"), "{err}");
+}
+
+#[test]
+fn truncated_or_altered_backups_are_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("a")).unwrap();
+    open_one(&mut store, "one");
+    let file = dir.path().join("backup.jsonl");
+    store.backup(&file).unwrap();
+    let text = fs::read(&file).unwrap();
+
+    let truncated = dir.path().join("truncated.jsonl");
+    fs::write(&truncated, &text[..text.len() - 30]).unwrap();
+    assert!(
+        verify_backup(&truncated)
+            .unwrap_err()
+            .to_string()
+            .contains("truncated")
+    );
+
+    let mut altered_bytes = text.clone();
+    let pos = altered_bytes.iter().position(|&b| b == b'"').unwrap() + 200;
+    altered_bytes[pos] = if altered_bytes[pos] == b'0' { b'1' } else { b'0' };
+    let altered = dir.path().join("altered.jsonl");
+    fs::write(&altered, altered_bytes).unwrap();
+    let err = verify_backup(&altered).unwrap_err().to_string();
+    assert!(err.contains("altered") || err.contains("cannot be read"), "{err}");
+    assert!(Store::restore(&altered, &dir.path().join("c")).is_err());
+    assert!(
+        !dir.path().join("c").exists(),
+        "nothing is created from a bad backup"
+    );
+}

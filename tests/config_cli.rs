@@ -1,0 +1,92 @@
+//! The config as a user meets it: `watchdesk init`, `config check`, and every invalid fixture's message.
+
+use std::path::Path;
+use std::process::Command;
+
+fn watchdesk(home: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_watchdesk"));
+    cmd.env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("USER", "tester");
+    cmd
+}
+
+#[test]
+fn every_invalid_config_is_refused_with_its_message_and_nothing_is_written() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/invalid_configs");
+    let mut seen = 0;
+    let mut files: Vec<_> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for path in files {
+        let home = tempfile::tempdir().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let expects: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# expect: "))
+            .collect();
+        assert!(!expects.is_empty(), "{} has no `# expect:` line", path.display());
+        let out = watchdesk(home.path())
+            .args(["config", "check", "--config"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}: {stderr}", path.display());
+        assert!(
+            stderr.contains(&path.display().to_string()),
+            "{}: names the file: {stderr}",
+            path.display()
+        );
+        for expect in expects {
+            assert!(
+                stderr.contains(expect.trim_end()),
+                "{}: expected {expect:?} in:\n{stderr}",
+                path.display()
+            );
+        }
+        let left: Vec<_> = std::fs::read_dir(home.path()).unwrap().collect();
+        assert!(left.is_empty(), "{}: wrote {left:?}", path.display());
+        seen += 1;
+    }
+    assert!(seen >= 15, "only {seen} fixtures");
+}
+
+#[test]
+fn init_writes_a_template_that_checks_and_refuses_to_overwrite() {
+    let home = tempfile::tempdir().unwrap();
+    let out = watchdesk(home.path()).arg("init").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let path = home.path().join("config/watchdesk/config.toml");
+    assert!(path.exists());
+
+    let out = watchdesk(home.path()).args(["config", "check"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("5 subsystems"), "{stdout}");
+    assert!(stdout.contains("系统管理子系统"), "{stdout}");
+
+    std::fs::write(&path, "# mine\n").unwrap();
+    let out = watchdesk(home.path()).arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
+    let out = watchdesk(home.path()).args(["init", "--force"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(std::fs::read_to_string(&path).unwrap().contains("[[subsystem]]"));
+}
+
+#[test]
+fn a_named_config_that_does_not_exist_is_an_error() {
+    let home = tempfile::tempdir().unwrap();
+    let out = watchdesk(home.path())
+        .args(["incident", "list", "--config", "/nonexistent/watchdesk.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read config /nonexistent/watchdesk.toml"));
+}
