@@ -26,7 +26,7 @@ use tokio::sync::watch;
 
 use crate::clock::SystemClock;
 use crate::config::Lang;
-use crate::engine::{Command, EngineError, Reply, Snapshot};
+use crate::engine::{Command, EngineError, EngineHandle, Reply, Snapshot};
 use crate::model::Actor;
 use event_loop::{Exit, Session, Watchdog};
 use theme::{ColorChoice, ColorDepth, Theme, ThemeError};
@@ -42,6 +42,24 @@ pub trait EngineClient: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Reply, EngineError>> + Send;
     /// Stops probes and flushes the store.
     fn shutdown(&self) -> impl Future<Output = ()> + Send;
+}
+
+impl EngineClient for EngineHandle {
+    fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
+        EngineHandle::subscribe(self)
+    }
+
+    fn execute(
+        &self,
+        actor: Actor,
+        command: Command,
+    ) -> impl Future<Output = Result<Reply, EngineError>> + Send {
+        EngineHandle::execute(self, actor, command)
+    }
+
+    fn shutdown(&self) -> impl Future<Output = ()> + Send {
+        EngineHandle::shutdown(self)
+    }
 }
 
 /// How the dashboard looks and speaks.
@@ -119,7 +137,12 @@ impl Signals {
 
 /// Runs the dashboard until `q`, Ctrl-C, a signal, or the terminal going away; then gives the terminal back
 /// and shuts the engine down (probes stopped, store flushed). Every way out goes through here.
-pub async fn run<E: EngineClient>(engine: E, options: TuiOptions) -> anyhow::Result<()> {
+pub async fn run(engine: EngineHandle, options: TuiOptions) -> anyhow::Result<()> {
+    run_client(engine, options).await
+}
+
+/// [`run`] for any engine client (e.g. a session attached to `watchdesk serve` over its socket).
+pub async fn run_client<E: EngineClient>(engine: E, options: TuiOptions) -> anyhow::Result<()> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         engine.shutdown().await;
         anyhow::bail!("the dashboard needs a terminal: standard input and output must be a tty");

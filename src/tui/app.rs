@@ -171,7 +171,13 @@ impl App {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             return Some(Action::Quit);
         }
-        if self.ui.form.is_some() {
+        // A form that says "saved" is done: the key goes to the dashboard (and closes it), not into the form.
+        if self
+            .ui
+            .form
+            .as_ref()
+            .is_some_and(|f| !matches!(f.status, FormStatus::Saved { .. }))
+        {
             return Some(Action::FormKey(key));
         }
         if self.ui.help {
@@ -186,6 +192,16 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
+        let saved = matches!(
+            &self.ui.form,
+            Some(Form {
+                status: FormStatus::Saved { .. },
+                ..
+            })
+        );
+        if saved && !matches!(action, Action::Reply { .. }) {
+            self.ui.form = None;
+        }
         match action {
             Action::Quit => return Some(Effect::Quit),
             Action::Up => self.step(-1),

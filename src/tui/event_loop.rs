@@ -122,8 +122,21 @@ where
         }
         let tick = tokio::time::sleep(until_next_second(setup.clock.now()));
         let mut effects = Vec::new();
+        // Biased: a signal first, then fresh engine state, so that a key acts on what the engine last said.
         tokio::select! {
+            biased;
             signal = &mut stop => return Exit::Signal(signal),
+            changed = snapshots.changed() => {
+                if changed.is_err() {
+                    return Exit::EngineStopped;
+                }
+                app.set_snapshot(snapshots.borrow_and_update().clone());
+                dirty = true;
+            }
+            Some((token, result)) = replies.recv() => {
+                effects.extend(app.update(Action::Reply { token, result }));
+                dirty = true;
+            }
             event = events.next() => {
                 let mut next = Some(event);
                 while let Some(event) = next {
@@ -145,17 +158,6 @@ where
                     // Drain what is already queued so a burst (a paste, a resize storm) costs one draw.
                     next = events.next().now_or_never();
                 }
-            }
-            changed = snapshots.changed() => {
-                if changed.is_err() {
-                    return Exit::EngineStopped;
-                }
-                app.set_snapshot(snapshots.borrow_and_update().clone());
-                dirty = true;
-            }
-            Some((token, result)) = replies.recv() => {
-                effects.extend(app.update(Action::Reply { token, result }));
-                dirty = true;
             }
             () = tick => {
                 if let Some(exit) = setup.watchdog.as_ref().and_then(Watchdog::check) {

@@ -35,6 +35,8 @@ pub struct Strings {
     pub no_hosts: &'static str,
     pub no_incidents: &'static str,
     pub more_below: &'static str,
+    pub recently_resolved: &'static str,
+    pub resolved_ago: &'static str,
     // Health
     pub health_unknown: &'static str,
     pub health_up: &'static str,

@@ -102,7 +102,7 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: IncidentId) {
             DeadlineState::Late { at: None, .. } => ("!", deadline_text(t, d), theme.crit),
             DeadlineState::Pending { left } => (
                 " ",
-                format!("{} {}", countdown(left, t), t.left),
+                fill(t.left, &[&countdown(left, t)]),
                 level_style(theme, urgency::level(d, inc.detected_at)),
             ),
         };

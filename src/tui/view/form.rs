@@ -2,7 +2,7 @@
 //! field was refused right under it, and the engine's answer at the bottom.
 
 use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
@@ -21,7 +21,8 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, form: &Form) {
     let w = area.width.saturating_sub(4).min(90);
     let inner_w = w.saturating_sub(2) as usize;
     let field_w = inner_w.saturating_sub(2);
-    let extra = 1 + 1 + 1 + usize::from(form.error.is_some());
+    // Target title, blank, …fields…, blank, engine error, status.
+    let extra = 3 + usize::from(form.target.is_some()) + usize::from(form.error.is_some());
     let fixed: usize = form
         .fields
         .iter()
@@ -117,11 +118,12 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, form: &Form) {
             lines.push(Line::styled(format!("  ✗ {}", error_text(t, e)), theme.crit));
         }
     }
-    lines.push(Line::raw(""));
+    // The answer and the status keep the bottom rows whatever the fields need above them.
+    let mut bottom = Vec::new();
     if let Some(e) = &form.error {
-        lines.push(Line::styled(cut(&fill(t.save_failed, &[e]), inner_w), theme.crit));
+        bottom.push(Line::styled(cut(&fill(t.save_failed, &[e]), inner_w), theme.crit));
     }
-    lines.push(match form.status {
+    bottom.push(match form.status {
         FormStatus::Editing => {
             let hint = if form.has_prose() {
                 t.form_hint_multi
@@ -133,7 +135,11 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, form: &Form) {
         FormStatus::Saving { .. } => Line::styled(t.saving, theme.warn),
         FormStatus::Saved { .. } => Line::styled(t.saved, theme.ok),
     });
-    frame.render_widget(Paragraph::new(lines), inner);
+    let bottom_h = (bottom.len() as u16).min(inner.height);
+    let [body, foot] = Layout::vertical([Constraint::Min(0), Constraint::Length(bottom_h)]).areas(inner);
+    frame.render_widget(Paragraph::new(lines), body);
+    frame.render_widget(Paragraph::new(bottom), foot);
+    let inner = body;
     if let Some((x, y)) = cursor
         && (y as u16) < inner.height
         && (x as u16) < inner.width

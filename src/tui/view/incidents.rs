@@ -57,7 +57,44 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
         }
         lines.push(line);
     }
+    resolved(cx, &cols, inner.height as usize, &mut lines);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Under the open ones, when there is room: what was resolved in the last day, for the handover.
+fn resolved(cx: &Ctx, cols: &Columns, height: usize, lines: &mut Vec<Line<'static>>) {
+    let room = height.saturating_sub(lines.len() + 2);
+    if room == 0 || cx.snap.recently_resolved.is_empty() {
+        return;
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!("  {}", cx.t.recently_resolved),
+        cx.theme.muted,
+    ));
+    for inc in cx.snap.recently_resolved.iter().take(room) {
+        let when = inc.resolved.as_ref().map_or(inc.detected_at, |s| s.at);
+        let mut spans = vec![
+            Span::raw(" ".repeat(MARK_W)),
+            Span::raw(fit(&inc.id.to_string(), ID_W)),
+        ];
+        if cols.kind > 0 {
+            spans.push(Span::raw(fit(cx.t.kind(inc.kind), cols.kind)));
+        }
+        spans.push(Span::raw(fit(cx.t.severity(inc.severity), cols.sev)));
+        spans.push(Span::raw(fit(first_line(&inc.title), cols.title)));
+        if cols.age > 0 {
+            spans.push(Span::raw(format!(
+                " {} ",
+                fit_right(&age(cx.now - inc.detected_at, cx.t), cols.age - 2)
+            )));
+        }
+        spans.push(Span::raw(format!(
+            "✓ {}",
+            fill(cx.t.resolved_ago, &[&age(cx.now - when, cx.t)])
+        )));
+        lines.push(clip(spans, cols.iw).style(cx.theme.muted));
+    }
 }
 
 /// Column widths for a given panel width; kind and age go first when space is short.
@@ -94,7 +131,7 @@ impl Columns {
             kind: kind + 1,
             sev: sev + 1,
             title: 0,
-            age: 7,
+            age: 9,
             next: next + 1,
             cost: 6,
             iw,
@@ -118,7 +155,7 @@ impl Columns {
         spans.push(Span::raw(fit(t.col_severity, self.sev)));
         spans.push(Span::raw(fit(t.col_title, self.title)));
         if self.age > 0 {
-            spans.push(Span::raw(fit_right(t.col_age, self.age - 1) + " "));
+            spans.push(Span::raw(format!(" {} ", fit_right(t.col_age, self.age - 2))));
         }
         spans.push(Span::raw(fit(t.col_next, self.next)));
         spans.push(Span::raw(fit_right(t.col_cost, self.cost)));
@@ -143,7 +180,7 @@ impl Columns {
         spans.push(Span::styled(fit(first_line(&inc.title), self.title), theme.text));
         if self.age > 0 {
             spans.push(Span::styled(
-                fit_right(&age(cx.now - inc.detected_at, t), self.age - 1) + " ",
+                format!(" {} ", fit_right(&age(cx.now - inc.detected_at, t), self.age - 2)),
                 theme.muted,
             ));
         }
