@@ -163,3 +163,51 @@ fn form_with_missing_field_and_engine_error() {
     });
     both("form_resolve_engine_error", &app, 100, 32);
 }
+
+/// The style of the first cell of `needle` (ASCII) on screen.
+fn style_at(buffer: &ratatui::buffer::Buffer, needle: &str) -> ratatui::style::Style {
+    let area = buffer.area;
+    for y in 0..area.height {
+        for x in 0..area.width.saturating_sub(needle.len() as u16) {
+            let found = needle
+                .chars()
+                .enumerate()
+                .all(|(i, c)| buffer[(x + i as u16, y)].symbol() == c.to_string());
+            if found {
+                return buffer[(x, y)].style();
+            }
+        }
+    }
+    panic!("{needle} not on screen");
+}
+
+#[test]
+fn countdown_colour_follows_urgency_and_late_has_a_marker() {
+    let app = app(fixture::snapshot(true));
+    let theme = Theme::builtin_default();
+    let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    term.draw(|f| render(f, &app.snapshot, &app.ui, &theme, &I18n::new(Lang::En), app.now)).unwrap();
+    let buffer = term.backend().buffer();
+    assert_eq!(style_at(buffer, "respond late +12:00").fg, theme.crit.fg);
+    assert_eq!(style_at(buffer, "!2026-0002").fg, theme.crit.fg);
+    // One minute of fifteen left: critical.
+    assert_eq!(style_at(buffer, "respond 01:00").fg, theme.crit.fg);
+    // Eighty minutes of 120 left: normal.
+    assert_eq!(style_at(buffer, "plan 1:20").fg, theme.text.fg);
+    assert_eq!(style_at(buffer, "91%!").fg, theme.crit.fg);
+}
+
+#[test]
+fn mono_theme_marks_states_without_colour() {
+    use ratatui::style::{Color, Modifier};
+    let mono = watchdesk::tui::theme::load(Some("mono"), watchdesk::tui::theme::ColorDepth::Mono).unwrap();
+    let app = app(fixture::snapshot(true));
+    let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    term.draw(|f| render(f, &app.snapshot, &app.ui, &mono, &I18n::new(Lang::En), app.now)).unwrap();
+    let buffer = term.backend().buffer();
+    for cell in buffer.content() {
+        assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset), "{cell:?}");
+    }
+    let late = style_at(buffer, "respond late +12:00");
+    assert!(late.add_modifier.contains(Modifier::BOLD | Modifier::UNDERLINED));
+}

@@ -140,6 +140,7 @@ pub struct Strings {
     pub field_severity: &'static str,
     pub field_title: &'static str,
     pub field_subsystem: &'static str,
+    pub no_subsystem: &'static str,
     pub field_note: &'static str,
     pub field_due: &'static str,
     pub field_due_hint: &'static str,

@@ -119,6 +119,7 @@ pub(super) static EN: Strings = Strings {
     field_severity: "Severity",
     field_title: "Title",
     field_subsystem: "Subsystem",
+    no_subsystem: "(none)",
     field_note: "Note",
     field_due: "Agreed due time",
     field_due_hint: "YYYY-MM-DD HH:MM local time, or +2h; empty = on demand",

@@ -119,6 +119,7 @@ pub(super) static ZH: Strings = Strings {
     field_severity: "级别",
     field_title: "标题",
     field_subsystem: "子系统",
+    no_subsystem: "（不指定）",
     field_note: "说明",
     field_due: "约定完成时间",
     field_due_hint: "本地时间 YYYY-MM-DD HH:MM，或 +2h；留空表示按需",

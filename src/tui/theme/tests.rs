@@ -13,6 +13,21 @@ fn every_builtin_sets_every_role() {
 }
 
 #[test]
+fn every_file_in_the_themes_directory_parses_and_is_built_in() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes");
+    let mut seen = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let theme = parse_complete(&path, &text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(BUILTIN.iter().any(|(n, t)| *n == theme.name && *t == text), "{}", path.display());
+        seen.push(theme.name);
+    }
+    seen.sort();
+    assert_eq!(seen, ["default", "high-contrast", "light", "mono"]);
+}
+
+#[test]
 fn unknown_role_and_bad_colour_name_the_file_and_key() {
     let path = Path::new("/tmp/mine.toml");
     let err = parse_text(path, "[roles]\nwarning = \"red\"\n")

@@ -181,7 +181,7 @@ fn opt_label(t: &I18n, opt: &Opt) -> String {
     match opt {
         Opt::Kind(k) => t.kind(*k).to_string(),
         Opt::Severity(s) => t.severity(*s).to_string(),
-        Opt::Subsystem(None) => t.none.to_string(),
+        Opt::Subsystem(None) => t.no_subsystem.to_string(),
         Opt::Subsystem(Some((_, name))) => cut(name, 24),
     }
 }
