@@ -14,3 +14,4 @@ pub mod policy;
 pub mod probe;
 pub mod report;
 pub mod store;
+pub mod tui;

@@ -1,0 +1,467 @@
+//! UI state and what keys do to it. Keys become `Action`s (`handle_key`), actions change the state and may ask
+//! for an `Effect` (`update`): a command for the engine, or quitting. Nothing here draws or does I/O.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::form::{Form, FormEvent, FormStatus};
+use super::keymap::{self, Context};
+use super::urgency;
+use crate::engine::{Command, Reply, Snapshot};
+use crate::model::{Incident, IncidentId};
+
+/// How long "saved" stays on a form before it closes by itself.
+const SAVED_LINGER: Duration = Duration::seconds(2);
+/// How long a status-line message stays.
+const FLASH_FOR: Duration = Duration::seconds(6);
+const PAGE: isize = 10;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Quit,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    NextPanel,
+    PrevPanel,
+    OpenDetails,
+    Back,
+    New,
+    Acknowledge,
+    Plan,
+    Resolve,
+    Note,
+    Reclassify,
+    Help,
+    /// Reserved for the records work: 日台账.
+    OpenDaily,
+    OpenHandover,
+    OpenScore,
+    OpenFilter,
+    /// A key for the open form.
+    FormKey(KeyEvent),
+    Paste(String),
+    /// The engine answered command `token`; an error is its message.
+    Reply {
+        token: u64,
+        result: Result<Box<Reply>, String>,
+    },
+}
+
+/// What the event loop must do after an action.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Execute { token: u64, command: Command },
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    Incidents,
+    Subsystems,
+    Hosts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    Dashboard,
+    Incident(IncidentId),
+    /// The checks of one subsystem, by id.
+    Subsystem(String),
+}
+
+/// A line for the status bar that goes away by itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flash {
+    pub message: Message,
+    pub until: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    /// Saved, with the incident it was about.
+    Saved(String),
+    NotAvailable(&'static str),
+    NoSelection,
+    Failed(String),
+}
+
+/// Everything the screen shows that is not in the snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UiState {
+    pub focus: Panel,
+    pub view: View,
+    pub selected: Option<IncidentId>,
+    /// Row of the selection, to land near it when the selected incident leaves the list.
+    pub selected_row: usize,
+    pub subsystem_row: usize,
+    pub host_row: usize,
+    pub detail_scroll: usize,
+    pub help: bool,
+    pub form: Option<Form>,
+    pub flash: Option<Flash>,
+    /// The OS user at this terminal, shown as on duty.
+    pub on_duty: String,
+    /// An extra line under the header, e.g. where an attached session is attached to.
+    pub banner: Option<String>,
+}
+
+impl UiState {
+    pub fn new(on_duty: &str) -> UiState {
+        UiState {
+            focus: Panel::Incidents,
+            view: View::Dashboard,
+            selected: None,
+            selected_row: 0,
+            subsystem_row: 0,
+            host_row: 0,
+            detail_scroll: 0,
+            help: false,
+            form: None,
+            flash: None,
+            on_duty: on_duty.to_string(),
+            banner: None,
+        }
+    }
+}
+
+pub struct App {
+    pub snapshot: Arc<Snapshot>,
+    pub ui: UiState,
+    pub now: DateTime<Utc>,
+    next_token: u64,
+    /// The token of a pending new-incident command: its reply moves the selection to the new incident.
+    opening: Option<u64>,
+    /// A just-created incident the snapshot may not list yet: the selection waits for it.
+    awaiting: Option<IncidentId>,
+}
+
+impl App {
+    pub fn new(snapshot: Arc<Snapshot>, ui: UiState, now: DateTime<Utc>) -> App {
+        let mut app = App {
+            snapshot,
+            ui,
+            now,
+            next_token: 1,
+            opening: None,
+            awaiting: None,
+        };
+        app.reselect();
+        app
+    }
+
+    fn context(&self) -> Context {
+        context(&self.snapshot, &self.ui)
+    }
+
+    /// The incident the action keys act on: the one in the details view, or the selected row.
+    pub fn current_incident(&self) -> Option<&Incident> {
+        current_incident(&self.snapshot, &self.ui)
+    }
+
+    pub fn handle_key(&self, key: KeyEvent) -> Option<Action> {
+        if key.kind == KeyEventKind::Release {
+            return None;
+        }
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            return Some(Action::Quit);
+        }
+        // A form that says "saved" is done: the key goes to the dashboard (and closes it), not into the form.
+        if self
+            .ui
+            .form
+            .as_ref()
+            .is_some_and(|f| !matches!(f.status, FormStatus::Saved { .. }))
+        {
+            return Some(Action::FormKey(key));
+        }
+        if self.ui.help {
+            return matches!(key.code, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q'))
+                .then_some(Action::Help);
+        }
+        keymap::lookup(&key, self.context())
+    }
+
+    pub fn handle_paste(&self, text: String) -> Option<Action> {
+        self.ui.form.is_some().then_some(Action::Paste(text))
+    }
+
+    pub fn update(&mut self, action: Action) -> Option<Effect> {
+        let saved = matches!(
+            &self.ui.form,
+            Some(Form {
+                status: FormStatus::Saved { .. },
+                ..
+            })
+        );
+        if saved && !matches!(action, Action::Reply { .. }) {
+            self.ui.form = None;
+        }
+        match action {
+            Action::Quit => return Some(Effect::Quit),
+            Action::Up => self.step(-1),
+            Action::Down => self.step(1),
+            Action::PageUp => self.step(-PAGE),
+            Action::PageDown => self.step(PAGE),
+            Action::Top => self.step(isize::MIN / 2),
+            Action::Bottom => self.step(isize::MAX / 2),
+            Action::NextPanel | Action::PrevPanel => {
+                let order = [Panel::Incidents, Panel::Subsystems, Panel::Hosts];
+                let at = order.iter().position(|p| *p == self.ui.focus).unwrap_or(0);
+                let by = if action == Action::NextPanel { 1 } else { 2 };
+                self.ui.focus = order[(at + by) % 3];
+            }
+            Action::OpenDetails => self.open_details(),
+            Action::Back => {
+                self.ui.view = View::Dashboard;
+                self.ui.detail_scroll = 0;
+            }
+            Action::New => {
+                let preselect = match (&self.ui.view, self.ui.focus) {
+                    (View::Subsystem(id), _) => Some(id.clone()),
+                    (View::Dashboard, Panel::Subsystems) => self
+                        .snapshot
+                        .subsystems
+                        .get(self.ui.subsystem_row)
+                        .map(|s| s.id.clone()),
+                    _ => None,
+                };
+                self.ui.form = Some(Form::new_incident(
+                    &self.snapshot.subsystems,
+                    preselect.as_deref(),
+                ));
+            }
+            Action::Acknowledge => self.open_form(Form::acknowledge),
+            Action::Plan => self.open_form(Form::plan),
+            Action::Resolve => self.open_form(Form::resolve),
+            Action::Note => self.open_form(Form::note),
+            Action::Reclassify => self.open_form(Form::reclassify),
+            Action::Help => self.ui.help = !self.ui.help,
+            Action::OpenDaily => self.flash(Message::NotAvailable("daily")),
+            Action::OpenHandover => self.flash(Message::NotAvailable("handover")),
+            Action::OpenScore => self.flash(Message::NotAvailable("score")),
+            Action::OpenFilter => self.flash(Message::NotAvailable("filter")),
+            Action::FormKey(key) => return self.form_key(key),
+            Action::Paste(text) => {
+                if let Some(form) = &mut self.ui.form {
+                    form.paste(&text);
+                }
+            }
+            Action::Reply { token, result } => self.reply(token, result),
+        }
+        None
+    }
+
+    fn flash(&mut self, message: Message) {
+        self.ui.flash = Some(Flash {
+            message,
+            until: self.now + FLASH_FOR,
+        });
+    }
+
+    fn open_form(&mut self, make: fn(&Incident) -> Form) {
+        match self.current_incident() {
+            Some(incident) => {
+                let form = make(incident);
+                self.ui.form = Some(form);
+            }
+            None => self.flash(Message::NoSelection),
+        }
+    }
+
+    fn open_details(&mut self) {
+        match self.ui.focus {
+            Panel::Incidents => {
+                if let Some(id) = self.ui.selected {
+                    self.ui.view = View::Incident(id);
+                    self.ui.detail_scroll = 0;
+                }
+            }
+            Panel::Subsystems => {
+                if let Some(s) = self.snapshot.subsystems.get(self.ui.subsystem_row) {
+                    self.ui.view = View::Subsystem(s.id.clone());
+                    self.ui.detail_scroll = 0;
+                }
+            }
+            Panel::Hosts => {}
+        }
+    }
+
+    fn form_key(&mut self, key: KeyEvent) -> Option<Effect> {
+        let (now, tz) = (self.now, self.snapshot.timezone);
+        let form = self.ui.form.as_mut()?;
+        match form.key(key, now, tz) {
+            FormEvent::Consumed => None,
+            FormEvent::Cancel => {
+                self.ui.form = None;
+                None
+            }
+            FormEvent::Submit(command) => {
+                let token = self.next_token;
+                self.next_token += 1;
+                form.status = FormStatus::Saving { token };
+                form.error = None;
+                if matches!(command, Command::OpenIncident(_)) {
+                    self.opening = Some(token);
+                }
+                Some(Effect::Execute { token, command })
+            }
+        }
+    }
+
+    fn reply(&mut self, token: u64, result: Result<Box<Reply>, String>) {
+        let saved_id = match &result {
+            Ok(reply) => match reply.as_ref() {
+                Reply::Incident(incident) => Some(incident.id),
+            },
+            Err(_) => None,
+        };
+        let form_waits = matches!(&self.ui.form, Some(f) if f.status == FormStatus::Saving { token });
+        if form_waits && let Some(form) = &mut self.ui.form {
+            match &result {
+                Ok(_) => form.status = FormStatus::Saved { at: self.now },
+                Err(message) => {
+                    form.status = FormStatus::Editing;
+                    form.error = Some(message.clone());
+                }
+            }
+        } else {
+            match &result {
+                Ok(_) => self.flash(Message::Saved(
+                    saved_id.map(|id| id.to_string()).unwrap_or_default(),
+                )),
+                Err(message) => self.flash(Message::Failed(message.clone())),
+            }
+        }
+        // A new incident becomes the selection, so the next key acts on it.
+        if self.opening == Some(token) {
+            self.opening = None;
+            if let (Some(id), View::Dashboard) = (saved_id, &self.ui.view) {
+                self.ui.selected = Some(id);
+                self.ui.focus = Panel::Incidents;
+                self.awaiting = Some(id);
+            }
+        }
+    }
+
+    /// Moves the cursor of the focused list, or scrolls a detail view.
+    fn step(&mut self, by: isize) {
+        let clamp = |at: usize, len: usize| -> usize {
+            if len == 0 {
+                0
+            } else {
+                (at as isize).saturating_add(by).clamp(0, len as isize - 1) as usize
+            }
+        };
+        match (&self.ui.view, self.ui.focus) {
+            (View::Dashboard, Panel::Incidents) => {
+                let ids = self.ranked_ids();
+                let at = self
+                    .ui
+                    .selected
+                    .and_then(|id| ids.iter().position(|i| *i == id))
+                    .unwrap_or(0);
+                let to = clamp(at, ids.len());
+                self.ui.selected = ids.get(to).copied();
+                self.ui.selected_row = to;
+            }
+            (View::Dashboard, Panel::Subsystems) => {
+                self.ui.subsystem_row = clamp(self.ui.subsystem_row, self.snapshot.subsystems.len());
+            }
+            (View::Dashboard, Panel::Hosts) => {
+                self.ui.host_row = clamp(self.ui.host_row, self.snapshot.hosts.len());
+            }
+            _ => {
+                // The view clamps the scroll to what it has; keep it from running away.
+                self.ui.detail_scroll = clamp(self.ui.detail_scroll, 10_000);
+            }
+        }
+    }
+
+    fn ranked_ids(&self) -> Vec<IncidentId> {
+        urgency::ranked(&self.snapshot, self.now)
+            .into_iter()
+            .map(|r| r.incident.id)
+            .collect()
+    }
+
+    /// Keeps the selection on an incident that is still listed, or on the row where it was.
+    fn reselect(&mut self) {
+        let ids = self.ranked_ids();
+        match self.ui.selected.and_then(|id| ids.iter().position(|i| *i == id)) {
+            Some(row) => {
+                self.ui.selected_row = row;
+                if self.awaiting == self.ui.selected {
+                    self.awaiting = None;
+                }
+            }
+            None if self.awaiting.is_some() && self.awaiting == self.ui.selected => {}
+            None => {
+                let row = self.ui.selected_row.min(ids.len().saturating_sub(1));
+                self.ui.selected = ids.get(row).copied();
+                self.ui.selected_row = row;
+            }
+        }
+        self.ui.subsystem_row = self
+            .ui
+            .subsystem_row
+            .min(self.snapshot.subsystems.len().saturating_sub(1));
+        self.ui.host_row = self.ui.host_row.min(self.snapshot.hosts.len().saturating_sub(1));
+    }
+
+    pub fn set_snapshot(&mut self, snapshot: Arc<Snapshot>) {
+        self.snapshot = snapshot;
+        self.reselect();
+    }
+
+    /// The second ticked: time-based state moves on (a saved form closes, a message expires, the order of
+    /// incidents may change as countdowns run).
+    pub fn tick(&mut self, now: DateTime<Utc>) {
+        self.now = now;
+        if let Some(Form {
+            status: FormStatus::Saved { at },
+            ..
+        }) = &self.ui.form
+            && now - *at >= SAVED_LINGER
+        {
+            self.ui.form = None;
+        }
+        if self.ui.flash.as_ref().is_some_and(|f| f.until <= now) {
+            self.ui.flash = None;
+        }
+        self.reselect();
+    }
+}
+
+/// The incident the action keys act on: the one in the details view, or the selected row of the list.
+pub fn current_incident<'a>(snapshot: &'a Snapshot, ui: &UiState) -> Option<&'a Incident> {
+    let id = match &ui.view {
+        View::Incident(id) => *id,
+        View::Dashboard if ui.focus == Panel::Incidents => ui.selected?,
+        _ => return None,
+    };
+    find_incident(snapshot, id)
+}
+
+/// What decides which keys work (and which the footer lists).
+pub fn context(snapshot: &Snapshot, ui: &UiState) -> Context {
+    Context {
+        dashboard: ui.view == View::Dashboard,
+        openable: matches!(ui.focus, Panel::Incidents | Panel::Subsystems),
+        incident: current_incident(snapshot, ui).is_some(),
+    }
+}
+
+/// An incident by id among the open and the recently resolved.
+pub fn find_incident(snapshot: &Snapshot, id: IncidentId) -> Option<&Incident> {
+    snapshot
+        .open_incidents
+        .iter()
+        .chain(&snapshot.recently_resolved)
+        .find(|i| i.id == id)
+}

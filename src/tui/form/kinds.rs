@@ -1,0 +1,224 @@
+//! Each form's fields, and how filled-in fields become a `Command`.
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use super::{Field, FieldError, FieldId, Form, FormKind, Opt, Target};
+use crate::engine::{Command, SubsystemView};
+use crate::model::{Incident, NewIncident, Resolution};
+use crate::policy::{Kind, Severity};
+
+impl Target {
+    pub fn of(incident: &Incident) -> Target {
+        Target {
+            id: incident.id,
+            title: incident.title.clone(),
+            severity: incident.severity,
+            detected_at: incident.detected_at,
+        }
+    }
+}
+
+impl Form {
+    /// A new fault or ticket; `subsystem` preselects the subsystem the cursor is on.
+    pub fn new_incident(subsystems: &[SubsystemView], subsystem: Option<&str>) -> Form {
+        let mut options = vec![Opt::Subsystem(None)];
+        options.extend(
+            subsystems
+                .iter()
+                .map(|s| Opt::Subsystem(Some((s.id.clone(), s.name.clone())))),
+        );
+        let selected = subsystem
+            .and_then(|id| subsystems.iter().position(|s| s.id == id))
+            .map_or(0, |i| i + 1);
+        Form::new(
+            FormKind::NewIncident,
+            None,
+            vec![
+                Field::choice(
+                    FieldId::Kind,
+                    Kind::ALL.iter().map(|k| Opt::Kind(*k)).collect(),
+                    0,
+                ),
+                Field::choice(
+                    FieldId::Severity,
+                    Severity::ALL.iter().map(|s| Opt::Severity(*s)).collect(),
+                    1,
+                ),
+                Field::text(FieldId::Title, true, false),
+                Field::choice(FieldId::Subsystem, options, selected),
+            ],
+        )
+    }
+
+    /// Acknowledge (响应); a minor fault may get an agreed due time.
+    pub fn acknowledge(incident: &Incident) -> Form {
+        let mut fields = vec![Field::text(FieldId::Note, false, true)];
+        if incident.severity == Severity::Minor {
+            fields.push(Field::text(FieldId::Due, false, false));
+        }
+        Form::new(FormKind::Acknowledge, Some(Target::of(incident)), fields)
+    }
+
+    /// Submit the handling plan (处理方案).
+    pub fn plan(incident: &Incident) -> Form {
+        Form::new(
+            FormKind::Plan,
+            Some(Target::of(incident)),
+            vec![Field::text(FieldId::Plan, true, true)],
+        )
+    }
+
+    /// Resolve with what the fault archive (故障档案) needs: cause and process, and the solution.
+    pub fn resolve(incident: &Incident) -> Form {
+        Form::new(
+            FormKind::Resolve,
+            Some(Target::of(incident)),
+            vec![
+                Field::text(FieldId::Cause, true, true),
+                Field::text(FieldId::Process, true, true),
+                Field::text(FieldId::Solution, false, true),
+            ],
+        )
+    }
+
+    pub fn note(incident: &Incident) -> Form {
+        Form::new(
+            FormKind::Note,
+            Some(Target::of(incident)),
+            vec![Field::text(FieldId::Note, true, true)],
+        )
+    }
+
+    /// Change the severity, with the reason; the current severity is preselected so a change is deliberate.
+    pub fn reclassify(incident: &Incident) -> Form {
+        let current = Severity::ALL
+            .iter()
+            .position(|s| *s == incident.severity)
+            .unwrap_or(0);
+        Form::new(
+            FormKind::Reclassify,
+            Some(Target::of(incident)),
+            vec![
+                Field::choice(
+                    FieldId::Severity,
+                    Severity::ALL.iter().map(|s| Opt::Severity(*s)).collect(),
+                    current,
+                ),
+                Field::text(FieldId::Reason, true, true),
+            ],
+        )
+    }
+}
+
+type Errors = Vec<(usize, FieldError)>;
+
+/// The command the form stands for, or every refused field.
+pub(super) fn command(form: &Form, now: DateTime<Utc>, tz: Tz) -> Result<Command, Errors> {
+    let mut errors: Errors = Vec::new();
+    for (i, f) in form.fields.iter().enumerate() {
+        if f.required && f.value_text().is_empty() && matches!(f.input, super::Input::Text(_)) {
+            errors.push((i, FieldError::Required));
+        }
+    }
+    let text = |id| form.field(id).map(Field::value_text).unwrap_or_default();
+    let optional = |id| Some(text(id)).filter(|t| !t.is_empty());
+    let pos = |id| form.fields.iter().position(|f| f.id == id).unwrap_or(0);
+    let severity = || match form.field(FieldId::Severity).and_then(Field::choice_value) {
+        Some(Opt::Severity(s)) => *s,
+        _ => Severity::Major,
+    };
+    let target = form.target.as_ref();
+    let command = match (form.kind, target) {
+        (FormKind::NewIncident, _) => Command::OpenIncident(NewIncident {
+            kind: match form.field(FieldId::Kind).and_then(Field::choice_value) {
+                Some(Opt::Kind(k)) => *k,
+                _ => Kind::Fault,
+            },
+            severity: severity(),
+            title: text(FieldId::Title),
+            subsystem: match form.field(FieldId::Subsystem).and_then(Field::choice_value) {
+                Some(Opt::Subsystem(Some((id, _)))) => Some(id.clone()),
+                _ => None,
+            },
+            detected_at: None,
+            source: None,
+        }),
+        (FormKind::Acknowledge, Some(t)) => {
+            let due = match parse_due(&text(FieldId::Due), now, tz) {
+                Ok(Some(due)) if due <= t.detected_at => {
+                    errors.push((pos(FieldId::Due), FieldError::PastTime));
+                    None
+                }
+                Ok(due) => due,
+                Err(e) => {
+                    errors.push((pos(FieldId::Due), e));
+                    None
+                }
+            };
+            Command::Acknowledge {
+                id: t.id,
+                at: None,
+                note: optional(FieldId::Note),
+                due,
+            }
+        }
+        (FormKind::Plan, Some(t)) => Command::Plan {
+            id: t.id,
+            at: None,
+            text: text(FieldId::Plan),
+        },
+        (FormKind::Resolve, Some(t)) => Command::Resolve {
+            id: t.id,
+            at: None,
+            resolution: Resolution {
+                cause: text(FieldId::Cause),
+                process: text(FieldId::Process),
+                solution: optional(FieldId::Solution),
+            },
+        },
+        (FormKind::Note, Some(t)) => Command::Note {
+            id: t.id,
+            at: None,
+            text: text(FieldId::Note),
+        },
+        (FormKind::Reclassify, Some(t)) => {
+            if severity() == t.severity {
+                errors.push((pos(FieldId::Severity), FieldError::SameSeverity));
+            }
+            Command::Reclassify {
+                id: t.id,
+                severity: severity(),
+                reason: text(FieldId::Reason),
+            }
+        }
+        // A form about an incident always has its target; refuse rather than guess.
+        (_, None) => return Err(vec![(0, FieldError::Required)]),
+    };
+    if errors.is_empty() {
+        Ok(command)
+    } else {
+        errors.sort_by_key(|(i, _)| *i);
+        Err(errors)
+    }
+}
+
+/// An agreed due time: empty, `+2h` / `2h30m` from now, or local `YYYY-MM-DD HH:MM[:SS]`.
+pub fn parse_due(text: &str, now: DateTime<Utc>, tz: Tz) -> Result<Option<DateTime<Utc>>, FieldError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(d) = humantime::parse_duration(text.trim_start_matches('+').trim()) {
+        let d = chrono::Duration::from_std(d).map_err(|_| FieldError::BadTime)?;
+        return now.checked_add_signed(d).map(Some).ok_or(FieldError::BadTime);
+    }
+    let naive = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+        .ok_or(FieldError::BadTime)?;
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map(|t| Some(t.with_timezone(&Utc)))
+        .ok_or(FieldError::BadTime)
+}

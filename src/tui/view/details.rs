@@ -1,0 +1,200 @@
+//! One incident in full: every deadline with met / late / time left, what the next one costs, the plan and the
+//! resolution, and the timeline with who did what.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::Ctx;
+use super::incidents::{deadline_text, severity_style};
+use super::widgets::{level_style, panel};
+use crate::model::{AutoSource, DeadlineState, IncidentId, TimelineKind};
+use crate::tui::app::find_incident;
+use crate::tui::i18n::fill;
+use crate::tui::text::{fit, width};
+use crate::tui::timefmt::{age, countdown, points, stamp};
+use crate::tui::urgency::{self, Cost};
+
+pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: IncidentId) {
+    let (t, theme) = (cx.t, cx.theme);
+    let block = panel(cx, fill(t.details, &[&id.to_string()]), true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(inc) = find_incident(cx.snap, id) else {
+        frame.render_widget(Paragraph::new(Line::styled(t.incident_gone, theme.muted)), inner);
+        return;
+    };
+    let (tz, now) = (cx.snap.timezone, cx.now);
+    let at = |when| stamp(when, now, tz);
+    let sep = || Span::styled(" · ", theme.muted);
+    let label = |s: &str| Span::styled(format!("{s}: "), theme.muted);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+
+    lines.push(Line::from(vec![
+        Span::styled(id.to_string(), theme.accent),
+        sep(),
+        Span::styled(t.kind(inc.kind).to_string(), theme.text),
+        sep(),
+        Span::styled(
+            t.severity(inc.severity).to_string(),
+            severity_style(theme, inc.severity),
+        ),
+        sep(),
+        label(t.state),
+        Span::styled(t.state(inc.state()).to_string(), theme.text),
+    ]));
+    lines.push(Line::styled(inc.title.clone(), theme.title));
+    let subsystem = inc
+        .subsystem
+        .as_ref()
+        .map(|s| {
+            cx.snap
+                .subsystems
+                .iter()
+                .find(|v| &v.id == s)
+                .map_or(s.clone(), |v| v.name.clone())
+        })
+        .unwrap_or_else(|| t.none.to_string());
+    let source = match &inc.source {
+        None => t.source_manual.to_string(),
+        Some(AutoSource::Subsystem { check, .. }) => fill(t.source_check, &[check]),
+        Some(AutoSource::Host { name, gauge }) => fill(t.source_host, &[name, gauge]),
+    };
+    lines.push(Line::from(vec![
+        label(t.detected),
+        Span::styled(
+            format!(
+                "{} ({})",
+                at(inc.detected_at),
+                fill(t.ago, &[&age(now - inc.detected_at, t)])
+            ),
+            theme.text,
+        ),
+        sep(),
+        label(t.subsystem),
+        Span::styled(subsystem, theme.text),
+        sep(),
+        label(t.source),
+        Span::styled(source, theme.text),
+    ]));
+    lines.push(Line::raw(""));
+
+    lines.push(Line::styled(t.deadlines, theme.accent));
+    let deadlines = inc.deadlines(&cx.snap.policy, now);
+    if deadlines.is_empty() {
+        lines.push(Line::styled(format!("  {}", t.on_demand), theme.muted));
+    }
+    let stage_w = deadlines
+        .iter()
+        .map(|d| width(t.stage(d.stage)))
+        .max()
+        .unwrap_or(6)
+        + 1;
+    for d in &deadlines {
+        let (mark, text, style) = match d.state {
+            DeadlineState::Met { at: done } => (" ", fill(t.met_at, &[&at(done)]), theme.ok),
+            DeadlineState::Late { at: Some(done), by } => (
+                "!",
+                fill(t.late_done_at, &[&countdown(by, t), &at(done)]),
+                theme.crit,
+            ),
+            DeadlineState::Late { at: None, .. } => ("!", deadline_text(t, d), theme.crit),
+            DeadlineState::Pending { left } => (
+                " ",
+                fill(t.left, &[&countdown(left, t)]),
+                level_style(theme, urgency::level(d, inc.detected_at)),
+            ),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{mark} "), theme.crit),
+            Span::styled(fit(t.stage(d.stage), stage_w), theme.text),
+            Span::styled(format!("{} {}  ", t.due, at(d.due)), theme.muted),
+            Span::styled(text, style),
+        ]));
+    }
+    let cost = match urgency::cost(inc, &cx.snap.policy, now) {
+        Cost::AtRisk(p) => Span::styled(fill(t.cost_if_missed, &[&points(p)]), theme.warn),
+        Cost::Lost(p) => Span::styled(fill(t.cost_already_lost, &[&points(p)]), theme.crit),
+        Cost::None => Span::styled(t.cost_none, theme.muted),
+    };
+    lines.push(Line::from(vec![Span::raw("  "), cost]));
+    if let Some(due) = inc.due {
+        lines.push(Line::styled(
+            format!("  {}", fill(t.agreed_due, &[&at(due)])),
+            theme.muted,
+        ));
+    }
+
+    if let Some(plan) = &inc.plan {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(t.plan_text, theme.accent));
+        prose(&mut lines, plan, theme.text);
+    }
+    if let Some(r) = &inc.resolution {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(t.resolution, theme.accent));
+        for (name, text) in [
+            (t.field_cause, Some(&r.cause)),
+            (t.field_process, Some(&r.process)),
+            (t.field_solution, r.solution.as_ref()),
+        ] {
+            if let Some(text) = text {
+                lines.push(Line::styled(format!("  {name}:"), theme.muted));
+                prose(&mut lines, text, theme.text);
+            }
+        }
+    }
+
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(t.timeline, theme.accent));
+    for e in &inc.timeline {
+        let (what, detail) = match &e.kind {
+            TimelineKind::Opened => (t.ev_opened.to_string(), None),
+            TimelineKind::Acknowledged { note, due } => {
+                let due = due.map(|d| fill(t.agreed_due, &[&at(d)]));
+                let detail = [note.clone(), due]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                (
+                    t.ev_acknowledged.to_string(),
+                    Some(detail).filter(|d| !d.is_empty()),
+                )
+            }
+            TimelineKind::Planned { text } => (t.ev_planned.to_string(), Some(text.clone())),
+            TimelineKind::Resolved(r) => (t.ev_resolved.to_string(), Some(r.cause.clone())),
+            TimelineKind::Note { text } => (t.ev_note.to_string(), Some(text.clone())),
+            TimelineKind::Reclassified { from, to, reason } => (
+                fill(t.ev_reclassified, &[t.severity(*from), t.severity(*to)]),
+                Some(reason.clone()),
+            ),
+            TimelineKind::Restored => (t.ev_restored.to_string(), None),
+            TimelineKind::Failed { detail } => (t.ev_failed.to_string(), Some(detail.clone())),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {}  ", at(e.at)), theme.muted),
+            Span::styled(format!("{}  ", e.actor), theme.info),
+            Span::styled(what, theme.text),
+        ]));
+        if let Some(detail) = detail {
+            prose(&mut lines, &detail, theme.muted);
+        }
+    }
+
+    let scroll = cx.ui.detail_scroll.min(lines.len().saturating_sub(1)) as u16;
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
+}
+
+/// Text someone wrote, indented, one screen line per line they wrote (wrapped by the paragraph).
+fn prose(lines: &mut Vec<Line<'static>>, text: &str, style: ratatui::style::Style) {
+    for l in text.lines() {
+        lines.push(Line::styled(format!("    {l}"), style));
+    }
+}

@@ -1,0 +1,69 @@
+//! The bottom line: the keys that work right now, from the keymap, and above it a status line when there is
+//! something to say (a saved command, an engine error).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::Ctx;
+use super::widgets::clip;
+use crate::tui::app::{Message, context};
+use crate::tui::i18n::fill;
+use crate::tui::keymap;
+use crate::tui::text::width;
+
+pub fn status_line(cx: &Ctx) -> Option<Line<'static>> {
+    let (t, theme) = (cx.t, cx.theme);
+    if let Some(flash) = &cx.ui.flash {
+        let (text, style) = match &flash.message {
+            Message::Saved(what) => (fill(t.saved_flash, &[what]), theme.ok),
+            Message::NotAvailable(what) => {
+                let name = match *what {
+                    "daily" => t.key_daily,
+                    "handover" => t.key_handover,
+                    "score" => t.key_score,
+                    _ => t.key_filter,
+                };
+                (fill(t.not_available, &[name]), theme.muted)
+            }
+            Message::NoSelection => (t.no_selection.to_string(), theme.warn),
+            Message::Failed(e) => (fill(t.save_failed, &[e]), theme.crit),
+        };
+        return Some(Line::styled(text, style));
+    }
+    cx.snap
+        .engine_error
+        .as_ref()
+        .map(|e| Line::styled(format!("! {}", fill(t.engine_error, &[e])), theme.crit))
+}
+
+pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
+    let (t, theme) = (cx.t, cx.theme);
+    let w = area.width as usize;
+    let spans = if let Some(form) = &cx.ui.form {
+        let hint = if form.has_prose() {
+            t.form_hint_multi
+        } else {
+            t.form_hint_single
+        };
+        vec![Span::styled(hint.to_string(), theme.muted)]
+    } else if cx.ui.help {
+        vec![Span::styled(t.help_close.to_string(), theme.muted)]
+    } else {
+        let mut spans = Vec::new();
+        let mut used = 0;
+        for b in keymap::footer(context(cx.snap, cx.ui)) {
+            let desc = (b.help)(t);
+            let need = width(b.label) + 1 + width(desc) + 2;
+            if used + need > w {
+                break;
+            }
+            used += need;
+            spans.push(Span::styled(b.label.to_string(), theme.key));
+            spans.push(Span::styled(format!(" {desc}  "), theme.muted));
+        }
+        spans
+    };
+    frame.render_widget(Paragraph::new(clip(spans, w)), area);
+}
