@@ -4,6 +4,8 @@
 mod config_cmds;
 mod context;
 mod incident;
+mod records;
+mod report;
 mod store_cmds;
 mod time;
 
@@ -68,6 +70,31 @@ pub enum Cmd {
         /// The backup file.
         file: PathBuf,
     },
+    /// The daily ledger (日台账): show a day, save or amend its record.
+    Daily {
+        #[command(subcommand)]
+        action: records::DailyCmd,
+    },
+    /// The monthly on-site inspection (每月现场巡检).
+    Monthly {
+        #[command(subcommand)]
+        action: records::MonthlyCmd,
+    },
+    /// Record a handover to the next engineer.
+    Handover {
+        #[command(subcommand)]
+        action: records::HandoverCmd,
+    },
+    /// Enter the assessment items graded by hand.
+    Score {
+        #[command(subcommand)]
+        action: records::ScoreCmd,
+    },
+    /// Reports: handover summary, quarterly maintenance report, assessment score, advice.
+    Report {
+        #[command(subcommand)]
+        action: report::ReportCmd,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -122,5 +149,10 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
             )),
         },
         Some(Cmd::Restore { file }) => store_cmds::restore(&ctx, &file),
+        Some(Cmd::Daily { action }) => records::daily(&ctx, action),
+        Some(Cmd::Monthly { action }) => records::monthly(&ctx, action),
+        Some(Cmd::Handover { action }) => records::handover_cmd(&ctx, action),
+        Some(Cmd::Score { action }) => records::score_cmd(&ctx, action),
+        Some(Cmd::Report { action }) => report::run(&ctx, action),
     }
 }

@@ -5,6 +5,8 @@
 mod command;
 mod handle;
 mod incidents;
+mod monitor;
+mod records;
 mod snapshot;
 mod view;
 
@@ -17,6 +19,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 pub use command::{Command, EngineError, Reply, Request};
 pub use handle::EngineHandle;
+pub use records::{RecordsCommand, RecordsReply};
 pub use snapshot::{
     CheckView, Health, HostView, LastProbe, Mode, RecordsStatus, ScoreSummary, Snapshot, SubsystemView,
 };
@@ -24,6 +27,7 @@ pub use snapshot::{
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::hosts::HostSample;
+use crate::hosts::alarm::{AlarmEvent, HostAlarms};
 use crate::model::{Incident, IncidentId};
 use crate::policy::Policy;
 use crate::probe::ProbeResult;
@@ -42,7 +46,9 @@ pub(crate) struct Engine {
     recently_resolved: Vec<Incident>,
     last_probe: HashMap<String, ProbeResult>,
     hosts: HashMap<String, HostSample>,
+    host_alarms: HashMap<String, HostAlarms>,
     engine_error: Option<String>,
+    records: records::RecordsCache,
     dirty: bool,
     snapshots: watch::Sender<Arc<Snapshot>>,
 }
@@ -85,7 +91,12 @@ impl Engine {
             mode,
             policy.clone(),
         )));
-        Ok(Engine {
+        let host_alarms = config
+            .hosts
+            .iter()
+            .map(|h| (h.name.clone(), HostAlarms::new(h)))
+            .collect();
+        let mut engine = Engine {
             store,
             config: Arc::new(config),
             policy,
@@ -94,11 +105,15 @@ impl Engine {
             open,
             recently_resolved: Vec::new(),
             last_probe: HashMap::new(),
+            host_alarms,
             hosts: HashMap::new(),
             engine_error: None,
+            records: records::RecordsCache::default(),
             dirty: false,
             snapshots: placeholder,
-        })
+        };
+        engine.refresh_records();
+        Ok(engine)
     }
 
     async fn run(
@@ -160,11 +175,26 @@ impl Engine {
     }
 
     fn observe_host(&mut self, sample: HostSample) {
+        let events = match self.host_alarms.get_mut(&sample.host) {
+            Some(alarms) => alarms.observe(&sample),
+            None => Vec::new(),
+        };
+        for event in events {
+            match event {
+                AlarmEvent::Raised(a) => self.host_alarm(&a.host, &a.gauge, a.value, a.since),
+                AlarmEvent::Cleared { alarm, at, .. } => {
+                    self.host_alarm_cleared(&alarm.host, &alarm.gauge, at)
+                }
+            }
+        }
+        self.records.observe_host(&sample, &self.policy.calendar);
         self.hosts.insert(sample.host.clone(), sample);
         self.dirty = true;
     }
 
-    fn on_tick(&mut self) {}
+    fn on_tick(&mut self) {
+        self.refresh_records();
+    }
 
     fn publish(&mut self) {
         if !self.dirty {

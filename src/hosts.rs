@@ -1,5 +1,11 @@
 //! Server gauges: the local host through sysinfo, remote hosts by scraping Prometheus node_exporter.
 
+pub mod alarm;
+pub mod filesystems;
+pub mod local;
+pub mod node_exporter;
+pub mod sampler;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

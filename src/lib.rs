@@ -4,11 +4,14 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod engine;
+pub mod health;
 pub mod history;
 pub mod hosts;
 pub mod model;
 pub mod policy;
 pub mod probe;
+pub mod report;
 pub mod store;
 pub mod tui;

@@ -3,10 +3,16 @@
 mod actor;
 mod deadline;
 mod incident;
+mod records;
 
 pub use actor::Actor;
 pub use deadline::{DeadlineState, DeadlineStatus};
 pub use incident::{
     AutoSource, Incident, IncidentId, LifecycleError, NewIncident, Resolution, State, Step, TimelineEntry,
     TimelineKind,
+};
+pub use records::{
+    AdviceRecord, BackupCheck, DailyEntry, DailyFigures, DailyRecord, HandEntry, HandItem, HandoverRecord,
+    HostPeak, MissedDeadline, MonthlyEntry, MonthlyRecord, Quarter, QuarterlyProduced, RecordError,
+    SubsystemDay, day_start,
 };

@@ -1,11 +1,101 @@
 //! Checks of the platform's subsystems: one file per kind, the scheduler, and `ProbeResult`, the only thing a
 //! probe ever hands to the engine. A failed probe is data, never an error that ends a loop.
 
+mod file;
+pub mod http;
+pub mod scheduler;
+mod tcp;
+mod tls;
+
 use std::fmt;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
+
+use crate::config::{Check, CheckSpec};
+
+/// Past its own timeout a probe gets this much longer before `run` gives up on it: each kind enforces the
+/// timeout itself with a precise message, this is only the backstop.
+const TIMEOUT_MARGIN: Duration = Duration::from_millis(250);
+
+/// Runs one check once. Always returns within `check.timeout` plus a small margin, and a failure is an
+/// `Outcome::Down`, never an error: the scheduler's loop must not end because a server misbehaved.
+///
+/// `subsystem` is taken from the check id (`subsystem-id/name`); the scheduler overwrites it with the id it
+/// was given.
+pub async fn run(check: &Check) -> ProbeResult {
+    let started_at = Utc::now();
+    let budget = Budget::starting_now(check.timeout);
+    let probe = async {
+        match &check.spec {
+            CheckSpec::Http(spec) => http::run(spec, budget).await,
+            CheckSpec::Tcp { address } => tcp::run(address, budget).await,
+            CheckSpec::Tls {
+                address,
+                warn_days,
+                critical_days,
+            } => tls::run(address, *warn_days, *critical_days, budget).await,
+            CheckSpec::File {
+                pattern,
+                max_age,
+                min_size,
+            } => file::run(pattern, *max_age, *min_size, budget).await,
+        }
+    };
+    let outcome = tokio::time::timeout_at(budget.deadline + TIMEOUT_MARGIN, probe)
+        .await
+        .unwrap_or_else(|_| budget.timed_out("no answer"));
+    ProbeResult {
+        check_id: check.id.clone(),
+        subsystem: subsystem_of(&check.id).to_string(),
+        started_at,
+        latency: budget.start.elapsed(),
+        outcome,
+    }
+}
+
+/// `digital/http-1` → `digital`.
+fn subsystem_of(check_id: &str) -> &str {
+    check_id
+        .split_once('/')
+        .map_or(check_id, |(subsystem, _)| subsystem)
+}
+
+/// The time one probe may take: every step of a kind waits until `deadline` at most.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    start: Instant,
+    deadline: Instant,
+    timeout: Duration,
+}
+
+impl Budget {
+    fn starting_now(timeout: Duration) -> Budget {
+        let start = Instant::now();
+        Budget {
+            start,
+            deadline: start + timeout,
+            timeout,
+        }
+    }
+
+    /// `Down(Timeout)` with what had not happened by the deadline, e.g. "no response within 10s".
+    fn timed_out(&self, what: &str) -> Outcome {
+        down(
+            Phase::Timeout,
+            format!("{what} within {}", humantime::format_duration(self.timeout)),
+        )
+    }
+}
+
+fn down(phase: Phase, reason: impl Into<String>) -> Outcome {
+    Outcome::Down {
+        phase,
+        reason: reason.into(),
+    }
+}
 
 /// The result of one run of one check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -231,7 +231,7 @@ impl Store {
     /// Makes everything written so far durable: sled's flush, then an fsync of its data file.
     pub fn sync(&self) -> Result<(), StoreError> {
         self.db.flush()?;
-        self.db_file.sync_all().map_err(|source| StoreError::Io {
+        self.db_file.sync_data().map_err(|source| StoreError::Io {
             dir: self.dir.clone(),
             source,
         })

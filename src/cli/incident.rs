@@ -179,6 +179,9 @@ pub fn run(ctx: &Context, cmd: IncidentCmd) -> Result<i32, CliError> {
             println!("{}", summary_line(&incident, &policy, Utc::now(), zone));
             Ok(0)
         }
+        Ok(other) => Err(CliError::store(format!(
+            "unexpected answer from the engine: {other:?}"
+        ))),
         Err(e) if e.is_bad_input() => Err(CliError::bad_input(e.to_string())),
         Err(EngineError::Store(e)) => Err(e.into()),
         Err(e) => Err(CliError::store(e.to_string())),

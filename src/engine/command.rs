@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Actor, Incident, IncidentId, LifecycleError, NewIncident, Resolution};
+use super::{RecordsCommand, RecordsReply};
+use crate::model::{Actor, Incident, IncidentId, LifecycleError, NewIncident, RecordError, Resolution};
 use crate::policy::Severity;
 use crate::store::StoreError;
 
@@ -38,6 +39,8 @@ pub enum Command {
         severity: Severity,
         reason: String,
     },
+    /// The daily ledger, monthly inspection, handovers, score items and reports.
+    Records(RecordsCommand),
 }
 
 /// What a command answers once it is durable.
@@ -45,6 +48,7 @@ pub enum Command {
 pub enum Reply {
     /// The incident as stored after the command.
     Incident(Box<Incident>),
+    Records(Box<RecordsReply>),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +56,8 @@ pub enum EngineError {
     /// The request itself was wrong (exit code 2); nothing was stored.
     #[error("{0}")]
     Lifecycle(#[from] LifecycleError),
+    #[error("{0}")]
+    Record(#[from] RecordError),
     #[error("no incident {0}")]
     NotFound(IncidentId),
     #[error("unknown subsystem \"{id}\": accepted are {accepted}")]
@@ -68,7 +74,10 @@ impl EngineError {
     pub fn is_bad_input(&self) -> bool {
         matches!(
             self,
-            EngineError::Lifecycle(_) | EngineError::NotFound(_) | EngineError::UnknownSubsystem { .. }
+            EngineError::Lifecycle(_)
+                | EngineError::Record(_)
+                | EngineError::NotFound(_)
+                | EngineError::UnknownSubsystem { .. }
         )
     }
 }

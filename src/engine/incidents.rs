@@ -44,6 +44,9 @@ impl Engine {
                     Ok(json!({ "from": from, "to": severity, "reason": reason }))
                 })
             }
+            Command::Records(command) => self
+                .execute_records(actor, command, now)
+                .map(|r| Reply::Records(Box::new(r))),
         }
     }
 

@@ -110,6 +110,18 @@ pub struct ScoreSummary {
     pub total: f64,
     /// Points lost so far to late faults (of the 15).
     pub fault_deductions: f64,
+    /// Percent of the quarter's fee the total earns.
+    pub fee_pct: f64,
+    /// Below 60: the client may refuse the rest and cancel.
+    pub may_cancel: bool,
+    /// The contract's table, item by item.
+    pub lines: Vec<crate::report::score::ScoreLine>,
+    /// Faults that cost points, with their deduction.
+    pub faults: Vec<crate::report::score::FaultCost>,
+    /// Hand-graded items not entered yet (counted as full marks).
+    pub not_entered: Vec<crate::model::HandItem>,
+    /// Mean of this quarter and the other one of its half year, when both have records.
+    pub half_year_mean: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]

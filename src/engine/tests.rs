@@ -28,8 +28,10 @@ fn new_fault(subsystem: Option<&str>) -> NewIncident {
 }
 
 fn incident(reply: Reply) -> crate::model::Incident {
-    let Reply::Incident(i) = reply;
-    *i
+    match reply {
+        Reply::Incident(i) => *i,
+        other => panic!("expected an incident, got {other:?}"),
+    }
 }
 
 #[tokio::test]

@@ -75,8 +75,8 @@ impl Engine {
             hosts,
             open_incidents: open,
             recently_resolved: self.recently_resolved.clone(),
-            records: Default::default(),
-            score: None,
+            records: self.records.status(),
+            score: self.records.score(),
             engine_error: self.engine_error.clone(),
         }
     }

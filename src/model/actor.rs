@@ -12,12 +12,13 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// The person at this terminal: `$USER` (else `$LOGNAME`, else the uid) and `SSH_CONNECTION`'s client.
+    /// The person at this terminal: `$USER` (else `$LOGNAME`, else the account name of the uid) and
+    /// `SSH_CONNECTION`'s client address.
     pub fn current() -> Actor {
         let user = ["USER", "LOGNAME"]
             .iter()
             .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-            .unwrap_or_else(|| format!("uid{}", unsafe_free_uid()));
+            .unwrap_or_else(account_name);
         let from = std::env::var("SSH_CONNECTION")
             .ok()
             .and_then(|s| s.split_whitespace().next().map(str::to_string));
@@ -40,9 +41,21 @@ impl Actor {
     }
 }
 
-fn unsafe_free_uid() -> u32 {
+/// The name `/etc/passwd` gives the process's uid, else `uid N`.
+fn account_name() -> String {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or(0)
+    let uid = std::fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or(0);
+    std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| {
+            passwd.lines().find_map(|line| {
+                let mut fields = line.split(':');
+                let name = fields.next()?;
+                let id: u32 = fields.nth(1)?.parse().ok()?;
+                (id == uid).then(|| name.to_string())
+            })
+        })
+        .unwrap_or_else(|| format!("uid {uid}"))
 }
 
 impl fmt::Display for Actor {

@@ -1,0 +1,289 @@
+//! `watchdesk daily …`, `monthly …`, `handover …`, `score …`: the contract's records from a shell. Writes go
+//! through the same engine the dashboard uses (validated, audited, durable before the answer); reads open the
+//! store directly.
+
+use std::sync::Arc;
+
+use chrono::{NaiveDate, Utc};
+use clap::{ArgAction, Subcommand};
+
+use super::context::{CliError, Context, runtime};
+use super::time::parse_time;
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::engine::{self, Command, EngineError, Mode, RecordsCommand, RecordsReply, Reply};
+use crate::model::{Actor, DailyEntry, HandItem, MonthlyEntry, MonthlyRecord, Quarter};
+use crate::report::daily::{self, Live};
+use crate::report::{handover, score};
+use crate::store::TreeName;
+
+#[derive(Debug, Subcommand)]
+pub enum DailyCmd {
+    /// A day's ledger: the figures watchdesk fills in and what the engineer entered.
+    Show {
+        /// YYYY-MM-DD (default: today in the platform zone).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save (or amend) a day's record; the figures are filled in at the same moment.
+    Save {
+        /// YYYY-MM-DD (default: today in the platform zone).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        /// 校核云平台数据是否异常: was the platform's data checked for anomalies?
+        #[arg(long, action = ArgAction::Set, value_parser = parse_yes_no, value_name = "yes|no")]
+        anomaly_checked: bool,
+        #[arg(long, value_name = "TEXT")]
+        anomaly_note: Option<String>,
+        /// 日常数据库整理入库存档: was the day's database archive done? (default: as before, else no)
+        #[arg(long, action = ArgAction::Set, value_parser = parse_yes_no, value_name = "yes|no")]
+        archive_done: Option<bool>,
+        #[arg(long, value_name = "TEXT")]
+        notes: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MonthlyCmd {
+    /// Record a monthly on-site inspection (每月现场巡检).
+    Save {
+        #[arg(long, value_parser = parse_date)]
+        date: NaiveDate,
+        /// Who inspected.
+        #[arg(long, value_name = "NAME")]
+        by: String,
+        #[arg(long, value_name = "TEXT")]
+        findings: String,
+    },
+    /// Every recorded inspection, oldest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HandoverCmd {
+    /// Record that the watch passes to NAME; prints the summary that was handed over.
+    Record {
+        #[arg(long, value_name = "NAME")]
+        to: String,
+        #[arg(long, value_name = "TEXT")]
+        notes: Option<String>,
+        /// Start of the period (default: the last handover, else 12 hours ago).
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScoreCmd {
+    /// Enter a hand-graded item: personnel (0–45 points), tasks (0–5 points), complaints (0–10, −1 each),
+    /// notices (0–4, −3 each).
+    Set {
+        #[arg(value_parser = parse_item)]
+        item: HandItem,
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// Default: the current quarter.
+        #[arg(long, value_parser = parse_quarter)]
+        quarter: Option<Quarter>,
+    },
+}
+
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("invalid date \"{s}\": write YYYY-MM-DD, e.g. 2026-11-02"))
+}
+
+pub fn parse_yes_no(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" => Ok(true),
+        "no" | "n" => Ok(false),
+        _ => Err(format!("invalid value \"{s}\": accepted are yes, no")),
+    }
+}
+
+pub fn parse_quarter(s: &str) -> Result<Quarter, String> {
+    s.parse().map_err(|e: crate::model::RecordError| e.to_string())
+}
+
+fn parse_item(s: &str) -> Result<HandItem, String> {
+    s.parse().map_err(|e: crate::model::RecordError| e.to_string())
+}
+
+/// Runs one records command through an in-process engine.
+pub(super) fn execute(
+    ctx: &Context,
+    config: Config,
+    command: RecordsCommand,
+) -> Result<RecordsReply, CliError> {
+    let store = ctx.open_store(&config)?;
+    let rt = runtime()?;
+    let reply = rt.block_on(async move {
+        let engine = engine::spawn(store, config, Arc::new(SystemClock), Mode::Embedded)?;
+        let reply = engine.execute(Actor::current(), Command::Records(command)).await;
+        engine.shutdown().await;
+        reply
+    });
+    match reply {
+        Ok(Reply::Records(reply)) => Ok(*reply),
+        Ok(other) => Err(CliError::store(format!(
+            "unexpected answer from the engine: {other:?}"
+        ))),
+        Err(e) if e.is_bad_input() => Err(CliError::bad_input(e.to_string())),
+        Err(EngineError::Store(e)) => Err(e.into()),
+        Err(e) => Err(CliError::store(e.to_string())),
+    }
+}
+
+fn unexpected(reply: RecordsReply) -> CliError {
+    CliError::store(format!("unexpected answer from the engine: {reply:?}"))
+}
+
+pub fn daily(ctx: &Context, cmd: DailyCmd) -> Result<i32, CliError> {
+    let config = ctx.config_or_empty()?;
+    let zone = config.policy.calendar.zone;
+    match cmd {
+        DailyCmd::Show { date, json } => {
+            let store = ctx.open_store(&config)?;
+            let now = Utc::now();
+            let day = date.unwrap_or_else(|| config.policy.calendar.local_day(now));
+            let view = daily::view(&store, &config, day, now, Live::default())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&view).unwrap_or_default());
+            } else {
+                print!("{}", daily::markdown(&view, zone));
+            }
+            Ok(0)
+        }
+        DailyCmd::Save {
+            date,
+            anomaly_checked,
+            anomaly_note,
+            archive_done,
+            notes,
+        } => {
+            let entry = DailyEntry {
+                anomaly_checked,
+                anomaly_note,
+                archive_done,
+                notes,
+            };
+            match execute(ctx, config, RecordsCommand::SaveDaily { date, entry })? {
+                RecordsReply::Daily(view) => {
+                    let revision = view.record.as_ref().map(|r| r.revision).unwrap_or(1);
+                    println!(
+                        "daily record {} saved{}",
+                        view.date,
+                        if revision > 1 {
+                            format!(" (amended, revision {revision})")
+                        } else {
+                            String::new()
+                        }
+                    );
+                    Ok(0)
+                }
+                other => Err(unexpected(other)),
+            }
+        }
+    }
+}
+
+pub fn monthly(ctx: &Context, cmd: MonthlyCmd) -> Result<i32, CliError> {
+    let config = ctx.config_or_empty()?;
+    match cmd {
+        MonthlyCmd::Save { date, by, findings } => {
+            match execute(
+                ctx,
+                config,
+                RecordsCommand::SaveMonthly(MonthlyEntry { date, by, findings }),
+            )? {
+                RecordsReply::Monthly(r) => {
+                    println!("monthly inspection {} by {} saved", r.date, r.by);
+                    Ok(0)
+                }
+                other => Err(unexpected(other)),
+            }
+        }
+        MonthlyCmd::List { json } => {
+            let store = ctx.open_store(&config)?;
+            let records = store
+                .scan_json::<MonthlyRecord>(TreeName::Monthly)
+                .collect::<Result<Vec<_>, _>>()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&records).unwrap_or_default());
+            } else if records.is_empty() {
+                println!("no monthly inspections recorded");
+            } else {
+                for r in &records {
+                    println!("{}  {}  {}", r.date, r.by, r.findings.replace('\n', " / "));
+                }
+            }
+            Ok(0)
+        }
+    }
+}
+
+pub fn handover_cmd(ctx: &Context, cmd: HandoverCmd) -> Result<i32, CliError> {
+    let config = ctx.config_or_empty()?;
+    let zone = config.platform.timezone;
+    let HandoverCmd::Record { to, notes, since } = cmd;
+    let since = since
+        .map(|t| parse_time(&t, zone).map_err(CliError::bad_input))
+        .transpose()?;
+    match execute(ctx, config, RecordsCommand::RecordHandover { to, notes, since })? {
+        RecordsReply::HandoverRecorded { record, summary } => {
+            print!("{}", handover::markdown(&summary));
+            println!(
+                "\nhandover from {} to {} recorded at {}",
+                record.from,
+                record.to,
+                crate::report::local(record.at, zone)
+            );
+            Ok(0)
+        }
+        other => Err(unexpected(other)),
+    }
+}
+
+pub fn score_cmd(ctx: &Context, cmd: ScoreCmd) -> Result<i32, CliError> {
+    let config = ctx.config_or_empty()?;
+    let ScoreCmd::Set {
+        item,
+        value,
+        reason,
+        quarter,
+    } = cmd;
+    let accepted = || format!("accepted are {}", HandItem::accepted());
+    let value: f64 = value
+        .trim()
+        .parse()
+        .map_err(|_| CliError::bad_input(format!("invalid value \"{value}\" for {item}: {}", accepted())))?;
+    item.check(value)
+        .map_err(|e| CliError::bad_input(format!("{e}; {}", accepted())))?;
+    let command = RecordsCommand::SetScoreItem {
+        quarter,
+        item,
+        value,
+        reason,
+    };
+    match execute(ctx, config, command)? {
+        RecordsReply::Score(s) => {
+            println!(
+                "{} set to {} for {}; total now {} ({})",
+                item,
+                score::points(value),
+                s.quarter,
+                score::points(s.total),
+                s.payment.words()
+            );
+            Ok(0)
+        }
+        other => Err(unexpected(other)),
+    }
+}

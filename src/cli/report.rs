@@ -1,0 +1,198 @@
+//! `watchdesk report …`: the handover summary, the quarterly maintenance report, the assessment score and the
+//! engineer's advice for the quarter.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use clap::Subcommand;
+
+use super::context::{CliError, Context, display};
+use super::records::{execute, parse_quarter};
+use super::time::parse_time;
+use crate::engine::{RecordsCommand, RecordsReply};
+use crate::model::{Actor, Quarter};
+use crate::report::handover::{self, HandoverRequest};
+use crate::report::{Format, osc52, quarterly, score};
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCmd {
+    /// What to hand over: open incidents, what happened, health, records missing.
+    Handover {
+        /// Start of the period (default: the last handover, else 12 hours ago).
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        #[arg(long, default_value = "md", value_parser = md_or_json)]
+        format: Format,
+        /// The outgoing engineer's notes.
+        #[arg(long, value_name = "TEXT")]
+        notes: Option<String>,
+        /// Also copy it to the terminal's clipboard (OSC 52; works over SSH and inside tmux).
+        #[arg(long)]
+        copy: bool,
+    },
+    /// The quarterly maintenance report; producing it is recorded (it earns the quarterly summary points).
+    Quarterly {
+        /// e.g. 2026Q4 (default: the current quarter).
+        #[arg(long, value_parser = parse_quarter)]
+        quarter: Option<Quarter>,
+        #[arg(long, default_value = "md", value_parser = any_format)]
+        format: Format,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// The assessment score of a quarter, item by item, and its payment band.
+    Score {
+        #[arg(long, value_parser = parse_quarter)]
+        quarter: Option<Quarter>,
+        #[arg(long, default_value = "md", value_parser = md_or_json)]
+        format: Format,
+    },
+    /// Enter the engineer's advice printed in the quarterly report.
+    Advice {
+        #[arg(long, value_parser = parse_quarter)]
+        quarter: Option<Quarter>,
+        #[arg(long, value_name = "TEXT")]
+        text: String,
+    },
+}
+
+fn md_or_json(s: &str) -> Result<Format, String> {
+    match s.parse::<Format>() {
+        Ok(f @ (Format::Markdown | Format::Json)) => Ok(f),
+        _ => Err(format!("unknown format \"{s}\": accepted are md, json")),
+    }
+}
+
+fn any_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
+    let config = ctx.config_or_empty()?;
+    let zone = config.policy.calendar.zone;
+    match cmd {
+        ReportCmd::Handover {
+            since,
+            format,
+            notes,
+            copy,
+        } => {
+            let since = since
+                .map(|t| parse_time(&t, zone).map_err(CliError::bad_input))
+                .transpose()?;
+            let store = ctx.open_store(&config)?;
+            let summary = handover::summary(
+                &store,
+                &config,
+                HandoverRequest {
+                    since,
+                    notes,
+                    outgoing: Actor::current(),
+                    now: Utc::now(),
+                    live: None,
+                },
+            )?;
+            let text = match format {
+                Format::Json => handover::json(&summary) + "\n",
+                _ => handover::markdown(&summary),
+            };
+            print!("{text}");
+            if copy {
+                print!("{}", osc52::for_environment(&text));
+            }
+            Ok(0)
+        }
+        ReportCmd::Score { quarter, format } => {
+            let store = ctx.open_store(&config)?;
+            let now = Utc::now();
+            let quarter = quarter.unwrap_or_else(|| Quarter::of(now, zone));
+            let s = score::load(&store, &config.policy, quarter, now)?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&s).unwrap_or_default()),
+                _ => print!("{}", score::markdown(&s)),
+            }
+            Ok(0)
+        }
+        ReportCmd::Advice { quarter, text } => {
+            match execute(ctx, config, RecordsCommand::SetAdvice { quarter, text })? {
+                RecordsReply::Advice(a) => {
+                    println!("advice for {} saved", a.quarter);
+                    Ok(0)
+                }
+                other => Err(CliError::store(format!(
+                    "unexpected answer from the engine: {other:?}"
+                ))),
+            }
+        }
+        ReportCmd::Quarterly { quarter, format, out } => {
+            if let Some(path) = &out {
+                check_writable(path)?;
+            }
+            let report = match execute(ctx, config, RecordsCommand::QuarterlyReport { quarter })? {
+                RecordsReply::Quarterly(r) => r,
+                other => {
+                    return Err(CliError::store(format!(
+                        "unexpected answer from the engine: {other:?}"
+                    )));
+                }
+            };
+            let text = match format {
+                Format::Markdown => quarterly::markdown(&report),
+                Format::Json => quarterly::json(&report) + "\n",
+                Format::Csv => quarterly::csv(&report),
+            };
+            match out {
+                Some(path) => {
+                    write_atomically(&path, text.as_bytes())?;
+                    println!(
+                        "quarterly report {} ({}, {} incidents) written to {}",
+                        report.quarter,
+                        format,
+                        report.incidents.len(),
+                        display(&path)
+                    );
+                }
+                None => {
+                    let mut stdout = std::io::stdout().lock();
+                    stdout
+                        .write_all(text.as_bytes())
+                        .and_then(|_| stdout.flush())
+                        .map_err(|e| CliError::store(format!("cannot write the report: {e}")))?;
+                }
+            }
+            Ok(0)
+        }
+    }
+}
+
+/// Refuse before recording anything when the report could not be written.
+fn check_writable(path: &Path) -> Result<(), CliError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Err(CliError::bad_input(format!(
+            "cannot write {}: directory {} does not exist",
+            display(path),
+            display(dir)
+        )));
+    }
+    Ok(())
+}
+
+/// Writes next to the target and renames, so a half-written report never replaces a good one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let fail = |e: std::io::Error| CliError::bad_input(format!("cannot write {}: {e}", display(path)));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}

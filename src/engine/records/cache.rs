@@ -1,0 +1,178 @@
+//! What the snapshot carries about records — the reminders and the live score — kept between snapshots. The
+//! engine publishes often (every probe result), so the score is recomputed only when something it depends on
+//! may have changed: a new audit event (every write makes one), a new local day, or the moment an open
+//! incident's next deadline or today's reminder hour passes.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::super::{Engine, RecordsStatus, ScoreSummary};
+use crate::hosts::HostSample;
+use crate::model::{DailyRecord, HostPeak, MonthlyRecord, Quarter, day_start};
+use crate::policy::Calendar;
+use crate::report::score::{self, Score};
+use crate::store::{StoreError, TreeName};
+
+#[derive(Debug, Default)]
+pub(in crate::engine) struct RecordsCache {
+    /// Host peaks of today and yesterday (so yesterday's record saved after midnight still has them).
+    peaks: BTreeMap<NaiveDate, BTreeMap<String, HostPeak>>,
+    status: RecordsStatus,
+    score: Option<ScoreSummary>,
+    key: Option<CacheKey>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct CacheKey {
+    last_event: u64,
+    day: NaiveDate,
+    /// The first moment the figures can change with no new event.
+    recheck_at: DateTime<Utc>,
+}
+
+impl RecordsCache {
+    pub(in crate::engine) fn observe_host(&mut self, sample: &HostSample, calendar: &Calendar) {
+        let day = calendar.local_day(sample.at);
+        self.peaks
+            .entry(day)
+            .or_default()
+            .entry(sample.host.clone())
+            .or_insert_with(|| HostPeak {
+                name: sample.host.clone(),
+                ..HostPeak::default()
+            })
+            .observe(&sample.reading);
+        while self.peaks.len() > 2 {
+            self.peaks.pop_first();
+        }
+    }
+
+    pub(in crate::engine) fn host_peaks(&self, day: NaiveDate) -> Option<Vec<HostPeak>> {
+        self.peaks
+            .get(&day)
+            .map(|hosts| hosts.values().cloned().collect())
+    }
+
+    pub(in crate::engine) fn status(&self) -> RecordsStatus {
+        self.status.clone()
+    }
+
+    pub(in crate::engine) fn score(&self) -> Option<ScoreSummary> {
+        self.score.clone()
+    }
+
+    /// Forces the next refresh to recompute.
+    pub(in crate::engine) fn invalidate(&mut self) {
+        self.key = None;
+    }
+}
+
+/// The snapshot's view of a score.
+pub fn summary(score: &Score) -> ScoreSummary {
+    ScoreSummary {
+        quarter: score.quarter.to_string(),
+        total: score.total,
+        fault_deductions: score.fault_deductions.min(15.0),
+        fee_pct: score.payment.fee_pct,
+        may_cancel: score.payment.may_cancel,
+        lines: score.lines.clone(),
+        faults: score.faults.clone(),
+        not_entered: score.not_entered.clone(),
+        half_year_mean: score.half_year.as_ref().map(|h| h.mean),
+    }
+}
+
+impl Engine {
+    /// Brings the reminders and the score up to date if they may have changed; marks the snapshot dirty when
+    /// they did.
+    pub(in crate::engine) fn refresh_records(&mut self) {
+        let now = self.clock.now();
+        let cal = &self.policy.calendar;
+        let day = cal.local_day(now);
+        let last_event = match self.store.tree(TreeName::Events).last() {
+            Ok(Some((k, _))) => k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0),
+            Ok(None) => 0,
+            Err(e) => {
+                self.engine_error = Some(StoreError::from(e).to_string());
+                return;
+            }
+        };
+        if let Some(key) = &self.records.key
+            && key.last_event == last_event
+            && key.day == day
+            && now < key.recheck_at
+        {
+            return;
+        }
+        match self.compute_records(now, day) {
+            Ok((status, score)) => {
+                let score = Some(summary(&score));
+                if status != self.records.status || score != self.records.score {
+                    self.records.status = status;
+                    self.records.score = score;
+                    self.dirty = true;
+                }
+                self.records.key = Some(CacheKey {
+                    last_event,
+                    day,
+                    recheck_at: self.recheck_at(now, day),
+                });
+            }
+            Err(e) => {
+                self.engine_error = Some(e.to_string());
+                self.dirty = true;
+            }
+        }
+    }
+
+    fn compute_records(
+        &self,
+        now: DateTime<Utc>,
+        day: NaiveDate,
+    ) -> Result<(RecordsStatus, Score), StoreError> {
+        let local_hour = now.with_timezone(&self.policy.calendar.zone).time();
+        let past_reminder = local_hour >= reminder_time(self.config.daily_reminder_hour);
+        let has_today = self
+            .store
+            .tree(TreeName::Daily)
+            .contains_key(DailyRecord::key(day))?;
+        let has_month = self
+            .store
+            .tree(TreeName::Monthly)
+            .scan_prefix(MonthlyRecord::month_prefix(day))
+            .next()
+            .transpose()?
+            .is_some();
+        let status = RecordsStatus {
+            daily_missing: past_reminder && !has_today,
+            monthly_missing: !has_month,
+        };
+        let score = score::load(&self.store, &self.policy, Quarter::of_day(day), now)?;
+        Ok((status, score))
+    }
+
+    /// The next moment the status or the score changes by itself: the reminder hour, midnight, or an open
+    /// incident's next deadline.
+    fn recheck_at(&self, now: DateTime<Utc>, day: NaiveDate) -> DateTime<Utc> {
+        let zone = self.policy.calendar.zone;
+        let midnight = day_start(zone, day.succ_opt().unwrap_or(day));
+        let reminder = day_start(zone, day) + Duration::hours(self.config.daily_reminder_hour as i64);
+        let next_due = self
+            .open
+            .values()
+            .filter_map(|i| i.next_deadline(&self.policy, now))
+            .filter(|d| d.due > now)
+            .map(|d| d.due)
+            .min();
+        [Some(midnight), (reminder > now).then_some(reminder), next_due]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(midnight)
+    }
+}
+
+fn reminder_time(hour: u32) -> chrono::NaiveTime {
+    chrono::NaiveTime::from_hms_opt(hour.min(23), 0, 0).unwrap_or(chrono::NaiveTime::MIN)
+}

@@ -1,0 +1,98 @@
+//! file checks: did the backup run. The newest file matching a glob must be recent enough and big enough.
+//! The scan runs on a blocking thread (a hung network mount must not stall the runtime) and is given up at
+//! the deadline.
+
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use tokio::time::timeout_at;
+
+use super::{Budget, Outcome, Phase, down};
+
+pub(super) async fn run(
+    pattern: &str,
+    max_age: Option<Duration>,
+    min_size: Option<u64>,
+    budget: Budget,
+) -> Outcome {
+    let owned = pattern.to_string();
+    let scan = tokio::task::spawn_blocking(move || newest(&owned));
+    let newest = match timeout_at(budget.deadline, scan).await {
+        Err(_) => return budget.timed_out(&format!("scan of \"{pattern}\" not finished")),
+        Ok(Err(e)) => return down(Phase::File, format!("scan of \"{pattern}\" failed: {e}")),
+        Ok(Ok(Err(reason))) => return down(Phase::File, reason),
+        Ok(Ok(Ok(newest))) => newest,
+    };
+    let Some(file) = newest else {
+        return down(Phase::File, format!("no file matches \"{pattern}\""));
+    };
+    judge(&file, SystemTime::now(), max_age, min_size)
+}
+
+/// The newest regular file matching a pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Found {
+    pub path: PathBuf,
+    pub modified: SystemTime,
+    pub size: u64,
+}
+
+/// Entries that cannot be read (permissions, vanished meanwhile) are skipped: a backup job rotating files
+/// while we look must not look like a failure.
+fn newest(pattern: &str) -> Result<Option<Found>, String> {
+    let paths = glob::glob(pattern).map_err(|e| format!("invalid pattern \"{pattern}\": {e}"))?;
+    let mut best: Option<Found> = None;
+    for path in paths.flatten() {
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if !meta.is_file() {
+            continue;
+        }
+        let Ok(modified) = meta.modified() else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|b| modified > b.modified) {
+            best = Some(Found {
+                path,
+                modified,
+                size: meta.len(),
+            });
+        }
+    }
+    Ok(best)
+}
+
+pub(crate) fn judge(
+    file: &Found,
+    now: SystemTime,
+    max_age: Option<Duration>,
+    min_size: Option<u64>,
+) -> Outcome {
+    // A clock step or a file from the future counts as brand new rather than as an error.
+    let age = now.duration_since(file.modified).unwrap_or_default();
+    let age_text = humantime::format_duration(Duration::from_secs(age.as_secs()));
+    let path = file.path.display();
+    if let Some(max) = max_age
+        && age > max
+    {
+        return down(
+            Phase::File,
+            format!(
+                "newest file {path} is {age_text} old, more than {}",
+                humantime::format_duration(max)
+            ),
+        );
+    }
+    if let Some(min) = min_size
+        && file.size < min
+    {
+        return down(
+            Phase::File,
+            format!("newest file {path} has {} bytes, fewer than {min}", file.size),
+        );
+    }
+    Outcome::Up {
+        detail: format!("{path}: {} bytes, {age_text} old", file.size),
+    }
+}

@@ -1,0 +1,88 @@
+//! The records the contract asks for, as data and as text: the daily ledger, the handover summary, the quarterly
+//! maintenance report and the assessment score. Each is a struct the dashboard shows and a renderer (Markdown,
+//! JSON, CSV) the command line prints; none of them writes to the store.
+
+pub mod daily;
+pub mod handover;
+pub mod markdown;
+pub mod osc52;
+pub mod quarterly;
+pub mod score;
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+
+/// An output format of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Json,
+    Csv,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Json => "json",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Ok(Format::Markdown),
+            "json" => Ok(Format::Json),
+            "csv" => Ok(Format::Csv),
+            other => Err(format!("unknown format \"{other}\": accepted are md, json, csv")),
+        }
+    }
+}
+
+/// A time as the engineer reads it: local, to the minute.
+pub fn local(t: DateTime<Utc>, zone: Tz) -> String {
+    t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// `1d 02h`, `3h 05m`, `12m 30s`.
+pub fn human(d: Duration) -> String {
+    let s = d.num_seconds().max(0);
+    let (days, hours, mins, secs) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
+    if days > 0 {
+        format!("{days}d {hours:02}h")
+    } else if hours > 0 {
+        format!("{hours}h {mins:02}m")
+    } else {
+        format!("{mins}m {secs:02}s")
+    }
+}
+
+/// A share as a percentage with two decimals, or a dash when unknown.
+pub fn percent(share: Option<f64>) -> String {
+    share
+        .map(|s| format!("{:.2} %", s * 100.0))
+        .unwrap_or_else(|| "—".to_string())
+}
+
+/// Deadline state in words: `met`, `met late by 1h 05m`, `LATE by 3m 00s`, `2h 10m left`.
+pub fn deadline_words(d: &crate::model::DeadlineStatus) -> String {
+    use crate::model::DeadlineState;
+    match d.state {
+        DeadlineState::Met { .. } => "met".to_string(),
+        DeadlineState::Late { at: Some(_), by } => format!("met late by {}", human(by)),
+        DeadlineState::Late { at: None, by } => format!("LATE by {}", human(by)),
+        DeadlineState::Pending { left } => format!("{} left", human(left)),
+    }
+}

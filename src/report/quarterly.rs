@@ -1,0 +1,295 @@
+//! 运维季度报告: the quarterly maintenance record the contract asks for — availability per subsystem, every
+//! fault with its times against the deadlines and its archive (cause, process, solution), the other tickets,
+//! host alarms, ledger and backup-check coverage, the engineer's advice and the assessment score. Back-dated
+//! actions are flagged wherever they appear.
+
+mod csv;
+mod markdown;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Serialize, Serializer};
+
+use super::score::{self, Score};
+use crate::config::Config;
+use crate::model::{
+    Actor, AdviceRecord, AutoSource, DeadlineStatus, Incident, MonthlyRecord, Quarter, State, SubsystemDay,
+};
+use crate::policy::{Kind, Severity};
+use crate::store::{Store, StoreError, TreeName};
+
+pub use self::csv::csv;
+pub use self::markdown::markdown;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuarterlyReport {
+    pub platform: String,
+    #[serde(serialize_with = "zone_name")]
+    pub timezone: Tz,
+    pub quarter: Quarter,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub generated_at: DateTime<Utc>,
+    pub generated_by: Actor,
+    pub availability: Vec<SubsystemDay>,
+    /// Every incident detected in the quarter, by number.
+    pub incidents: Vec<IncidentRow>,
+    pub host_alarms: Vec<HostAlarm>,
+    pub ledger: LedgerCoverage,
+    pub monthly: Vec<MonthlyRecord>,
+    pub advice: Option<AdviceRecord>,
+    pub score: Score,
+}
+
+fn zone_name<S: Serializer>(zone: &Tz, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(zone)
+}
+
+impl QuarterlyReport {
+    pub fn faults(&self) -> impl Iterator<Item = &IncidentRow> {
+        self.incidents.iter().filter(|i| i.kind == Kind::Fault)
+    }
+
+    /// Change requests, support and security tickets.
+    pub fn tickets(&self) -> impl Iterator<Item = &IncidentRow> {
+        self.incidents.iter().filter(|i| i.kind != Kind::Fault)
+    }
+
+    pub fn backdated(&self) -> impl Iterator<Item = (&IncidentRow, &Backdated)> {
+        self.incidents
+            .iter()
+            .flat_map(|i| i.backdated.iter().map(move |b| (i, b)))
+    }
+}
+
+/// One incident or ticket as the report lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IncidentRow {
+    pub id: String,
+    pub kind: Kind,
+    pub severity: Severity,
+    pub title: String,
+    pub subsystem: Option<String>,
+    pub source: Option<AutoSource>,
+    pub state: State,
+    pub detected_at: DateTime<Utc>,
+    pub detected_by: Actor,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub planned_at: Option<DateTime<Utc>>,
+    pub restored_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub resolved_by: Option<Actor>,
+    /// Each deadline: due, and when it was met or how late.
+    pub deadlines: Vec<DeadlineStatus>,
+    pub late: bool,
+    /// What it costs the score (faults only).
+    pub deduction: f64,
+    pub plan: Option<String>,
+    pub cause: Option<String>,
+    pub process: Option<String>,
+    pub solution: Option<String>,
+    pub backdated: Vec<Backdated>,
+}
+
+/// A step logged well after it happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Backdated {
+    pub step: &'static str,
+    pub at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    pub by: Actor,
+}
+
+/// An incident a host gauge opened (server inspection fault), and whether it was reported within the limit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HostAlarm {
+    pub id: String,
+    pub host: String,
+    pub gauge: String,
+    pub severity: Severity,
+    pub detected_at: DateTime<Utc>,
+    pub reported_at: Option<DateTime<Utc>>,
+    /// `None` while still inside the reporting window.
+    pub reported_in_time: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LedgerCoverage {
+    pub days_counted: u32,
+    pub days_in_quarter: u32,
+    pub recorded: u32,
+    pub anomaly_checked: u32,
+    pub archive_done: u32,
+    /// Days whose record shows every backup check passing, and days whose record has backup results at all.
+    pub backups_ok: u32,
+    pub backups_known: u32,
+    /// Counted days without a record.
+    pub missing: Vec<NaiveDate>,
+    /// Months of the quarter (up to now) with no on-site inspection, `YYYY-MM`.
+    pub months_without_inspection: Vec<String>,
+}
+
+/// Builds the report of `quarter` as of `now`. Reads only; recording that it was produced is the engine's job.
+pub fn build(
+    store: &Store,
+    config: &Config,
+    quarter: Quarter,
+    now: DateTime<Utc>,
+    by: &Actor,
+) -> Result<QuarterlyReport, StoreError> {
+    let policy = &config.policy;
+    let cal = &policy.calendar;
+    let (start, end) = (
+        quarter.start(cal.zone),
+        quarter.end(cal.zone).min(now).max(quarter.start(cal.zone)),
+    );
+    let mut availability = Vec::with_capacity(config.subsystems.len());
+    for sub in &config.subsystems {
+        availability.push(crate::report::daily::subsystem_period(store, sub, start, end)?);
+    }
+    let records = score::load_quarter_records(store, quarter)?;
+    let incidents: Vec<&Incident> = records
+        .incidents
+        .iter()
+        .filter(|i| quarter.contains(cal.local_day(i.detected_at)))
+        .collect();
+    let rows: Vec<IncidentRow> = incidents.iter().map(|i| row(i, config, now)).collect();
+    let host_alarms = incidents
+        .iter()
+        .filter_map(|i| match &i.source {
+            Some(AutoSource::Host { name, gauge }) => {
+                let reported_at = i.acknowledged.as_ref().map(|s| s.at);
+                let limit = i.detected_at + policy.server_report;
+                Some(HostAlarm {
+                    id: i.id.to_string(),
+                    host: name.clone(),
+                    gauge: gauge.clone(),
+                    severity: i.severity,
+                    detected_at: i.detected_at,
+                    reported_at,
+                    reported_in_time: match reported_at {
+                        Some(at) => Some(at <= limit),
+                        None if now > limit => Some(false),
+                        None => None,
+                    },
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    let today = cal.local_day(now);
+    let days = score::quarter_days(quarter, today, &records.daily);
+    let counted: Vec<NaiveDate> = quarter.days().take(days.counted as usize).collect();
+    let in_counted: Vec<_> = records
+        .daily
+        .iter()
+        .filter(|r| counted.contains(&r.date))
+        .collect();
+    let ledger = LedgerCoverage {
+        days_counted: days.counted,
+        days_in_quarter: quarter.num_days(),
+        recorded: days.recorded.len() as u32,
+        anomaly_checked: days.anomaly_checked as u32,
+        archive_done: days.archive_done as u32,
+        backups_ok: in_counted
+            .iter()
+            .filter(|r| r.figures.backups_ok() == Some(true))
+            .count() as u32,
+        backups_known: in_counted
+            .iter()
+            .filter(|r| r.figures.backups_ok().is_some())
+            .count() as u32,
+        missing: counted
+            .into_iter()
+            .filter(|d| !days.recorded.contains(d))
+            .collect(),
+        months_without_inspection: Vec::new(),
+    };
+    let monthly = store
+        .tree(TreeName::Monthly)
+        .range(
+            MonthlyRecord::key(quarter.first_day()).as_bytes()
+                ..=MonthlyRecord::key(quarter.last_day()).as_bytes(),
+        )
+        .values()
+        .map(|v| {
+            let v = v?;
+            serde_json::from_slice::<MonthlyRecord>(&v).map_err(|e| StoreError::Corrupt {
+                tree: "monthly",
+                key: String::new(),
+                reason: e.to_string(),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut ledger = ledger;
+    let mut months: Vec<String> = Vec::new();
+    for day in quarter.days().filter(|d| *d <= today) {
+        let month = day.format("%Y-%m").to_string();
+        if months.last() != Some(&month) {
+            months.push(month);
+        }
+    }
+    ledger.months_without_inspection = months
+        .into_iter()
+        .filter(|m| !monthly.iter().any(|r| r.date.format("%Y-%m").to_string() == *m))
+        .collect();
+    let advice = store.get_json(TreeName::Scores, AdviceRecord::key(quarter).as_bytes())?;
+    let score = score::load(store, policy, quarter, now)?;
+    Ok(QuarterlyReport {
+        platform: config.platform.name.clone(),
+        timezone: cal.zone,
+        quarter,
+        first_day: quarter.first_day(),
+        last_day: quarter.last_day(),
+        generated_at: now,
+        generated_by: by.clone(),
+        availability,
+        incidents: rows,
+        host_alarms,
+        ledger,
+        monthly,
+        advice,
+        score,
+    })
+}
+
+fn row(i: &Incident, config: &Config, now: DateTime<Utc>) -> IncidentRow {
+    let policy = &config.policy;
+    IncidentRow {
+        id: i.id.to_string(),
+        kind: i.kind,
+        severity: i.severity,
+        title: i.title.clone(),
+        subsystem: i.subsystem.clone(),
+        source: i.source.clone(),
+        state: i.state(),
+        detected_at: i.detected_at,
+        detected_by: i.opened.actor.clone(),
+        acknowledged_at: i.acknowledged.as_ref().map(|s| s.at),
+        planned_at: i.planned.as_ref().map(|s| s.at),
+        restored_at: i.restored_at,
+        resolved_at: i.resolved.as_ref().map(|s| s.at),
+        resolved_by: i.resolved.as_ref().map(|s| s.actor.clone()),
+        deadlines: i.deadlines(policy, now),
+        late: i.is_breached(policy, now),
+        deduction: i.deduction(policy, now),
+        plan: i.plan.clone(),
+        cause: i.resolution.as_ref().map(|r| r.cause.clone()),
+        process: i.resolution.as_ref().map(|r| r.process.clone()),
+        solution: i.resolution.as_ref().and_then(|r| r.solution.clone()),
+        backdated: i
+            .backdated_steps()
+            .into_iter()
+            .map(|(step, s)| Backdated {
+                step,
+                at: s.at,
+                recorded_at: s.recorded_at,
+                by: s.actor.clone(),
+            })
+            .collect(),
+    }
+}
+
+pub fn json(report: &QuarterlyReport) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_default()
+}

@@ -1,0 +1,150 @@
+//! The incidents of the quarter as CSV for a spreadsheet: UTF-8 with a byte-order mark (so Excel reads the
+//! Chinese titles), CRLF line ends, one row per incident, fields quoted when they hold a comma, a quote or a
+//! line break (RFC 4180).
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::{IncidentRow, QuarterlyReport};
+use crate::model::{DeadlineState, DeadlineStatus};
+use crate::policy::Stage;
+use crate::report::local;
+use crate::report::score::points;
+
+pub const BOM: &str = "\u{feff}";
+
+const HEADER: [&str; 25] = [
+    "编号 id",
+    "类型 kind",
+    "级别 severity",
+    "状态 state",
+    "标题 title",
+    "子系统 subsystem",
+    "来源 source",
+    "发现 detected",
+    "响应时限 respond due",
+    "响应 responded",
+    "响应情况 respond",
+    "方案时限 plan due",
+    "方案 planned",
+    "方案情况 plan",
+    "恢复时限 recover due",
+    "恢复 recovered",
+    "恢复情况 recover",
+    "解决 resolved",
+    "超时 late",
+    "扣分 deduction",
+    "处理方案 plan text",
+    "原因 cause",
+    "处理过程 process",
+    "解决方案 solution",
+    "补录 back-dated",
+];
+
+pub fn csv(report: &QuarterlyReport) -> String {
+    let zone = report.timezone;
+    let mut out = String::from(BOM);
+    push_row(&mut out, HEADER.iter().map(|h| h.to_string()));
+    for row in &report.incidents {
+        push_row(&mut out, fields(row, zone).into_iter());
+    }
+    out
+}
+
+fn fields(r: &IncidentRow, zone: Tz) -> Vec<String> {
+    let t = |at: Option<DateTime<Utc>>| at.map(|at| local(at, zone)).unwrap_or_default();
+    let mut out = vec![
+        r.id.clone(),
+        r.kind.as_str().into(),
+        r.severity.as_str().into(),
+        r.state.as_str().into(),
+        r.title.clone(),
+        r.subsystem.clone().unwrap_or_default(),
+        match &r.source {
+            Some(crate::model::AutoSource::Host { name, gauge }) => format!("host {name} {gauge}"),
+            Some(crate::model::AutoSource::Subsystem { check, .. }) => format!("check {check}"),
+            None => "manual".into(),
+        },
+        t(Some(r.detected_at)),
+    ];
+    for stage in [Stage::Respond, Stage::Plan, Stage::Recover] {
+        match r.deadlines.iter().find(|d| d.stage == stage) {
+            Some(d) => out.extend([t(Some(d.due)), t(done_at(d)), status(d).into()]),
+            None => out.extend([String::new(), String::new(), "no deadline".into()]),
+        }
+    }
+    out.extend([
+        t(r.resolved_at),
+        if r.late { "yes" } else { "no" }.into(),
+        points(r.deduction),
+        r.plan.clone().unwrap_or_default(),
+        r.cause.clone().unwrap_or_default(),
+        r.process.clone().unwrap_or_default(),
+        r.solution.clone().unwrap_or_default(),
+        r.backdated
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} at {} logged {} by {}",
+                    b.step,
+                    t(Some(b.at)),
+                    t(Some(b.recorded_at)),
+                    b.by
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    ]);
+    out
+}
+
+fn done_at(d: &DeadlineStatus) -> Option<DateTime<Utc>> {
+    match d.state {
+        DeadlineState::Met { at } => Some(at),
+        DeadlineState::Late { at, .. } => at,
+        DeadlineState::Pending { .. } => None,
+    }
+}
+
+fn status(d: &DeadlineStatus) -> &'static str {
+    match d.state {
+        DeadlineState::Met { .. } => "met",
+        DeadlineState::Late { at: Some(_), .. } => "late",
+        DeadlineState::Late { at: None, .. } => "late (not done)",
+        DeadlineState::Pending { .. } => "pending",
+    }
+}
+
+fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {
+    let mut first = true;
+    for f in fields {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str(&field(&f));
+    }
+    out.push_str("\r\n");
+}
+
+/// One field, quoted when it must be.
+pub fn field(text: &str) -> String {
+    if text.contains([',', '"', '\r', '\n']) || text.starts_with(' ') || text.ends_with(' ') {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn fields_are_quoted_only_when_needed() {
+        assert_eq!(field("登录失败"), "登录失败");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("line1\nline2"), "\"line1\nline2\"");
+    }
+}

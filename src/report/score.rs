@@ -1,0 +1,391 @@
+//! 考核评分表: the quarter's assessment score out of 100. What the store can prove is computed exactly; what
+//! only the client can judge is entered by hand (audited) and counts as full marks until it is, flagged so.
+//!
+//! `compute` is a pure function of the quarter's records, so the score tables are unit tests; `load` gathers
+//! those records from the store.
+
+mod item;
+mod load;
+mod payment;
+mod render;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::model::{DailyRecord, HandEntry, HandItem, Incident, Quarter, QuarterlyProduced};
+use crate::policy::{Kind, Policy, Severity, Stage};
+
+pub use item::ScoreItem;
+pub use load::{at_risk, load, load_quarter_records};
+pub use payment::{Band, HalfYear, Payment, payment};
+pub use render::markdown;
+
+/// Where a row's points come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Measured from the store.
+    Computed,
+    /// Entered by hand.
+    Entered,
+    /// Graded by hand but not entered yet: counted as full marks.
+    NotEntered,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreLine {
+    pub item: ScoreItem,
+    pub max: f64,
+    pub points: f64,
+    pub basis: Basis,
+    /// How the points were reached, in figures.
+    pub detail: String,
+}
+
+/// A fault that cost points: late on at least one deadline, charged its severity's deduction once.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FaultCost {
+    pub id: String,
+    pub severity: Severity,
+    pub title: String,
+    pub late: Vec<Stage>,
+    pub deduction: f64,
+    /// Still open: the cost is projected from deadlines already passed.
+    pub open: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    pub quarter: Quarter,
+    pub computed_at: DateTime<Utc>,
+    /// The quarter is over: nothing is projected any more.
+    pub finished: bool,
+    /// Days the ledger shares are taken over: past days, and today once its record exists.
+    pub days_counted: u32,
+    pub days_in_quarter: u32,
+    pub lines: Vec<ScoreLine>,
+    pub total: f64,
+    pub payment: Payment,
+    /// Sum of fault deductions before the floor at 0.
+    pub fault_deductions: f64,
+    pub faults: Vec<FaultCost>,
+    pub not_entered: Vec<HandItem>,
+    pub half_year: Option<HalfYear>,
+}
+
+impl Score {
+    pub fn line(&self, item: ScoreItem) -> Option<&ScoreLine> {
+        self.lines.iter().find(|l| l.item == item)
+    }
+
+    pub fn points(&self, item: ScoreItem) -> f64 {
+        self.line(item).map(|l| l.points).unwrap_or(0.0)
+    }
+}
+
+/// Everything the score of one quarter depends on. Records outside the quarter are ignored.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoreInput<'a> {
+    pub quarter: Quarter,
+    pub now: DateTime<Utc>,
+    pub policy: &'a Policy,
+    pub incidents: &'a [Incident],
+    pub daily: &'a [DailyRecord],
+    pub hand: &'a [HandEntry],
+    pub produced: Option<&'a QuarterlyProduced>,
+}
+
+pub fn compute(input: &ScoreInput) -> Score {
+    let ScoreInput {
+        quarter, now, policy, ..
+    } = *input;
+    let cal = &policy.calendar;
+    let today = cal.local_day(now);
+    let in_quarter = |t: DateTime<Utc>| quarter.contains(cal.local_day(t));
+    let incidents: Vec<&Incident> = input
+        .incidents
+        .iter()
+        .filter(|i| in_quarter(i.detected_at))
+        .collect();
+    let faults: Vec<&Incident> = incidents
+        .iter()
+        .copied()
+        .filter(|i| i.kind == Kind::Fault)
+        .collect();
+
+    let mut lines = Vec::with_capacity(ScoreItem::ALL.len());
+    let hand = |item: HandItem| input.hand.iter().find(|e| e.item == item && e.quarter == quarter);
+    let mut not_entered = Vec::new();
+    let mut hand_line = |score_item: ScoreItem, item: HandItem| -> ScoreLine {
+        match hand(item) {
+            Some(e) => line(
+                score_item,
+                e.value,
+                Basis::Entered,
+                format!("entered: {}", e.reason),
+            ),
+            None => {
+                not_entered.push(item);
+                line(
+                    score_item,
+                    score_item.max(),
+                    Basis::NotEntered,
+                    "not entered".into(),
+                )
+            }
+        }
+    };
+    lines.push(hand_line(ScoreItem::Personnel, HandItem::Personnel));
+
+    let faults_cost: Vec<FaultCost> = faults.iter().filter_map(|i| fault_cost(i, policy, now)).collect();
+    let deductions: f64 = faults_cost.iter().map(|f| f.deduction).sum();
+    lines.push(line(
+        ScoreItem::FaultResponse,
+        (15.0 - deductions).max(0.0),
+        Basis::Computed,
+        format!(
+            "{}, {} late, −{}",
+            plural(faults.len(), "fault"),
+            faults_cost.len(),
+            points(deductions)
+        ),
+    ));
+
+    let resolved: Vec<&&Incident> = faults.iter().filter(|i| i.resolved.is_some()).collect();
+    let archived = resolved
+        .iter()
+        .filter(|i| {
+            i.resolution
+                .as_ref()
+                .is_some_and(|r| !r.cause.trim().is_empty() && !r.process.trim().is_empty())
+        })
+        .count();
+    lines.push(line(
+        ScoreItem::FaultArchive,
+        5.0 * share(archived, resolved.len()),
+        Basis::Computed,
+        format!(
+            "{archived} of {} archived with cause and process; {} still open",
+            plural(resolved.len(), "resolved fault"),
+            faults.len() - resolved.len()
+        ),
+    ));
+
+    let days = quarter_days(quarter, today, input.daily);
+    let counted = days.counted as usize;
+    let (kept, archive, anomaly) = (days.recorded.len(), days.archive_done, days.anomaly_checked);
+    let of_days = |n: usize, what: &str| format!("{n} of {counted} days {what}");
+    lines.push(line(
+        ScoreItem::DailyLedger,
+        5.0 * share(kept, counted),
+        Basis::Computed,
+        of_days(kept, "with a daily record"),
+    ));
+    lines.push(line(
+        ScoreItem::DatabaseArchive,
+        5.0 * share(archive, counted),
+        Basis::Computed,
+        of_days(archive, "with the database archive done"),
+    ));
+    lines.push(match input.produced {
+        Some(p) => line(
+            ScoreItem::QuarterlySummary,
+            5.0,
+            Basis::Computed,
+            format!("produced {} by {}", crate::report::local(p.at, cal.zone), p.actor),
+        ),
+        None => line(
+            ScoreItem::QuarterlySummary,
+            0.0,
+            Basis::Computed,
+            "not produced yet".into(),
+        ),
+    });
+    lines.push(hand_line(ScoreItem::AssignedTasks, HandItem::AssignedTasks));
+    lines.push(line(
+        ScoreItem::DataAnomaly,
+        3.0 * share(anomaly, counted),
+        Basis::Computed,
+        of_days(anomaly, "with the data anomaly check done"),
+    ));
+    lines.push(server_report_line(&incidents, policy, now));
+    lines.push(complaints_line(
+        hand(HandItem::Complaints),
+        hand(HandItem::Notices),
+        &mut not_entered,
+    ));
+
+    let total = round2(lines.iter().map(|l| l.points).sum());
+    Score {
+        quarter,
+        computed_at: now,
+        finished: today > quarter.last_day(),
+        days_counted: days.counted,
+        days_in_quarter: quarter.num_days(),
+        lines,
+        total,
+        payment: payment(total),
+        fault_deductions: round2(deductions),
+        faults: faults_cost,
+        not_entered,
+        half_year: None,
+    }
+}
+
+fn line(item: ScoreItem, value: f64, basis: Basis, detail: String) -> ScoreLine {
+    ScoreLine {
+        item,
+        max: item.max(),
+        points: round2(value.clamp(0.0, item.max())),
+        basis,
+        detail,
+    }
+}
+
+/// The deduction a fault costs, if any of its deadlines was (or is now) missed.
+pub fn fault_cost(incident: &Incident, policy: &Policy, now: DateTime<Utc>) -> Option<FaultCost> {
+    if incident.kind != Kind::Fault {
+        return None;
+    }
+    let late: Vec<Stage> = incident
+        .deadlines(policy, now)
+        .iter()
+        .filter(|d| d.is_late())
+        .map(|d| d.stage)
+        .collect();
+    (!late.is_empty()).then(|| FaultCost {
+        id: incident.id.to_string(),
+        severity: incident.severity,
+        title: incident.title.clone(),
+        late,
+        deduction: policy.deduction(incident.severity),
+        open: incident.is_open(),
+    })
+}
+
+/// Server faults (incidents a host gauge opened) must be reported within `policy.server_report`; one still
+/// inside that window is not counted yet.
+fn server_report_line(incidents: &[&Incident], policy: &Policy, now: DateTime<Utc>) -> ScoreLine {
+    let limit = policy.server_report;
+    let (mut on_time, mut late) = (0usize, 0usize);
+    for i in incidents {
+        if !matches!(i.source, Some(crate::model::AutoSource::Host { .. })) {
+            continue;
+        }
+        match &i.acknowledged {
+            Some(ack) if ack.at - i.detected_at <= limit => on_time += 1,
+            Some(_) => late += 1,
+            None if now - i.detected_at > limit => late += 1,
+            None => {}
+        }
+    }
+    let detail = if on_time + late == 0 {
+        "no server faults".to_string()
+    } else {
+        format!(
+            "{on_time} of {} reported in time",
+            plural(on_time + late, "server fault")
+        )
+    };
+    line(
+        ScoreItem::ServerReport,
+        2.0 * share(on_time, on_time + late),
+        Basis::Computed,
+        detail,
+    )
+}
+
+fn complaints_line(
+    complaints: Option<&HandEntry>,
+    notices: Option<&HandEntry>,
+    not_entered: &mut Vec<HandItem>,
+) -> ScoreLine {
+    let item = ScoreItem::ComplaintsNotices;
+    if complaints.is_none() && notices.is_none() {
+        not_entered.extend([HandItem::Complaints, HandItem::Notices]);
+        return line(item, item.max(), Basis::NotEntered, "not entered".into());
+    }
+    let c = complaints.map(|e| e.value).unwrap_or(0.0);
+    let n = notices.map(|e| e.value).unwrap_or(0.0);
+    let words = |e: Option<&HandEntry>, v: f64| match e {
+        Some(_) => format!("{v}"),
+        None => "not entered".to_string(),
+    };
+    line(
+        item,
+        10.0 - c - 3.0 * n,
+        Basis::Entered,
+        format!(
+            "complaints {} (−1 each), notices {} (−3 each)",
+            words(complaints, c),
+            words(notices, n)
+        ),
+    )
+}
+
+/// The days of a quarter the ledger items are measured over, and what their records say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuarterDays {
+    /// Past days of the quarter, plus today once its record exists; all days once the quarter is over.
+    pub counted: u32,
+    /// Counted days that have a record.
+    pub recorded: Vec<NaiveDate>,
+    pub archive_done: usize,
+    pub anomaly_checked: usize,
+}
+
+pub fn quarter_days(quarter: Quarter, today: NaiveDate, daily: &[DailyRecord]) -> QuarterDays {
+    let has_today = daily.iter().any(|r| r.date == today);
+    let last = if today > quarter.last_day() {
+        quarter.last_day()
+    } else if has_today {
+        today
+    } else {
+        today.pred_opt().unwrap_or(today)
+    };
+    let counted = if today < quarter.first_day() || last < quarter.first_day() {
+        0
+    } else {
+        (last - quarter.first_day()).num_days() as u32 + 1
+    };
+    let mut records: Vec<&DailyRecord> = daily
+        .iter()
+        .filter(|r| quarter.contains(r.date) && r.date <= last)
+        .collect();
+    records.sort_by_key(|r| r.date);
+    records.dedup_by_key(|r| r.date);
+    QuarterDays {
+        counted,
+        recorded: records.iter().map(|r| r.date).collect(),
+        archive_done: records.iter().filter(|r| r.archive_done).count(),
+        anomaly_checked: records.iter().filter(|r| r.anomaly_checked).count(),
+    }
+}
+
+/// `1 fault`, `3 faults`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// `n / of`, or 1 when there is nothing to measure yet (no day, no fault: nothing was missed).
+fn share(n: usize, of: usize) -> f64 {
+    if of == 0 { 1.0 } else { n as f64 / of as f64 }
+}
+
+pub fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Points as people write them: `15`, `13.7`, `1.63`.
+pub fn points(x: f64) -> String {
+    let s = format!("{:.2}", round2(x));
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".to_string() } else { s.to_string() }
+}
+
+#[cfg(test)]
+mod tests;

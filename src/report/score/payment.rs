@@ -1,0 +1,84 @@
+//! 付款: what a quarter's total earns under the contract, and the half-year figure.
+
+use serde::Serialize;
+
+use super::{points, round2};
+use crate::model::Quarter;
+
+/// 付款: what a total earns under the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    /// Above 90: the full fee.
+    #[default]
+    Full,
+    /// 80 to 90: that percentage of the fee.
+    Proportional,
+    /// Below 80: half the fee.
+    Half,
+    /// Below 60: half at most, and the client may refuse the rest and cancel.
+    Refusable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Payment {
+    pub band: Band,
+    /// Percent of the quarter's fee.
+    pub fee_pct: f64,
+    pub may_cancel: bool,
+}
+
+impl Payment {
+    pub fn words(&self) -> String {
+        match self.band {
+            Band::Full => "above 90: full fee".to_string(),
+            Band::Proportional => format!("80 to 90: {} % of the fee", points(self.fee_pct)),
+            Band::Half => "below 80: 50 % of the fee".to_string(),
+            Band::Refusable => {
+                "below 60: 50 % at most; the client may refuse the rest and cancel".to_string()
+            }
+        }
+    }
+}
+
+/// The payment band of a total (rounded to hundredths first, so 90.004 is 90).
+pub fn payment(total: f64) -> Payment {
+    let t = round2(total);
+    if t > 90.0 {
+        Payment {
+            band: Band::Full,
+            fee_pct: 100.0,
+            may_cancel: false,
+        }
+    } else if t >= 80.0 {
+        Payment {
+            band: Band::Proportional,
+            fee_pct: t,
+            may_cancel: false,
+        }
+    } else if t >= 60.0 {
+        Payment {
+            band: Band::Half,
+            fee_pct: 50.0,
+            may_cancel: false,
+        }
+    } else {
+        Payment {
+            band: Band::Refusable,
+            fee_pct: 50.0,
+            may_cancel: true,
+        }
+    }
+}
+
+/// 半年考核: the mean of the two quarters of a half year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HalfYear {
+    /// e.g. `2026H2`.
+    pub label: String,
+    pub quarters: Vec<(Quarter, f64)>,
+    pub mean: f64,
+    pub payment: Payment,
+    /// A quarter of it is still running.
+    pub projected: bool,
+}
