@@ -117,6 +117,11 @@ impl Engine {
             dirty: false,
             snapshots: placeholder,
         };
+        // History older than the retention goes at start-up; a long-running daemon prunes again each day.
+        let retention = engine.config.health.retention_days;
+        if let Err(e) = history::prune(&engine.store, retention, engine.clock.now()) {
+            engine.engine_error = Some(format!("history not pruned: {e}"));
+        }
         engine.refresh_records();
         Ok(engine)
     }
