@@ -186,7 +186,8 @@ fn countdown_colour_follows_urgency_and_late_has_a_marker() {
     let app = app(fixture::snapshot(true));
     let theme = Theme::builtin_default();
     let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
-    term.draw(|f| render(f, &app.snapshot, &app.ui, &theme, &I18n::new(Lang::En), app.now)).unwrap();
+    term.draw(|f| render(f, &app.snapshot, &app.ui, &theme, &I18n::new(Lang::En), app.now))
+        .unwrap();
     let buffer = term.backend().buffer();
     assert_eq!(style_at(buffer, "respond late +12:00").fg, theme.crit.fg);
     assert_eq!(style_at(buffer, "!2026-0002").fg, theme.crit.fg);
@@ -203,10 +204,14 @@ fn mono_theme_marks_states_without_colour() {
     let mono = watchdesk::tui::theme::load(Some("mono"), watchdesk::tui::theme::ColorDepth::Mono).unwrap();
     let app = app(fixture::snapshot(true));
     let mut term = Terminal::new(TestBackend::new(120, 36)).unwrap();
-    term.draw(|f| render(f, &app.snapshot, &app.ui, &mono, &I18n::new(Lang::En), app.now)).unwrap();
+    term.draw(|f| render(f, &app.snapshot, &app.ui, &mono, &I18n::new(Lang::En), app.now))
+        .unwrap();
     let buffer = term.backend().buffer();
     for cell in buffer.content() {
-        assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset), "{cell:?}");
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "{cell:?}"
+        );
     }
     let late = style_at(buffer, "respond late +12:00");
     assert!(late.add_modifier.contains(Modifier::BOLD | Modifier::UNDERLINED));

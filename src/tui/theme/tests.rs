@@ -20,7 +20,11 @@ fn every_file_in_the_themes_directory_parses_and_is_built_in() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
         let theme = parse_complete(&path, &text).unwrap_or_else(|e| panic!("{e}"));
-        assert!(BUILTIN.iter().any(|(n, t)| *n == theme.name && *t == text), "{}", path.display());
+        assert!(
+            BUILTIN.iter().any(|(n, t)| *n == theme.name && *t == text),
+            "{}",
+            path.display()
+        );
         seen.push(theme.name);
     }
     seen.sort();
