@@ -34,10 +34,30 @@ fn bench(c: &mut Criterion) {
         .block_on(async { engine::spawn(store, Config::empty(), Arc::new(SystemClock), Mode::Embedded) })
         .unwrap();
     let actor = Actor::named("bench");
+    // Two commands per iteration (open, then resolve) so the set of open incidents stays small, as it is live.
     c.bench_function("engine_command", |b| {
         b.to_async(&rt).iter(|| async {
-            engine
+            let Reply::Incident(opened) = engine
                 .execute(actor.clone(), Command::OpenIncident(new_incident()))
+                .await
+                .unwrap()
+            else {
+                unreachable!("open answers with the incident")
+            };
+            let resolution = Resolution {
+                cause: "磁盘空间不足".into(),
+                process: "清理日志并扩容".into(),
+                solution: None,
+            };
+            engine
+                .execute(
+                    actor.clone(),
+                    Command::Resolve {
+                        id: opened.id,
+                        at: None,
+                        resolution,
+                    },
+                )
                 .await
                 .unwrap();
         })

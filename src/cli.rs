@@ -1,8 +1,10 @@
 //! The command line: clap definitions and the dispatch of subcommands. Exit codes: 0 done, 1 a negative answer
 //! (a check failed, verification failed), 2 bad input, 3 store unavailable.
 
+mod check;
 mod config_cmds;
 mod context;
+mod dashboard;
 mod incident;
 mod records;
 mod report;
@@ -28,12 +30,28 @@ pub struct Cli {
     /// Data directory (default: $WATCHDESK_DATA, else the config's storage.data_dir, else $XDG_DATA_HOME/watchdesk).
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Colour theme: default, light, high-contrast, mono, or a file NAME.toml in the config directory's themes/.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Language of the dashboard: zh or en (default: config, else LANG).
+    #[arg(long, global = true, value_parser = dashboard::parse_lang)]
+    pub lang: Option<crate::config::Lang>,
+    /// When to use colour: auto, always, never (NO_COLOR is honoured in auto).
+    #[arg(long, global = true, value_parser = dashboard::parse_color, value_name = "WHEN")]
+    pub color: Option<crate::tui::theme::ColorChoice>,
     #[command(subcommand)]
     pub command: Option<Cmd>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
+    /// Run the dashboard on a simulated platform on 127.0.0.1, with its own throw-away store.
+    Demo,
+    /// Run every configured check and host once and print a table; exit 0 when all are up, 1 otherwise.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a commented config template with the platform's five subsystems.
     Init {
         /// Where to write it (default: the config path).
@@ -129,10 +147,15 @@ pub fn main() -> i32 {
 
 pub fn run(cli: Cli) -> Result<i32, CliError> {
     let ctx = Context::new(cli.config.clone(), cli.data_dir.clone());
+    let look = dashboard::LookFlags {
+        theme: cli.theme.clone(),
+        lang: cli.lang,
+        color: cli.color.unwrap_or_default(),
+    };
     match cli.command {
-        None => Err(CliError::bad_input(
-            "the dashboard needs a subcommand in this build; see --help",
-        )),
+        None => dashboard::run(&ctx, look, false),
+        Some(Cmd::Demo) => dashboard::run(&ctx, look, true),
+        Some(Cmd::Check { json }) => check::run(&ctx, json),
         Some(Cmd::Init { path, force }) => config_cmds::init(&ctx, path, force),
         Some(Cmd::Config {
             action: ConfigCmd::Check,

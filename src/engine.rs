@@ -26,6 +26,8 @@ pub use snapshot::{
 
 use crate::clock::SharedClock;
 use crate::config::Config;
+use crate::health::{HealthEvent, HealthTracker};
+use crate::history;
 use crate::hosts::HostSample;
 use crate::hosts::alarm::{AlarmEvent, HostAlarms};
 use crate::model::{Incident, IncidentId};
@@ -44,7 +46,8 @@ pub(crate) struct Engine {
     mode: Mode,
     open: BTreeMap<IncidentId, Incident>,
     recently_resolved: Vec<Incident>,
-    last_probe: HashMap<String, ProbeResult>,
+    health: HealthTracker,
+    history: history::Accumulator,
     hosts: HashMap<String, HostSample>,
     host_alarms: HashMap<String, HostAlarms>,
     engine_error: Option<String>,
@@ -96,6 +99,7 @@ impl Engine {
             .iter()
             .map(|h| (h.name.clone(), HostAlarms::new(h)))
             .collect();
+        let health = HealthTracker::new(&config);
         let mut engine = Engine {
             store,
             config: Arc::new(config),
@@ -104,7 +108,8 @@ impl Engine {
             mode,
             open,
             recently_resolved: Vec::new(),
-            last_probe: HashMap::new(),
+            health,
+            history: history::Accumulator::default(),
             host_alarms,
             hosts: HashMap::new(),
             engine_error: None,
@@ -112,6 +117,11 @@ impl Engine {
             dirty: false,
             snapshots: placeholder,
         };
+        // History older than the retention goes at start-up; a long-running daemon prunes again each day.
+        let retention = engine.config.health.retention_days;
+        if let Err(e) = history::prune(&engine.store, retention, engine.clock.now()) {
+            engine.engine_error = Some(format!("history not pruned: {e}"));
+        }
         engine.refresh_records();
         Ok(engine)
     }
@@ -153,7 +163,8 @@ impl Engine {
                 else => break None,
             }
         };
-        if let Err(e) = self.store.sync() {
+        let pending = self.history.drain();
+        if let Err(e) = history::write(&self.store, pending).and_then(|()| self.store.sync()) {
             tracing_error(&format!("final flush failed: {e}"));
         }
         drop(self);
@@ -170,8 +181,52 @@ impl Engine {
     }
 
     fn observe_probe(&mut self, result: ProbeResult) {
-        self.last_probe.insert(result.check_id.clone(), result);
+        let now = self.clock.now();
+        let events = self.health.observe(&result, now);
+        // Maintenance time is left out of availability.
+        if !self.health.in_maintenance(&result.subsystem, result.started_at) {
+            let latency = result.latency.as_millis() as u64;
+            let failed = result.outcome.is_failure();
+            if let Some(done) = self
+                .history
+                .add(&result.subsystem, result.started_at, latency, failed)
+                && let Err(e) = history::write(&self.store, vec![done])
+            {
+                self.engine_error = Some(format!("history not saved: {e}"));
+            }
+        }
+        self.apply_health(events);
         self.dirty = true;
+    }
+
+    fn apply_health(&mut self, events: Vec<HealthEvent>) {
+        for event in events {
+            match event {
+                HealthEvent::FaultConfirmed {
+                    subsystem,
+                    check_id,
+                    detected_at,
+                    severity,
+                    detail,
+                }
+                | HealthEvent::FailedAgain {
+                    subsystem,
+                    check_id,
+                    detected_at,
+                    severity,
+                    detail,
+                    ..
+                } => self.fault_confirmed(&subsystem, &check_id, detected_at, severity, &detail),
+                HealthEvent::SeverityRaised {
+                    subsystem,
+                    check_id,
+                    severity,
+                    detail,
+                    ..
+                } => self.fault_escalated(&subsystem, &check_id, severity, &detail),
+                HealthEvent::Recovered { subsystem, at } => self.fault_recovered(&subsystem, at),
+            }
+        }
     }
 
     fn observe_host(&mut self, sample: HostSample) {
@@ -193,6 +248,11 @@ impl Engine {
     }
 
     fn on_tick(&mut self) {
+        let events = self.health.tick(self.clock.now());
+        if !events.is_empty() {
+            self.apply_health(events);
+            self.dirty = true;
+        }
         self.refresh_records();
     }
 

@@ -23,7 +23,6 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-pub use check::Fault;
 pub use maintenance::is_open as maintenance_open;
 pub use ring::{RING_LEN, Sample};
 
@@ -31,7 +30,7 @@ use crate::config::{Config, HealthConfig, Maintenance};
 use crate::engine::Health;
 use crate::policy::Severity;
 use crate::probe::ProbeResult;
-use check::CheckState;
+use check::{CheckState, Fault};
 use subsystem::{Evaluation, SubsystemState};
 
 /// What the engine turns into incident changes.

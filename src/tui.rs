@@ -143,30 +143,34 @@ pub async fn run(engine: EngineHandle, options: TuiOptions) -> anyhow::Result<()
 
 /// [`run`] for any engine client (e.g. a session attached to `watchdesk serve` over its socket).
 pub async fn run_client<E: EngineClient>(engine: E, options: TuiOptions) -> anyhow::Result<()> {
-    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        engine.shutdown().await;
-        anyhow::bail!("the dashboard needs a terminal: standard input and output must be a tty");
-    }
-    let mut signals = Signals::new()?;
-    let exit = {
-        let mut guard = terminal::enter()?;
-        let session = Session {
-            theme: options.theme,
-            i18n: i18n::I18n::new(options.lang),
-            actor: options.actor,
-            banner: options.banner,
-            clock: Arc::new(SystemClock),
-            watchdog: Some(Watchdog::new()),
-        };
-        let events = ratatui::crossterm::event::EventStream::new();
-        event_loop::session(&mut guard.screen, &engine, events, signals.recv(), session).await
-        // The guard drops here: the terminal is restored before the engine is stopped.
-    };
+    let exit = dashboard(&engine, options).await;
+    // Every way out, a failed start included, stops the engine once the terminal is given back.
     engine.shutdown().await;
-    match exit {
+    match exit? {
         Exit::Quit | Exit::Signal(_) | Exit::InputClosed | Exit::NotATty | Exit::Orphaned => Ok(()),
         Exit::EngineStopped => anyhow::bail!("the engine stopped"),
         Exit::InputErrors(e) => anyhow::bail!("cannot read the terminal: {e}"),
         Exit::TerminalGone(e) => anyhow::bail!("cannot write to the terminal: {e}"),
     }
+}
+
+async fn dashboard<E: EngineClient>(engine: &E, options: TuiOptions) -> anyhow::Result<Exit> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!("the dashboard needs a terminal: standard input and output must be a tty");
+    }
+    let mut signals = Signals::new()?;
+    let mut guard = terminal::enter()?;
+    let session = Session {
+        theme: options.theme,
+        i18n: i18n::I18n::new(options.lang),
+        actor: options.actor,
+        banner: options.banner,
+        clock: Arc::new(SystemClock),
+        watchdog: Some(Watchdog::new()),
+    };
+    let events = ratatui::crossterm::event::EventStream::new();
+    let exit = event_loop::session(&mut guard.screen, engine, events, signals.recv(), session).await;
+    // Dropping the guard restores the terminal before the engine is stopped.
+    drop(guard);
+    Ok(exit)
 }

@@ -1,8 +1,11 @@
 //! No size panics: every screen (dashboard, details, checks, help, forms) rendered at sizes from 0×0 to 200×60.
 //!
-//! Coverage: in release builds (`cargo test --release`) every size from 0×0 to 200×60 (12,261 sizes) for
-//! every screen. In debug builds: every size up to 72×22 (all sizes around the 60×16 minimum, including 0×0,
-//! 1×1 and the minimum less one), every 7th width × every 5th height above that, and 200×60 itself.
+//! Coverage: in release builds (`cargo test --release --test tui_sizes`) every size from 0×0 to 200×60 (12,261
+//! sizes). In debug builds: every size up to 72×22 (all sizes around the 60×16 minimum, including 0×0, 1×1 and
+//! the minimum less one), every 7th width × every 5th height above that, and 200×60 (2,006 sizes). Size after
+//! size, the seven screens (dashboard, incident details, subsystem checks, help, new-incident, resolve and
+//! acknowledge forms) and the two languages take turns; every screen also renders at 0×0, 1×1, 59×15, 60×16,
+//! 61×17 and 200×60 in both languages.
 
 #[path = "tui_support/fixture.rs"]
 mod fixture;
@@ -79,36 +82,30 @@ fn sizes() -> Vec<(u16, u16)> {
 fn every_screen_renders_at_every_size_without_panicking() {
     let theme = Theme::builtin_default();
     let screens = screens();
-    let sizes = sizes();
-    for (i, lang) in [Lang::En, Lang::Zh].into_iter().enumerate() {
-        let t = I18n::new(lang);
-        for (k, &(w, h)) in sizes.iter().enumerate() {
-            // Both languages see every size, the screens take turns so the run stays short in debug.
-            let app = &screens[(k + i) % screens.len()];
-            let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-            term.draw(|f| render(f, &app.snapshot, &app.ui, &theme, &t, app.now))
-                .unwrap();
-            if !cfg!(debug_assertions) {
-                for other in &screens {
-                    term.draw(|f| render(f, &other.snapshot, &other.ui, &theme, &t, other.now))
-                        .unwrap();
-                }
-            }
-        }
+    let langs = [I18n::new(Lang::En), I18n::new(Lang::Zh)];
+    // One terminal, resized before each draw as a real one would be.
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut draw = |app: &App, t: &I18n, (w, h): (u16, u16)| {
+        term.backend_mut().resize(w, h);
+        term.draw(|f| render(f, &app.snapshot, &app.ui, &theme, t, app.now))
+            .unwrap();
+    };
+    for (k, size) in sizes().into_iter().enumerate() {
+        draw(&screens[k % screens.len()], &langs[(k / screens.len()) % 2], size);
     }
-    // Every screen does see the edge sizes.
+    let edges = [
+        (0, 0),
+        (1, 1),
+        (MIN_WIDTH - 1, MIN_HEIGHT - 1),
+        (MIN_WIDTH, MIN_HEIGHT),
+        (61, 17),
+        (200, 60),
+    ];
     for app in &screens {
-        for (w, h) in [
-            (0, 0),
-            (1, 1),
-            (MIN_WIDTH - 1, MIN_HEIGHT - 1),
-            (MIN_WIDTH, MIN_HEIGHT),
-            (200, 60),
-            (61, 17),
-        ] {
-            let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-            term.draw(|f| render(f, &app.snapshot, &app.ui, &theme, &I18n::new(Lang::Zh), app.now))
-                .unwrap();
+        for t in &langs {
+            for size in edges {
+                draw(app, t, size);
+            }
         }
     }
 }

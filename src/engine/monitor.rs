@@ -61,6 +61,37 @@ impl Engine {
         self.record_engine_error(result);
     }
 
+    /// A worse fault joined an open episode (slow became down): raise the automatic incident's severity.
+    pub(super) fn fault_escalated(
+        &mut self,
+        subsystem: &str,
+        check_id: &str,
+        severity: Severity,
+        detail: &str,
+    ) {
+        let Some(mut incident) = self
+            .auto_incident(|s| matches!(s, AutoSource::Subsystem { id, .. } if id == subsystem))
+            .cloned()
+        else {
+            return;
+        };
+        // Severity is ordered critical < major < minor: only ever raise it.
+        if severity >= incident.severity {
+            return;
+        }
+        let now = self.clock.now();
+        let from = incident.severity;
+        let reason = format!("{check_id}: {detail}");
+        if incident
+            .reclassify(&Actor::system(), now, severity, &reason)
+            .is_ok()
+        {
+            let payload = json!({ "from": from, "to": severity, "reason": reason });
+            let result = self.store_auto(incident, "incident.reclassify", payload);
+            self.record_engine_error(result);
+        }
+    }
+
     /// The subsystem is up again: the recover clock stops; the incident stays open for the cause.
     pub(super) fn fault_recovered(&mut self, subsystem: &str, at: DateTime<Utc>) {
         let Some(mut incident) = self

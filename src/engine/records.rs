@@ -234,8 +234,8 @@ impl Engine {
 
     /// What only this process saw of `day`: host peaks, and (today only) the backup checks' latest results.
     fn live(&self, day: NaiveDate, today: NaiveDate) -> Live {
-        let backups = (day == today && !self.last_probe.is_empty())
-            .then(|| daily::backup_checks(&self.config, |id| self.last_probe.get(id)));
+        let backups =
+            (day == today).then(|| daily::backup_checks(&self.config, |id| self.health.last_result(id)));
         Live {
             hosts: self.records.host_peaks(day),
             backups,

@@ -136,3 +136,110 @@ async fn a_refused_command_changes_nothing() {
     assert_eq!(store.verify_audit().unwrap(), Ok(1));
     assert!(store.incident(opened.id).unwrap().unwrap().resolved.is_none());
 }
+
+fn probe(check: &str, at: chrono::DateTime<Utc>, ok: bool) -> crate::probe::ProbeResult {
+    use crate::probe::{Outcome, Phase, ProbeResult};
+    ProbeResult {
+        check_id: check.to_string(),
+        subsystem: check.split('/').next().unwrap().to_string(),
+        started_at: at,
+        latency: std::time::Duration::from_millis(if ok { 40 } else { 10_000 }),
+        outcome: if ok {
+            Outcome::Up {
+                detail: "HTTP 200".into(),
+            }
+        } else {
+            Outcome::Down {
+                phase: Phase::Status,
+                reason: "HTTP 500".into(),
+            }
+        },
+    }
+}
+
+/// Sends probe results and waits until the engine has published a snapshot that saw them all.
+async fn feed(engine: &EngineHandle, clock: &ManualClock, results: Vec<crate::probe::ProbeResult>) {
+    let mut rx = engine.subscribe();
+    for r in results {
+        clock.set(r.started_at);
+        engine.probe_sender().send(r).await.unwrap();
+        // A command is answered only after everything queued before it was handled.
+        let _ = engine
+            .execute(
+                Actor::named("t"),
+                Command::Note {
+                    id: crate::model::IncidentId { year: 1999, seq: 1 },
+                    at: None,
+                    text: "x".into(),
+                },
+            )
+            .await;
+    }
+    rx.borrow_and_update();
+}
+
+#[tokio::test]
+async fn a_confirmed_fault_opens_one_incident_dated_at_the_first_failure_and_recovery_stops_the_clock() {
+    let (_dir, clock, engine) = start();
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().unwrap();
+    let at = |s: i64| t0 + Duration::seconds(s);
+    let check = "sysadmin/http-1";
+    feed(
+        &engine,
+        &clock,
+        vec![probe(check, at(0), true), probe(check, at(30), true)],
+    )
+    .await;
+    let snap = engine.snapshot();
+    let sub = &snap.subsystems[0];
+    assert_eq!(sub.health, Health::Up);
+    assert_eq!(sub.latency_ms, Some(40));
+    assert_eq!(sub.p95_ms, Some(40));
+    assert_eq!(sub.availability_today, Some(1.0));
+    assert_eq!(sub.sparkline.len(), 2);
+
+    feed(
+        &engine,
+        &clock,
+        vec![probe(check, at(60), false), probe(check, at(90), false)],
+    )
+    .await;
+    assert!(
+        engine.snapshot().open_incidents.is_empty(),
+        "two failures open nothing"
+    );
+    feed(&engine, &clock, vec![probe(check, at(120), false)]).await;
+    let snap = engine.snapshot();
+    assert_eq!(snap.subsystems[0].health, Health::Down);
+    assert_eq!(snap.open_incidents.len(), 1);
+    let incident = &snap.open_incidents[0];
+    assert_eq!(
+        incident.detected_at,
+        at(60),
+        "detected at the first failure of the streak"
+    );
+    assert_eq!(incident.subsystem.as_deref(), Some("sysadmin"));
+    // Dependants are blocked, not faulted.
+    assert_eq!(snap.subsystems[1].health, Health::Blocked);
+
+    feed(
+        &engine,
+        &clock,
+        vec![
+            probe(check, at(150), false),
+            probe(check, at(180), true),
+            probe(check, at(210), true),
+        ],
+    )
+    .await;
+    let snap = engine.snapshot();
+    assert_eq!(
+        snap.open_incidents.len(),
+        1,
+        "one incident per subsystem, still open after recovery"
+    );
+    let incident = &snap.open_incidents[0];
+    assert_eq!(incident.restored_at, Some(at(180)));
+    let recover = incident.deadlines(&snap.policy, at(210) + Duration::days(1))[2];
+    assert!(matches!(recover.state, crate::model::DeadlineState::Met { .. }));
+}

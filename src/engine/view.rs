@@ -1,6 +1,6 @@
 //! Building the snapshot the screens read.
 
-use super::{CheckView, Engine, Health, HostView, LastProbe, Snapshot, SubsystemView};
+use super::{CheckView, Engine, HostView, LastProbe, Snapshot, SubsystemView};
 
 impl Engine {
     pub(super) fn build_snapshot(&self) -> Snapshot {
@@ -16,13 +16,13 @@ impl Engine {
                     .checks
                     .iter()
                     .map(|check| {
-                        let last = self.last_probe.get(&check.id);
+                        let last = self.health.last_result(&check.id);
                         CheckView {
                             id: check.id.clone(),
                             name: check.name.clone(),
                             kind: check.spec.kind(),
                             target: check.spec.target().to_string(),
-                            health: last.map(|r| health_of(&r.outcome)).unwrap_or(Health::Unknown),
+                            health: self.health.check_health(&check.id),
                             last: last.map(|r| LastProbe {
                                 at: r.started_at,
                                 latency_ms: r.latency.as_millis() as u64,
@@ -31,22 +31,19 @@ impl Engine {
                         }
                     })
                     .collect();
-                let health = checks.iter().map(|c| c.health).max().unwrap_or(Health::Unknown);
-                let latency_ms = checks
-                    .iter()
-                    .filter_map(|c| c.last.as_ref().map(|l| l.latency_ms))
-                    .max();
+                let state = self.health.subsystem_health(&sub.id);
+                let primary = self.health.primary_check(&sub.id).unwrap_or_default();
                 SubsystemView {
                     id: sub.id.clone(),
                     name: sub.name.clone(),
-                    health,
+                    health: state.health,
                     checks,
-                    latency_ms,
-                    p95_ms: None,
-                    availability_today: None,
-                    sparkline: Vec::new(),
-                    blocked_by: None,
-                    in_maintenance: false,
+                    latency_ms: self.health.latency_ms(primary),
+                    p95_ms: self.health.p95_ms(primary),
+                    availability_today: self.health.availability_today(&sub.id, now),
+                    sparkline: self.health.sparkline(primary),
+                    blocked_by: state.blocked_by,
+                    in_maintenance: state.in_maintenance,
                 }
             })
             .collect();
@@ -79,13 +76,5 @@ impl Engine {
             score: self.records.score(),
             engine_error: self.engine_error.clone(),
         }
-    }
-}
-
-fn health_of(outcome: &crate::probe::Outcome) -> Health {
-    match outcome {
-        crate::probe::Outcome::Up { .. } => Health::Up,
-        crate::probe::Outcome::Degraded { .. } => Health::Degraded,
-        crate::probe::Outcome::Down { .. } => Health::Down,
     }
 }

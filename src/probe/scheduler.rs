@@ -175,3 +175,18 @@ pub async fn run_all(checks: &[(String, Check)], max_concurrent: usize) -> Vec<P
         .collect()
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_overrun_skips_to_the_next_grid_point() {
+        let t0 = Instant::now();
+        let s = Duration::from_secs;
+        assert_eq!(next_due(t0, s(10), t0 + s(1)), t0 + s(10));
+        assert_eq!(next_due(t0, s(10), t0 + s(10)), t0 + s(10));
+        assert_eq!(next_due(t0, s(10), t0 + s(11)), t0 + s(20));
+        assert_eq!(next_due(t0, s(2), t0 + s(5)), t0 + s(6));
+    }
+}

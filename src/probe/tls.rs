@@ -167,3 +167,42 @@ impl ServerCertVerifier for AcceptAnyCertificate {
         self.algorithms.supported_schemes()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+
+    #[test]
+    fn days_left_round_down_so_an_expired_certificate_is_negative() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).single().unwrap();
+        assert_eq!(days_left(now + Duration::hours(1), now), 0);
+        assert_eq!(days_left(now - Duration::hours(1), now), -1);
+        assert_eq!(days_left(now + Duration::days(30), now), 30);
+        assert_eq!(days_left(now - Duration::days(400), now), -400);
+    }
+
+    #[test]
+    fn thresholds_are_strictly_under() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).single().unwrap();
+        let at = |days| judge(now + Duration::days(days), now, 30, 7);
+        assert_eq!(at(30).label(), "up");
+        assert_eq!(at(29).label(), "degraded");
+        assert_eq!(at(7).label(), "degraded");
+        assert!(matches!(
+            at(6),
+            Outcome::Down {
+                phase: Phase::Certificate,
+                ..
+            }
+        ));
+        assert!(matches!(
+            at(-1),
+            Outcome::Down {
+                phase: Phase::Certificate,
+                ..
+            }
+        ));
+    }
+}

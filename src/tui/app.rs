@@ -1,6 +1,8 @@
 //! UI state and what keys do to it. Keys become `Action`s (`handle_key`), actions change the state and may ask
 //! for an `Effect` (`update`): a command for the engine, or quitting. Nothing here draws or does I/O.
 
+mod state;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -11,6 +13,8 @@ use super::keymap::{self, Context};
 use super::urgency;
 use crate::engine::{Command, Reply, Snapshot};
 use crate::model::{Incident, IncidentId};
+
+pub use state::{Flash, Message, Panel, UiState, View, context, current_incident, find_incident};
 
 /// How long "saved" stays on a form before it closes by itself.
 const SAVED_LINGER: Duration = Duration::seconds(2);
@@ -58,76 +62,6 @@ pub enum Action {
 pub enum Effect {
     Execute { token: u64, command: Command },
     Quit,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Panel {
-    Incidents,
-    Subsystems,
-    Hosts,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum View {
-    Dashboard,
-    Incident(IncidentId),
-    /// The checks of one subsystem, by id.
-    Subsystem(String),
-}
-
-/// A line for the status bar that goes away by itself.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Flash {
-    pub message: Message,
-    pub until: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Message {
-    /// Saved, with the incident it was about.
-    Saved(String),
-    NotAvailable(&'static str),
-    NoSelection,
-    Failed(String),
-}
-
-/// Everything the screen shows that is not in the snapshot.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UiState {
-    pub focus: Panel,
-    pub view: View,
-    pub selected: Option<IncidentId>,
-    /// Row of the selection, to land near it when the selected incident leaves the list.
-    pub selected_row: usize,
-    pub subsystem_row: usize,
-    pub host_row: usize,
-    pub detail_scroll: usize,
-    pub help: bool,
-    pub form: Option<Form>,
-    pub flash: Option<Flash>,
-    /// The OS user at this terminal, shown as on duty.
-    pub on_duty: String,
-    /// An extra line under the header, e.g. where an attached session is attached to.
-    pub banner: Option<String>,
-}
-
-impl UiState {
-    pub fn new(on_duty: &str) -> UiState {
-        UiState {
-            focus: Panel::Incidents,
-            view: View::Dashboard,
-            selected: None,
-            selected_row: 0,
-            subsystem_row: 0,
-            host_row: 0,
-            detail_scroll: 0,
-            help: false,
-            form: None,
-            flash: None,
-            on_duty: on_duty.to_string(),
-            banner: None,
-        }
-    }
 }
 
 pub struct App {
@@ -437,32 +371,4 @@ impl App {
         }
         self.reselect();
     }
-}
-
-/// The incident the action keys act on: the one in the details view, or the selected row of the list.
-pub fn current_incident<'a>(snapshot: &'a Snapshot, ui: &UiState) -> Option<&'a Incident> {
-    let id = match &ui.view {
-        View::Incident(id) => *id,
-        View::Dashboard if ui.focus == Panel::Incidents => ui.selected?,
-        _ => return None,
-    };
-    find_incident(snapshot, id)
-}
-
-/// What decides which keys work (and which the footer lists).
-pub fn context(snapshot: &Snapshot, ui: &UiState) -> Context {
-    Context {
-        dashboard: ui.view == View::Dashboard,
-        openable: matches!(ui.focus, Panel::Incidents | Panel::Subsystems),
-        incident: current_incident(snapshot, ui).is_some(),
-    }
-}
-
-/// An incident by id among the open and the recently resolved.
-pub fn find_incident(snapshot: &Snapshot, id: IncidentId) -> Option<&Incident> {
-    snapshot
-        .open_incidents
-        .iter()
-        .chain(&snapshot.recently_resolved)
-        .find(|i| i.id == id)
 }

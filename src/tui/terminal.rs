@@ -12,7 +12,7 @@ use ratatui::crossterm::cursor::{Hide, Show};
 use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
 /// The terminal the dashboard draws on; frames are written in one piece per draw.
@@ -44,13 +44,18 @@ pub fn enter() -> io::Result<TerminalGuard> {
     });
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
-    let setup = execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste, Hide)
-        .and_then(|()| Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(1 << 16, stdout()))));
+    // The screen is cleared here rather than with `Terminal::clear`, which asks the terminal for the cursor
+    // position and fails on a terminal that does not answer.
+    let setup = execute!(
+        stdout(),
+        EnterAlternateScreen,
+        Clear(ClearType::All),
+        EnableBracketedPaste,
+        Hide
+    )
+    .and_then(|()| Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(1 << 16, stdout()))));
     match setup {
-        Ok(mut screen) => {
-            screen.clear()?;
-            Ok(TerminalGuard { screen })
-        }
+        Ok(screen) => Ok(TerminalGuard { screen }),
         Err(e) => {
             restore();
             Err(e)

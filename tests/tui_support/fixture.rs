@@ -354,6 +354,8 @@ pub fn snapshot(late: bool) -> Arc<Snapshot> {
             quarter: "2026-Q4".into(),
             total: 97.4,
             fault_deductions: 1.3,
+            fee_pct: 100.0,
+            ..ScoreSummary::default()
         }),
         engine_error: None,
     })

@@ -1,0 +1,94 @@
+//! `watchdesk` (no subcommand) and `watchdesk demo`: the engine, the probes and the host samplers in this
+//! process, and the dashboard on this terminal.
+
+use std::sync::Arc;
+
+use super::context::{CliError, Context, runtime};
+use crate::clock::SystemClock;
+use crate::config::{Config, Lang};
+use crate::demo::DemoPlatform;
+use crate::engine::{self, Mode};
+use crate::store::Store;
+use crate::tui::{self, TuiOptions, theme::ColorChoice};
+
+/// How the dashboard should look, from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct LookFlags {
+    pub theme: Option<String>,
+    pub lang: Option<Lang>,
+    pub color: ColorChoice,
+}
+
+/// How many probes may run at once; a hung endpoint holds one slot for at most its timeout.
+const MAX_CONCURRENT_PROBES: usize = 64;
+
+pub fn run(ctx: &Context, look: LookFlags, force_demo: bool) -> Result<i32, CliError> {
+    let config = if force_demo { None } else { ctx.load_config()? };
+    let rt = runtime()?;
+    rt.block_on(async move {
+        match config {
+            Some(config) => {
+                let store = ctx.open_store(&config)?;
+                serve_dashboard(store, config, Mode::Embedded, &look).await
+            }
+            None => {
+                let seed = chrono::Utc::now().timestamp_millis() as u64;
+                let demo = DemoPlatform::start(seed).await.map_err(|e| {
+                    CliError::store(format!("cannot start the demo platform on 127.0.0.1: {e}"))
+                })?;
+                let store = Store::open(demo.data_dir())?;
+                let code = serve_dashboard(store, demo.config(), Mode::Demo, &look).await;
+                drop(demo);
+                code
+            }
+        }
+    })
+}
+
+async fn serve_dashboard(
+    store: Store,
+    config: Config,
+    mode: Mode,
+    look: &LookFlags,
+) -> Result<i32, CliError> {
+    let options = TuiOptions::resolve(
+        look.theme.as_deref(),
+        config.platform.theme.as_deref(),
+        look.lang,
+        config.platform.lang,
+        look.color,
+    )
+    .map_err(|e| CliError::bad_input(e.to_string()))?;
+    let checks: Vec<_> = config
+        .subsystems
+        .iter()
+        .flat_map(|s| s.checks.iter().map(|c| (s.id.clone(), c.clone())))
+        .collect();
+    let hosts = config.hosts.clone();
+    let engine = engine::spawn(store, config, Arc::new(SystemClock), mode)?;
+    let probes = crate::probe::scheduler::spawn(checks, engine.probe_sender(), MAX_CONCURRENT_PROBES);
+    let sampler = crate::hosts::sampler::spawn(hosts, engine.host_sender());
+    let result = tui::run(engine.clone(), options).await;
+    probes.stop().await;
+    sampler.abort();
+    engine.shutdown().await;
+    match result {
+        Ok(()) => Ok(0),
+        Err(e) => Err(CliError {
+            code: 1,
+            message: e.to_string(),
+        }),
+    }
+}
+
+pub fn parse_lang(text: &str) -> Result<Lang, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "zh" | "zh-cn" | "cn" => Ok(Lang::Zh),
+        "en" => Ok(Lang::En),
+        other => Err(format!("unknown language \"{other}\": accepted are zh, en")),
+    }
+}
+
+pub fn parse_color(text: &str) -> Result<ColorChoice, String> {
+    text.parse()
+}
