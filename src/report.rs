@@ -2,6 +2,7 @@
 //! maintenance report and the assessment score. Each is a struct the dashboard shows and a renderer (Markdown,
 //! JSON, CSV) the command line prints; none of them writes to the store.
 
+pub mod availability;
 pub mod daily;
 pub mod handover;
 pub mod markdown;

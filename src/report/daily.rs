@@ -20,25 +20,17 @@ pub struct Live {
     pub backups: Option<Vec<BackupCheck>>,
 }
 
-/// Availability and p95 of one subsystem over `[from, to)`, from the probe history.
-fn subsystem_stats(
-    store: &Store,
-    id: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<crate::history::Stats, StoreError> {
-    crate::history::stats(store, id, from, to)
-}
-
 /// One subsystem's figures over a period, from the probe history. The history's p95 is the upper bound of a
 /// histogram bucket; it is capped at the slowest probe actually seen so the two never contradict.
 pub fn subsystem_period(
     store: &Store,
+    config: &Config,
     sub: &crate::config::Subsystem,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
 ) -> Result<SubsystemDay, StoreError> {
-    let s = subsystem_stats(store, &sub.id, from, to)?;
+    let zone = config.policy.calendar.zone;
+    let s = super::availability::stats(store, zone, &sub.id, from, to, now)?;
     Ok(SubsystemDay {
         id: sub.id.clone(),
         name: sub.name.clone(),
@@ -64,7 +56,7 @@ pub fn figures(
     let until = to.min(now).max(from);
     let mut subsystems = Vec::with_capacity(config.subsystems.len());
     for sub in &config.subsystems {
-        subsystems.push(subsystem_period(store, sub, from, until)?);
+        subsystems.push(subsystem_period(store, config, sub, (from, until), now)?);
     }
     let mut figures = DailyFigures {
         computed_at: Some(now),

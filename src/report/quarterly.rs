@@ -145,9 +145,15 @@ pub fn build(
     );
     let mut availability = Vec::with_capacity(config.subsystems.len());
     for sub in &config.subsystems {
-        availability.push(crate::report::daily::subsystem_period(store, sub, start, end)?);
+        availability.push(crate::report::daily::subsystem_period(
+            store,
+            config,
+            sub,
+            (start, end),
+            now,
+        )?);
     }
-    let records = score::load_quarter_records(store, quarter)?;
+    let records = score::load_quarter_records(store, quarter, cal.zone)?;
     let incidents: Vec<&Incident> = records
         .incidents
         .iter()

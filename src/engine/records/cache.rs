@@ -1,7 +1,8 @@
 //! What the snapshot carries about records — the reminders and the live score — kept between snapshots. The
 //! engine publishes often (every probe result), so the score is recomputed only when something it depends on
-//! may have changed: a new audit event (every write makes one), a new local day, or the moment an open
-//! incident's next deadline or today's reminder hour passes.
+//! may have changed — a new audit event (every write makes one; at most every few seconds), a new local day,
+//! or the moment an open incident's next deadline or today's reminder hour passes — and each tick sums at
+//! most one finished day of probe history into day rollups.
 
 use std::collections::BTreeMap;
 
@@ -11,8 +12,13 @@ use super::super::{Engine, RecordsStatus, ScoreSummary};
 use crate::hosts::HostSample;
 use crate::model::{DailyRecord, HostPeak, MonthlyRecord, Quarter, day_start};
 use crate::policy::Calendar;
+use crate::report::availability;
 use crate::report::score::{self, Score};
 use crate::store::{StoreError, TreeName};
+
+/// Writes by others (incident commands, the monitor) refresh the score at most this often; the engine's own
+/// records commands refresh it at once.
+const MIN_INTERVAL: Duration = Duration::seconds(3);
 
 #[derive(Debug, Default)]
 pub(in crate::engine) struct RecordsCache {
@@ -21,10 +27,14 @@ pub(in crate::engine) struct RecordsCache {
     status: RecordsStatus,
     score: Option<ScoreSummary>,
     key: Option<CacheKey>,
+    /// The newest day summed into day rollups, and how far back the summing has gone.
+    sealed_latest: Option<NaiveDate>,
+    sealed_back_to: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 struct CacheKey {
+    computed_at: DateTime<Utc>,
     last_event: u64,
     day: NaiveDate,
     /// The first moment the figures can change with no new event.
@@ -88,6 +98,7 @@ impl Engine {
     /// they did.
     pub(in crate::engine) fn refresh_records(&mut self) {
         let now = self.clock.now();
+        self.seal_history(now);
         let cal = &self.policy.calendar;
         let day = cal.local_day(now);
         let last_event = match self.store.tree(TreeName::Events).last() {
@@ -99,9 +110,9 @@ impl Engine {
             }
         };
         if let Some(key) = &self.records.key
-            && key.last_event == last_event
             && key.day == day
             && now < key.recheck_at
+            && (key.last_event == last_event || now - key.computed_at < MIN_INTERVAL)
         {
             return;
         }
@@ -114,6 +125,7 @@ impl Engine {
                     self.dirty = true;
                 }
                 self.records.key = Some(CacheKey {
+                    computed_at: now,
                     last_event,
                     day,
                     recheck_at: self.recheck_at(now, day),
@@ -123,6 +135,41 @@ impl Engine {
                 self.engine_error = Some(e.to_string());
                 self.dirty = true;
             }
+        }
+    }
+
+    /// Sums one past local day of every subsystem into day rollups per call: the newest finished day first,
+    /// then backwards through this quarter and the last, so a quarterly report reads days, not minutes.
+    fn seal_history(&mut self, now: DateTime<Utc>) {
+        let zone = self.policy.calendar.zone;
+        let today = self.policy.calendar.local_day(now);
+        let yesterday = today.pred_opt().unwrap_or(today);
+        let newest = if now >= day_start(zone, today) + availability::SEAL_AFTER {
+            yesterday
+        } else {
+            yesterday.pred_opt().unwrap_or(yesterday)
+        };
+        let oldest = Quarter::of_day(today).prev().first_day();
+        let day = if self.records.sealed_latest.is_none_or(|d| d < newest) {
+            newest
+        } else {
+            match self.records.sealed_back_to.and_then(|d| d.pred_opt()) {
+                Some(d) if d >= oldest => d,
+                _ => return,
+            }
+        };
+        for sub in &self.config.subsystems {
+            if let Err(e) = availability::seal_day(&self.store, zone, &sub.id, day, now) {
+                self.engine_error = Some(e.to_string());
+                self.dirty = true;
+                return;
+            }
+        }
+        if day == newest {
+            self.records.sealed_latest = Some(newest);
+            self.records.sealed_back_to = Some(self.records.sealed_back_to.map_or(newest, |d| d.min(newest)));
+        } else {
+            self.records.sealed_back_to = Some(day);
         }
     }
 

@@ -113,7 +113,13 @@ pub fn summary(store: &Store, config: &Config, req: HandoverRequest) -> Result<H
 
     let mut period_availability = Vec::with_capacity(config.subsystems.len());
     for sub in &config.subsystems {
-        period_availability.push(crate::report::daily::subsystem_period(store, sub, since, now)?);
+        period_availability.push(crate::report::daily::subsystem_period(
+            store,
+            config,
+            sub,
+            (since, now),
+            now,
+        )?);
     }
 
     Ok(HandoverSummary {

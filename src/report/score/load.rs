@@ -1,6 +1,7 @@
 //! Gathering one quarter's records from the store, and the half-year figure.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 
 use super::{HalfYear, Score, ScoreInput, compute, payment, round2};
 use crate::model::{DailyRecord, HandEntry, Incident, Quarter, QuarterlyProduced};
@@ -10,7 +11,8 @@ use crate::store::{Store, StoreError, TreeName};
 /// Everything stored for one quarter that the score reads.
 #[derive(Debug, Clone, Default)]
 pub struct QuarterRecords {
-    /// Incidents whose number has the quarter's year (numbers carry the local year of detection).
+    /// Incidents detected in the quarter (found under the quarter's year: numbers carry the local year of
+    /// detection).
     pub incidents: Vec<Incident>,
     pub daily: Vec<DailyRecord>,
     pub hand: Vec<HandEntry>,
@@ -43,11 +45,27 @@ impl QuarterRecords {
     }
 }
 
-pub fn load_quarter_records(store: &Store, quarter: Quarter) -> Result<QuarterRecords, StoreError> {
+/// Just the detection time, to pick a quarter's incidents without decoding every one in full.
+#[derive(serde::Deserialize)]
+struct Detected {
+    detected_at: DateTime<Utc>,
+}
+
+pub fn load_quarter_records(store: &Store, quarter: Quarter, zone: Tz) -> Result<QuarterRecords, StoreError> {
     let prefix = (quarter.year as u32).to_be_bytes();
-    let incidents = store
-        .scan_prefix_json::<Incident>(TreeName::Incidents, &prefix)
-        .collect::<Result<Vec<_>, _>>()?;
+    let corrupt = |key: &[u8], e: serde_json::Error| StoreError::Corrupt {
+        tree: "incidents",
+        key: crate::store::display_key(key),
+        reason: e.to_string(),
+    };
+    let mut incidents = Vec::new();
+    for item in store.tree(TreeName::Incidents).scan_prefix(prefix) {
+        let (key, value) = item?;
+        let detected: Detected = serde_json::from_slice(&value).map_err(|e| corrupt(&key, e))?;
+        if quarter.contains(detected.detected_at.with_timezone(&zone).date_naive()) {
+            incidents.push(serde_json::from_slice::<Incident>(&value).map_err(|e| corrupt(&key, e))?);
+        }
+    }
     let daily = daily_between(store, quarter.first_day(), quarter.last_day())?;
     let hand = store
         .scan_prefix_json::<HandEntry>(TreeName::Scores, HandEntry::prefix(quarter).as_bytes())
@@ -90,11 +108,12 @@ pub fn load(
     quarter: Quarter,
     now: DateTime<Utc>,
 ) -> Result<Score, StoreError> {
-    let records = load_quarter_records(store, quarter)?;
+    let zone = policy.calendar.zone;
+    let records = load_quarter_records(store, quarter, zone)?;
     let mut score = compute(&records.input(quarter, now, policy));
     let partner = quarter.partner();
     if partner.first_day() <= policy.calendar.local_day(now) {
-        let other = load_quarter_records(store, partner)?;
+        let other = load_quarter_records(store, partner, zone)?;
         if other.has_any(partner, policy) {
             let other_score = compute(&other.input(partner, now, policy));
             let mut quarters = vec![(quarter, score.total), (partner, other_score.total)];
