@@ -2,12 +2,13 @@
 //! audited amendments, host peaks and backup results in the ledger, and the reminders and live score the
 //! snapshot carries.
 
-mod common;
+#[path = "records_support/rig.rs"]
+mod rig;
 
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, NaiveDate};
-use common::{Rig, local};
+use rig::{Rig, local};
 use watchdesk::clock::Clock;
 use watchdesk::engine::{Command, RecordsCommand, RecordsReply};
 use watchdesk::hosts::{Gauges, HostReading, HostSample};
@@ -91,7 +92,7 @@ async fn the_day_boundary_is_local_midnight_in_the_platform_zone() {
 #[tokio::test]
 async fn an_amended_record_keeps_the_earlier_version_in_the_audit_log() {
     let rig = Rig::start(local(2026, 11, 2, 10, 0));
-    let config = common::config();
+    let config = rig::config();
     let backup_check = config
         .subsystems
         .iter()

@@ -1,11 +1,13 @@
 //! A scripted day shift, handed over in the evening: the summary lists what is still open with its deadlines,
 //! everything that happened with who did it, the live health and host warnings, and the records missing.
 
-mod common;
+#[path = "records_support/rig.rs"]
+mod rig;
 
 use std::time::Duration as StdDuration;
 
-use common::{Rig, local};
+use rig::{Rig, local};
+use watchdesk::clock::Clock;
 use watchdesk::engine::{RecordsCommand, RecordsReply};
 use watchdesk::hosts::{DiskGauge, Gauges, HostReading, HostSample};
 use watchdesk::model::{AutoSource, DailyEntry};
@@ -17,22 +19,11 @@ async fn probe(rig: &Rig, check: &str, subsystem: &str, ms: u64, outcome: Outcom
     let result = ProbeResult {
         check_id: check.into(),
         subsystem: subsystem.into(),
-        started_at: rig.clock_now(),
+        started_at: rig.clock.now(),
         latency: StdDuration::from_millis(ms),
         outcome,
     };
     rig.engine.probe_sender().send(result).await.unwrap();
-}
-
-trait Now {
-    fn clock_now(&self) -> chrono::DateTime<chrono::Utc>;
-}
-
-impl Now for Rig {
-    fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
-        use watchdesk::clock::Clock;
-        self.clock.now()
-    }
 }
 
 #[tokio::test]
@@ -149,7 +140,7 @@ async fn a_day_shift_is_handed_over_with_everything_the_next_engineer_needs() {
     .await;
     let sample = HostSample {
         host: "app-01".into(),
-        at: rig.clock_now(),
+        at: rig.clock.now(),
         reading: HostReading::Gauges(Gauges {
             cpu_pct: Some(35.0),
             mem_pct: Some(62.5),

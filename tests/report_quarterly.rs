@@ -3,10 +3,11 @@
 //! daily records with gaps, monthly inspections, advice and hand-entered items. The quarterly report is then
 //! produced in Markdown, JSON and CSV.
 
-mod common;
+#[path = "records_support/rig.rs"]
+mod rig;
 
-use chrono::{Duration, NaiveDate};
-use common::{Rig, local};
+use chrono::{Datelike, Duration, NaiveDate};
+use rig::{Rig, local};
 use watchdesk::engine::{RecordsCommand, RecordsReply};
 use watchdesk::history::{self, Bucket};
 use watchdesk::model::{AutoSource, DailyEntry, HandItem, MonthlyEntry, Quarter};
@@ -50,8 +51,8 @@ async fn play_quarter() -> (Rig, QuarterlyReport) {
     let rig = Rig::start_in(dir, local(2026, 10, 1, 8, 0));
     let days: Vec<NaiveDate> = Q4.days().collect();
     for (i, day) in days.iter().enumerate() {
-        let at = |h, m| local(2026, day.month_num(), day.day_num(), h, m);
-        match (day.month_num(), day.day_num()) {
+        let at = |h, m| local(2026, day.month(), day.day(), h, m);
+        match (day.month(), day.day()) {
             (10, 5) => {
                 rig.set(at(9, 0));
                 let id = rig
@@ -196,7 +197,7 @@ async fn play_quarter() -> (Rig, QuarterlyReport) {
             }
             _ => {}
         }
-        if matches!((day.month_num(), day.day_num()), (10, 15) | (11, 14)) {
+        if matches!((day.month(), day.day()), (10, 15) | (11, 14)) {
             rig.set(at(16, 0));
             rig.records(
                 "li",
@@ -260,20 +261,6 @@ async fn play_quarter() -> (Rig, QuarterlyReport) {
         panic!("expected the quarterly report");
     };
     (rig, report)
-}
-
-trait DayParts {
-    fn month_num(&self) -> u32;
-    fn day_num(&self) -> u32;
-}
-
-impl DayParts for NaiveDate {
-    fn month_num(&self) -> u32 {
-        chrono::Datelike::month(self)
-    }
-    fn day_num(&self) -> u32 {
-        chrono::Datelike::day(self)
-    }
 }
 
 #[tokio::test]
