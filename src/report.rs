@@ -11,10 +11,25 @@ pub mod quarterly;
 pub mod score;
 
 use std::fmt;
+use std::io::{self, Write};
+use std::path::Path;
 use std::str::FromStr;
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
+
+/// Writes next to the target and renames, so a half-written report never replaces a good one.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
 
 /// An output format of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

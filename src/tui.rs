@@ -167,6 +167,13 @@ async fn dashboard<E: EngineClient>(engine: &E, options: TuiOptions) -> anyhow::
         banner: options.banner,
         clock: Arc::new(SystemClock),
         watchdog: Some(Watchdog::new()),
+        export_dir: std::env::current_dir().unwrap_or_else(|_| std::path::PathBuf::from(".")),
+        to_terminal: Box::new(|sequence: &str| {
+            use std::io::Write;
+            let mut out = std::io::stdout();
+            out.write_all(sequence.as_bytes())?;
+            out.flush()
+        }),
     };
     let events = ratatui::crossterm::event::EventStream::new();
     let exit = event_loop::session(&mut guard.screen, engine, events, signals.recv(), session).await;

@@ -32,6 +32,8 @@ fn setup(clock: SharedClock) -> Session {
         banner: None,
         clock,
         watchdog: None,
+        export_dir: std::env::temp_dir(),
+        to_terminal: Box::new(|_| Ok(())),
     }
 }
 

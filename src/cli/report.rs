@@ -183,16 +183,7 @@ fn check_writable(path: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Writes next to the target and renames, so a half-written report never replaces a good one.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let fail = |e: std::io::Error| CliError::bad_input(format!("cannot write {}: {e}", display(path)));
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    crate::report::write_atomically(path, bytes)
+        .map_err(|e| CliError::bad_input(format!("cannot write {}: {e}", display(path))))
 }

@@ -1,6 +1,7 @@
 //! UI state and what keys do to it. Keys become `Action`s (`handle_key`), actions change the state and may ask
 //! for an `Effect` (`update`): a command for the engine, or quitting. Nothing here draws or does I/O.
 
+mod pages;
 mod state;
 
 use std::sync::Arc;
@@ -14,7 +15,9 @@ use super::urgency;
 use crate::engine::{Command, Reply, Snapshot};
 use crate::model::{Incident, IncidentId};
 
-pub use state::{Flash, Message, Panel, UiState, View, context, current_incident, find_incident};
+pub use state::{
+    Flash, Message, Page, PageContent, Panel, UiState, View, context, current_incident, find_incident,
+};
 
 /// How long "saved" stays on a form before it closes by itself.
 const SAVED_LINGER: Duration = Duration::seconds(2);
@@ -42,11 +45,24 @@ pub enum Action {
     Note,
     Reclassify,
     Help,
-    /// Reserved for the records work: 日台账.
+    /// 日台账: today's record.
     OpenDaily,
+    /// 交接班: the summary since the last handover.
     OpenHandover,
+    /// 考核评分: this quarter's score.
     OpenScore,
     OpenFilter,
+    /// Fill in the page in view: the daily record, or record the handover.
+    Edit,
+    /// The day (or quarter) before the one in view.
+    Earlier,
+    Later,
+    /// Copy the page to the terminal's clipboard (OSC 52).
+    Copy,
+    /// Write the page as Markdown to a file.
+    Export,
+    /// The event loop wrote (or failed to write) an export: the path, or why not.
+    Exported(Result<String, String>),
     /// A key for the open form.
     FormKey(KeyEvent),
     Paste(String),
@@ -60,7 +76,17 @@ pub enum Action {
 /// What the event loop must do after an action.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    Execute { token: u64, command: Command },
+    Execute {
+        token: u64,
+        command: Command,
+    },
+    /// Put this text on the clipboard of the terminal the engineer sits at.
+    Copy(String),
+    /// Write this text to a file of this name in the export directory.
+    Export {
+        name: String,
+        text: String,
+    },
     Quit,
 }
 
@@ -73,6 +99,8 @@ pub struct App {
     opening: Option<u64>,
     /// A just-created incident the snapshot may not list yet: the selection waits for it.
     awaiting: Option<IncidentId>,
+    /// When the records page in view was last asked for.
+    page_asked: Option<DateTime<Utc>>,
 }
 
 impl App {
@@ -84,6 +112,7 @@ impl App {
             next_token: 1,
             opening: None,
             awaiting: None,
+            page_asked: None,
         };
         app.reselect();
         app
@@ -105,12 +134,10 @@ impl App {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             return Some(Action::Quit);
         }
-        // A form that says "saved" is done: the key goes to the dashboard (and closes it), not into the form.
-        if self
-            .ui
-            .form
-            .as_ref()
-            .is_some_and(|f| !matches!(f.status, FormStatus::Saved { .. }))
+        // A form that says "saved" is done: a key goes to the screen below (and closes it), not into the form;
+        // Esc only closes it.
+        if let Some(form) = &self.ui.form
+            && (!matches!(form.status, FormStatus::Saved { .. }) || key.code == KeyCode::Esc)
         {
             return Some(Action::FormKey(key));
         }
@@ -176,10 +203,16 @@ impl App {
             Action::Note => self.open_form(Form::note),
             Action::Reclassify => self.open_form(Form::reclassify),
             Action::Help => self.ui.help = !self.ui.help,
-            Action::OpenDaily => self.flash(Message::NotAvailable("daily")),
-            Action::OpenHandover => self.flash(Message::NotAvailable("handover")),
-            Action::OpenScore => self.flash(Message::NotAvailable("score")),
+            Action::OpenDaily => return Some(self.open_page(Page::Daily)),
+            Action::OpenHandover => return Some(self.open_page(Page::Handover)),
+            Action::OpenScore => return Some(self.open_page(Page::Score)),
             Action::OpenFilter => self.flash(Message::NotAvailable("filter")),
+            Action::Edit => self.edit_page(),
+            Action::Earlier => return self.browse(-1),
+            Action::Later => return self.browse(1),
+            Action::Copy | Action::Export => return self.export(action == Action::Copy),
+            Action::Exported(Ok(path)) => self.flash(Message::Written(path)),
+            Action::Exported(Err(e)) => self.flash(Message::Failed(e)),
             Action::FormKey(key) => return self.form_key(key),
             Action::Paste(text) => {
                 if let Some(form) = &mut self.ui.form {
@@ -189,13 +222,6 @@ impl App {
             Action::Reply { token, result } => self.reply(token, result),
         }
         None
-    }
-
-    fn flash(&mut self, message: Message) {
-        self.ui.flash = Some(Flash {
-            message,
-            until: self.now + FLASH_FOR,
-        });
     }
 
     fn open_form(&mut self, make: fn(&Incident) -> Form) {
@@ -236,8 +262,8 @@ impl App {
                 None
             }
             FormEvent::Submit(command) => {
-                let token = self.next_token;
-                self.next_token += 1;
+                let token = self.take_token();
+                let form = self.ui.form.as_mut()?;
                 form.status = FormStatus::Saving { token };
                 form.error = None;
                 if matches!(command, Command::OpenIncident(_)) {
@@ -248,7 +274,16 @@ impl App {
         }
     }
 
+    fn take_token(&mut self) -> u64 {
+        let token = self.next_token;
+        self.next_token += 1;
+        token
+    }
+
     fn reply(&mut self, token: u64, result: Result<Box<Reply>, String>) {
+        if self.page_reply(token, &result) {
+            return;
+        }
         let saved_id = match &result {
             Ok(reply) => match reply.as_ref() {
                 Reply::Incident(incident) => Some(incident.id),
@@ -355,8 +390,8 @@ impl App {
     }
 
     /// The second ticked: time-based state moves on (a saved form closes, a message expires, the order of
-    /// incidents may change as countdowns run).
-    pub fn tick(&mut self, now: DateTime<Utc>) {
+    /// incidents may change as countdowns run, an open records page is asked for again when it is old).
+    pub fn tick(&mut self, now: DateTime<Utc>) -> Option<Effect> {
         self.now = now;
         if let Some(Form {
             status: FormStatus::Saved { at },
@@ -370,5 +405,6 @@ impl App {
             self.ui.flash = None;
         }
         self.reselect();
+        self.page_due()
     }
 }

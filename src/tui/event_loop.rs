@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::io;
 use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use futures::{FutureExt, Stream, StreamExt};
@@ -20,6 +21,7 @@ use super::theme::Theme;
 use super::view;
 use crate::clock::SharedClock;
 use crate::model::Actor;
+use crate::report::{osc52, write_atomically};
 
 /// Terminal read errors in a row after which the terminal is taken to be gone.
 const MAX_INPUT_ERRORS: u32 = 5;
@@ -73,6 +75,9 @@ impl Default for Watchdog {
     }
 }
 
+/// Writes an escape sequence straight to the terminal (OSC 52 for the clipboard).
+pub type TerminalWriter = Box<dyn FnMut(&str) -> io::Result<()> + Send>;
+
 /// What the session draws with and as whom it acts.
 pub struct Session {
     pub theme: Theme,
@@ -81,6 +86,10 @@ pub struct Session {
     pub banner: Option<String>,
     pub clock: SharedClock,
     pub watchdog: Option<Watchdog>,
+    /// Where `w` on a records page writes its Markdown.
+    pub export_dir: PathBuf,
+    /// How a copy reaches the terminal.
+    pub to_terminal: TerminalWriter,
 }
 
 /// Time until the next wall-clock second, so the clock and countdowns change on the second.
@@ -95,7 +104,7 @@ pub async fn session<B, E, S, F>(
     engine: &E,
     mut events: S,
     stop: F,
-    setup: Session,
+    mut setup: Session,
 ) -> Exit
 where
     B: Backend,
@@ -163,13 +172,27 @@ where
                 if let Some(exit) = setup.watchdog.as_ref().and_then(Watchdog::check) {
                     return exit;
                 }
-                app.tick(setup.clock.now());
+                effects.extend(app.tick(setup.clock.now()));
                 dirty = true;
             }
         }
         for effect in effects {
             match effect {
                 Effect::Quit => return Exit::Quit,
+                Effect::Copy(text) => {
+                    if let Err(e) = (setup.to_terminal)(&osc52::for_environment(&text)) {
+                        app.update(Action::Exported(Err(e.to_string())));
+                    }
+                    dirty = true;
+                }
+                Effect::Export { name, text } => {
+                    let path = setup.export_dir.join(name);
+                    let result = write_atomically(&path, text.as_bytes())
+                        .map(|()| path.display().to_string())
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()));
+                    app.update(Action::Exported(result));
+                    dirty = true;
+                }
                 Effect::Execute { token, command } => {
                     let (engine, actor, tx) = (engine.clone(), setup.actor.clone(), reply_tx.clone());
                     tokio::spawn(async move {

@@ -1,4 +1,5 @@
-//! The forms behind the action keys: new incident, acknowledge, plan, resolve, note, reclassify. A form takes
+//! The forms behind the action keys: new incident, acknowledge, plan, resolve, note, reclassify, and on the
+//! records pages the daily record and the handover. A form takes
 //! every key while open, checks required fields in place, and turns into exactly one `Command`. Nothing typed is
 //! lost when the engine refuses it: the form stays open with the engine's words.
 
@@ -6,7 +7,7 @@ pub mod field;
 mod kinds;
 pub mod text;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -25,6 +26,10 @@ pub enum FormKind {
     Resolve,
     Note,
     Reclassify,
+    /// 日台账 of this day.
+    Daily(NaiveDate),
+    /// 交接班: to whom, with the notes.
+    Handover,
 }
 
 /// The incident a form acts on, as it was when the form opened.

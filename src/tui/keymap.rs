@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::Action;
+use super::app::{Action, Page};
 use super::i18n::Strings;
 
 /// Where a binding works.
@@ -17,8 +17,14 @@ pub enum Scope {
     Openable,
     /// With an incident selected, or in its details.
     Incident,
-    /// A detail view.
+    /// A detail view or a records page.
     Details,
+    /// One records page.
+    Page(Page),
+    /// A page that can be filled in: the daily record, the handover.
+    Editable,
+    /// A page that steps through time: days of the ledger, quarters of the score.
+    Browse,
 }
 
 /// What the key handler knows about the screen when it looks a key up.
@@ -27,6 +33,8 @@ pub struct Context {
     pub dashboard: bool,
     pub openable: bool,
     pub incident: bool,
+    /// The records page in view.
+    pub page: Option<Page>,
 }
 
 impl Scope {
@@ -37,6 +45,9 @@ impl Scope {
             Scope::Openable => cx.dashboard && cx.openable,
             Scope::Incident => cx.incident,
             Scope::Details => !cx.dashboard,
+            Scope::Page(page) => cx.page == Some(page),
+            Scope::Editable => matches!(cx.page, Some(Page::Daily | Page::Handover)),
+            Scope::Browse => matches!(cx.page, Some(Page::Daily | Page::Score)),
         }
     }
 }
@@ -126,6 +137,41 @@ pub static KEYMAP: &[Binding] = &[
         scope: Scope::Details,
         label: "Esc",
         help: |s| s.key_back,
+    },
+    Binding {
+        keys: &[ch('e')],
+        action: Action::Edit,
+        scope: Scope::Editable,
+        label: "e",
+        help: |s| s.key_edit,
+    },
+    Binding {
+        keys: &[code(KeyCode::Left), ch('[')],
+        action: Action::Earlier,
+        scope: Scope::Browse,
+        label: "←/→",
+        help: |s| s.key_browse,
+    },
+    Binding {
+        keys: &[code(KeyCode::Right), ch(']')],
+        action: Action::Later,
+        scope: Scope::Browse,
+        label: "",
+        help: |s| s.key_browse,
+    },
+    Binding {
+        keys: &[ch('y')],
+        action: Action::Copy,
+        scope: Scope::Page(Page::Handover),
+        label: "y",
+        help: |s| s.key_copy,
+    },
+    Binding {
+        keys: &[ch('w')],
+        action: Action::Export,
+        scope: Scope::Page(Page::Handover),
+        label: "w",
+        help: |s| s.key_write,
     },
     Binding {
         keys: &[ch('a')],

@@ -19,7 +19,8 @@
 //! ```
 //!
 //! Hosts sit beside the incidents on wide terminals and under them on narrow ones. Enter replaces the panels
-//! with an incident's (or a subsystem's) details; forms and the help open over everything.
+//! with an incident's (or a subsystem's) details, `d` / `h` / `s` with a records page (daily record, handover,
+//! score); forms and the help open over everything.
 
 mod checks;
 mod details;
@@ -29,6 +30,7 @@ mod header;
 mod help;
 mod hosts;
 mod incidents;
+mod page;
 mod subsystems;
 mod widgets;
 
@@ -88,6 +90,7 @@ pub fn render(frame: &mut Frame, snap: &Snapshot, ui: &UiState, theme: &Theme, t
         View::Dashboard => dashboard(frame, body, &cx),
         View::Incident(id) => details::render(frame, body, &cx, *id),
         View::Subsystem(id) => checks::render(frame, body, &cx, id),
+        View::Records(page) => page::render(frame, body, &cx, *page),
     }
     if let Some(line) = status {
         frame.render_widget(Paragraph::new(line), status_area);

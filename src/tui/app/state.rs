@@ -5,6 +5,9 @@ use chrono::{DateTime, Utc};
 
 use crate::engine::Snapshot;
 use crate::model::{Incident, IncidentId};
+use crate::report::daily::DailyView;
+use crate::report::handover::HandoverSummary;
+use crate::report::score::Score;
 use crate::tui::form::Form;
 use crate::tui::keymap::Context;
 
@@ -21,6 +24,41 @@ pub enum View {
     Incident(IncidentId),
     /// The checks of one subsystem, by id.
     Subsystem(String),
+    /// A records page: its content is [`UiState::page`].
+    Records(Page),
+}
+
+/// The records pages, each a key away from anywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// 日台账: a day's record with its figures.
+    Daily,
+    /// 交接班: the summary since the last handover.
+    Handover,
+    /// 考核评分: the quarter's score, item by item.
+    Score,
+}
+
+/// What a records page shows: asked of the engine when the page opens, replaced by what the engine answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageContent {
+    Loading,
+    Failed(String),
+    Daily(Box<DailyView>),
+    Handover(Box<HandoverSummary>),
+    Score(Box<Score>),
+}
+
+impl PageContent {
+    /// The page this content belongs on (`None` while loading or after a failure).
+    pub fn page(&self) -> Option<Page> {
+        match self {
+            PageContent::Daily(_) => Some(Page::Daily),
+            PageContent::Handover(_) => Some(Page::Handover),
+            PageContent::Score(_) => Some(Page::Score),
+            PageContent::Loading | PageContent::Failed(_) => None,
+        }
+    }
 }
 
 /// A line for the status bar that goes away by itself.
@@ -36,6 +74,12 @@ pub enum Message {
     Saved(String),
     NotAvailable(&'static str),
     NoSelection,
+    /// Copied to the terminal's clipboard, this many characters.
+    Copied(usize),
+    /// Written to this file.
+    Written(String),
+    /// The page has nothing for this key yet (still loading, or it failed).
+    PageLoading,
     Failed(String),
 }
 
@@ -53,6 +97,10 @@ pub struct UiState {
     pub help: bool,
     pub form: Option<Form>,
     pub flash: Option<Flash>,
+    /// The content of the records page in view (or last in view).
+    pub page: PageContent,
+    /// The token of the engine request whose answer the page waits for.
+    pub page_request: Option<u64>,
     /// The OS user at this terminal, shown as on duty.
     pub on_duty: String,
     /// An extra line under the header, e.g. where an attached session is attached to.
@@ -72,6 +120,8 @@ impl UiState {
             help: false,
             form: None,
             flash: None,
+            page: PageContent::Loading,
+            page_request: None,
             on_duty: on_duty.to_string(),
             banner: None,
         }
@@ -94,6 +144,10 @@ pub fn context(snapshot: &Snapshot, ui: &UiState) -> Context {
         dashboard: ui.view == View::Dashboard,
         openable: matches!(ui.focus, Panel::Incidents | Panel::Subsystems),
         incident: current_incident(snapshot, ui).is_some(),
+        page: match ui.view {
+            View::Records(page) => Some(page),
+            _ => None,
+        },
     }
 }
 

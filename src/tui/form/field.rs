@@ -18,6 +18,14 @@ pub enum FieldId {
     Process,
     Solution,
     Reason,
+    /// 校核云平台数据是否异常.
+    AnomalyChecked,
+    AnomalyNote,
+    /// 日常数据库整理入库存档.
+    ArchiveDone,
+    Notes,
+    /// The engineer taking over.
+    HandoverTo,
 }
 
 /// One option of a choice.
@@ -27,6 +35,7 @@ pub enum Opt {
     Severity(Severity),
     /// `None` = not tied to a subsystem; else id and display name.
     Subsystem(Option<(String, String)>),
+    YesNo(bool),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

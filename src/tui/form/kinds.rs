@@ -4,9 +4,10 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use super::{Field, FieldError, FieldId, Form, FormKind, Opt, Target};
-use crate::engine::{Command, SubsystemView};
-use crate::model::{Incident, NewIncident, Resolution};
+use crate::engine::{Command, RecordsCommand, SubsystemView};
+use crate::model::{DailyEntry, Incident, NewIncident, Resolution};
 use crate::policy::{Kind, Severity};
+use crate::report::daily::DailyView;
 
 impl Target {
     pub fn of(incident: &Incident) -> Target {
@@ -109,6 +110,50 @@ impl Form {
             ],
         )
     }
+
+    /// The engineer's part of a day's record, filled with what was saved before (an amendment keeps the earlier
+    /// version in the audit log).
+    pub fn daily(view: &DailyView) -> Form {
+        let saved = view.record.as_ref();
+        let yes_no = |yes: bool| {
+            Field::choice(
+                FieldId::AnomalyChecked,
+                vec![Opt::YesNo(false), Opt::YesNo(true)],
+                usize::from(yes),
+            )
+        };
+        let text = |id, multiline, value: Option<&Option<String>>| {
+            let mut field = Field::text(id, false, multiline);
+            if let (super::Input::Text(input), Some(Some(value))) = (&mut field.input, value) {
+                input.insert(value);
+            }
+            field
+        };
+        let mut archive = yes_no(saved.is_some_and(|r| r.archive_done));
+        archive.id = FieldId::ArchiveDone;
+        Form::new(
+            FormKind::Daily(view.date),
+            None,
+            vec![
+                yes_no(saved.is_some_and(|r| r.anomaly_checked)),
+                text(FieldId::AnomalyNote, false, saved.map(|r| &r.anomaly_note)),
+                archive,
+                text(FieldId::Notes, true, saved.map(|r| &r.notes)),
+            ],
+        )
+    }
+
+    /// Hand the watch over: to whom (required) and the notes for them.
+    pub fn handover() -> Form {
+        Form::new(
+            FormKind::Handover,
+            None,
+            vec![
+                Field::text(FieldId::HandoverTo, true, false),
+                Field::text(FieldId::Notes, false, true),
+            ],
+        )
+    }
 }
 
 type Errors = Vec<(usize, FieldError)>;
@@ -128,8 +173,29 @@ pub(super) fn command(form: &Form, now: DateTime<Utc>, tz: Tz) -> Result<Command
         Some(Opt::Severity(s)) => *s,
         _ => Severity::Major,
     };
+    let yes = |id| {
+        matches!(
+            form.field(id).and_then(Field::choice_value),
+            Some(Opt::YesNo(true))
+        )
+    };
     let target = form.target.as_ref();
     let command = match (form.kind, target) {
+        (FormKind::Daily(date), _) => Command::Records(RecordsCommand::SaveDaily {
+            date: Some(date),
+            // Every field is sent as shown, so clearing a text clears it in the record.
+            entry: DailyEntry {
+                anomaly_checked: yes(FieldId::AnomalyChecked),
+                anomaly_note: Some(text(FieldId::AnomalyNote)),
+                archive_done: Some(yes(FieldId::ArchiveDone)),
+                notes: Some(text(FieldId::Notes)),
+            },
+        }),
+        (FormKind::Handover, _) => Command::Records(RecordsCommand::RecordHandover {
+            to: text(FieldId::HandoverTo),
+            notes: optional(FieldId::Notes),
+            since: None,
+        }),
         (FormKind::NewIncident, _) => Command::OpenIncident(NewIncident {
             kind: match form.field(FieldId::Kind).and_then(Field::choice_value) {
                 Some(Opt::Kind(k)) => *k,

@@ -28,6 +28,9 @@ pub fn status_line(cx: &Ctx) -> Option<Line<'static>> {
                 (fill(t.not_available, &[name]), theme.muted)
             }
             Message::NoSelection => (t.no_selection.to_string(), theme.warn),
+            Message::Copied(n) => (fill(t.copied, &[&n.to_string()]), theme.ok),
+            Message::Written(path) => (fill(t.written, &[path]), theme.ok),
+            Message::PageLoading => (t.page_not_ready.to_string(), theme.warn),
             Message::Failed(e) => (fill(t.save_failed, &[e]), theme.crit),
         };
         return Some(Line::styled(text, style));

@@ -149,7 +149,10 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, form: &Form) {
 }
 
 fn title(t: &I18n, form: &Form) -> String {
-    let id = form.target.as_ref().map(|t| t.id.to_string()).unwrap_or_default();
+    let id = match form.kind {
+        FormKind::Daily(date) => date.to_string(),
+        _ => form.target.as_ref().map(|t| t.id.to_string()).unwrap_or_default(),
+    };
     let template = match form.kind {
         FormKind::NewIncident => t.form_new,
         FormKind::Acknowledge => t.form_acknowledge,
@@ -157,6 +160,8 @@ fn title(t: &I18n, form: &Form) -> String {
         FormKind::Resolve => t.form_resolve,
         FormKind::Note => t.form_note,
         FormKind::Reclassify => t.form_reclassify,
+        FormKind::Daily(_) => t.form_daily,
+        FormKind::Handover => t.form_handover,
     };
     fill(template, &[&id])
 }
@@ -174,6 +179,11 @@ pub fn field_label(t: &I18n, id: FieldId) -> &'static str {
         FieldId::Process => t.field_process,
         FieldId::Solution => t.field_solution,
         FieldId::Reason => t.field_reason,
+        FieldId::AnomalyChecked => t.field_anomaly_checked,
+        FieldId::AnomalyNote => t.field_anomaly_note,
+        FieldId::ArchiveDone => t.field_archive_done,
+        FieldId::Notes => t.field_notes,
+        FieldId::HandoverTo => t.field_handover_to,
     }
 }
 
@@ -183,6 +193,8 @@ fn opt_label(t: &I18n, opt: &Opt) -> String {
         Opt::Severity(s) => t.severity(*s).to_string(),
         Opt::Subsystem(None) => t.no_subsystem.to_string(),
         Opt::Subsystem(Some((_, name))) => cut(name, 24),
+        Opt::YesNo(true) => t.yes.to_string(),
+        Opt::YesNo(false) => t.no.to_string(),
     }
 }
 
