@@ -8,8 +8,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use watchdesk::engine::{Command, Reply};
 use watchdesk::model::{IncidentId, Resolution};
 use watchdesk::policy::{Kind, Severity};
-use watchdesk::tui::app::{Action, App, Effect, Message, Panel, UiState, View};
+use watchdesk::tui::app::{Action, App, Effect, Panel, UiState, View};
 use watchdesk::tui::form::{FieldError, FormKind, FormStatus};
+use watchdesk::tui::urgency;
 
 fn app() -> App {
     App::new(fixture::snapshot(true), UiState::new("zhang.wei"), fixture::now())
@@ -287,19 +288,51 @@ fn saved_only_after_the_reply_and_an_error_keeps_the_text() {
 }
 
 #[test]
-fn the_reserved_key_says_not_available_yet_and_help_toggles() {
+fn help_toggles_and_q_quits() {
     let mut app = app();
-    press(&mut app, key(KeyCode::Char('/')));
-    assert_eq!(
-        app.ui.flash.as_ref().unwrap().message,
-        Message::NotAvailable("filter")
-    );
     press(&mut app, key(KeyCode::Char('?')));
     assert!(app.ui.help);
     assert_eq!(app.handle_key(key(KeyCode::Char('j'))), None);
     press(&mut app, key(KeyCode::Esc));
     assert!(!app.ui.help);
     assert_eq!(press(&mut app, key(KeyCode::Char('q'))), Some(Effect::Quit));
+}
+
+#[test]
+fn slash_filters_the_incident_list_and_the_cursor_moves_over_what_is_shown() {
+    let mut app = app();
+    let all = urgency::ranked(&app.snapshot, app.now).len();
+    assert!(all > 2);
+    press(&mut app, key(KeyCode::Char('/')));
+    assert!(app.ui.filtering);
+    // Every key is text while the line is open: `q` does not quit.
+    typed(&mut app, "major q");
+    assert_eq!(app.ui.filter, "major q");
+    assert!(app.ui.filtering);
+    press(&mut app, key(KeyCode::Backspace));
+    press(&mut app, key(KeyCode::Backspace));
+    press(&mut app, key(KeyCode::Enter));
+    assert!(!app.ui.filtering);
+    let shown: Vec<(IncidentId, Severity)> = urgency::visible(&app.snapshot, app.now, &app.ui.filter)
+        .iter()
+        .map(|r| (r.incident.id, r.incident.severity))
+        .collect();
+    assert!(!shown.is_empty() && shown.len() < all);
+    assert!(shown.iter().all(|(_, s)| *s == Severity::Major));
+    assert_eq!(app.ui.selected, Some(shown[0].0));
+    for _ in 0..10 {
+        press(&mut app, key(KeyCode::Char('j')));
+    }
+    assert_eq!(app.ui.selected, Some(shown[shown.len() - 1].0));
+    // A word that matches nothing leaves the list empty and says so; Esc on the line drops the filter.
+    press(&mut app, key(KeyCode::Char('/')));
+    typed(&mut app, " 不存在");
+    assert!(urgency::visible(&app.snapshot, app.now, &app.ui.filter).is_empty());
+    assert_eq!(app.ui.selected, None);
+    press(&mut app, key(KeyCode::Esc));
+    assert!(app.ui.filter.is_empty() && !app.ui.filtering);
+    assert_eq!(urgency::visible(&app.snapshot, app.now, "").len(), all);
+    assert!(app.ui.selected.is_some());
 }
 
 #[test]

@@ -58,6 +58,24 @@ fn dashboard_at_80x24() {
 }
 
 #[test]
+fn dashboard_with_a_filter_being_typed() {
+    let mut app = app(fixture::snapshot(false));
+    press(&mut app, KeyCode::Char('/'));
+    for c in "major".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let screen = draw(&app, Lang::En, 120, 36);
+    let total = app.snapshot.open_incidents.len();
+    let shown = watchdesk::tui::urgency::visible(&app.snapshot, app.now, "major").len();
+    assert!(
+        screen.contains(&format!("Open incidents ({shown} of {total}) · /major")),
+        "{screen}"
+    );
+    assert!(screen.contains("/major▏"), "the line being typed is at the bottom: {screen}");
+    both("dashboard_filtered_120x36", &app, 120, 36);
+}
+
+#[test]
 fn demo_banner() {
     let screen = draw(&app(fixture::demo_snapshot()), Lang::En, 100, 30);
     assert!(

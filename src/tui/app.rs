@@ -1,6 +1,7 @@
 //! UI state and what keys do to it. Keys become `Action`s (`handle_key`), actions change the state and may ask
 //! for an `Effect` (`update`): a command for the engine, or quitting. Nothing here draws or does I/O.
 
+mod filter;
 mod pages;
 mod state;
 
@@ -51,7 +52,10 @@ pub enum Action {
     OpenHandover,
     /// 考核评分: this quarter's score.
     OpenScore,
+    /// Open the filter line of the incident list.
     OpenFilter,
+    /// A key for the open filter line.
+    FilterKey(KeyEvent),
     /// Fill in the page in view: the daily record, or record the handover.
     Edit,
     /// The day (or quarter) before the one in view.
@@ -141,6 +145,9 @@ impl App {
         {
             return Some(Action::FormKey(key));
         }
+        if self.ui.filtering {
+            return Some(Action::FilterKey(key));
+        }
         if self.ui.help {
             return matches!(key.code, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q'))
                 .then_some(Action::Help);
@@ -149,7 +156,7 @@ impl App {
     }
 
     pub fn handle_paste(&self, text: String) -> Option<Action> {
-        self.ui.form.is_some().then_some(Action::Paste(text))
+        (self.ui.form.is_some() || self.ui.filtering).then_some(Action::Paste(text))
     }
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
@@ -206,7 +213,8 @@ impl App {
             Action::OpenDaily => return Some(self.open_page(Page::Daily)),
             Action::OpenHandover => return Some(self.open_page(Page::Handover)),
             Action::OpenScore => return Some(self.open_page(Page::Score)),
-            Action::OpenFilter => self.flash(Message::NotAvailable("filter")),
+            Action::OpenFilter => self.open_filter(),
+            Action::FilterKey(key) => self.filter_key(key),
             Action::Edit => self.edit_page(),
             Action::Earlier => return self.browse(-1),
             Action::Later => return self.browse(1),
@@ -214,11 +222,11 @@ impl App {
             Action::Exported(Ok(path)) => self.flash(Message::Written(path)),
             Action::Exported(Err(e)) => self.flash(Message::Failed(e)),
             Action::FormKey(key) => return self.form_key(key),
-            Action::Paste(text) => {
-                if let Some(form) = &mut self.ui.form {
-                    form.paste(&text);
-                }
-            }
+            Action::Paste(text) => match &mut self.ui.form {
+                Some(form) => form.paste(&text),
+                None if self.ui.filtering => self.filter_paste(&text),
+                None => {}
+            },
             Action::Reply { token, result } => self.reply(token, result),
         }
         None
@@ -354,7 +362,7 @@ impl App {
     }
 
     fn ranked_ids(&self) -> Vec<IncidentId> {
-        urgency::ranked(&self.snapshot, self.now)
+        urgency::visible(&self.snapshot, self.now, &self.ui.filter)
             .into_iter()
             .map(|r| r.incident.id)
             .collect()

@@ -160,7 +160,6 @@ pub struct Strings {
     pub saved: &'static str,
     pub save_failed: &'static str,
     pub no_selection: &'static str,
-    pub not_available: &'static str,
     pub saved_flash: &'static str,
     // Keys
     pub key_move: &'static str,
@@ -270,6 +269,9 @@ pub struct Strings {
     pub key_write: &'static str,
     pub copied: &'static str,
     pub written: &'static str,
+    pub filtered_count: &'static str,
+    pub no_match: &'static str,
+    pub filter_hint: &'static str,
     // Help
     pub help: &'static str,
     pub help_keys: &'static str,

@@ -265,7 +265,7 @@ pub static KEYMAP: &[Binding] = &[
     Binding {
         keys: &[ch('/')],
         action: Action::OpenFilter,
-        scope: Scope::Global,
+        scope: Scope::Dashboard,
         label: "/",
         help: |s| s.key_filter,
     },

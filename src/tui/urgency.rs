@@ -90,6 +90,38 @@ pub fn ranked(snapshot: &Snapshot, now: DateTime<Utc>) -> Vec<Ranked<'_>> {
     out
 }
 
+/// The ranked incidents that match `filter`: every whitespace-separated word must appear (ignoring case) in the
+/// id, the title, the subsystem's id or name, the kind or the severity.
+pub fn visible<'a>(snapshot: &'a Snapshot, now: DateTime<Utc>, filter: &str) -> Vec<Ranked<'a>> {
+    let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
+    let mut out = ranked(snapshot, now);
+    if !words.is_empty() {
+        out.retain(|r| matches(snapshot, r.incident, &words));
+    }
+    out
+}
+
+fn matches(snapshot: &Snapshot, incident: &Incident, words: &[String]) -> bool {
+    let subsystem = incident.subsystem.as_deref().map(|id| {
+        let name = snapshot
+            .subsystems
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name.as_str());
+        format!("{id} {}", name.unwrap_or_default())
+    });
+    let haystack = format!(
+        "{} {} {} {} {}",
+        incident.id,
+        incident.title,
+        subsystem.unwrap_or_default(),
+        incident.kind.as_str(),
+        incident.severity.as_str()
+    )
+    .to_lowercase();
+    words.iter().all(|w| haystack.contains(w.as_str()))
+}
+
 fn compare(a: &Ranked<'_>, b: &Ranked<'_>) -> Ordering {
     fn key(r: &Ranked<'_>) -> (u8, i64) {
         match r.next.map(|d| d.state) {

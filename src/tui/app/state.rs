@@ -72,7 +72,6 @@ pub struct Flash {
 pub enum Message {
     /// Saved, with the incident it was about.
     Saved(String),
-    NotAvailable(&'static str),
     NoSelection,
     /// Copied to the terminal's clipboard, this many characters.
     Copied(usize),
@@ -101,6 +100,10 @@ pub struct UiState {
     pub page: PageContent,
     /// The token of the engine request whose answer the page waits for.
     pub page_request: Option<u64>,
+    /// Words every listed incident must contain (id, title, subsystem, kind, severity); empty lists all.
+    pub filter: String,
+    /// The filter line has the keyboard.
+    pub filtering: bool,
     /// The OS user at this terminal, shown as on duty.
     pub on_duty: String,
     /// An extra line under the header, e.g. where an attached session is attached to.
@@ -122,6 +125,8 @@ impl UiState {
             flash: None,
             page: PageContent::Loading,
             page_request: None,
+            filter: String::new(),
+            filtering: false,
             on_duty: on_duty.to_string(),
             banner: None,
         }

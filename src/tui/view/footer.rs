@@ -18,15 +18,6 @@ pub fn status_line(cx: &Ctx) -> Option<Line<'static>> {
     if let Some(flash) = &cx.ui.flash {
         let (text, style) = match &flash.message {
             Message::Saved(what) => (fill(t.saved_flash, &[what]), theme.ok),
-            Message::NotAvailable(what) => {
-                let name = match *what {
-                    "daily" => t.key_daily,
-                    "handover" => t.key_handover,
-                    "score" => t.key_score,
-                    _ => t.key_filter,
-                };
-                (fill(t.not_available, &[name]), theme.muted)
-            }
             Message::NoSelection => (t.no_selection.to_string(), theme.warn),
             Message::Copied(n) => (fill(t.copied, &[&n.to_string()]), theme.ok),
             Message::Written(path) => (fill(t.written, &[path]), theme.ok),
@@ -51,6 +42,11 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
             t.form_hint_single
         };
         vec![Span::styled(hint.to_string(), theme.muted)]
+    } else if cx.ui.filtering {
+        vec![
+            Span::styled(format!("/{}▏ ", cx.ui.filter), theme.input),
+            Span::styled(format!(" {}", t.filter_hint), theme.muted),
+        ]
     } else if cx.ui.help {
         vec![Span::styled(t.help_close.to_string(), theme.muted)]
     } else {

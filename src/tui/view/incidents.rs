@@ -20,8 +20,19 @@ use crate::tui::urgency::{self, Cost, Level, Ranked};
 
 pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let focused = cx.ui.view == View::Dashboard && cx.ui.focus == Panel::Incidents;
-    let ranked = urgency::ranked(cx.snap, cx.now);
-    let mut title = format!("{} ({})", cx.t.incidents, ranked.len());
+    let ranked = urgency::visible(cx.snap, cx.now, &cx.ui.filter);
+    let mut title = if cx.ui.filter.trim().is_empty() {
+        format!("{} ({})", cx.t.incidents, ranked.len())
+    } else {
+        let counts = fill(
+            cx.t.filtered_count,
+            &[
+                &ranked.len().to_string(),
+                &cx.snap.open_incidents.len().to_string(),
+            ],
+        );
+        format!("{} ({counts}) · /{}", cx.t.incidents, cx.ui.filter.trim())
+    };
     let visible = (area.height as usize).saturating_sub(3);
     let selected = cx
         .ui
@@ -41,10 +52,12 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
     }
     let iw = inner.width as usize;
     if ranked.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Line::styled(fit(cx.t.no_incidents, iw), cx.theme.ok)),
-            inner,
-        );
+        let line = if cx.snap.open_incidents.is_empty() {
+            Line::styled(fit(cx.t.no_incidents, iw), cx.theme.ok)
+        } else {
+            Line::styled(fit(cx.t.no_match, iw), cx.theme.warn)
+        };
+        frame.render_widget(Paragraph::new(line), inner);
         return;
     }
     let cols = Columns::new(cx.t, iw);

@@ -1,6 +1,7 @@
 //! 日台账 on screen: whether the day's record is saved (and by whom), the engineer's entries, then the figures
 //! watchdesk fills in — availability and p95 per subsystem, host peaks, incidents, missed deadlines, backups.
 
+use chrono::Datelike;
 use ratatui::text::{Line, Span};
 
 use super::{Ctx, heading, left, prose, right, row};
@@ -18,10 +19,8 @@ pub fn lines(cx: &Ctx, view: &DailyView, w: usize) -> Vec<Line<'static>> {
     let fig = &view.figures;
     let mut lines = Vec::new();
 
-    let mut first = vec![Span::styled(
-        view.date.format("%Y-%m-%d %a").to_string(),
-        theme.title,
-    )];
+    let weekday = t.weekdays[view.date.weekday().num_days_from_monday() as usize];
+    let mut first = vec![Span::styled(format!("{} {weekday}", view.date), theme.title)];
     if view.is_today {
         first.push(Span::styled(format!(" · {}", t.today_mark), theme.accent));
     }
