@@ -4,6 +4,7 @@
 mod check;
 mod config_cmds;
 mod context;
+mod daemon_cmds;
 mod dashboard;
 mod incident;
 mod records;
@@ -47,6 +48,11 @@ pub struct Cli {
 pub enum Cmd {
     /// Run the dashboard on a simulated platform on 127.0.0.1, with its own throw-away store.
     Demo,
+    /// Watch the platform with no terminal (the daemon; see the systemd unit in the README). Dashboards attach
+    /// and commands go to it over a socket in the data directory. Stops on SIGTERM or SIGINT.
+    Serve,
+    /// Open the dashboard on the running daemon (plain `watchdesk` does this by itself when one runs).
+    Attach,
     /// Run every configured check and host once and print a table; exit 0 when all are up, 1 otherwise.
     Check {
         #[arg(long)]
@@ -155,6 +161,8 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
     match cli.command {
         None => dashboard::run(&ctx, look, false),
         Some(Cmd::Demo) => dashboard::run(&ctx, look, true),
+        Some(Cmd::Serve) => daemon_cmds::serve(&ctx),
+        Some(Cmd::Attach) => daemon_cmds::attach(&ctx, &look),
         Some(Cmd::Check { json }) => check::run(&ctx, json),
         Some(Cmd::Init { path, force }) => config_cmds::init(&ctx, path, force),
         Some(Cmd::Config {

@@ -62,6 +62,23 @@ impl EngineClient for EngineHandle {
     }
 }
 
+/// A dashboard attached to a daemon: leaving it leaves the daemon running.
+impl EngineClient for crate::daemon::RemoteEngine {
+    fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
+        crate::daemon::RemoteEngine::subscribe(self)
+    }
+
+    fn execute(
+        &self,
+        actor: Actor,
+        command: Command,
+    ) -> impl Future<Output = Result<Reply, EngineError>> + Send {
+        crate::daemon::RemoteEngine::execute(self, actor, command)
+    }
+
+    async fn shutdown(&self) {}
+}
+
 /// How the dashboard looks and speaks.
 #[derive(Debug, Clone)]
 pub struct TuiOptions {

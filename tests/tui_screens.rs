@@ -71,7 +71,10 @@ fn dashboard_with_a_filter_being_typed() {
         screen.contains(&format!("Open incidents ({shown} of {total}) · /major")),
         "{screen}"
     );
-    assert!(screen.contains("/major▏"), "the line being typed is at the bottom: {screen}");
+    assert!(
+        screen.contains("/major▏"),
+        "the line being typed is at the bottom: {screen}"
+    );
     both("dashboard_filtered_120x36", &app, 120, 36);
 }
 

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::context::{CliError, Context, runtime};
+use super::daemon_cmds;
 use crate::clock::SystemClock;
 use crate::config::{Config, Lang};
 use crate::demo::DemoPlatform;
@@ -20,7 +21,7 @@ pub struct LookFlags {
 }
 
 /// How many probes may run at once; a hung endpoint holds one slot for at most its timeout.
-const MAX_CONCURRENT_PROBES: usize = 64;
+pub(super) const MAX_CONCURRENT_PROBES: usize = 64;
 
 pub fn run(ctx: &Context, look: LookFlags, force_demo: bool) -> Result<i32, CliError> {
     let config = if force_demo { None } else { ctx.load_config()? };
@@ -28,6 +29,11 @@ pub fn run(ctx: &Context, look: LookFlags, force_demo: bool) -> Result<i32, CliE
     rt.block_on(async move {
         match config {
             Some(config) => {
+                // A daemon watching this data directory: be its dashboard rather than fail on its lock.
+                let dir = ctx.data_dir(&config)?;
+                if let Some(remote) = daemon_cmds::reach(&dir, &config).await {
+                    return daemon_cmds::run_attached(remote, &config, &look).await;
+                }
                 let store = ctx.open_store(&config)?;
                 serve_dashboard(store, config, Mode::Embedded, &look).await
             }
@@ -51,14 +57,7 @@ async fn serve_dashboard(
     mode: Mode,
     look: &LookFlags,
 ) -> Result<i32, CliError> {
-    let options = TuiOptions::resolve(
-        look.theme.as_deref(),
-        config.platform.theme.as_deref(),
-        look.lang,
-        config.platform.lang,
-        look.color,
-    )
-    .map_err(|e| CliError::bad_input(e.to_string()))?;
+    let options = tui_options(&config, look)?;
     let checks: Vec<_> = config
         .subsystems
         .iter()
@@ -79,6 +78,18 @@ async fn serve_dashboard(
             message: e.to_string(),
         }),
     }
+}
+
+/// How the dashboard looks: the command line's flags over the config's choices.
+pub(super) fn tui_options(config: &Config, look: &LookFlags) -> Result<TuiOptions, CliError> {
+    TuiOptions::resolve(
+        look.theme.as_deref(),
+        config.platform.theme.as_deref(),
+        look.lang,
+        config.platform.lang,
+        look.color,
+    )
+    .map_err(|e| CliError::bad_input(e.to_string()))
 }
 
 pub fn parse_lang(text: &str) -> Result<Lang, String> {

@@ -1,17 +1,15 @@
 //! `watchdesk incident …`: the lifecycle from a shell, through the same engine the dashboard uses.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use clap::Subcommand;
 
-use super::context::{CliError, Context, runtime};
+use super::context::{CliError, Context};
+use super::daemon_cmds::engine_command;
 use super::time::parse_time;
-use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::engine::{self, Command, EngineError, Mode, Reply};
-use crate::model::{Actor, DeadlineState, DeadlineStatus, Incident, IncidentId, NewIncident, Resolution};
+use crate::engine::{Command, EngineError, Reply};
+use crate::model::{DeadlineState, DeadlineStatus, Incident, IncidentId, NewIncident, Resolution};
 use crate::policy::{Kind, Policy, Severity};
 
 #[derive(Debug, Subcommand)]
@@ -165,15 +163,8 @@ pub fn run(ctx: &Context, cmd: IncidentCmd) -> Result<i32, CliError> {
             reason,
         },
     };
-    let store = ctx.open_store(&config)?;
     let policy = config.policy.clone();
-    let rt = runtime()?;
-    let reply = rt.block_on(async move {
-        let engine = engine::spawn(store, config, Arc::new(SystemClock), Mode::Embedded)?;
-        let reply = engine.execute(Actor::current(), command).await;
-        engine.shutdown().await;
-        reply
-    });
+    let reply = engine_command(ctx, config, command)?;
     match reply {
         Ok(Reply::Incident(incident)) => {
             println!("{}", summary_line(&incident, &policy, Utc::now(), zone));

@@ -2,17 +2,15 @@
 //! through the same engine the dashboard uses (validated, audited, durable before the answer); reads open the
 //! store directly.
 
-use std::sync::Arc;
-
 use chrono::{NaiveDate, Utc};
 use clap::{ArgAction, Subcommand};
 
-use super::context::{CliError, Context, runtime};
+use super::context::{CliError, Context};
+use super::daemon_cmds::{engine_command, on_daemon};
 use super::time::parse_time;
-use crate::clock::SystemClock;
 use crate::config::Config;
-use crate::engine::{self, Command, EngineError, Mode, RecordsCommand, RecordsReply, Reply};
-use crate::model::{Actor, DailyEntry, HandItem, MonthlyEntry, MonthlyRecord, Quarter};
+use crate::engine::{Command, EngineError, RecordsCommand, RecordsReply, Reply};
+use crate::model::{DailyEntry, HandItem, MonthlyEntry, MonthlyRecord, Quarter};
 use crate::report::daily::{self, Live};
 use crate::report::{handover, score};
 use crate::store::TreeName;
@@ -122,14 +120,21 @@ pub(super) fn execute(
     config: Config,
     command: RecordsCommand,
 ) -> Result<RecordsReply, CliError> {
-    let store = ctx.open_store(&config)?;
-    let rt = runtime()?;
-    let reply = rt.block_on(async move {
-        let engine = engine::spawn(store, config, Arc::new(SystemClock), Mode::Embedded)?;
-        let reply = engine.execute(Actor::current(), Command::Records(command)).await;
-        engine.shutdown().await;
-        reply
-    });
+    records_reply(engine_command(ctx, config, Command::Records(command))?)
+}
+
+/// A read the daemon answers when one runs (it owns the store); `None` when none does.
+pub(super) fn ask_daemon(
+    ctx: &Context,
+    config: &Config,
+    command: RecordsCommand,
+) -> Result<Option<RecordsReply>, CliError> {
+    on_daemon(ctx, config, Command::Records(command))?
+        .map(records_reply)
+        .transpose()
+}
+
+fn records_reply(reply: Result<Reply, EngineError>) -> Result<RecordsReply, CliError> {
     match reply {
         Ok(Reply::Records(reply)) => Ok(*reply),
         Ok(other) => Err(CliError::store(format!(
@@ -141,7 +146,7 @@ pub(super) fn execute(
     }
 }
 
-fn unexpected(reply: RecordsReply) -> CliError {
+pub(super) fn unexpected(reply: RecordsReply) -> CliError {
     CliError::store(format!("unexpected answer from the engine: {reply:?}"))
 }
 
@@ -150,10 +155,16 @@ pub fn daily(ctx: &Context, cmd: DailyCmd) -> Result<i32, CliError> {
     let zone = config.policy.calendar.zone;
     match cmd {
         DailyCmd::Show { date, json } => {
-            let store = ctx.open_store(&config)?;
-            let now = Utc::now();
-            let day = date.unwrap_or_else(|| config.policy.calendar.local_day(now));
-            let view = daily::view(&store, &config, day, now, Live::default())?;
+            let view = match ask_daemon(ctx, &config, RecordsCommand::DailyView { date })? {
+                Some(RecordsReply::Daily(view)) => view,
+                Some(other) => return Err(unexpected(other)),
+                None => {
+                    let store = ctx.open_store(&config)?;
+                    let now = Utc::now();
+                    let day = date.unwrap_or_else(|| config.policy.calendar.local_day(now));
+                    daily::view(&store, &config, day, now, Live::default())?
+                }
+            };
             if json {
                 println!("{}", serde_json::to_string_pretty(&view).unwrap_or_default());
             } else {

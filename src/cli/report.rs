@@ -8,7 +8,7 @@ use chrono::Utc;
 use clap::Subcommand;
 
 use super::context::{CliError, Context, display};
-use super::records::{execute, parse_quarter};
+use super::records::{ask_daemon, execute, parse_quarter, unexpected};
 use super::time::parse_time;
 use crate::engine::{RecordsCommand, RecordsReply};
 use crate::model::{Actor, Quarter};
@@ -82,18 +82,25 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
             let since = since
                 .map(|t| parse_time(&t, zone).map_err(CliError::bad_input))
                 .transpose()?;
-            let store = ctx.open_store(&config)?;
-            let summary = handover::summary(
-                &store,
-                &config,
-                HandoverRequest {
-                    since,
-                    notes,
-                    outgoing: Actor::current(),
-                    now: Utc::now(),
-                    live: None,
-                },
-            )?;
+            let ask = RecordsCommand::HandoverSummary {
+                since,
+                notes: notes.clone(),
+            };
+            let summary = match ask_daemon(ctx, &config, ask)? {
+                Some(RecordsReply::Handover(summary)) => summary,
+                Some(other) => return Err(unexpected(other)),
+                None => {
+                    let store = ctx.open_store(&config)?;
+                    let request = HandoverRequest {
+                        since,
+                        notes,
+                        outgoing: Actor::current(),
+                        now: Utc::now(),
+                        live: None,
+                    };
+                    handover::summary(&store, &config, request)?
+                }
+            };
             let text = match format {
                 Format::Json => handover::json(&summary) + "\n",
                 _ => handover::markdown(&summary),
@@ -105,10 +112,16 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
             Ok(0)
         }
         ReportCmd::Score { quarter, format } => {
-            let store = ctx.open_store(&config)?;
-            let now = Utc::now();
-            let quarter = quarter.unwrap_or_else(|| Quarter::of(now, zone));
-            let s = score::load(&store, &config.policy, quarter, now)?;
+            let s = match ask_daemon(ctx, &config, RecordsCommand::Score { quarter })? {
+                Some(RecordsReply::Score(s)) => s,
+                Some(other) => return Err(unexpected(other)),
+                None => {
+                    let store = ctx.open_store(&config)?;
+                    let now = Utc::now();
+                    let quarter = quarter.unwrap_or_else(|| Quarter::of(now, zone));
+                    score::load(&store, &config.policy, quarter, now)?
+                }
+            };
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&s).unwrap_or_default()),
                 _ => print!("{}", score::markdown(&s)),

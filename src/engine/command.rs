@@ -2,6 +2,7 @@
 //! durable.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::{RecordsCommand, RecordsReply};
 use crate::model::{Actor, Incident, IncidentId, LifecycleError, NewIncident, RecordError, Resolution};
@@ -9,7 +10,7 @@ use crate::policy::Severity;
 use crate::store::StoreError;
 
 /// Everything a person (or a script) can ask the engine to do.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Command {
     OpenIncident(NewIncident),
     Acknowledge {
@@ -44,7 +45,7 @@ pub enum Command {
 }
 
 /// What a command answers once it is durable.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Reply {
     /// The incident as stored after the command.
     Incident(Box<Incident>),
@@ -67,6 +68,9 @@ pub enum EngineError {
     Store(#[from] StoreError),
     #[error("the engine has stopped")]
     Stopped,
+    /// Refused by a daemon's engine: its words, and whether it was the request's fault.
+    #[error("{message}")]
+    Remote { bad_input: bool, message: String },
 }
 
 impl EngineError {
@@ -78,6 +82,7 @@ impl EngineError {
                 | EngineError::Record(_)
                 | EngineError::NotFound(_)
                 | EngineError::UnknownSubsystem { .. }
+                | EngineError::Remote { bad_input: true, .. }
         )
     }
 }

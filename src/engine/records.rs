@@ -7,6 +7,7 @@
 mod cache;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 pub(super) use cache::RecordsCache;
@@ -23,7 +24,7 @@ use crate::report::score::{self, Score};
 use crate::store::{Put, TreeName};
 
 /// What can be asked of the engine about records. `None` dates and quarters mean "now" in the platform zone.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum RecordsCommand {
     /// 日台账: save (or amend) a day's record; the figures are filled in at the same moment.
     SaveDaily {
@@ -61,7 +62,7 @@ pub enum RecordsCommand {
 }
 
 /// The answer to a `RecordsCommand`, once any write is durable.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum RecordsReply {
     Daily(DailyView),
     Monthly(MonthlyRecord),

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::hosts::HostReading;
 use crate::model::Incident;
@@ -12,7 +12,7 @@ use crate::policy::Policy;
 use crate::probe::Outcome;
 
 /// How watchdesk is running, shown in the header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// TUI and engine in one process.
@@ -24,7 +24,7 @@ pub enum Mode {
 }
 
 /// The state of a check or a subsystem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Health {
     Unknown,
@@ -49,24 +49,24 @@ impl Health {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckView {
     pub id: String,
     pub name: String,
-    pub kind: &'static str,
+    pub kind: String,
     pub target: String,
     pub health: Health,
     pub last: Option<LastProbe>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LastProbe {
     pub at: DateTime<Utc>,
     pub latency_ms: u64,
     pub outcome: Outcome,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubsystemView {
     pub id: String,
     pub name: String,
@@ -84,7 +84,7 @@ pub struct SubsystemView {
     pub in_maintenance: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HostView {
     pub name: String,
     pub at: Option<DateTime<Utc>>,
@@ -95,7 +95,7 @@ pub struct HostView {
 }
 
 /// Reminders about the records the contract asks for.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RecordsStatus {
     /// Past the reminder hour and today's daily record (日台账) is missing.
     pub daily_missing: bool,
@@ -104,7 +104,7 @@ pub struct RecordsStatus {
 }
 
 /// The live projection of this quarter's assessment score.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScoreSummary {
     pub quarter: String,
     pub total: f64,
@@ -124,11 +124,16 @@ pub struct ScoreSummary {
     pub half_year_mean: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// Filled in by the receiver of a snapshot from elsewhere (see `daemon::client`).
+fn utc() -> Tz {
+    chrono_tz::UTC
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Snapshot {
     pub generated_at: DateTime<Utc>,
     pub platform: String,
-    #[serde(skip)]
+    #[serde(skip, default = "utc")]
     pub timezone: Tz,
     pub mode: Mode,
     #[serde(skip)]

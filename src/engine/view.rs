@@ -20,7 +20,7 @@ impl Engine {
                         CheckView {
                             id: check.id.clone(),
                             name: check.name.clone(),
-                            kind: check.spec.kind(),
+                            kind: check.spec.kind().to_string(),
                             target: check.spec.target().to_string(),
                             health: self.health.check_health(&check.id),
                             last: last.map(|r| LastProbe {

@@ -2,7 +2,7 @@
 //! day's incidents and missed deadlines, the backup checks), the view of a day, and its Markdown.
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::markdown::{Align, block, cell, table};
 use super::{local, percent};
@@ -120,7 +120,7 @@ pub fn backup_checks<'a>(
 }
 
 /// A day as the ledger screen shows it: the saved record (if any) and the figures as of now.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DailyView {
     pub date: NaiveDate,
     pub is_today: bool,

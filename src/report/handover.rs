@@ -7,7 +7,7 @@ mod render;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::engine::Health;
 use crate::model::{Actor, DeadlineStatus, HandoverRecord, State, SubsystemDay};
@@ -19,10 +19,9 @@ pub use render::{json, markdown};
 /// The period a summary covers starts at the last handover unless told otherwise.
 pub const DEFAULT_PERIOD_HOURS: i64 = 12;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HandoverSummary {
     pub platform: String,
-    #[serde(serialize_with = "zone_name")]
     pub timezone: Tz,
     pub generated_at: DateTime<Utc>,
     pub since: DateTime<Utc>,
@@ -44,11 +43,7 @@ pub struct HandoverSummary {
     pub notes: Option<String>,
 }
 
-fn zone_name<S: Serializer>(zone: &Tz, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(zone)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SinceBasis {
     /// Asked for explicitly.
@@ -58,7 +53,7 @@ pub enum SinceBasis {
     Default,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenItem {
     pub id: String,
     pub kind: Kind,
@@ -74,7 +69,7 @@ pub struct OpenItem {
     pub at_risk: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PeriodEvent {
     /// When it happened (for a missed deadline: when it fell due).
     pub at: DateTime<Utc>,
@@ -89,7 +84,7 @@ pub struct PeriodEvent {
     pub detail: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EventKind {
     Opened {
@@ -136,7 +131,7 @@ impl EventKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HealthLine {
     pub id: String,
     pub name: String,
@@ -147,16 +142,16 @@ pub struct HealthLine {
     pub blocked_by: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HostWarning {
     pub host: String,
     /// `warning`, `critical` or `unreachable`.
-    pub level: &'static str,
+    pub level: String,
     /// e.g. `disk / 86.0 %`.
     pub detail: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MissingRecords {
     /// Today's daily record is not saved yet.
     pub daily_today: bool,

@@ -8,7 +8,7 @@ mod markdown;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use super::score::{self, Score};
 use crate::config::Config;
@@ -21,10 +21,9 @@ use crate::store::{Store, StoreError, TreeName};
 pub use self::csv::csv;
 pub use self::markdown::markdown;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuarterlyReport {
     pub platform: String,
-    #[serde(serialize_with = "zone_name")]
     pub timezone: Tz,
     pub quarter: Quarter,
     pub first_day: NaiveDate,
@@ -39,10 +38,6 @@ pub struct QuarterlyReport {
     pub monthly: Vec<MonthlyRecord>,
     pub advice: Option<AdviceRecord>,
     pub score: Score,
-}
-
-fn zone_name<S: Serializer>(zone: &Tz, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(zone)
 }
 
 impl QuarterlyReport {
@@ -63,7 +58,7 @@ impl QuarterlyReport {
 }
 
 /// One incident or ticket as the report lists it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IncidentRow {
     pub id: String,
     pub kind: Kind,
@@ -92,16 +87,16 @@ pub struct IncidentRow {
 }
 
 /// A step logged well after it happened.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Backdated {
-    pub step: &'static str,
+    pub step: String,
     pub at: DateTime<Utc>,
     pub recorded_at: DateTime<Utc>,
     pub by: Actor,
 }
 
 /// An incident a host gauge opened (server inspection fault), and whether it was reported within the limit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HostAlarm {
     pub id: String,
     pub host: String,
@@ -113,7 +108,7 @@ pub struct HostAlarm {
     pub reported_in_time: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LedgerCoverage {
     pub days_counted: u32,
     pub days_in_quarter: u32,
@@ -287,7 +282,7 @@ fn row(i: &Incident, config: &Config, now: DateTime<Utc>) -> IncidentRow {
             .backdated_steps()
             .into_iter()
             .map(|(step, s)| Backdated {
-                step,
+                step: step.to_string(),
                 at: s.at,
                 recorded_at: s.recorded_at,
                 by: s.actor.clone(),

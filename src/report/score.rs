@@ -10,7 +10,7 @@ mod payment;
 mod render;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{DailyRecord, HandEntry, HandItem, Incident, Quarter, QuarterlyProduced};
 use crate::policy::{Kind, Policy, Severity, Stage};
@@ -21,7 +21,7 @@ pub use payment::{Band, HalfYear, Payment, payment};
 pub use render::markdown;
 
 /// Where a row's points come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// Measured from the store.
@@ -32,7 +32,7 @@ pub enum Basis {
     NotEntered,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoreLine {
     pub item: ScoreItem,
     pub max: f64,
@@ -43,7 +43,7 @@ pub struct ScoreLine {
 }
 
 /// A fault that cost points: late on at least one deadline, charged its severity's deduction once.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FaultCost {
     pub id: String,
     pub severity: Severity,
@@ -54,7 +54,7 @@ pub struct FaultCost {
     pub open: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Score {
     pub quarter: Quarter,
     pub computed_at: DateTime<Utc>,

@@ -263,7 +263,7 @@ fn host_warnings(snapshot: &Snapshot) -> Vec<HostWarning> {
         match &host.reading {
             Some(HostReading::Unreachable { reason }) => out.push(HostWarning {
                 host: host.name.clone(),
-                level: "unreachable",
+                level: "unreachable".to_string(),
                 detail: reason.clone(),
             }),
             Some(HostReading::Gauges(g)) => {
@@ -277,7 +277,7 @@ fn host_warnings(snapshot: &Snapshot) -> Vec<HostWarning> {
                     };
                     out.push(HostWarning {
                         host: host.name.clone(),
-                        level,
+                        level: level.to_string(),
                         detail: format!("{gauge} {pct:.1} %"),
                     });
                 }

@@ -194,7 +194,7 @@ pub fn markdown(r: &QuarterlyReport) -> String {
             .map(|(i, b)| {
                 vec![
                     i.id.clone(),
-                    b.step.into(),
+                    b.step.clone(),
                     t(b.at),
                     t(b.recorded_at),
                     cell(&b.by.to_string()),

@@ -1,9 +1,9 @@
 //! The rows of the contract's assessment table (考核评分表): their names and maximum points.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One row of the assessment table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ScoreItem {
     Personnel,

@@ -1,12 +1,12 @@
 //! 付款: what a quarter's total earns under the contract, and the half-year figure.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{points, round2};
 use crate::model::Quarter;
 
 /// 付款: what a total earns under the contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
     /// Above 90: the full fee.
@@ -20,7 +20,7 @@ pub enum Band {
     Refusable,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Payment {
     pub band: Band,
     /// Percent of the quarter's fee.
@@ -72,7 +72,7 @@ pub fn payment(total: f64) -> Payment {
 }
 
 /// 半年考核: the mean of the two quarters of a half year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HalfYear {
     /// e.g. `2026H2`.
     pub label: String,

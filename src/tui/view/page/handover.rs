@@ -96,7 +96,7 @@ pub fn lines(cx: &Ctx, s: &HandoverSummary) -> Vec<Line<'static>> {
                 };
                 lines.push(row(vec![
                     left(&h.host, 16, theme.text),
-                    left(h.level, 12, style),
+                    left(&h.level, 12, style),
                     Span::styled(h.detail.clone(), style),
                 ]));
             }

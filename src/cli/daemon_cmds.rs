@@ -1,0 +1,168 @@
+//! `watchdesk serve` (the engine, probes and host samplers with no terminal, answering on the data directory's
+//! socket), `watchdesk attach` (a dashboard on that daemon), and the one way every command that changes
+//! something reaches an engine: the daemon's when one answers, else one started for the command.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::context::{CliError, Context, display, runtime};
+use super::dashboard::{LookFlags, MAX_CONCURRENT_PROBES, tui_options};
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::daemon::{self, RemoteEngine};
+use crate::engine::{self, Command, EngineError, Mode, Reply};
+use crate::model::Actor;
+use crate::store::Store;
+use crate::tui;
+
+/// Runs `command` as the current user: on the daemon of this data directory when one answers, else on an
+/// engine started here for it (the store's lock then says whether anything else holds the store).
+pub fn engine_command(
+    ctx: &Context,
+    config: Config,
+    command: Command,
+) -> Result<Result<Reply, EngineError>, CliError> {
+    let dir = ctx.data_dir(&config)?;
+    let rt = runtime()?;
+    rt.block_on(async move {
+        if let Some(remote) = reach(&dir, &config).await {
+            return Ok(remote.execute(Actor::current(), command).await);
+        }
+        let store = Store::open(&dir)?;
+        let engine = engine::spawn(store, config, Arc::new(SystemClock), Mode::Embedded)?;
+        let reply = engine.execute(Actor::current(), command).await;
+        engine.shutdown().await;
+        Ok(reply)
+    })
+}
+
+/// Runs `command` on the daemon of this data directory when one answers; `None` when none does (the caller
+/// then reads the store itself).
+pub fn on_daemon(
+    ctx: &Context,
+    config: &Config,
+    command: Command,
+) -> Result<Option<Result<Reply, EngineError>>, CliError> {
+    let dir = ctx.data_dir(config)?;
+    if !daemon::socket_path(&dir).exists() {
+        return Ok(None);
+    }
+    let rt = runtime()?;
+    Ok(rt.block_on(async move {
+        match reach(&dir, config).await {
+            Some(remote) => Some(remote.execute(Actor::current(), command).await),
+            None => None,
+        }
+    }))
+}
+
+/// The daemon of `dir`, if its socket is there and answers.
+pub async fn reach(dir: &Path, config: &Config) -> Option<RemoteEngine> {
+    let socket = daemon::socket_path(dir);
+    if !socket.exists() {
+        return None;
+    }
+    let policy = Arc::new(config.policy.clone());
+    daemon::connect(&socket, policy, config.policy.calendar.zone)
+        .await
+        .ok()
+}
+
+/// `watchdesk serve`: watches until SIGTERM or SIGINT. SIGHUP (the terminal it was started from went away)
+/// does not stop it: monitoring must not depend on someone watching.
+pub fn serve(ctx: &Context) -> Result<i32, CliError> {
+    let config = ctx.load_config()?.ok_or_else(|| {
+        CliError::bad_input("serve needs a config: write one with `watchdesk init`, or name it with --config")
+    })?;
+    let dir = ctx.data_dir(&config)?;
+    let store = Store::open(&dir)?;
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let checks: Vec<_> = config
+            .subsystems
+            .iter()
+            .flat_map(|s| s.checks.iter().map(|c| (s.id.clone(), c.clone())))
+            .collect();
+        let (n_checks, hosts) = (checks.len(), config.hosts.clone());
+        let n_hosts = hosts.len();
+        let engine = engine::spawn(store, config, Arc::new(SystemClock), Mode::Embedded)?;
+        let probes = crate::probe::scheduler::spawn(checks, engine.probe_sender(), MAX_CONCURRENT_PROBES);
+        let sampler = crate::hosts::sampler::spawn(hosts, engine.host_sender());
+        let socket = daemon::socket_path(&dir);
+        let server = match daemon::serve(engine.clone(), &socket).await {
+            Ok(server) => server,
+            Err(e) => {
+                probes.stop().await;
+                sampler.abort();
+                engine.shutdown().await;
+                return Err(CliError::store(format!(
+                    "cannot listen on {}: {e}",
+                    display(&socket)
+                )));
+            }
+        };
+        eprintln!(
+            "watchdesk serve: {n_checks} checks, {n_hosts} hosts; store {}; dashboards attach on {}",
+            display(&dir),
+            display(&socket)
+        );
+        let signal = wait_for_stop().await;
+        eprintln!("watchdesk serve: {signal}: stopping");
+        server.stop().await;
+        probes.stop().await;
+        sampler.abort();
+        engine.shutdown().await;
+        Ok(0)
+    })
+}
+
+async fn wait_for_stop() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    ) else {
+        // Without handlers the default actions stop the process; nothing to wait for here but the end.
+        return std::future::pending().await;
+    };
+    loop {
+        tokio::select! {
+            _ = term.recv() => return "SIGTERM",
+            _ = int.recv() => return "SIGINT",
+            _ = hup.recv() => eprintln!("watchdesk serve: SIGHUP ignored (the daemon keeps watching)"),
+        }
+    }
+}
+
+/// `watchdesk attach`: the dashboard on the daemon of this data directory.
+pub fn attach(ctx: &Context, look: &LookFlags) -> Result<i32, CliError> {
+    let config = ctx.load_config()?.ok_or_else(|| {
+        CliError::bad_input(
+            "attach needs the daemon's config: name it with --config, or write one with `watchdesk init`",
+        )
+    })?;
+    let dir = ctx.data_dir(&config)?;
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let Some(remote) = reach(&dir, &config).await else {
+            return Err(CliError::store(format!(
+                "no watchdesk daemon answers on {}: start one with `watchdesk serve`",
+                display(&daemon::socket_path(&dir))
+            )));
+        };
+        run_attached(remote, &config, look).await
+    })
+}
+
+/// The dashboard on a daemon; leaving it leaves the daemon running.
+pub async fn run_attached(remote: RemoteEngine, config: &Config, look: &LookFlags) -> Result<i32, CliError> {
+    let options = tui_options(config, look)?;
+    match tui::run_client(remote, options).await {
+        Ok(()) => Ok(0),
+        Err(e) => Err(CliError {
+            code: 1,
+            message: e.to_string(),
+        }),
+    }
+}

@@ -1,0 +1,161 @@
+//! The client's side of the socket: a [`RemoteEngine`] that the dashboard and the command line use exactly like
+//! the engine in their own process. Snapshots arrive without the policy and the time zone (the client has the
+//! same configuration and fills them in); a lost connection ends the snapshot channel, which the dashboard
+//! reads as "the engine stopped", and fails every command still waiting.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::net::UnixStream;
+use tokio::net::unix::OwnedReadHalf;
+use tokio::sync::{mpsc, oneshot, watch};
+
+use super::server::send;
+use super::wire::{MAX_LINE, Message, Request, WireError};
+use crate::engine::{Command, EngineError, Mode, Reply, Snapshot};
+use crate::model::Actor;
+use crate::policy::Policy;
+
+/// How long to wait for the daemon's first snapshot.
+const FIRST_SNAPSHOT: Duration = Duration::from_secs(10);
+
+type Waiting = Arc<Mutex<HashMap<u64, oneshot::Sender<Result<Reply, WireError>>>>>;
+
+/// A daemon, reached over its socket.
+#[derive(Clone)]
+pub struct RemoteEngine {
+    requests: mpsc::UnboundedSender<Request>,
+    snapshots: watch::Receiver<Arc<Snapshot>>,
+    waiting: Waiting,
+    next_id: Arc<AtomicU64>,
+    /// The daemon hung up: nothing more will be answered.
+    closed: Arc<AtomicBool>,
+}
+
+/// Connects to the daemon at `path` and waits for its first snapshot. `policy` and `timezone` come from the
+/// client's own configuration.
+pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Result<RemoteEngine> {
+    let stream = UnixStream::connect(path).await?;
+    let (read, mut write) = stream.into_split();
+    send(&mut write, &Request::Subscribe).await?;
+    let mut lines = BufReader::new(read);
+    let fill = move |mut s: Snapshot| {
+        s.policy = policy.clone();
+        s.timezone = timezone;
+        s.mode = Mode::Attached;
+        Arc::new(s)
+    };
+    let first = tokio::time::timeout(FIRST_SNAPSHOT, next_message(&mut lines))
+        .await
+        .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "the daemon sent no snapshot within 10 s"))??;
+    let Some(Message::Snapshot(first)) = first else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the daemon's first message was not a snapshot",
+        ));
+    };
+    let (snapshot_tx, snapshots) = watch::channel(fill(*first));
+    let waiting: Waiting = Arc::default();
+    let (requests, mut outgoing) = mpsc::unbounded_channel::<Request>();
+    tokio::spawn(async move {
+        while let Some(request) = outgoing.recv().await {
+            if send(&mut write, &request).await.is_err() {
+                break;
+            }
+        }
+    });
+    let replies = waiting.clone();
+    let closed = Arc::new(AtomicBool::new(false));
+    let hung_up = closed.clone();
+    tokio::spawn(async move {
+        while let Ok(Some(message)) = next_message(&mut lines).await {
+            match message {
+                Message::Snapshot(s) => {
+                    if snapshot_tx.send(fill(*s)).is_err() {
+                        break;
+                    }
+                }
+                Message::Reply { id, result } => {
+                    let waiter = replies.lock().ok().and_then(|mut w| w.remove(&id));
+                    if let Some(waiter) = waiter {
+                        let _ = waiter.send(result);
+                    }
+                }
+            }
+        }
+        // The daemon is gone: whoever waits hears "stopped" (their senders drop here), and whoever asks from
+        // now on is told at once (closed is set first, so no request slips in between).
+        hung_up.store(true, Ordering::SeqCst);
+        if let Ok(mut w) = replies.lock() {
+            w.clear();
+        }
+    });
+    Ok(RemoteEngine {
+        requests,
+        snapshots,
+        waiting,
+        next_id: Arc::new(AtomicU64::new(1)),
+        closed,
+    })
+}
+
+/// The next message, `None` at the end of the stream.
+async fn next_message(lines: &mut BufReader<OwnedReadHalf>) -> io::Result<Option<Message>> {
+    let mut line = String::new();
+    if lines.take(MAX_LINE as u64).read_line(&mut line).await? == 0 {
+        return Ok(None);
+    }
+    serde_json::from_str(&line).map(Some).map_err(|e| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("bad message from the daemon: {e}"),
+        )
+    })
+}
+
+impl RemoteEngine {
+    pub fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
+        self.snapshots.clone()
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshots.borrow().clone()
+    }
+
+    /// Sends `command` and waits for the daemon to say it is durable.
+    pub async fn execute(&self, actor: Actor, command: Command) -> Result<Reply, EngineError> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        match self.waiting.lock() {
+            Ok(mut w) => w.insert(id, tx),
+            Err(_) => return Err(EngineError::Stopped),
+        };
+        if self.closed.load(Ordering::SeqCst) {
+            if let Ok(mut w) = self.waiting.lock() {
+                w.remove(&id);
+            }
+            return Err(EngineError::Stopped);
+        }
+        if self
+            .requests
+            .send(Request::Execute { id, actor, command })
+            .is_err()
+        {
+            return Err(EngineError::Stopped);
+        }
+        match rx.await {
+            Ok(Ok(reply)) => Ok(reply),
+            Ok(Err(e)) => Err(EngineError::Remote {
+                bad_input: e.bad_input,
+                message: e.message,
+            }),
+            Err(_) => Err(EngineError::Stopped),
+        }
+    }
+}

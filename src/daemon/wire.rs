@@ -1,0 +1,50 @@
+//! The messages on the daemon's socket, one JSON object per line.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{Command, EngineError, Reply, Snapshot};
+use crate::model::Actor;
+
+/// Longest line either side accepts (a snapshot with many incidents is the largest message).
+pub const MAX_LINE: usize = 64 * 1024 * 1024;
+
+/// From a client.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Request {
+    /// Send snapshots from now on (dashboards; the command line does not ask).
+    Subscribe,
+    Execute {
+        id: u64,
+        actor: Actor,
+        command: Command,
+    },
+}
+
+/// From the daemon.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Message {
+    Snapshot(Box<Snapshot>),
+    Reply {
+        id: u64,
+        result: Result<Reply, WireError>,
+    },
+}
+
+/// An engine error as the client sees it: its words, and whether it was the request's fault (exit 2) or the
+/// store's (exit 3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireError {
+    pub bad_input: bool,
+    pub message: String,
+}
+
+impl From<&EngineError> for WireError {
+    fn from(e: &EngineError) -> WireError {
+        WireError {
+            bad_input: e.is_bad_input(),
+            message: e.to_string(),
+        }
+    }
+}
