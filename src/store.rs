@@ -6,137 +6,36 @@
 //!   watchdesk.lock    held (flock) by the one process that owns the store; says which process that is
 //!   store/            sled: trees meta, incidents, open, events, daily, monthly, handovers, scores, rollups
 //! ```
+//!
+//! This file opens the store and holds the audited write and the typed reads; the tree names and value
+//! encoding live in `trees`, errors in `error`, incident records in `incidents`, the audit chain in `audit`,
+//! backups in `backup` and the process lock in `lock`.
 
 mod audit;
 mod backup;
+mod error;
+mod incidents;
 mod lock;
+mod trees;
 
 use std::fs::{self, File};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sled::Transactional;
 
 pub use audit::{AuditEvent, VerifyFailure};
 pub use backup::{BackupSummary, verify_backup};
+pub use error::StoreError;
+pub use trees::{Put, TreeName, display_key};
 
-use crate::model::{Actor, Incident, IncidentId};
+use crate::model::Actor;
+use trees::decode;
 
 /// The schema this build writes and the newest it reads.
 pub const SCHEMA_VERSION: u32 = 1;
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error(
-        "store {} is in use by another watchdesk process{}; stop it or use `watchdesk attach`",
-        dir.display(),
-        holder.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()
-    )]
-    Locked { dir: PathBuf, holder: Option<String> },
-    #[error(
-        "store {} was written by a newer watchdesk (schema {found}, this build reads up to {supported}); upgrade watchdesk",
-        dir.display()
-    )]
-    TooNew {
-        dir: PathBuf,
-        found: u32,
-        supported: u32,
-    },
-    #[error("cannot use data directory {}: {source}", dir.display())]
-    Io {
-        dir: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("store error: {0}")]
-    Sled(#[from] sled::Error),
-    #[error("corrupt record in tree `{tree}` at key {key}: {reason}")]
-    Corrupt {
-        tree: &'static str,
-        key: String,
-        reason: String,
-    },
-    #[error("{0}")]
-    Backup(String),
-}
-
-/// The trees, in the order the transaction sees them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TreeName {
-    Meta = 0,
-    Incidents,
-    Open,
-    Events,
-    Daily,
-    Monthly,
-    Handovers,
-    Scores,
-    Rollups,
-}
-
-impl TreeName {
-    pub const ALL: [TreeName; 9] = [
-        TreeName::Meta,
-        TreeName::Incidents,
-        TreeName::Open,
-        TreeName::Events,
-        TreeName::Daily,
-        TreeName::Monthly,
-        TreeName::Handovers,
-        TreeName::Scores,
-        TreeName::Rollups,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TreeName::Meta => "meta",
-            TreeName::Incidents => "incidents",
-            TreeName::Open => "open",
-            TreeName::Events => "events",
-            TreeName::Daily => "daily",
-            TreeName::Monthly => "monthly",
-            TreeName::Handovers => "handovers",
-            TreeName::Scores => "scores",
-            TreeName::Rollups => "rollups",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<TreeName> {
-        TreeName::ALL.into_iter().find(|t| t.as_str() == name)
-    }
-}
-
-/// One change inside an audited write.
-#[derive(Debug, Clone)]
-pub enum Put {
-    Insert {
-        tree: TreeName,
-        key: Vec<u8>,
-        value: Vec<u8>,
-    },
-    Remove {
-        tree: TreeName,
-        key: Vec<u8>,
-    },
-}
-
-impl Put {
-    pub fn json<T: Serialize>(tree: TreeName, key: impl Into<Vec<u8>>, value: &T) -> Result<Put, StoreError> {
-        let value = serde_json::to_vec(value).map_err(|e| StoreError::Corrupt {
-            tree: tree.as_str(),
-            key: String::new(),
-            reason: format!("cannot encode: {e}"),
-        })?;
-        Ok(Put::Insert {
-            tree,
-            key: key.into(),
-            value,
-        })
-    }
-}
 
 /// The store of one data directory, owned by one process.
 pub struct Store {
@@ -312,67 +211,6 @@ impl Store {
         })
     }
 
-    /// The next never-used incident number of `year`. The counter is written with the incident, in the same
-    /// transaction, so a number reported to anyone is never handed out again.
-    pub fn next_incident_id(&self, year: i32) -> Result<(IncidentId, Put), StoreError> {
-        let key = format!("seq/{year}");
-        let current = match self.tree(TreeName::Meta).get(&key)? {
-            Some(v) => u32::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
-                tree: "meta",
-                key: key.clone(),
-                reason: "not a 4-byte counter".into(),
-            })?),
-            None => 0,
-        };
-        let seq = current + 1;
-        Ok((
-            IncidentId { year, seq },
-            Put::Insert {
-                tree: TreeName::Meta,
-                key: key.into_bytes(),
-                value: seq.to_be_bytes().to_vec(),
-            },
-        ))
-    }
-
-    pub fn incident(&self, id: IncidentId) -> Result<Option<Incident>, StoreError> {
-        self.get_json(TreeName::Incidents, &id.key())
-    }
-
-    /// The writes that store `incident` and keep the open index in step.
-    pub fn put_incident(incident: &Incident) -> Result<Vec<Put>, StoreError> {
-        let key = incident.id.key().to_vec();
-        let index = if incident.is_open() {
-            Put::Insert {
-                tree: TreeName::Open,
-                key: key.clone(),
-                value: Vec::new(),
-            }
-        } else {
-            Put::Remove {
-                tree: TreeName::Open,
-                key: key.clone(),
-            }
-        };
-        Ok(vec![Put::json(TreeName::Incidents, key, incident)?, index])
-    }
-
-    /// The incidents not yet resolved, through the open index (cheap however large the archive).
-    pub fn open_incidents(&self) -> Result<Vec<Incident>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.tree(TreeName::Open).iter() {
-            let (key, _) = item?;
-            if let Some(incident) = self.get_json::<Incident>(TreeName::Incidents, &key)? {
-                out.push(incident);
-            }
-        }
-        Ok(out)
-    }
-
-    pub fn all_incidents(&self) -> impl Iterator<Item = Result<Incident, StoreError>> {
-        self.scan_json(TreeName::Incidents)
-    }
-
     /// Walks the audit chain; `Ok(count)` or the first record that does not match.
     pub fn verify_audit(&self) -> Result<Result<u64, VerifyFailure>, StoreError> {
         audit::verify(self.tree(TreeName::Events))
@@ -390,26 +228,6 @@ impl Store {
     /// Rebuilds a store in `dir` (which must be empty or absent) from a verified backup.
     pub fn restore(backup_file: &Path, dir: &Path) -> Result<(Store, BackupSummary), StoreError> {
         backup::restore(backup_file, dir)
-    }
-}
-
-fn decode<T: DeserializeOwned>(tree: TreeName, key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
-        tree: tree.as_str(),
-        key: display_key(key),
-        reason: e.to_string(),
-    })
-}
-
-/// Keys are text or big-endian numbers; show either readably.
-pub fn display_key(key: &[u8]) -> String {
-    match std::str::from_utf8(key) {
-        Ok(s) if s.chars().all(|c| !c.is_control()) => s.to_string(),
-        _ if key.len() == 8 => {
-            let raw = u64::from_be_bytes(key.try_into().unwrap_or([0; 8]));
-            raw.to_string()
-        }
-        _ => hex::encode(key),
     }
 }
 

@@ -1,15 +1,24 @@
 //! From the file as written to the model: defaults filled in, cross-references and per-kind fields checked.
+//!
+//! This file walks the whole configuration (subsystems, hosts, policy, health); a check's per-kind fields are
+//! checked in `check` and maintenance windows in `maintenance`.
+
+mod check;
+mod maintenance;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::{NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 use toml::Spanned;
 
-use super::raw::{CheckKind, HostSourceKind, RawCheck, RawConfig, RawLimits, RawMaintenance};
+use super::raw::{HostSourceKind, RawConfig, RawLimits};
 use super::*;
 use crate::policy::{Calendar, Limits};
+use check::{check_url, validate_check};
+#[cfg(test)]
+pub(crate) use maintenance::parse_weekly;
+use maintenance::validate_maintenance;
 
 struct Ctx<'a> {
     path: &'a Path,
@@ -241,249 +250,6 @@ pub(super) fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config
         health,
         daily_reminder_hour,
     })
-}
-
-fn validate_check(cx: &Ctx, subsystem: &str, n: usize, c: RawCheck) -> Result<Check, ConfigError> {
-    let kind = *c.kind.get_ref();
-    let kind_name = match kind {
-        CheckKind::Http => "http",
-        CheckKind::Tcp => "tcp",
-        CheckKind::Tls => "tls",
-        CheckKind::File => "file",
-    };
-    let required = |field: Option<Spanned<String>>, key: &str, example: &str| {
-        let Some(value) = field else {
-            return Err(cx.err(
-                &c.kind,
-                key,
-                format!("a check of kind \"{kind_name}\" needs `{key}`, e.g. {key} = \"{example}\""),
-            ));
-        };
-        if value.get_ref().trim().is_empty() {
-            return Err(cx.err(
-                &value,
-                key,
-                format!("empty `{key}`: give e.g. {key} = \"{example}\""),
-            ));
-        }
-        Ok(value)
-    };
-    let spec = match kind {
-        CheckKind::Http => {
-            let url = required(c.url.clone(), "url", "https://example.invalid/api/health")?;
-            check_url(cx, &url, "url")?;
-            let method = match &c.method {
-                Some(m) => {
-                    let upper = m.get_ref().to_ascii_uppercase();
-                    if !["GET", "HEAD", "POST", "PUT", "OPTIONS"].contains(&upper.as_str()) {
-                        return Err(cx.err(
-                            m,
-                            "method",
-                            format!(
-                                "unsupported method \"{}\": accepted are GET, HEAD, POST, PUT, OPTIONS",
-                                m.get_ref()
-                            ),
-                        ));
-                    }
-                    upper
-                }
-                None => "GET".to_string(),
-            };
-            let mut expect_status = Vec::new();
-            for code in c.expect_status.iter().flatten() {
-                if !(100..=599).contains(code.get_ref()) {
-                    return Err(cx.err(
-                        code,
-                        "expect_status",
-                        format!("invalid HTTP status {}: accepted are 100 to 599", code.get_ref()),
-                    ));
-                }
-                expect_status.push(*code.get_ref());
-            }
-            if let Some(re) = &c.body_regex
-                && let Err(e) = regex::Regex::new(re.get_ref())
-            {
-                return Err(cx.err(re, "body_regex", format!("invalid regular expression: {e}")));
-            }
-            if let Some(proxy) = &c.proxy {
-                check_url(cx, proxy, "proxy")?;
-            }
-            CheckSpec::Http(HttpCheck {
-                url: url.into_inner(),
-                method,
-                headers: c.headers.into_iter().collect(),
-                expect_status,
-                body_contains: c.body_contains,
-                body_regex: c.body_regex.map(Spanned::into_inner),
-                slow: c.slow.map(|d| d.0),
-                follow_redirects: c.follow_redirects.unwrap_or(0),
-                proxy: c.proxy.map(Spanned::into_inner),
-            })
-        }
-        CheckKind::Tcp | CheckKind::Tls => {
-            let address = required(c.address.clone(), "address", "example.invalid:443")?;
-            check_address(cx, &address)?;
-            let address = address.into_inner();
-            if kind == CheckKind::Tcp {
-                CheckSpec::Tcp { address }
-            } else {
-                let warn_days = c.warn_days.unwrap_or(30);
-                let critical_days = c.critical_days.unwrap_or(7);
-                if critical_days > warn_days {
-                    return Err(cx.err(
-                        &c.kind,
-                        "critical_days",
-                        format!("critical_days ({critical_days}) must not be above warn_days ({warn_days})"),
-                    ));
-                }
-                CheckSpec::Tls {
-                    address,
-                    warn_days,
-                    critical_days,
-                }
-            }
-        }
-        CheckKind::File => {
-            let pattern = required(c.path.clone(), "path", "/backup/db/*.sql.gz")?;
-            if let Err(e) = glob::Pattern::new(pattern.get_ref()) {
-                return Err(cx.err(&pattern, "path", format!("invalid glob pattern: {e}")));
-            }
-            CheckSpec::File {
-                pattern: expand_home(pattern.get_ref()).to_string_lossy().into_owned(),
-                max_age: c.max_age.map(|d| d.0),
-                min_size: c.min_size.map(|s| s.0),
-            }
-        }
-    };
-    let name = c
-        .name
-        .filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| format!("{kind_name}-{n}"));
-    let interval = c.interval.map(|d| d.0).unwrap_or(Duration::from_secs(30));
-    if interval < Duration::from_secs(1) {
-        return Err(cx.err(&c.kind, "interval", "interval must be at least 1s".into()));
-    }
-    Ok(Check {
-        id: format!("{subsystem}/{name}"),
-        name,
-        interval,
-        timeout: c.timeout.map(|d| d.0).unwrap_or(Duration::from_secs(10)),
-        severity: c.severity.unwrap_or(Severity::Critical),
-        spec,
-    })
-}
-
-fn check_url(cx: &Ctx, url: &Spanned<String>, key: &str) -> Result<(), ConfigError> {
-    let text = url.get_ref().trim();
-    if text.is_empty() {
-        return Err(cx.err(
-            url,
-            key,
-            format!("empty `{key}`: give a URL such as \"https://host/path\""),
-        ));
-    }
-    match reqwest::Url::parse(text) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(()),
-        Ok(u) => Err(cx.err(
-            url,
-            key,
-            format!("unsupported URL \"{text}\": scheme \"{}\"; accepted are http:// and https:// URLs with a host", u.scheme()),
-        )),
-        Err(e) => Err(cx.err(url, key, format!("invalid URL \"{text}\": {e}; e.g. \"https://host/path\""))),
-    }
-}
-
-fn check_address(cx: &Ctx, address: &Spanned<String>) -> Result<(), ConfigError> {
-    let text = address.get_ref().trim();
-    let ok = text
-        .rsplit_once(':')
-        .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok_and(|p| p > 0));
-    if ok {
-        Ok(())
-    } else {
-        Err(cx.err(
-            address,
-            "address",
-            format!("invalid address \"{text}\": write HOST:PORT, e.g. \"example.invalid:443\""),
-        ))
-    }
-}
-
-fn validate_maintenance(
-    cx: &Ctx,
-    ids: &HashSet<String>,
-    zone: chrono_tz::Tz,
-    m: RawMaintenance,
-) -> Result<Maintenance, ConfigError> {
-    if !ids.contains(m.subsystem.get_ref()) {
-        return Err(cx.err(
-            &m.subsystem,
-            "subsystem",
-            format!(
-                "unknown subsystem \"{}\": accepted are {}",
-                m.subsystem.get_ref(),
-                sorted(ids)
-            ),
-        ));
-    }
-    let window = match (&m.weekly, &m.start, &m.end) {
-        (Some(weekly), None, None) => parse_weekly(weekly.get_ref()).ok_or_else(|| {
-            cx.err(
-                weekly,
-                "weekly",
-                format!(
-                    "invalid weekly window \"{}\": write DAY HH:MM-HH:MM, e.g. \"Sun 02:00-04:00\"",
-                    weekly.get_ref()
-                ),
-            )
-        })?,
-        (None, Some(start), Some(end)) => {
-            let parse = |s: &Spanned<String>, key: &str| {
-                NaiveDateTime::parse_from_str(s.get_ref().trim(), "%Y-%m-%d %H:%M")
-                    .ok()
-                    .and_then(|t| zone.from_local_datetime(&t).earliest())
-                    .map(|t| t.with_timezone(&Utc))
-                    .ok_or_else(|| {
-                        cx.err(
-                            s,
-                            key,
-                            format!(
-                                "invalid time \"{}\": write YYYY-MM-DD HH:MM (local time)",
-                                s.get_ref()
-                            ),
-                        )
-                    })
-            };
-            let (s, e) = (parse(start, "start")?, parse(end, "end")?);
-            if e <= s {
-                return Err(cx.err(end, "end", "the window must end after it starts".into()));
-            }
-            Window::Once { start: s, end: e }
-        }
-        _ => {
-            return Err(cx.err(
-                &m.subsystem,
-                "weekly",
-                "a [[maintenance]] window needs either weekly = \"Sun 02:00-04:00\" or both start and end"
-                    .into(),
-            ));
-        }
-    };
-    Ok(Maintenance {
-        subsystem: m.subsystem.into_inner(),
-        window,
-        note: m.note,
-    })
-}
-
-/// `"Sun 02:00-04:00"`.
-pub(crate) fn parse_weekly(text: &str) -> Option<Window> {
-    let (day, times) = text.trim().split_once(char::is_whitespace)?;
-    let day: Weekday = day.parse().ok()?;
-    let (start, end) = times.trim().split_once('-')?;
-    let start = NaiveTime::parse_from_str(start.trim(), "%H:%M").ok()?;
-    let end = NaiveTime::parse_from_str(end.trim(), "%H:%M").ok()?;
-    (start != end).then_some(Window::Weekly { day, start, end })
 }
 
 fn limits(raw: Option<RawLimits>, default: Limits) -> Limits {

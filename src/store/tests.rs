@@ -2,7 +2,7 @@ use chrono::TimeZone;
 use std::os::unix::fs::PermissionsExt;
 
 use super::*;
-use crate::model::NewIncident;
+use crate::model::{Incident, NewIncident};
 use crate::policy::{Kind, Severity};
 
 fn now() -> DateTime<Utc> {

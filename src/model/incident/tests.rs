@@ -1,7 +1,8 @@
-use chrono::TimeZone;
+use chrono::{Duration, TimeZone};
 
 use super::*;
-use crate::model::DeadlineState;
+use crate::model::{Actor, DeadlineState};
+use crate::policy::{Policy, Stage};
 
 fn t(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 2, h, m, 0).single().unwrap()
