@@ -277,7 +277,10 @@ async fn the_quarterly_report_in_markdown_json_and_csv() {
         .map(|f| f.id.as_str())
         .collect();
     assert_eq!(late, ["2026-0002", "2026-0003"]);
-    let backdated: Vec<(&str, &str)> = report.backdated().map(|(i, b)| (i.id.as_str(), b.step)).collect();
+    let backdated: Vec<(&str, &str)> = report
+        .backdated()
+        .map(|(i, b)| (i.id.as_str(), b.step.as_str()))
+        .collect();
     assert_eq!(backdated, [("2026-0002", "acknowledged")]);
     assert_eq!(report.host_alarms.len(), 1);
     assert_eq!(report.host_alarms[0].reported_in_time, Some(false));

@@ -47,7 +47,7 @@ fn check(id: &str, name: &str, health: Health, outcome: Option<Outcome>, latency
     CheckView {
         id: id.into(),
         name: name.into(),
-        kind: "http",
+        kind: "http".into(),
         target: format!("https://{name}.example.invalid/health"),
         health,
         last: outcome.map(|outcome| LastProbe {
