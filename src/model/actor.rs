@@ -12,10 +12,12 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// The person at this terminal: `$USER` (else `$LOGNAME`, else the account name of the uid) and
+    /// The person at this terminal: `$SUDO_USER` (the person behind sudo), else `$USER` (else `$LOGNAME`, else
+    /// the account name of the uid), and
     /// `SSH_CONNECTION`'s client address.
     pub fn current() -> Actor {
-        let user = ["USER", "LOGNAME"]
+        // Behind `sudo -u watchdesk` (to reach the daemon's socket) the engineer is SUDO_USER, not the account.
+        let user = ["SUDO_USER", "USER", "LOGNAME"]
             .iter()
             .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
             .unwrap_or_else(account_name);
