@@ -3,10 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Ctx;
-use super::widgets::{health_cell, health_symbol, ms, panel};
+use super::widgets::{health_cell, health_symbol, ms, panel, scrolled};
 use crate::engine::Health;
 use crate::tui::i18n::fill;
 use crate::tui::text::{fit, width};
@@ -78,11 +77,5 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: &str) {
         };
         lines.push(last);
     }
-    let scroll = cx.ui.detail_scroll.min(lines.len().saturating_sub(1)) as u16;
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
+    scrolled(frame, inner, cx, lines);
 }

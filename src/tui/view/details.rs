@@ -4,11 +4,11 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::Ctx;
 use super::incidents::{deadline_text, severity_style};
-use super::widgets::{level_style, panel};
+use super::widgets::{level_style, panel, prose, scrolled};
 use crate::model::{AutoSource, DeadlineState, IncidentId, TimelineKind};
 use crate::tui::app::find_incident;
 use crate::tui::i18n::fill;
@@ -183,18 +183,5 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: IncidentId) {
         }
     }
 
-    let scroll = cx.ui.detail_scroll.min(lines.len().saturating_sub(1)) as u16;
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
-}
-
-/// Text someone wrote, indented, one screen line per line they wrote (wrapped by the paragraph).
-fn prose(lines: &mut Vec<Line<'static>>, text: &str, style: ratatui::style::Style) {
-    for l in text.lines() {
-        lines.push(Line::styled(format!("    {l}"), style));
-    }
+    scrolled(frame, inner, cx, lines);
 }

@@ -5,7 +5,7 @@ use chrono::DateTime;
 use ratatui::text::{Line, Span};
 
 use super::Ctx;
-use super::widgets::clip;
+use super::widgets::{clip, score_style};
 use crate::engine::Mode;
 use crate::policy::Severity;
 use crate::tui::i18n::fill;
@@ -64,13 +64,7 @@ pub fn lines(cx: &Ctx, w: u16) -> Vec<Line<'static>> {
     });
     if let Some(score) = &cx.snap.score {
         second.push(sep());
-        let style = if score.total < 80.0 {
-            theme.crit
-        } else if score.total <= 90.0 {
-            theme.warn
-        } else {
-            theme.ok
-        };
+        let style = score_style(theme, score.total);
         second.push(Span::styled(
             fill(t.score, &[&score.quarter, &points(score.total)]),
             style,

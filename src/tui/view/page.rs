@@ -9,10 +9,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Ctx;
-use super::widgets::panel;
+use super::widgets::{panel, scrolled};
 use crate::tui::app::{Page, PageContent};
 use crate::tui::i18n::fill;
 use crate::tui::text::{fit, fit_right};
@@ -37,13 +36,7 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, page: Page) {
         PageContent::Handover(s) => handover::lines(cx, s),
         PageContent::Score(s) => score::lines(cx, s, w),
     };
-    let scroll = cx.ui.detail_scroll.min(lines.len().saturating_sub(1)) as u16;
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
+    scrolled(frame, inner, cx, lines);
 }
 
 /// A section title, after a blank line.
@@ -70,11 +63,4 @@ fn left(text: &str, w: usize, style: Style) -> Span<'static> {
 /// A figure right-aligned in `w` columns.
 fn right(text: &str, w: usize, style: Style) -> Span<'static> {
     Span::styled(fit_right(text, w), style)
-}
-
-/// Text someone wrote, indented, one screen line per line they wrote (wrapped by the paragraph).
-fn prose(lines: &mut Vec<Line<'static>>, text: &str, style: Style) {
-    for l in text.lines() {
-        lines.push(Line::styled(format!("    {l}"), style));
-    }
 }

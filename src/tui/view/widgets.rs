@@ -1,9 +1,11 @@
 //! Small pieces the panels share: health marks, panel frames, gauges, sparklines. Every state has a symbol and
 //! a word as well as a colour, so the screen reads the same in mono and to the colour-blind.
 
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 use super::Ctx;
 use crate::engine::Health;
@@ -134,6 +136,35 @@ pub fn clip(spans: Vec<Span<'static>>, w: usize) -> Line<'static> {
         }
     }
     Line::from(out)
+}
+
+/// A page of lines in `area`, wrapped, scrolled by the detail scroll (clamped to what there is).
+pub fn scrolled(frame: &mut Frame, area: Rect, cx: &Ctx, lines: Vec<Line<'static>>) {
+    let scroll = cx.ui.detail_scroll.min(lines.len().saturating_sub(1)) as u16;
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}
+
+/// Text someone wrote, indented, one screen line per line they wrote (wrapped by the paragraph).
+pub fn prose(lines: &mut Vec<Line<'static>>, text: &str, style: Style) {
+    for l in text.lines() {
+        lines.push(Line::styled(format!("    {l}"), style));
+    }
+}
+
+/// The colour of a score by its payment band: full fee, proportional, or half and below.
+pub fn score_style(theme: &Theme, total: f64) -> Style {
+    if total < 80.0 {
+        theme.crit
+    } else if total <= 90.0 {
+        theme.warn
+    } else {
+        theme.ok
+    }
 }
 
 /// A millisecond figure, or `—` when there is none.

@@ -4,13 +4,14 @@
 use chrono::Datelike;
 use ratatui::text::{Line, Span};
 
-use super::{Ctx, heading, left, prose, right, row};
+use super::{Ctx, heading, left, right, row};
 use crate::report::daily::DailyView;
 use crate::report::percent;
 use crate::tui::i18n::fill;
 use crate::tui::text::width;
 use crate::tui::timefmt::stamp;
 use crate::tui::view::widgets::ms;
+use crate::tui::view::widgets::prose;
 
 pub fn lines(cx: &Ctx, view: &DailyView, w: usize) -> Vec<Line<'static>> {
     let (t, theme) = (cx.t, cx.theme);

@@ -3,7 +3,7 @@
 
 use ratatui::text::{Line, Span};
 
-use super::{Ctx, heading, left, prose, right, row};
+use super::{Ctx, heading, left, right, row};
 use crate::report::handover::{EventKind, HandoverSummary, OpenItem, SinceBasis};
 use crate::report::percent;
 use crate::tui::i18n::{I18n, fill};
@@ -11,6 +11,7 @@ use crate::tui::text::width;
 use crate::tui::timefmt::{points, stamp};
 use crate::tui::urgency::{self, Cost};
 use crate::tui::view::incidents::{deadline_text, severity_style};
+use crate::tui::view::widgets::prose;
 use crate::tui::view::widgets::{health_cell, level_style, ms};
 
 pub fn lines(cx: &Ctx, s: &HandoverSummary) -> Vec<Line<'static>> {

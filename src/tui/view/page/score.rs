@@ -9,17 +9,12 @@ use crate::report::score::{Band, Basis, Payment, Score};
 use crate::tui::i18n::{I18n, fill};
 use crate::tui::text::{cut, width};
 use crate::tui::timefmt::points;
+use crate::tui::view::widgets::score_style;
 
 pub fn lines(cx: &Ctx, score: &Score, w: usize) -> Vec<Line<'static>> {
     let (t, theme) = (cx.t, cx.theme);
     let mut lines = Vec::new();
-    let total_style = if score.total < 80.0 {
-        theme.crit
-    } else if score.total <= 90.0 {
-        theme.warn
-    } else {
-        theme.ok
-    };
+    let total_style = score_style(theme, score.total);
     lines.push(Line::from(vec![
         Span::styled(fill(t.score_total, &[&points(score.total)]), total_style),
         Span::styled(format!(" · {}", band_words(t, &score.payment)), total_style),
