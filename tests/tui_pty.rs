@@ -262,6 +262,36 @@ fn an_outage_is_acknowledged_in_a_real_terminal_and_survives_sighup() {
         "the acknowledgement saved",
     );
 
+    // The handover page, and `y` copies it to this terminal's clipboard as an OSC 52 sequence.
+    dash.press(b"h");
+    expect_screen(
+        dash.wait_for(Duration::from_secs(5), |s| {
+            s.contains("Handover") && s.contains("Open incidents (1)")
+        }),
+        "the handover page",
+    );
+    dash.press(b"y");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let copied = loop {
+        let raw = dash.raw.lock().unwrap().clone();
+        if let Some(at) = raw.windows(7).position(|w| w == b"\x1b]52;c;") {
+            let rest = &raw[at + 7..];
+            if let Some(end) = rest.iter().position(|b| *b == 0x07) {
+                break rest[..end].to_vec();
+            }
+        }
+        assert!(Instant::now() < deadline, "no OSC 52 sequence within 5 s of `y`");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let text = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &copied).unwrap();
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.starts_with("# 交接班 Handover"), "{text}");
+    assert!(
+        text.contains("on it, calling the vendor"),
+        "the copy has the acknowledgement: {text}"
+    );
+    dash.press(b"\x1b");
+
     let pid = dash.child.process_id().unwrap() as libc::pid_t;
     // SAFETY: kill(2) with a pid this test spawned and still holds unreaped.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGHUP) }, 0);
