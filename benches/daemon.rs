@@ -32,7 +32,10 @@ async fn open(engine: &EngineHandle, n: usize) -> IncidentId {
             detected_at: None,
             source: None,
         };
-        if let Ok(Reply::Incident(inc)) = engine.execute(Actor::named("bench"), Command::OpenIncident(new)).await {
+        if let Ok(Reply::Incident(inc)) = engine
+            .execute(Actor::named("bench"), Command::OpenIncident(new))
+            .await
+        {
             last = Some(inc.id);
         }
     }
@@ -83,17 +86,26 @@ async fn main() {
     let (mut here, mut there) = (Vec::new(), Vec::new());
     for i in 0..commands {
         let t = Instant::now();
-        engine.execute(Actor::named("bench"), note(id, i)).await.expect("note");
+        engine
+            .execute(Actor::named("bench"), note(id, i))
+            .await
+            .expect("note");
         here.push(t.elapsed().as_secs_f64() * 1000.0);
         let t = Instant::now();
-        remote.execute(Actor::named("bench"), note(id, i)).await.expect("note");
+        remote
+            .execute(Actor::named("bench"), note(id, i))
+            .await
+            .expect("note");
         there.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     let (h50, h99) = median_and_p99(here);
     let (t50, t99) = median_and_p99(there);
     println!("durable note, {commands} each, interleaved");
     println!("  in process   median {h50:.3} ms  p99 {h99:.3} ms");
-    println!("  over socket  median {t50:.3} ms  p99 {t99:.3} ms  ({:.2}x the median)", t50 / h50);
+    println!(
+        "  over socket  median {t50:.3} ms  p99 {t99:.3} ms  ({:.2}x the median)",
+        t50 / h50
+    );
 
     println!("snapshot a dashboard receives (JSON, encode + decode)");
     let mut open_now = 10;

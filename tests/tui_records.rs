@@ -495,3 +495,24 @@ async fn the_event_loop_copies_over_osc52_and_writes_the_file() {
         "the copy is the file's text as OSC 52"
     );
 }
+
+/// The pages on the smallest terminals the dashboard supports: nothing panics, the page keeps its title and
+/// the footer its keys.
+#[tokio::test]
+async fn pages_fit_small_terminals() {
+    let (rig, mut app) = shift().await;
+    for (key_char, title) in [
+        ('d', "Daily record"),
+        ('h', "Handover"),
+        ('s', "Assessment score"),
+    ] {
+        let open = press(&mut app, key(KeyCode::Char(key_char)));
+        answer(&rig, &mut app, open).await;
+        for (w, h) in [(60, 16), (80, 24)] {
+            let screen = draw(&app, Lang::En, w, h);
+            assert!(screen.contains(title), "{title} at {w}x{h}:\n{screen}");
+            assert!(screen.contains("Esc back"), "{title} at {w}x{h}:\n{screen}");
+            draw(&app, Lang::Zh, w, h);
+        }
+    }
+}
