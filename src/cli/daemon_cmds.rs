@@ -10,7 +10,7 @@ use super::dashboard::{LookFlags, MAX_CONCURRENT_PROBES, tui_options};
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::daemon::{self, RemoteEngine};
-use crate::engine::{self, Command, EngineError, Mode, Reply};
+use crate::engine::{self, Command, EngineError, Mode, Reply, Snapshot};
 use crate::model::Actor;
 use crate::store::Store;
 use crate::tui;
@@ -54,6 +54,16 @@ pub fn on_daemon(
             None => None,
         }
     }))
+}
+
+/// The daemon's current snapshot (open and recently resolved incidents), when one answers.
+pub fn daemon_snapshot(ctx: &Context, config: &Config) -> Result<Option<Arc<Snapshot>>, CliError> {
+    let dir = ctx.data_dir(config)?;
+    if !daemon::socket_path(&dir).exists() {
+        return Ok(None);
+    }
+    let rt = runtime()?;
+    Ok(rt.block_on(async move { reach(&dir, config).await.map(|remote| remote.snapshot()) }))
 }
 
 /// The daemon of `dir`, if its socket is there and answers.

@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 use clap::Subcommand;
 
 use super::context::{CliError, Context};
-use super::daemon_cmds::engine_command;
+use super::daemon_cmds::{daemon_snapshot, engine_command};
 use super::time::parse_time;
 use crate::config::Config;
 use crate::engine::{Command, EngineError, Reply};
@@ -180,11 +180,18 @@ pub fn run(ctx: &Context, cmd: IncidentCmd) -> Result<i32, CliError> {
 }
 
 fn list(ctx: &Context, config: &Config, all: bool, json: bool) -> Result<i32, CliError> {
-    let store = ctx.open_store(config)?;
-    let mut incidents = if all {
-        store.all_incidents().collect::<Result<Vec<_>, _>>()?
-    } else {
-        store.open_incidents()?
+    // The open ones are in a running daemon's snapshot; the whole history is only in the store.
+    let from_daemon = match all {
+        false => daemon_snapshot(ctx, config)?.map(|s| s.open_incidents.clone()),
+        true => None,
+    };
+    let mut incidents = match from_daemon {
+        Some(open) => open,
+        None if all => ctx
+            .open_store(config)?
+            .all_incidents()
+            .collect::<Result<Vec<_>, _>>()?,
+        None => ctx.open_store(config)?.open_incidents()?,
     };
     let now = Utc::now();
     let policy = &config.policy;
@@ -214,10 +221,21 @@ fn list(ctx: &Context, config: &Config, all: bool, json: bool) -> Result<i32, Cl
 }
 
 fn show(ctx: &Context, config: &Config, id: IncidentId, json: bool) -> Result<i32, CliError> {
-    let store = ctx.open_store(config)?;
-    let incident = store
-        .incident(id)?
-        .ok_or_else(|| CliError::bad_input(format!("no incident {id}")))?;
+    // A running daemon knows the open and the recently resolved ones; older ones are only in the store.
+    let known = daemon_snapshot(ctx, config)?.and_then(|s| {
+        s.open_incidents
+            .iter()
+            .chain(&s.recently_resolved)
+            .find(|i| i.id == id)
+            .cloned()
+    });
+    let incident = match known {
+        Some(incident) => incident,
+        None => ctx
+            .open_store(config)?
+            .incident(id)?
+            .ok_or_else(|| CliError::bad_input(format!("no incident {id}")))?,
+    };
     let now = Utc::now();
     let policy = &config.policy;
     let zone = config.platform.timezone;
