@@ -8,6 +8,7 @@ mod incidents;
 mod monitor;
 mod records;
 mod snapshot;
+mod upkeep;
 mod view;
 
 use std::collections::{BTreeMap, HashMap};
@@ -23,6 +24,7 @@ pub use records::{RecordsCommand, RecordsReply};
 pub use snapshot::{
     CheckView, Health, HostView, LastProbe, Mode, RecordsStatus, ScoreSummary, Snapshot, SubsystemView,
 };
+pub use upkeep::{StoreCommand, StoreReply};
 
 use crate::clock::SharedClock;
 use crate::config::Config;

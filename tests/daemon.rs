@@ -146,7 +146,10 @@ async fn health(State(healthy): State<Arc<AtomicBool>>) -> StatusCode {
 }
 
 fn watchdesk(config: &Path, data: &Path, args: &[&str]) -> Output {
+    // Run from the config's directory: a relative path given to the command line means that directory, not
+    // the daemon's.
     Process::new(env!("CARGO_BIN_EXE_watchdesk"))
+        .current_dir(config.parent().unwrap())
         .env_clear()
         .env("HOME", data)
         .env("USER", "li")
@@ -247,13 +250,50 @@ async fn the_daemon_watches_alone_takes_commands_and_stops_cleanly() {
             .iter()
             .any(|v| v == id.as_str())
     );
-    // The open incidents come from the daemon; the whole history needs the store, and says who holds it.
-    let list = watchdesk(cfg, &data, &["incident", "list"]);
-    assert!(list.status.success(), "{}", String::from_utf8_lossy(&list.stderr));
-    assert!(String::from_utf8_lossy(&list.stdout).contains(&id));
-    let all = watchdesk(cfg, &data, &["incident", "list", "--all"]);
-    assert_eq!(all.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&all.stderr).contains("watchdesk attach"));
+    // Reads and upkeep of the store are done by the daemon that owns it.
+    for args in [
+        &["incident", "list"][..],
+        &["incident", "list", "--all"],
+        &["incident", "show", &id],
+    ] {
+        let out = watchdesk(cfg, &data, args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains(&id), "{args:?}");
+    }
+    let monthly = watchdesk(cfg, &data, &["monthly", "list"]);
+    assert!(
+        monthly.status.success(),
+        "{}",
+        String::from_utf8_lossy(&monthly.stderr)
+    );
+    let audit = watchdesk(cfg, &data, &["audit", "verify"]);
+    assert!(
+        audit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&audit.stderr)
+    );
+    assert!(String::from_utf8_lossy(&audit.stdout).contains("audit log intact"));
+    let backup = watchdesk(cfg, &data, &["backup", "--out", "nightly.jsonl"]);
+    assert!(
+        backup.status.success(),
+        "{}",
+        String::from_utf8_lossy(&backup.stderr)
+    );
+    let file = dir.path().join("nightly.jsonl");
+    assert!(
+        file.exists(),
+        "the relative path is the command line's directory, not the daemon's"
+    );
+    let verified = watchdesk(cfg, &data, &["backup", "verify", file.to_str().unwrap()]);
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
 
     // SIGHUP (the terminal that started it went away) does not stop it; SIGTERM does, cleanly.
     signal(&daemon, libc::SIGHUP);

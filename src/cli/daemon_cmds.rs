@@ -10,7 +10,7 @@ use super::dashboard::{LookFlags, MAX_CONCURRENT_PROBES, tui_options};
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::daemon::{self, RemoteEngine};
-use crate::engine::{self, Command, EngineError, Mode, Reply, Snapshot};
+use crate::engine::{self, Command, EngineError, Mode, Reply, StoreCommand, StoreReply};
 use crate::model::Actor;
 use crate::store::Store;
 use crate::tui;
@@ -56,14 +56,22 @@ pub fn on_daemon(
     }))
 }
 
-/// The daemon's current snapshot (open and recently resolved incidents), when one answers.
-pub fn daemon_snapshot(ctx: &Context, config: &Config) -> Result<Option<Arc<Snapshot>>, CliError> {
-    let dir = ctx.data_dir(config)?;
-    if !daemon::socket_path(&dir).exists() {
-        return Ok(None);
+/// A read or upkeep of the store done by the daemon that owns it; `None` when no daemon answers (the caller
+/// then opens the store itself).
+pub fn store_on_daemon(
+    ctx: &Context,
+    config: &Config,
+    command: StoreCommand,
+) -> Result<Option<StoreReply>, CliError> {
+    match on_daemon(ctx, config, Command::Store(command))? {
+        None => Ok(None),
+        Some(Ok(Reply::Store(reply))) => Ok(Some(*reply)),
+        Some(Ok(other)) => Err(CliError::store(format!(
+            "unexpected answer from the daemon: {other:?}"
+        ))),
+        Some(Err(e)) if e.is_bad_input() => Err(CliError::bad_input(e.to_string())),
+        Some(Err(e)) => Err(CliError::store(e.to_string())),
     }
-    let rt = runtime()?;
-    Ok(rt.block_on(async move { reach(&dir, config).await.map(|remote| remote.snapshot()) }))
 }
 
 /// The daemon of `dir`, if its socket is there and answers.

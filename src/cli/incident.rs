@@ -5,10 +5,10 @@ use chrono_tz::Tz;
 use clap::Subcommand;
 
 use super::context::{CliError, Context};
-use super::daemon_cmds::{daemon_snapshot, engine_command};
+use super::daemon_cmds::{engine_command, store_on_daemon};
 use super::time::parse_time;
 use crate::config::Config;
-use crate::engine::{Command, EngineError, Reply};
+use crate::engine::{Command, EngineError, Reply, StoreCommand, StoreReply};
 use crate::model::{DeadlineState, DeadlineStatus, Incident, IncidentId, NewIncident, Resolution};
 use crate::policy::{Kind, Policy, Severity};
 
@@ -180,13 +180,10 @@ pub fn run(ctx: &Context, cmd: IncidentCmd) -> Result<i32, CliError> {
 }
 
 fn list(ctx: &Context, config: &Config, all: bool, json: bool) -> Result<i32, CliError> {
-    // The open ones are in a running daemon's snapshot; the whole history is only in the store.
-    let from_daemon = match all {
-        false => daemon_snapshot(ctx, config)?.map(|s| s.open_incidents.clone()),
-        true => None,
-    };
-    let mut incidents = match from_daemon {
-        Some(open) => open,
+    // A running daemon owns the store and reads it for us.
+    let mut incidents = match store_on_daemon(ctx, config, StoreCommand::Incidents { all })? {
+        Some(StoreReply::Incidents(incidents)) => incidents,
+        Some(other) => return Err(unexpected(other)),
         None if all => ctx
             .open_store(config)?
             .all_incidents()
@@ -221,21 +218,12 @@ fn list(ctx: &Context, config: &Config, all: bool, json: bool) -> Result<i32, Cl
 }
 
 fn show(ctx: &Context, config: &Config, id: IncidentId, json: bool) -> Result<i32, CliError> {
-    // A running daemon knows the open and the recently resolved ones; older ones are only in the store.
-    let known = daemon_snapshot(ctx, config)?.and_then(|s| {
-        s.open_incidents
-            .iter()
-            .chain(&s.recently_resolved)
-            .find(|i| i.id == id)
-            .cloned()
-    });
-    let incident = match known {
-        Some(incident) => incident,
-        None => ctx
-            .open_store(config)?
-            .incident(id)?
-            .ok_or_else(|| CliError::bad_input(format!("no incident {id}")))?,
+    let found = match store_on_daemon(ctx, config, StoreCommand::Incident(id))? {
+        Some(StoreReply::Incident(found)) => found,
+        Some(other) => return Err(unexpected(other)),
+        None => ctx.open_store(config)?.incident(id)?.map(Box::new),
     };
+    let incident = found.ok_or_else(|| CliError::bad_input(format!("no incident {id}")))?;
     let now = Utc::now();
     let policy = &config.policy;
     let zone = config.platform.timezone;
@@ -361,4 +349,8 @@ pub fn human(d: Duration) -> String {
 
 fn local(t: DateTime<Utc>, zone: Tz) -> String {
     t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn unexpected(reply: StoreReply) -> CliError {
+    CliError::store(format!("unexpected answer from the daemon: {reply:?}"))
 }

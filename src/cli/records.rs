@@ -6,10 +6,10 @@ use chrono::{NaiveDate, Utc};
 use clap::{ArgAction, Subcommand};
 
 use super::context::{CliError, Context};
-use super::daemon_cmds::{engine_command, on_daemon};
+use super::daemon_cmds::{engine_command, on_daemon, store_on_daemon};
 use super::time::parse_time;
 use crate::config::Config;
-use crate::engine::{Command, EngineError, RecordsCommand, RecordsReply, Reply};
+use crate::engine::{Command, EngineError, RecordsCommand, RecordsReply, Reply, StoreCommand, StoreReply};
 use crate::model::{DailyEntry, HandItem, MonthlyEntry, MonthlyRecord, Quarter};
 use crate::report::daily::{self, Live};
 use crate::report::{handover, score};
@@ -222,10 +222,18 @@ pub fn monthly(ctx: &Context, cmd: MonthlyCmd) -> Result<i32, CliError> {
             }
         }
         MonthlyCmd::List { json } => {
-            let store = ctx.open_store(&config)?;
-            let records = store
-                .scan_json::<MonthlyRecord>(TreeName::Monthly)
-                .collect::<Result<Vec<_>, _>>()?;
+            let records = match store_on_daemon(ctx, &config, StoreCommand::MonthlyList)? {
+                Some(StoreReply::Monthly(records)) => records,
+                Some(other) => {
+                    return Err(CliError::store(format!(
+                        "unexpected answer from the daemon: {other:?}"
+                    )));
+                }
+                None => ctx
+                    .open_store(&config)?
+                    .scan_json::<MonthlyRecord>(TreeName::Monthly)
+                    .collect::<Result<Vec<_>, _>>()?,
+            };
             if json {
                 println!("{}", serde_json::to_string_pretty(&records).unwrap_or_default());
             } else if records.is_empty() {

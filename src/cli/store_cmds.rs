@@ -3,12 +3,25 @@
 use std::path::Path;
 
 use super::context::{CliError, Context, display};
+use super::daemon_cmds::store_on_daemon;
+use crate::engine::{StoreCommand, StoreReply};
 use crate::store::{Store, verify_backup};
 
 pub fn audit_verify(ctx: &Context) -> Result<i32, CliError> {
     let config = ctx.config_or_empty()?;
-    let store = ctx.open_store(&config)?;
-    match store.verify_audit()? {
+    // A running daemon owns the store and checks it for us.
+    let verdict = match store_on_daemon(ctx, &config, StoreCommand::VerifyAudit)? {
+        Some(StoreReply::Audit { records, failure }) => match failure {
+            None => Ok(records),
+            Some(failure) => Err(failure),
+        },
+        Some(other) => return Err(unexpected(other)),
+        None => ctx
+            .open_store(&config)?
+            .verify_audit()?
+            .map_err(|f| f.to_string()),
+    };
+    match verdict {
         Ok(count) => {
             println!("audit log intact: {count} records");
             Ok(0)
@@ -22,8 +35,14 @@ pub fn audit_verify(ctx: &Context) -> Result<i32, CliError> {
 
 pub fn backup(ctx: &Context, out: &Path) -> Result<i32, CliError> {
     let config = ctx.config_or_empty()?;
-    let store = ctx.open_store(&config)?;
-    let summary = store.backup(out)?;
+    // A running daemon writes it (the path made absolute, since the daemon's working directory is not ours).
+    let absolute = std::path::absolute(out)
+        .map_err(|e| CliError::bad_input(format!("cannot use {}: {e}", display(out))))?;
+    let summary = match store_on_daemon(ctx, &config, StoreCommand::Backup { out: absolute })? {
+        Some(StoreReply::Backup(summary)) => summary,
+        Some(other) => return Err(unexpected(other)),
+        None => ctx.open_store(&config)?.backup(out)?,
+    };
     println!(
         "wrote {}: {} records, sha256 {}",
         display(out),
@@ -70,4 +89,8 @@ pub fn restore(ctx: &Context, file: &Path) -> Result<i32, CliError> {
         display(&dir)
     );
     Ok(0)
+}
+
+fn unexpected(reply: StoreReply) -> CliError {
+    CliError::store(format!("unexpected answer from the daemon: {reply:?}"))
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{RecordsCommand, RecordsReply};
+use super::{RecordsCommand, RecordsReply, StoreCommand, StoreReply};
 use crate::model::{Actor, Incident, IncidentId, LifecycleError, NewIncident, RecordError, Resolution};
 use crate::policy::Severity;
 use crate::store::StoreError;
@@ -42,6 +42,8 @@ pub enum Command {
     },
     /// The daily ledger, monthly inspection, handovers, score items and reports.
     Records(RecordsCommand),
+    /// Reads and upkeep only the store's owner can do (history, audit check, backup).
+    Store(StoreCommand),
 }
 
 /// What a command answers once it is durable.
@@ -50,6 +52,7 @@ pub enum Reply {
     /// The incident as stored after the command.
     Incident(Box<Incident>),
     Records(Box<RecordsReply>),
+    Store(Box<StoreReply>),
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -47,6 +47,7 @@ impl Engine {
             Command::Records(command) => self
                 .execute_records(actor, command, now)
                 .map(|r| Reply::Records(Box::new(r))),
+            Command::Store(command) => self.execute_store(command).map(|r| Reply::Store(Box::new(r))),
         }
     }
 

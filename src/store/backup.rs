@@ -45,7 +45,7 @@ struct Footer {
 }
 
 /// What a backup holds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BackupSummary {
     pub created_at: DateTime<Utc>,
     pub records: u64,

@@ -1,0 +1,68 @@
+//! What the command line asks of the store that only its owner may do: the whole incident history, one old
+//! incident, the monthly inspections, the audit chain check and a backup. In daemon mode the daemon owns the
+//! store, so these run here and cross the socket like any other command.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Engine, EngineError};
+use crate::model::{Incident, IncidentId, MonthlyRecord};
+use crate::store::{BackupSummary, TreeName};
+
+/// Reads and upkeep of the store, answered without changing it (a backup writes only its own file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum StoreCommand {
+    /// The open incidents, or (`all`) every incident ever recorded.
+    Incidents {
+        all: bool,
+    },
+    Incident(IncidentId),
+    MonthlyList,
+    VerifyAudit,
+    /// Write a backup to `out`, an absolute path on the engine's machine.
+    Backup {
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum StoreReply {
+    Incidents(Vec<Incident>),
+    Incident(Option<Box<Incident>>),
+    Monthly(Vec<MonthlyRecord>),
+    /// The audit chain: how many records were checked, and the first break if any.
+    Audit {
+        records: u64,
+        failure: Option<String>,
+    },
+    Backup(BackupSummary),
+}
+
+impl Engine {
+    pub(super) fn execute_store(&mut self, command: StoreCommand) -> Result<StoreReply, EngineError> {
+        Ok(match command {
+            StoreCommand::Incidents { all: true } => {
+                StoreReply::Incidents(self.store.all_incidents().collect::<Result<Vec<_>, _>>()?)
+            }
+            StoreCommand::Incidents { all: false } => StoreReply::Incidents(self.store.open_incidents()?),
+            StoreCommand::Incident(id) => StoreReply::Incident(self.store.incident(id)?.map(Box::new)),
+            StoreCommand::MonthlyList => StoreReply::Monthly(
+                self.store
+                    .scan_json::<MonthlyRecord>(TreeName::Monthly)
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            StoreCommand::VerifyAudit => match self.store.verify_audit()? {
+                Ok(records) => StoreReply::Audit {
+                    records,
+                    failure: None,
+                },
+                Err(failure) => StoreReply::Audit {
+                    records: 0,
+                    failure: Some(failure.to_string()),
+                },
+            },
+            StoreCommand::Backup { out } => StoreReply::Backup(self.store.backup(&out)?),
+        })
+    }
+}
