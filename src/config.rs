@@ -2,6 +2,7 @@
 //! `watchdesk init` writes. Parsing lives in `raw`, checking in `validate`.
 
 mod error;
+mod notify;
 mod raw;
 mod template;
 mod validate;
@@ -15,8 +16,10 @@ use chrono_tz::Tz;
 use crate::policy::{Policy, Severity};
 
 pub use error::{ConfigError, Located};
+pub use notify::{Channel, ChannelSpec, EventKind, Leads, NotifyConfig, Rule, Rules, Secret, SmtpSecurity};
 pub use raw::{Lang, parse_size};
 pub use template::TEMPLATE;
+pub(crate) use validate::expand_home;
 
 /// The whole validated configuration.
 #[derive(Debug, Clone)]
@@ -32,6 +35,8 @@ pub struct Config {
     pub health: HealthConfig,
     /// Local hour from which a missing daily record for today is flagged.
     pub daily_reminder_hour: u32,
+    /// Robots, webhooks and mail, and what is sent to them when.
+    pub notify: NotifyConfig,
 }
 
 #[derive(Debug, Clone)]

@@ -31,6 +31,8 @@ pub struct RawConfig {
     pub health: RawHealth,
     #[serde(default)]
     pub records: RawRecords,
+    #[serde(default)]
+    pub notify: super::notify::RawNotify,
 }
 
 #[derive(Debug, Default, Deserialize)]

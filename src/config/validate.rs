@@ -230,6 +230,8 @@ pub(super) fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config
         ));
     }
 
+    let notify = super::notify::validate_notify(raw.notify, path, text, daily_reminder_hour)?;
+
     Ok(Config {
         source: None,
         platform: Platform {
@@ -249,6 +251,7 @@ pub(super) fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config
         maintenance,
         health,
         daily_reminder_hour,
+        notify,
     })
 }
 
@@ -275,7 +278,7 @@ fn sorted(ids: &HashSet<String>) -> String {
     }
 }
 
-fn expand_home(path: &str) -> PathBuf {
+pub(crate) fn expand_home(path: &str) -> PathBuf {
     match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ => PathBuf::from(path),

@@ -1,0 +1,505 @@
+//! From `[notify]` as written to channels and rules: every name resolved, every secret read from where the
+//! file says it is (the environment, or a file nobody else can read), nothing secret taken from the file.
+
+use std::collections::{BTreeMap, HashSet};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::time::Duration;
+
+use toml::Spanned;
+
+use super::raw::{ChannelKind, RawChannel, RawNotify, RawRule};
+use super::{Channel, ChannelSpec, EventKind, Leads, NotifyConfig, Rules, Secret, SmtpSecurity};
+use crate::config::ConfigError;
+use crate::policy::Severity;
+
+struct Cx<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Cx<'_> {
+    fn err<T>(&self, at: &Spanned<T>, key: &str, message: String) -> ConfigError {
+        ConfigError::at(self.path, self.text, Some(at.span()), Some(key), message)
+    }
+}
+
+/// `daily_reminder_hour` is the default hour of the daily-record reminder.
+pub(in crate::config) fn validate_notify(
+    raw: RawNotify,
+    path: &Path,
+    text: &str,
+    daily_reminder_hour: u32,
+) -> Result<NotifyConfig, ConfigError> {
+    let cx = Cx { path, text };
+    let mut channels = Vec::with_capacity(raw.channel.len());
+    let mut names = HashSet::new();
+    for raw_channel in raw.channel {
+        let channel = validate_channel(&cx, raw_channel, &mut names)?;
+        channels.push(channel);
+    }
+    let rules = validate_rules(&cx, raw.rules, &names, daily_reminder_hour)?;
+    Ok(NotifyConfig {
+        channels,
+        rules,
+        bell: raw.bell.unwrap_or(false),
+    })
+}
+
+fn validate_channel(cx: &Cx, c: RawChannel, names: &mut HashSet<String>) -> Result<Channel, ConfigError> {
+    let name = c.name.get_ref().trim().to_string();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_')
+    {
+        return Err(cx.err(
+            &c.name,
+            "name",
+            format!(
+                "invalid channel name \"{name}\": use letters, digits, '-' or '_' (e.g. \"oncall-dingtalk\")"
+            ),
+        ));
+    }
+    if !names.insert(name.clone()) {
+        return Err(cx.err(&c.name, "name", format!("duplicate channel name \"{name}\"")));
+    }
+    for (field, key, instead) in [
+        (&c.token, "token", "token_env or token_file"),
+        (&c.secret, "secret", "secret_env or secret_file"),
+        (&c.password, "password", "password_env or password_file"),
+    ] {
+        if let Some(value) = field {
+            return Err(cx.err(
+                value,
+                key,
+                format!(
+                    "channel \"{name}\": secrets are not accepted in the config file; name where to read it with {instead} (a file readable only by its owner, mode 0600)"
+                ),
+            ));
+        }
+    }
+    let kind = *c.kind.get_ref();
+    let url = |example: &str| -> Result<String, ConfigError> {
+        let Some(url) = &c.url else {
+            return Err(cx.err(
+                &c.kind,
+                "url",
+                format!("channel \"{name}\" needs url = \"{example}\""),
+            ));
+        };
+        let text = url.get_ref().trim();
+        match reqwest::Url::parse(text) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(text.to_string()),
+            _ => Err(cx.err(
+                url,
+                "url",
+                format!("invalid url \"{text}\": accepted is an http:// or https:// URL, e.g. \"{example}\""),
+            )),
+        }
+    };
+    let token = read_secret(cx, &name, "token", &c.token_env, &c.token_file)?;
+    let secret = read_secret(cx, &name, "secret", &c.secret_env, &c.secret_file)?;
+    let password = read_secret(cx, &name, "password", &c.password_env, &c.password_file)?;
+    let unused = |what: &Option<Secret>, key: &str| -> Result<(), ConfigError> {
+        if what.is_some() {
+            return Err(cx.err(
+                &c.kind,
+                key,
+                format!(
+                    "channel \"{name}\" of kind {}: {key} is not used by this kind",
+                    kind_name(kind)
+                ),
+            ));
+        }
+        Ok(())
+    };
+    let spec = match kind {
+        ChannelKind::Dingtalk => {
+            unused(&password, "password")?;
+            ChannelSpec::DingTalk {
+                url: url("https://oapi.dingtalk.com/robot/send")?,
+                token,
+                secret,
+                at_mobiles: c.at_mobiles.clone(),
+                at_all: c.at_all.unwrap_or(false),
+            }
+        }
+        ChannelKind::Feishu => {
+            unused(&password, "password")?;
+            ChannelSpec::Feishu {
+                url: url("https://open.feishu.cn/open-apis/bot/v2/hook")?,
+                token,
+                secret,
+            }
+        }
+        ChannelKind::Wecom => {
+            unused(&password, "password")?;
+            unused(&secret, "secret")?;
+            ChannelSpec::WeCom {
+                url: url("https://qyapi.weixin.qq.com/cgi-bin/webhook/send")?,
+                key: token,
+                mentioned_mobiles: c.at_mobiles.clone(),
+            }
+        }
+        ChannelKind::Webhook => {
+            unused(&password, "password")?;
+            ChannelSpec::Webhook {
+                url: url("https://sms-gateway.example.invalid/hooks/watchdesk")?,
+                token,
+                secret,
+                headers: c.headers.clone().into_iter().collect(),
+            }
+        }
+        ChannelKind::Email => {
+            unused(&token, "token")?;
+            unused(&secret, "secret")?;
+            let Some(host) = c.host.as_ref().filter(|h| !h.get_ref().trim().is_empty()) else {
+                return Err(cx.err(
+                    &c.kind,
+                    "host",
+                    format!("channel \"{name}\" of kind email needs host = \"smtp.example.invalid\""),
+                ));
+            };
+            let security = c.security.unwrap_or(SmtpSecurity::Starttls);
+            let Some(from) = &c.from else {
+                return Err(cx.err(
+                    &c.kind,
+                    "from",
+                    format!(
+                        "channel \"{name}\" of kind email needs from = \"watchdesk <oncall@example.invalid>\""
+                    ),
+                ));
+            };
+            check_mailbox(cx, from, "from")?;
+            if c.to.is_empty() {
+                return Err(cx.err(
+                    &c.kind,
+                    "to",
+                    format!("channel \"{name}\" of kind email needs to = [\"lead@example.invalid\"]"),
+                ));
+            }
+            for to in &c.to {
+                check_mailbox(cx, to, "to")?;
+            }
+            ChannelSpec::Email {
+                host: host.get_ref().trim().to_string(),
+                port: c.port.unwrap_or(match security {
+                    SmtpSecurity::Tls => 465,
+                    SmtpSecurity::Starttls => 587,
+                    SmtpSecurity::None => 25,
+                }),
+                security,
+                username: c.username.clone(),
+                password,
+                from: from.get_ref().trim().to_string(),
+                to: c.to.iter().map(|t| t.get_ref().trim().to_string()).collect(),
+            }
+        }
+    };
+    if kind != ChannelKind::Email && c.host.is_some() {
+        return Err(cx.err(
+            &c.kind,
+            "host",
+            format!("channel \"{name}\": host is only for kind email"),
+        ));
+    }
+    let per_minute = match &c.per_minute {
+        Some(n) if *n.get_ref() == 0 => {
+            return Err(cx.err(n, "per_minute", "per_minute must be at least 1".into()));
+        }
+        Some(n) => *n.get_ref(),
+        // DingTalk's documented limit is 20 a minute per robot; the others are as strict or looser.
+        None => 20,
+    };
+    let events = match &c.events {
+        None => None,
+        Some(list) => Some(
+            list.iter()
+                .map(|e| event_kind(cx, e))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    };
+    Ok(Channel {
+        name,
+        spec,
+        per_minute,
+        events,
+        min_severity: c.min_severity.unwrap_or(Severity::Minor),
+        timeout: c.timeout.map(|d| d.0).unwrap_or(Duration::from_secs(10)),
+    })
+}
+
+fn kind_name(kind: ChannelKind) -> &'static str {
+    match kind {
+        ChannelKind::Dingtalk => "dingtalk",
+        ChannelKind::Feishu => "feishu",
+        ChannelKind::Wecom => "wecom",
+        ChannelKind::Webhook => "webhook",
+        ChannelKind::Email => "email",
+    }
+}
+
+fn check_mailbox(cx: &Cx, value: &Spanned<String>, key: &str) -> Result<(), ConfigError> {
+    if value.get_ref().parse::<lettre::message::Mailbox>().is_err() {
+        return Err(cx.err(
+            value,
+            key,
+            format!(
+                "invalid mail address \"{}\": write \"name@example.invalid\" or \"Name <name@example.invalid>\"",
+                value.get_ref()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Reads a secret from the environment variable or the file the config names; the file must be readable by
+/// its owner only.
+fn read_secret(
+    cx: &Cx,
+    channel: &str,
+    what: &str,
+    env: &Option<Spanned<String>>,
+    file: &Option<Spanned<String>>,
+) -> Result<Option<Secret>, ConfigError> {
+    match (env, file) {
+        (Some(env), Some(_)) => Err(cx.err(
+            env,
+            &format!("{what}_env"),
+            format!("channel \"{channel}\": give {what}_env or {what}_file, not both"),
+        )),
+        (Some(var), None) => {
+            let key = format!("{what}_env");
+            match std::env::var(var.get_ref()) {
+                Ok(value) if !value.trim().is_empty() => Ok(Some(Secret::new(value.trim()))),
+                _ => Err(cx.err(
+                    var,
+                    &key,
+                    format!(
+                        "channel \"{channel}\": the environment variable {} named by {key} is not set (or empty)",
+                        var.get_ref()
+                    ),
+                )),
+            }
+        }
+        (None, Some(file)) => {
+            let key = format!("{what}_file");
+            let path = crate::config::expand_home(file.get_ref());
+            let shown = path.display();
+            let meta = std::fs::metadata(&path).map_err(|e| {
+                cx.err(
+                    file,
+                    &key,
+                    format!("channel \"{channel}\": cannot read {key} {shown}: {e}"),
+                )
+            })?;
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(cx.err(
+                    file,
+                    &key,
+                    format!(
+                        "channel \"{channel}\": {key} {shown} can be read by others (mode {mode:04o}); make it private with `chmod 600 {shown}`"
+                    ),
+                ));
+            }
+            let value = std::fs::read_to_string(&path).map_err(|e| {
+                cx.err(
+                    file,
+                    &key,
+                    format!("channel \"{channel}\": cannot read {key} {shown}: {e}"),
+                )
+            })?;
+            if value.trim().is_empty() {
+                return Err(cx.err(
+                    file,
+                    &key,
+                    format!("channel \"{channel}\": {key} {shown} is empty"),
+                ));
+            }
+            Ok(Some(Secret::new(value.trim())))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+fn event_kind(cx: &Cx, name: &Spanned<String>) -> Result<EventKind, ConfigError> {
+    EventKind::parse(name.get_ref().trim()).ok_or_else(|| {
+        cx.err(
+            name,
+            "events",
+            format!(
+                "unknown event \"{}\": accepted are {}",
+                name.get_ref(),
+                EventKind::accepted()
+            ),
+        )
+    })
+}
+
+fn validate_rules(
+    cx: &Cx,
+    raw: BTreeMap<Spanned<String>, RawRule>,
+    channels: &HashSet<String>,
+    daily_reminder_hour: u32,
+) -> Result<Rules, ConfigError> {
+    let mut rules = Rules {
+        daily_missing_hour: daily_reminder_hour,
+        ..Rules::default()
+    };
+    for (name, r) in raw {
+        let key = name.get_ref().trim();
+        if key == "digest" {
+            refuse_extra(cx, &name, &r, &["window"])?;
+            if let Some(window) = r.window {
+                rules.digest_window = window.0;
+            }
+            continue;
+        }
+        let Some(kind) = EventKind::parse(key) else {
+            return Err(cx.err(
+                &name,
+                key,
+                format!(
+                    "unknown rule \"{key}\": accepted are {}, and digest",
+                    EventKind::accepted()
+                ),
+            ));
+        };
+        let extras: &[&str] = match kind {
+            EventKind::DueSoon => &["respond", "plan", "recover"],
+            EventKind::Renotify => &["every"],
+            EventKind::Escalate => &["after"],
+            EventKind::DailyMissing => &["hour"],
+            EventKind::MonthlyMissing => &["day"],
+            _ => &[],
+        };
+        refuse_extra(cx, &name, &r, extras)?;
+        let mut rule = rules.rule(kind);
+        if let Some(list) = &r.channels {
+            let mut picked = Vec::new();
+            for channel in list {
+                if !channels.contains(channel.get_ref()) {
+                    let mut known: Vec<_> = channels.iter().map(|c| format!("\"{c}\"")).collect();
+                    known.sort();
+                    return Err(cx.err(
+                        channel,
+                        "channels",
+                        format!(
+                            "rule \"{key}\": unknown channel \"{}\": accepted are the names of the channels: {}",
+                            channel.get_ref(),
+                            if known.is_empty() { "(none defined)".to_string() } else { known.join(", ") }
+                        ),
+                    ));
+                }
+                picked.push(channel.get_ref().clone());
+            }
+            rule.channels = Some(picked);
+            // Naming channels for escalations turns them on.
+            if kind == EventKind::Escalate {
+                rule.enabled = true;
+            }
+        }
+        if let Some(enabled) = r.enabled {
+            rule.enabled = enabled;
+        }
+        if let Some(severity) = r.min_severity {
+            rule.min_severity = severity;
+        }
+        match kind {
+            EventKind::DueSoon => {
+                let defaults = Leads::default();
+                let leads = |list: Option<Vec<crate::config::raw::Dur>>, default: Vec<Duration>| {
+                    list.map(|l| l.into_iter().map(|d| d.0).collect())
+                        .unwrap_or(default)
+                };
+                rules.leads = Leads {
+                    respond: leads(r.respond, defaults.respond),
+                    plan: leads(r.plan, defaults.plan),
+                    recover: leads(r.recover, defaults.recover),
+                };
+            }
+            EventKind::Renotify => {
+                if let Some(every) = r.every {
+                    if every.0 < Duration::from_secs(60) {
+                        return Err(cx.err(
+                            &name,
+                            "every",
+                            "renotify.every must be at least \"1m\" (robots throttle faster senders)".into(),
+                        ));
+                    }
+                    rules.renotify_every = Some(every.0);
+                }
+                if let Some(severity) = r.min_severity {
+                    rules.renotify_severity = severity;
+                }
+                if !rule.enabled {
+                    rules.renotify_every = None;
+                }
+            }
+            EventKind::Escalate => {
+                if let Some(after) = r.after {
+                    rules.escalate_after = Some(after.0);
+                }
+            }
+            EventKind::DailyMissing => {
+                if let Some(hour) = &r.hour {
+                    if *hour.get_ref() > 23 {
+                        return Err(cx.err(
+                            hour,
+                            "hour",
+                            format!("invalid hour {}: accepted is 0 to 23", hour.get_ref()),
+                        ));
+                    }
+                    rules.daily_missing_hour = *hour.get_ref();
+                }
+            }
+            EventKind::MonthlyMissing => {
+                if let Some(day) = &r.day {
+                    if !(1..=28).contains(day.get_ref()) {
+                        return Err(cx.err(
+                            day,
+                            "day",
+                            format!("invalid day {}: accepted is 1 to 28", day.get_ref()),
+                        ));
+                    }
+                    rules.monthly_missing_day = *day.get_ref();
+                }
+            }
+            _ => {}
+        }
+        rules.rules.insert(kind, rule);
+    }
+    Ok(rules)
+}
+
+/// A rule may only use the fields its kind reads.
+fn refuse_extra(cx: &Cx, name: &Spanned<String>, r: &RawRule, allowed: &[&str]) -> Result<(), ConfigError> {
+    let present = [
+        ("respond", r.respond.is_some()),
+        ("plan", r.plan.is_some()),
+        ("recover", r.recover.is_some()),
+        ("every", r.every.is_some()),
+        ("after", r.after.is_some()),
+        ("hour", r.hour.is_some()),
+        ("day", r.day.is_some()),
+        ("window", r.window.is_some()),
+    ];
+    for (field, set) in present {
+        if set && !allowed.contains(&field) {
+            let key = name.get_ref();
+            let accepted = if allowed.is_empty() {
+                "enabled, channels, min_severity".to_string()
+            } else {
+                format!("enabled, channels, min_severity, {}", allowed.join(", "))
+            };
+            return Err(cx.err(
+                name,
+                key,
+                format!("rule \"{key}\" has no field `{field}`: accepted are {accepted}"),
+            ));
+        }
+    }
+    Ok(())
+}

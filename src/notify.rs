@@ -1,0 +1,16 @@
+//! Notifications: nobody misses a fault, a deadline or a handover because they were not looking.
+//!
+//! ```text
+//!  engine ──DomainEvent (broadcast)──► Notifier ──rules──► outbox (sled tree, durable) ──► channel workers
+//!     │                                    ▲                                                 │ rate limit,
+//!     └── audit log (events tree) ─────────┘ replayed from the notifier's cursor after a lag   │ digest, retry
+//!                                              or a restart                                   ▼
+//!                                                                    DingTalk / Feishu / WeCom / webhook / mail
+//! ```
+//! Subscribers never reach into the engine: a slow or dead channel delays nothing but its own messages.
+
+pub mod channel;
+mod message;
+
+pub use channel::{Delivered, SendError};
+pub use message::Message;
