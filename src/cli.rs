@@ -11,6 +11,7 @@ mod records;
 mod report;
 mod store_cmds;
 mod time;
+mod watch;
 
 use std::path::PathBuf;
 

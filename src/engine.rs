@@ -3,6 +3,7 @@
 //! state: only this task touches it.
 
 mod command;
+mod events;
 mod handle;
 mod incidents;
 mod monitor;
@@ -16,13 +17,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 pub use command::{Command, EngineError, Reply, Request};
+pub use events::{DomainEvent, EVENT_BUFFER};
 pub use handle::EngineHandle;
 pub use records::{RecordsCommand, RecordsReply};
 pub use snapshot::{
-    CheckView, Health, HostView, LastProbe, Mode, RecordsStatus, ScoreSummary, Snapshot, SubsystemView,
+    ChannelStatus, CheckView, DeliveryStatus, Health, HostView, LastProbe, Mode, RecordsStatus, ScoreSummary,
+    Snapshot, SubsystemView,
 };
 pub use upkeep::{StoreCommand, StoreReply};
 
@@ -56,6 +59,11 @@ pub(crate) struct Engine {
     records: records::RecordsCache,
     dirty: bool,
     snapshots: watch::Sender<Arc<Snapshot>>,
+    /// The event stream: durable changes and time-driven facts.
+    events: broadcast::Sender<DomainEvent>,
+    announced: events::Announced,
+    /// What the notifier reports of its deliveries, shown in the snapshot.
+    delivery: watch::Receiver<DeliveryStatus>,
 }
 
 /// Starts the engine task on the current tokio runtime. It owns `store` from now on.
@@ -72,8 +80,11 @@ pub fn spawn(
     let (probe_tx, probe_rx) = mpsc::channel(1024);
     let (host_tx, host_rx) = mpsc::channel(64);
     let (stop_tx, stop_rx) = mpsc::channel(4);
+    let (delivery_tx, delivery_rx) = watch::channel(DeliveryStatus::default());
+    let events = engine.events.clone();
     let engine = Engine {
         snapshots: snap_tx,
+        delivery: delivery_rx,
         ..engine
     };
     tokio::spawn(engine.run(req_rx, probe_rx, host_rx, stop_rx));
@@ -83,6 +94,8 @@ pub fn spawn(
         hosts: host_tx,
         shutdown: stop_tx,
         snapshots: snap_rx,
+        events,
+        delivery: Arc::new(delivery_tx),
     })
 }
 
@@ -102,6 +115,8 @@ impl Engine {
             .map(|h| (h.name.clone(), HostAlarms::new(h)))
             .collect();
         let health = HealthTracker::new(&config);
+        let (events, _) = events::channel();
+        let (_, delivery) = watch::channel(DeliveryStatus::default());
         let mut engine = Engine {
             store,
             config: Arc::new(config),
@@ -118,6 +133,9 @@ impl Engine {
             records: records::RecordsCache::default(),
             dirty: false,
             snapshots: placeholder,
+            events,
+            announced: events::Announced::default(),
+            delivery,
         };
         // History older than the retention goes at start-up; a long-running daemon prunes again each day.
         let retention = engine.config.health.retention_days;
@@ -147,6 +165,7 @@ impl Engine {
                     self.publish();
                     let _ = request.reply.send(result);
                 }
+                Ok(()) = self.delivery.changed() => self.dirty = true,
                 Some(result) = probes.recv() => {
                     self.observe_probe(result);
                     while let Ok(more) = probes.try_recv() {
@@ -160,6 +179,7 @@ impl Engine {
                 }
                 _ = tick.tick() => {
                     self.on_tick();
+                    self.announce_time();
                     self.publish();
                 }
                 else => break None,
@@ -258,7 +278,9 @@ impl Engine {
         self.refresh_records();
     }
 
+    /// Tells subscribers what changed, then screens what they show.
     fn publish(&mut self) {
+        self.announce();
         if !self.dirty {
             return;
         }

@@ -11,6 +11,12 @@
 
 pub mod channel;
 mod message;
+mod notifier;
+pub mod outbox;
+mod rules;
 
 pub use channel::{Delivered, SendError};
 pub use message::Message;
+pub use notifier::{Notifier, Trees};
+pub use outbox::{Delivery, Entry, Outbox};
+pub use rules::Planner;

@@ -4,7 +4,8 @@
 //! ```text
 //! DATA_DIR/
 //!   watchdesk.lock    held (flock) by the one process that owns the store; says which process that is
-//!   store/            sled: trees meta, incidents, open, events, daily, monthly, handovers, scores, rollups
+//!   store/            sled: trees meta, incidents, open, events, daily, monthly, handovers, scores, rollups,
+//!                     outbox
 //! ```
 //!
 //! This file opens the store and holds the audited write and the typed reads; the tree names and value
@@ -45,6 +46,8 @@ pub struct Store {
     /// sled's data file: fsynced after each flush so a write survives a power cut, not only a killed process.
     db_file: File,
     chain: audit::ChainHead,
+    /// Events made durable since the owner last took them, for the engine's event stream.
+    committed: Vec<AuditEvent>,
     _lock: lock::DirLock,
 }
 
@@ -85,6 +88,7 @@ impl Store {
             dir: dir.to_path_buf(),
             db,
             chain: audit::ChainHead::default(),
+            committed: Vec::new(),
             trees,
             db_file,
             _lock: lock,
@@ -177,7 +181,24 @@ impl Store {
         }
         self.sync()?;
         self.chain.advance(&event);
+        self.committed.push(event.clone());
         Ok(event)
+    }
+
+    /// The audit events made durable since the last call, oldest first.
+    pub fn take_committed(&mut self) -> Vec<AuditEvent> {
+        std::mem::take(&mut self.committed)
+    }
+
+    /// The sequence number of the last audit event (0 when there is none).
+    pub fn chain_head_seq(&self) -> u64 {
+        self.chain.last_seq()
+    }
+
+    /// A handle on one tree for a subscriber in this process that keeps its own records (the notifier's
+    /// outbox) or reads committed ones; sled serialises access, and the process lock keeps other processes out.
+    pub fn share_tree(&self, name: TreeName) -> sled::Tree {
+        self.tree(name).clone()
     }
 
     /// Reads and decodes one JSON value.

@@ -6,7 +6,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::context::{CliError, Context, display, runtime};
-use super::dashboard::{LookFlags, MAX_CONCURRENT_PROBES, tui_options};
+use super::dashboard::{LookFlags, tui_options};
+use super::watch::Watch;
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::daemon::{self, RemoteEngine};
@@ -96,23 +97,15 @@ pub fn serve(ctx: &Context) -> Result<i32, CliError> {
     let store = Store::open(&dir)?;
     let rt = runtime()?;
     rt.block_on(async move {
-        let checks: Vec<_> = config
-            .subsystems
-            .iter()
-            .flat_map(|s| s.checks.iter().map(|c| (s.id.clone(), c.clone())))
-            .collect();
-        let (n_checks, hosts) = (checks.len(), config.hosts.clone());
-        let n_hosts = hosts.len();
-        let engine = engine::spawn(store, config, Arc::new(SystemClock), Mode::Embedded)?;
-        let probes = crate::probe::scheduler::spawn(checks, engine.probe_sender(), MAX_CONCURRENT_PROBES);
-        let sampler = crate::hosts::sampler::spawn(hosts, engine.host_sender());
+        let n_checks: usize = config.subsystems.iter().map(|s| s.checks.len()).sum();
+        let n_hosts = config.hosts.len();
+        let n_channels = config.notify.channels.len();
+        let watch = Watch::start(store, config, Arc::new(SystemClock), Mode::Embedded)?;
         let socket = daemon::socket_path(&dir);
-        let server = match daemon::serve(engine.clone(), &socket).await {
+        let server = match daemon::serve(watch.engine.clone(), &socket).await {
             Ok(server) => server,
             Err(e) => {
-                probes.stop().await;
-                sampler.abort();
-                engine.shutdown().await;
+                watch.stop().await;
                 return Err(CliError::store(format!(
                     "cannot listen on {}: {e}",
                     display(&socket)
@@ -120,16 +113,14 @@ pub fn serve(ctx: &Context) -> Result<i32, CliError> {
             }
         };
         eprintln!(
-            "watchdesk serve: {n_checks} checks, {n_hosts} hosts; store {}; dashboards attach on {}",
+            "watchdesk serve: {n_checks} checks, {n_hosts} hosts, {n_channels} notification channels; store {}; dashboards attach on {}",
             display(&dir),
             display(&socket)
         );
         let signal = wait_for_stop().await;
         eprintln!("watchdesk serve: {signal}: stopping");
         server.stop().await;
-        probes.stop().await;
-        sampler.abort();
-        engine.shutdown().await;
+        watch.stop().await;
         Ok(0)
     })
 }

@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use super::context::{CliError, Context, runtime};
 use super::daemon_cmds;
+use super::watch::Watch;
 use crate::clock::SystemClock;
 use crate::config::{Config, Lang};
 use crate::demo::DemoPlatform;
-use crate::engine::{self, Mode};
+use crate::engine::Mode;
 use crate::store::Store;
 use crate::tui::{self, TuiOptions, theme::ColorChoice};
 
@@ -19,9 +20,6 @@ pub struct LookFlags {
     pub lang: Option<Lang>,
     pub color: ColorChoice,
 }
-
-/// How many probes may run at once; a hung endpoint holds one slot for at most its timeout.
-pub(super) const MAX_CONCURRENT_PROBES: usize = 64;
 
 pub fn run(ctx: &Context, look: LookFlags, force_demo: bool) -> Result<i32, CliError> {
     let config = if force_demo { None } else { ctx.load_config()? };
@@ -58,19 +56,9 @@ async fn serve_dashboard(
     look: &LookFlags,
 ) -> Result<i32, CliError> {
     let options = tui_options(&config, look)?;
-    let checks: Vec<_> = config
-        .subsystems
-        .iter()
-        .flat_map(|s| s.checks.iter().map(|c| (s.id.clone(), c.clone())))
-        .collect();
-    let hosts = config.hosts.clone();
-    let engine = engine::spawn(store, config, Arc::new(SystemClock), mode)?;
-    let probes = crate::probe::scheduler::spawn(checks, engine.probe_sender(), MAX_CONCURRENT_PROBES);
-    let sampler = crate::hosts::sampler::spawn(hosts, engine.host_sender());
-    let result = tui::run(engine.clone(), options).await;
-    probes.stop().await;
-    sampler.abort();
-    engine.shutdown().await;
+    let watch = Watch::start(store, config, Arc::new(SystemClock), mode)?;
+    let result = tui::run(watch.engine.clone(), options).await;
+    watch.stop().await;
     match result {
         Ok(()) => Ok(0),
         Err(e) => Err(CliError {

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
-use super::{Command, EngineError, Reply, Request, Snapshot};
+use super::{Command, DeliveryStatus, DomainEvent, EngineError, Reply, Request, Snapshot};
 use crate::hosts::HostSample;
 use crate::model::Actor;
 use crate::probe::ProbeResult;
@@ -17,6 +17,8 @@ pub struct EngineHandle {
     pub(super) hosts: mpsc::Sender<HostSample>,
     pub(super) shutdown: mpsc::Sender<oneshot::Sender<()>>,
     pub(super) snapshots: watch::Receiver<Arc<Snapshot>>,
+    pub(super) events: broadcast::Sender<DomainEvent>,
+    pub(super) delivery: Arc<watch::Sender<DeliveryStatus>>,
 }
 
 impl EngineHandle {
@@ -41,6 +43,17 @@ impl EngineHandle {
 
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.snapshots.borrow().clone()
+    }
+
+    /// Every event from now on: durable changes and time-driven facts. A receiver that falls more than
+    /// `EVENT_BUFFER` behind is told how many it missed (the durable ones are in the audit log).
+    pub fn events(&self) -> broadcast::Receiver<DomainEvent> {
+        self.events.subscribe()
+    }
+
+    /// Where the notifier reports how deliveries go; the next snapshot shows it.
+    pub fn report_delivery(&self, status: DeliveryStatus) {
+        self.delivery.send_replace(status);
     }
 
     /// Where probe schedulers send their results.

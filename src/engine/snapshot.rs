@@ -124,6 +124,30 @@ pub struct ScoreSummary {
     pub half_year_mean: Option<f64>,
 }
 
+/// How notifications are getting out: one row per channel, and the outbox's totals.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryStatus {
+    /// No notifier runs in the process that owns the store (a one-off command), or none is configured.
+    pub active: bool,
+    pub channels: Vec<ChannelStatus>,
+    /// Waiting to be sent (including retries).
+    pub queued: u64,
+    /// Given up on: the vendor refused them, or retries ran out.
+    pub failed: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChannelStatus {
+    pub name: String,
+    pub kind: String,
+    pub last_sent: Option<DateTime<Utc>>,
+    /// The last failure, in the vendor's words made plain; cleared by the next success.
+    pub last_error: Option<String>,
+    /// Failed attempts since the last success.
+    pub failures: u32,
+    pub queued: u64,
+}
+
 /// Filled in by the receiver of a snapshot from elsewhere (see `daemon::client`).
 fn utc() -> Tz {
     chrono_tz::UTC
@@ -148,6 +172,9 @@ pub struct Snapshot {
     pub score: Option<ScoreSummary>,
     /// The last thing that went wrong inside the engine (a failed write), for the status line.
     pub engine_error: Option<String>,
+    /// Notification delivery, for the header and the notifications page.
+    #[serde(default)]
+    pub delivery: DeliveryStatus,
 }
 
 impl Snapshot {
@@ -165,6 +192,7 @@ impl Snapshot {
             records: RecordsStatus::default(),
             score: None,
             engine_error: None,
+            delivery: DeliveryStatus::default(),
         }
     }
 }

@@ -75,6 +75,7 @@ impl Engine {
             records: self.records.status(),
             score: self.records.score(),
             engine_error: self.engine_error.clone(),
+            delivery: self.delivery.borrow().clone(),
         }
     }
 }

@@ -109,6 +109,10 @@ impl ChainHead {
         event
     }
 
+    pub(super) fn last_seq(&self) -> u64 {
+        self.next_seq - 1
+    }
+
     /// Only after the event is durable does the head move.
     pub(super) fn advance(&mut self, event: &AuditEvent) {
         self.next_seq = event.seq + 1;

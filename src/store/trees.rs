@@ -18,10 +18,12 @@ pub enum TreeName {
     Handovers,
     Scores,
     Rollups,
+    /// Notifications: queued before they are sent, kept with how their delivery went.
+    Outbox,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 9] = [
+    pub const ALL: [TreeName; 10] = [
         TreeName::Meta,
         TreeName::Incidents,
         TreeName::Open,
@@ -31,6 +33,7 @@ impl TreeName {
         TreeName::Handovers,
         TreeName::Scores,
         TreeName::Rollups,
+        TreeName::Outbox,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +47,7 @@ impl TreeName {
             TreeName::Handovers => "handovers",
             TreeName::Scores => "scores",
             TreeName::Rollups => "rollups",
+            TreeName::Outbox => "outbox",
         }
     }
 
