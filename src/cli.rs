@@ -7,6 +7,7 @@ mod context;
 mod daemon_cmds;
 mod dashboard;
 mod incident;
+mod notify_cmds;
 mod records;
 mod report;
 mod store_cmds;
@@ -115,6 +116,11 @@ pub enum Cmd {
         #[command(subcommand)]
         action: records::ScoreCmd,
     },
+    /// Notifications: send a test message to a channel, show the outbox, list the channels.
+    Notify {
+        #[command(subcommand)]
+        action: notify_cmds::NotifyCmd,
+    },
     /// Reports: handover summary, quarterly maintenance report, assessment score, advice.
     Report {
         #[command(subcommand)]
@@ -186,5 +192,6 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Cmd::Handover { action }) => records::handover_cmd(&ctx, action),
         Some(Cmd::Score { action }) => records::score_cmd(&ctx, action),
         Some(Cmd::Report { action }) => report::run(&ctx, action),
+        Some(Cmd::Notify { action }) => notify_cmds::run(&ctx, action),
     }
 }

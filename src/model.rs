@@ -3,6 +3,7 @@
 mod actor;
 mod deadline;
 mod incident;
+mod notification;
 mod records;
 
 pub use actor::Actor;
@@ -11,6 +12,7 @@ pub use incident::{
     AutoSource, Incident, IncidentId, LifecycleError, NewIncident, Resolution, State, Step, TimelineEntry,
     TimelineKind,
 };
+pub use notification::{Delivery, Entry, EventKind, Message};
 pub use records::{
     AdviceRecord, BackupCheck, DailyEntry, DailyFigures, DailyRecord, HandEntry, HandItem, HandoverRecord,
     HostPeak, MissedDeadline, MonthlyEntry, MonthlyRecord, Quarter, QuarterlyProduced, RecordError,

@@ -10,13 +10,12 @@
 //! Subscribers never reach into the engine: a slow or dead channel delays nothing but its own messages.
 
 pub mod channel;
-mod message;
 mod notifier;
 pub mod outbox;
 mod rules;
 
+pub use crate::model::{Delivery, Entry, EventKind, Message};
 pub use channel::{Delivered, SendError};
-pub use message::Message;
 pub use notifier::{Notifier, Trees};
-pub use outbox::{Delivery, Entry, Outbox};
+pub use outbox::Outbox;
 pub use rules::Planner;

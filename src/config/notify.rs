@@ -33,8 +33,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
+pub use crate::model::EventKind;
 use crate::policy::Severity;
 
 pub(super) use raw::RawNotify;
@@ -182,86 +183,6 @@ impl fmt::Debug for Secret {
 impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("***")
-    }
-}
-
-/// What happened, as the rules and channels name it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    /// An incident was opened, by a check or by hand (or a restored service failed again).
-    Opened,
-    /// A deadline is about to pass.
-    DueSoon,
-    /// A deadline passed.
-    Late,
-    /// The service is back; the recover clock stopped.
-    Restored,
-    Acknowledged,
-    Resolved,
-    /// A host gauge stayed over its critical threshold.
-    HostCritical,
-    /// A backup (`file`) check failed.
-    BackupFailing,
-    /// The daily record (日台账) is missing at the reminder hour.
-    DailyMissing,
-    /// This month's on-site inspection (每月现场巡检) is not recorded.
-    MonthlyMissing,
-    /// A critical incident is still unacknowledged.
-    Renotify,
-    /// Still unacknowledged after the escalation delay: sent to the escalation channels.
-    Escalate,
-    /// `watchdesk notify test`.
-    Test,
-}
-
-impl EventKind {
-    /// Every kind a rule can name (the test message is not one).
-    pub const RULES: [EventKind; 12] = [
-        EventKind::Opened,
-        EventKind::DueSoon,
-        EventKind::Late,
-        EventKind::Restored,
-        EventKind::Acknowledged,
-        EventKind::Resolved,
-        EventKind::HostCritical,
-        EventKind::BackupFailing,
-        EventKind::DailyMissing,
-        EventKind::MonthlyMissing,
-        EventKind::Renotify,
-        EventKind::Escalate,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Opened => "opened",
-            EventKind::DueSoon => "due_soon",
-            EventKind::Late => "late",
-            EventKind::Restored => "restored",
-            EventKind::Acknowledged => "acknowledged",
-            EventKind::Resolved => "resolved",
-            EventKind::HostCritical => "host_critical",
-            EventKind::BackupFailing => "backup_failing",
-            EventKind::DailyMissing => "daily_missing",
-            EventKind::MonthlyMissing => "monthly_missing",
-            EventKind::Renotify => "renotify",
-            EventKind::Escalate => "escalate",
-            EventKind::Test => "test",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<EventKind> {
-        EventKind::RULES.into_iter().find(|k| k.as_str() == text)
-    }
-
-    pub fn accepted() -> String {
-        EventKind::RULES.map(|k| k.as_str()).join(", ")
-    }
-}
-
-impl fmt::Display for EventKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

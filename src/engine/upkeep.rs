@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::{Engine, EngineError};
-use crate::model::{Incident, IncidentId, MonthlyRecord};
+use crate::model::{Entry, Incident, IncidentId, MonthlyRecord};
 use crate::store::{BackupSummary, TreeName};
 
 /// Reads and upkeep of the store, answered without changing it (a backup writes only its own file).
@@ -24,6 +24,10 @@ pub enum StoreCommand {
     Backup {
         out: PathBuf,
     },
+    /// The newest notifications of the outbox, newest first.
+    Outbox {
+        limit: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,6 +41,7 @@ pub enum StoreReply {
         failure: Option<String>,
     },
     Backup(BackupSummary),
+    Outbox(Vec<Entry>),
 }
 
 impl Engine {
@@ -63,6 +68,9 @@ impl Engine {
                 },
             },
             StoreCommand::Backup { out } => StoreReply::Backup(self.store.backup(&out)?),
+            StoreCommand::Outbox { limit } => StoreReply::Outbox(
+                crate::notify::Outbox::new(self.store.share_tree(TreeName::Outbox)).recent(limit)?,
+            ),
         })
     }
 }

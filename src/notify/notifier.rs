@@ -11,12 +11,13 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, broadcast, watch};
 use tokio::task::JoinHandle;
 
-use super::outbox::{Delivery, Entry, Outbox, Planned};
+use super::outbox::{Outbox, Planned};
 use super::rules::{Planner, digest};
 use super::{Message, SendError, channel};
 use crate::clock::SharedClock;
 use crate::config::{Channel, Config, Lang};
 use crate::engine::{ChannelStatus, DeliveryStatus, DomainEvent, EngineHandle};
+use crate::model::{Delivery, Entry};
 use crate::model::{Incident, IncidentId};
 use crate::store::{AuditEvent, Store, StoreError, TreeName};
 

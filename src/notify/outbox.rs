@@ -10,9 +10,8 @@
 //! ```
 
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
 
-use super::Message;
+use crate::model::{Delivery, Entry, Message};
 use crate::store::StoreError;
 
 const CURSOR: &[u8] = b"cursor";
@@ -20,54 +19,6 @@ const KEY: &[u8] = b"key/";
 const ENTRY: &[u8] = b"entry/";
 const QUEUE: &[u8] = b"queue/";
 const NEXT_ID: &[u8] = b"next_id";
-
-/// One message for one channel.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Entry {
-    pub id: u64,
-    pub channel: String,
-    pub message: Message,
-    pub created_at: DateTime<Utc>,
-    pub state: Delivery,
-    pub attempts: u32,
-    /// Not before this time (backoff, throttling).
-    pub next_at: DateTime<Utc>,
-    #[serde(default)]
-    pub last_error: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "lowercase")]
-pub enum Delivery {
-    Queued,
-    /// Accepted by the vendor (`in_digest`: as part of the digest message with that key).
-    Sent {
-        at: DateTime<Utc>,
-        answer: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        in_digest: Option<String>,
-    },
-    /// Refused for good, or out of retries.
-    Failed {
-        at: DateTime<Utc>,
-        reason: String,
-    },
-    /// Not sent: silenced by a maintenance window.
-    Suppressed {
-        reason: String,
-    },
-}
-
-impl Delivery {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Delivery::Queued => "queued",
-            Delivery::Sent { .. } => "sent",
-            Delivery::Failed { .. } => "failed",
-            Delivery::Suppressed { .. } => "suppressed",
-        }
-    }
-}
 
 /// A planned entry before it has an id.
 #[derive(Debug, Clone)]
