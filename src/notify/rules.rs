@@ -417,3 +417,6 @@ fn short_hash(keys: &[String]) -> String {
     }
     hex::encode(&h.finalize()[..8])
 }
+
+#[cfg(test)]
+mod tests;
