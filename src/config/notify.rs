@@ -280,3 +280,6 @@ impl Rules {
         self.rules.get(&kind).cloned().unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests;
