@@ -124,4 +124,37 @@ workdays = ["2026-09-27", "2026-10-10"]      # make-up workdays (调休)
 
 [records]
 daily_reminder_hour = 18            # from this local hour a missing daily record is flagged
+
+# Notifications: robots, webhooks and mail. Secrets are never written here: name an environment variable
+# (token_env, secret_env, password_env) or a file only its owner can read (token_file, ... mode 0600).
+# Try a channel with: watchdesk notify test oncall-dingtalk
+# [notify]
+# bell = true                       # ring the terminal bell in dashboards when a critical incident opens
+#
+# [[notify.channel]]
+# name = "oncall-dingtalk"
+# kind = "dingtalk"                 # dingtalk | feishu | wecom | webhook | email
+# url = "https://oapi.dingtalk.com/robot/send"
+# token_env = "WATCHDESK_DINGTALK_TOKEN"     # the robot's access_token
+# secret_env = "WATCHDESK_DINGTALK_SECRET"   # 加签 secret (SEC...)
+# at_mobiles = ["13800000000"]      # @ them for criticals that need a person now
+# per_minute = 20                   # DingTalk's limit; more at once goes as one digest
+#
+# [[notify.channel]]
+# name = "lead-mail"
+# kind = "email"
+# host = "smtp.example.invalid"
+# security = "starttls"             # starttls (587) | tls (465) | none (a relay on this host)
+# username = "oncall@example.invalid"
+# password_file = "/etc/watchdesk/smtp.password"
+# from = "watchdesk <oncall@example.invalid>"
+# to = ["lead@example.invalid"]
+#
+# [notify.rules]                    # every event is on by default, to every channel; these are the defaults
+# due_soon = { respond = ["5m"], plan = ["30m"], recover = ["30m"] }
+# renotify = { every = "5m", min_severity = "critical" }   # until acknowledged
+# escalate = { after = "15m", channels = ["lead-mail"] }   # unacknowledged this long: tell the lead
+# daily_missing = { hour = 18 }
+# monthly_missing = { day = 25 }
+# opened = { min_severity = "major" }                       # e.g. no robot message for minor tickets
 "#;
