@@ -109,6 +109,19 @@ pub fn summary(config: &Config) -> String {
             host.name, host.warn_pct, host.critical_pct
         );
     }
+    for channel in &config.notify.channels {
+        out += &format!(
+            "  notify {:<16} {:<9} {}\n",
+            channel.name,
+            channel.spec.kind(),
+            channel.spec.target()
+        );
+        if let Some(why) = &channel.unavailable {
+            out += &format!(
+                "    warning: {why}: it cannot send from here; its messages wait for a process that can\n"
+            );
+        }
+    }
     let p = &config.policy;
     let fmt = |d: Option<chrono::Duration>| {
         d.map(crate::cli::incident::human)

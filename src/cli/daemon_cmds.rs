@@ -100,6 +100,11 @@ pub fn serve(ctx: &Context) -> Result<i32, CliError> {
         let n_checks: usize = config.subsystems.iter().map(|s| s.checks.len()).sum();
         let n_hosts = config.hosts.len();
         let n_channels = config.notify.channels.len();
+        for channel in &config.notify.channels {
+            if let Some(why) = &channel.unavailable {
+                eprintln!("watchdesk serve: warning: {why}: its notifications stay queued until it can send");
+            }
+        }
         let watch = Watch::start(store, config, Arc::new(SystemClock), Mode::Embedded)?;
         let socket = daemon::socket_path(&dir);
         let server = match daemon::serve(watch.engine.clone(), &socket).await {

@@ -61,6 +61,12 @@ fn test(config: &Config, name: &str) -> Result<i32, CliError> {
             format!("no channel \"{name}\": accepted are {}", names.join(", "))
         }));
     };
+    if let Some(why) = &channel.unavailable {
+        return Err(CliError::bad_input(format!(
+            "cannot send on {}: {why}",
+            channel.name
+        )));
+    }
     let now = chrono::Utc::now();
     let host = hostname();
     let zh = config.platform.lang.unwrap_or(Lang::Zh) == Lang::Zh;

@@ -79,6 +79,8 @@ pub struct Channel {
     pub min_severity: Severity,
     /// How long one delivery may take.
     pub timeout: Duration,
+    /// Why this process cannot send on it (a secret it cannot read); what it should send waits in the outbox.
+    pub unavailable: Option<String>,
 }
 
 /// How a channel is reached. Every secret is a [`Secret`].

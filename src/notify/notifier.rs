@@ -249,6 +249,12 @@ struct Worker {
 
 impl Worker {
     async fn run(mut self, mut stop: watch::Receiver<bool>) {
+        if let Some(why) = self.channel.unavailable.clone() {
+            // Its messages stay queued for a process that can send them (the daemon, with its secrets).
+            self.status.channel_error(&self.channel.name, &why, 0);
+            let _ = stop.changed().await;
+            return;
+        }
         let now = self.clock.now();
         if let Ok(times) = self
             .outbox

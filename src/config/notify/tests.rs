@@ -104,12 +104,14 @@ fn a_secret_written_in_the_file_is_refused_with_where_it_belongs() {
 }
 
 #[test]
-fn a_missing_variable_or_a_readable_secret_file_is_an_error() {
-    let err = parse("[[notify]]\nname = \"d\"\nkind = \"dingtalk\"\nurl = \"https://x.invalid/\"\nsecret_env = \"WD_TEST_NOT_SET_ANYWHERE\"\n")
-        .unwrap_err();
+fn a_missing_variable_leaves_the_channel_unable_and_a_readable_secret_file_is_an_error() {
+    // A variable this process does not have: the channel cannot send from here, and says why.
+    let config = parse("[[notify]]\nname = \"d\"\nkind = \"dingtalk\"\nurl = \"https://x.invalid/\"\nsecret_env = \"WD_TEST_NOT_SET_ANYWHERE\"\n")
+        .unwrap();
+    let why = config.notify.channels[0].unavailable.clone().unwrap();
     assert!(
-        err.contains("WD_TEST_NOT_SET_ANYWHERE") && err.contains("not set"),
-        "{err}"
+        why.contains("WD_TEST_NOT_SET_ANYWHERE") && why.contains("not set"),
+        "{why}"
     );
 
     let dir = tempfile::tempdir().unwrap();

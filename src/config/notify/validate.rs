@@ -101,8 +101,11 @@ fn validate_channel(cx: &Cx, c: RawChannel, names: &mut HashSet<String>) -> Resu
     let token = read_secret(cx, &name, "token", &c.token_env, &c.token_file)?;
     let secret = read_secret(cx, &name, "secret", &c.secret_env, &c.secret_file)?;
     let password = read_secret(cx, &name, "password", &c.password_env, &c.password_file)?;
-    let unused = |what: &Option<Secret>, key: &str| -> Result<(), ConfigError> {
-        if what.is_some() {
+    let unavailable = [&token, &secret, &password]
+        .iter()
+        .find_map(|l| l.unavailable.clone());
+    let unused = |what: &Looked, key: &str| -> Result<(), ConfigError> {
+        if what.named {
             return Err(cx.err(
                 &c.kind,
                 key,
@@ -119,8 +122,8 @@ fn validate_channel(cx: &Cx, c: RawChannel, names: &mut HashSet<String>) -> Resu
             unused(&password, "password")?;
             ChannelSpec::DingTalk {
                 url: url("https://oapi.dingtalk.com/robot/send")?,
-                token,
-                secret,
+                token: token.secret.clone(),
+                secret: secret.secret.clone(),
                 at_mobiles: c.at_mobiles.clone(),
                 at_all: c.at_all.unwrap_or(false),
             }
@@ -129,8 +132,8 @@ fn validate_channel(cx: &Cx, c: RawChannel, names: &mut HashSet<String>) -> Resu
             unused(&password, "password")?;
             ChannelSpec::Feishu {
                 url: url("https://open.feishu.cn/open-apis/bot/v2/hook")?,
-                token,
-                secret,
+                token: token.secret.clone(),
+                secret: secret.secret.clone(),
             }
         }
         ChannelKind::Wecom => {
@@ -138,7 +141,7 @@ fn validate_channel(cx: &Cx, c: RawChannel, names: &mut HashSet<String>) -> Resu
             unused(&secret, "secret")?;
             ChannelSpec::WeCom {
                 url: url("https://qyapi.weixin.qq.com/cgi-bin/webhook/send")?,
-                key: token,
+                key: token.secret.clone(),
                 mentioned_mobiles: c.at_mobiles.clone(),
             }
         }
@@ -146,8 +149,8 @@ fn validate_channel(cx: &Cx, c: RawChannel, names: &mut HashSet<String>) -> Resu
             unused(&password, "password")?;
             ChannelSpec::Webhook {
                 url: url("https://sms-gateway.example.invalid/hooks/watchdesk")?,
-                token,
-                secret,
+                token: token.secret.clone(),
+                secret: secret.secret.clone(),
                 headers: c.headers.clone().into_iter().collect(),
             }
         }
@@ -191,7 +194,7 @@ fn validate_channel(cx: &Cx, c: RawChannel, names: &mut HashSet<String>) -> Resu
                 }),
                 security,
                 username: c.username.clone(),
-                password,
+                password: password.secret.clone(),
                 from: from.get_ref().trim().to_string(),
                 to: c.to.iter().map(|t| t.get_ref().trim().to_string()).collect(),
             }
@@ -227,6 +230,7 @@ fn validate_channel(cx: &Cx, c: RawChannel, names: &mut HashSet<String>) -> Resu
         events,
         min_severity: c.min_severity.unwrap_or(Severity::Minor),
         timeout: c.timeout.map(|d| d.0).unwrap_or(Duration::from_secs(10)),
+        unavailable,
     })
 }
 
@@ -254,15 +258,35 @@ fn check_mailbox(cx: &Cx, value: &Spanned<String>, key: &str) -> Result<(), Conf
     Ok(())
 }
 
-/// Reads a secret from the environment variable or the file the config names; the file must be readable by
-/// its owner only.
+/// A secret as this process could find it.
+struct Looked {
+    secret: Option<Secret>,
+    /// The config names a place for it.
+    named: bool,
+    /// Named but not readable here (a variable not set, a file this user cannot read): the channel cannot
+    /// send from this process, and what it should send waits in the outbox for one that can.
+    unavailable: Option<String>,
+}
+
+/// Reads a secret from the environment variable or the file the config names. A file that others can read is
+/// an error (the secret is already exposed); one this user cannot read leaves the secret unavailable here.
 fn read_secret(
     cx: &Cx,
     channel: &str,
     what: &str,
     env: &Option<Spanned<String>>,
     file: &Option<Spanned<String>>,
-) -> Result<Option<Secret>, ConfigError> {
+) -> Result<Looked, ConfigError> {
+    let found = |secret: Secret| Looked {
+        secret: Some(secret),
+        named: true,
+        unavailable: None,
+    };
+    let missing = |reason: String| Looked {
+        secret: None,
+        named: true,
+        unavailable: Some(reason),
+    };
     match (env, file) {
         (Some(env), Some(_)) => Err(cx.err(
             env,
@@ -272,28 +296,25 @@ fn read_secret(
         (Some(var), None) => {
             let key = format!("{what}_env");
             match std::env::var(var.get_ref()) {
-                Ok(value) if !value.trim().is_empty() => Ok(Some(Secret::new(value.trim()))),
-                _ => Err(cx.err(
-                    var,
-                    &key,
-                    format!(
-                        "channel \"{channel}\": the environment variable {} named by {key} is not set (or empty)",
-                        var.get_ref()
-                    ),
-                )),
+                Ok(value) if !value.trim().is_empty() => Ok(found(Secret::new(value.trim()))),
+                _ => Ok(missing(format!(
+                    "channel \"{channel}\": the environment variable {} named by {key} is not set (or empty) in this process",
+                    var.get_ref()
+                ))),
             }
         }
         (None, Some(file)) => {
             let key = format!("{what}_file");
             let path = crate::config::expand_home(file.get_ref());
             let shown = path.display();
-            let meta = std::fs::metadata(&path).map_err(|e| {
-                cx.err(
-                    file,
-                    &key,
-                    format!("channel \"{channel}\": cannot read {key} {shown}: {e}"),
-                )
-            })?;
+            let meta = match std::fs::metadata(&path) {
+                Ok(meta) => meta,
+                Err(e) => {
+                    return Ok(missing(format!(
+                        "channel \"{channel}\": cannot read {key} {shown}: {e}"
+                    )));
+                }
+            };
             let mode = meta.permissions().mode() & 0o777;
             if mode & 0o077 != 0 {
                 return Err(cx.err(
@@ -304,13 +325,14 @@ fn read_secret(
                     ),
                 ));
             }
-            let value = std::fs::read_to_string(&path).map_err(|e| {
-                cx.err(
-                    file,
-                    &key,
-                    format!("channel \"{channel}\": cannot read {key} {shown}: {e}"),
-                )
-            })?;
+            let value = match std::fs::read_to_string(&path) {
+                Ok(value) => value,
+                Err(e) => {
+                    return Ok(missing(format!(
+                        "channel \"{channel}\": cannot read {key} {shown}: {e}"
+                    )));
+                }
+            };
             if value.trim().is_empty() {
                 return Err(cx.err(
                     file,
@@ -318,9 +340,13 @@ fn read_secret(
                     format!("channel \"{channel}\": {key} {shown} is empty"),
                 ));
             }
-            Ok(Some(Secret::new(value.trim())))
+            Ok(found(Secret::new(value.trim())))
         }
-        (None, None) => Ok(None),
+        (None, None) => Ok(Looked {
+            secret: None,
+            named: false,
+            unavailable: None,
+        }),
     }
 }
 
