@@ -251,7 +251,7 @@ impl Worker {
     async fn run(mut self, mut stop: watch::Receiver<bool>) {
         if let Some(why) = self.channel.unavailable.clone() {
             // Its messages stay queued for a process that can send them (the daemon, with its secrets).
-            self.status.channel_error(&self.channel.name, &why, 0);
+            self.status.channel_error(&self.channel.name, &why);
             let _ = stop.changed().await;
             return;
         }
@@ -289,7 +289,7 @@ impl Worker {
         let queued = match self.outbox.queued(&self.channel.name) {
             Ok(q) => q,
             Err(e) => {
-                self.status.channel_error(&self.channel.name, &e.to_string(), 0);
+                self.status.channel_error(&self.channel.name, &e.to_string());
                 return Some(FIRST_BACKOFF);
             }
         };
@@ -363,7 +363,6 @@ impl Worker {
             }
             Err(error) => {
                 let text = error.to_string();
-                let attempts = changed.iter().map(|e| e.attempts).max().unwrap_or(0) + 1;
                 for e in &mut changed {
                     e.attempts += 1;
                     e.last_error = Some(text.clone());
@@ -386,7 +385,7 @@ impl Worker {
                         }
                     }
                 }
-                self.status.channel_error(&self.channel.name, &text, attempts);
+                self.status.channel_error(&self.channel.name, &text);
             }
         }
         self.save(&changed);
@@ -402,7 +401,7 @@ impl Worker {
     fn save(&self, entries: &[Entry]) {
         if let Err(e) = self.outbox.update(entries) {
             self.status
-                .channel_error(&self.channel.name, &format!("outbox not saved: {e}"), 0);
+                .channel_error(&self.channel.name, &format!("outbox not saved: {e}"));
         }
         self.status.refresh_counts();
     }
@@ -485,11 +484,11 @@ impl StatusBoard {
         });
     }
 
-    fn channel_error(&self, name: &str, error: &str, attempts: u32) {
+    fn channel_error(&self, name: &str, error: &str) {
         self.with(|s| {
             if let Some(c) = s.channels.iter_mut().find(|c| c.name == name) {
                 c.last_error = Some(error.to_string());
-                c.failures = c.failures.saturating_add(1).max(attempts.min(1));
+                c.failures = c.failures.saturating_add(1);
             }
         });
     }
