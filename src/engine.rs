@@ -142,6 +142,7 @@ impl Engine {
         if let Err(e) = history::prune(&engine.store, retention, engine.clock.now()) {
             engine.engine_error = Some(format!("history not pruned: {e}"));
         }
+        engine.resume_faults();
         engine.refresh_records();
         Ok(engine)
     }
@@ -230,6 +231,7 @@ impl Engine {
                     detected_at,
                     severity,
                     detail,
+                    slow,
                 }
                 | HealthEvent::FailedAgain {
                     subsystem,
@@ -237,16 +239,22 @@ impl Engine {
                     detected_at,
                     severity,
                     detail,
+                    slow,
                     ..
-                } => self.fault_confirmed(&subsystem, &check_id, detected_at, severity, &detail),
+                } => self.fault_confirmed(&subsystem, &check_id, detected_at, severity, &detail, slow),
                 HealthEvent::SeverityRaised {
                     subsystem,
                     check_id,
+                    at,
                     severity,
                     detail,
-                    ..
-                } => self.fault_escalated(&subsystem, &check_id, severity, &detail),
-                HealthEvent::Recovered { subsystem, at } => self.fault_recovered(&subsystem, at),
+                    slow,
+                } => self.fault_escalated(&subsystem, &check_id, at, severity, &detail, slow),
+                HealthEvent::Recovered {
+                    subsystem,
+                    at,
+                    unwatched,
+                } => self.fault_recovered(&subsystem, at, unwatched),
             }
         }
     }

@@ -31,7 +31,8 @@ use crate::engine::Health;
 use crate::policy::Severity;
 use crate::probe::ProbeResult;
 use check::{CheckState, Fault};
-use subsystem::{Evaluation, SubsystemState};
+pub use subsystem::Unwatched;
+use subsystem::{Episode, Evaluation, SubsystemState};
 
 /// What the engine turns into incident changes.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +46,8 @@ pub enum HealthEvent {
         detected_at: DateTime<Utc>,
         severity: Severity,
         detail: String,
+        /// Degraded too long rather than down.
+        slow: bool,
     },
     /// Like `FaultConfirmed`, for a subsystem that had recovered before: if its incident is still open,
     /// note that it failed again (the recovery clock runs again); else open a new one.
@@ -54,6 +57,7 @@ pub enum HealthEvent {
         detected_at: DateTime<Utc>,
         severity: Severity,
         detail: String,
+        slow: bool,
         /// When the previous fault ended.
         recovered_at: DateTime<Utc>,
     },
@@ -65,10 +69,28 @@ pub enum HealthEvent {
         at: DateTime<Utc>,
         severity: Severity,
         detail: String,
+        slow: bool,
     },
     /// No check of the subsystem is at fault any more: "service restored" on its incident, which stays open
     /// until the engineer resolves it. `at` is the first answer of the streak that confirmed the recovery.
-    Recovered { subsystem: String, at: DateTime<Utc> },
+    /// A slow check does not hold back the end of an outage (see `subsystem`).
+    Recovered {
+        subsystem: String,
+        at: DateTime<Utc>,
+        /// For a fault resumed at start-up: the time watchdesk was not running, in which the service may
+        /// have come back earlier than `at`.
+        unwatched: Option<Unwatched>,
+    },
+}
+
+/// A fault an open automatic incident was following when watchdesk stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResumedFault {
+    pub check_id: String,
+    pub detected_at: DateTime<Utc>,
+    pub severity: Severity,
+    /// Opened by slowness, not by an outage.
+    pub slow: bool,
 }
 
 /// How a subsystem shows on the dashboard.
@@ -109,6 +131,8 @@ impl HealthTracker {
                 blocked_by: None,
                 in_maintenance: false,
                 unsuppressed_at: None,
+                lingering: Vec::new(),
+                unwatched: None,
             });
         }
         let by_check_id = checks
@@ -143,6 +167,46 @@ impl HealthTracker {
     /// Call it every few seconds.
     pub fn tick(&mut self, now: DateTime<Utc>) -> Vec<HealthEvent> {
         self.evaluate(now)
+    }
+
+    /// Takes up a fault that an open automatic incident says was going on when watchdesk stopped, so that
+    /// the first answers after a restart record "service restored" and further failures continue the same
+    /// fault instead of opening another. `last_seen` is the last probe of the subsystem before the stop.
+    pub fn resume(&mut self, fault: ResumedFault, last_seen: Option<DateTime<Utc>>, now: DateTime<Utc>) {
+        let Some(&index) = self.by_check_id.get(&fault.check_id) else {
+            return;
+        };
+        let Some(sub) = self.subsystems.iter_mut().find(|s| s.checks.contains(&index)) else {
+            return;
+        };
+        if let Some(check) = self.checks.get_mut(index) {
+            check.resume(fault.slow, fault.detected_at, &self.cfg);
+        }
+        sub.episode = Some(Episode {
+            severity: fault.severity,
+            checks: [index].into(),
+            outage: !fault.slow,
+        });
+        sub.unwatched = Some(Unwatched {
+            from: last_seen,
+            to: now,
+        });
+    }
+
+    /// The engineer resolved the subsystem's automatic incident: whatever still fails was part of it, and
+    /// the next fault opens a new one.
+    pub fn incident_resolved(&mut self, subsystem: &str, now: DateTime<Utc>) {
+        let Some(index) = self.subsystems.iter().position(|s| s.id == subsystem) else {
+            return;
+        };
+        let ongoing = self
+            .subsystems
+            .get(index)
+            .map(|s| self.faults(s, now, None))
+            .unwrap_or_default();
+        if let Some(sub) = self.subsystems.get_mut(index) {
+            sub.incident_resolved(&ongoing);
+        }
     }
 
     /// Unknown for an id not in the configuration.
@@ -278,10 +342,17 @@ impl HealthTracker {
             } else {
                 sub.unsuppressed_at
             };
-            let faults = |not_before| -> Vec<(usize, Fault)> {
-                sub.checks
-                    .iter()
-                    .filter_map(|&i| Some((i, self.checks.get(i)?.fault(now, &self.cfg, not_before)?)))
+            let current = self.faults(sub, now, None);
+            let lingering: Vec<_> = sub
+                .lingering
+                .iter()
+                .filter(|&&(i, began)| current.iter().any(|(j, f)| *j == i && f.began == began))
+                .copied()
+                .collect();
+            let fresh = |faults: Vec<(usize, Fault)>| -> Vec<(usize, Fault)> {
+                faults
+                    .into_iter()
+                    .filter(|(i, f)| !lingering.contains(&(*i, f.began)))
                     .collect()
             };
             let state = Evaluation {
@@ -289,15 +360,29 @@ impl HealthTracker {
                 blocked_by,
                 unsuppressed_at,
                 // What keeps a fault going, and what may start or raise one.
-                ongoing: faults(None),
-                new: faults(unsuppressed_at),
+                ongoing: fresh(current),
+                new: fresh(self.faults(sub, now, unsuppressed_at)),
                 recovered_at: self.recovery_time(sub, now),
             };
             if let Some(sub) = self.subsystems.get_mut(index) {
+                sub.lingering = lingering;
                 sub.update(state, &mut events);
             }
         }
         events
+    }
+
+    /// The faults of the subsystem's checks at `now` (see `CheckState::fault` for `not_before`).
+    fn faults(
+        &self,
+        sub: &SubsystemState,
+        now: DateTime<Utc>,
+        not_before: Option<DateTime<Utc>>,
+    ) -> Vec<(usize, Fault)> {
+        sub.checks
+            .iter()
+            .filter_map(|&i| Some((i, self.checks.get(i)?.fault(now, &self.cfg, not_before)?)))
+            .collect()
     }
 
     /// When the checks of the current episode came back: the latest start of their present health.

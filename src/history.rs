@@ -128,6 +128,21 @@ pub fn bucket(
     Ok(total)
 }
 
+/// The end of the last minute with a stored probe of `subsystem`: no probe was seen after it.
+pub fn last_seen(store: &Store, subsystem: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let tree = store.tree(TreeName::Rollups);
+    let Some((k, _)) = tree
+        .range(key(subsystem, i64::MIN)..=key(subsystem, i64::MAX))
+        .next_back()
+        .transpose()?
+    else {
+        return Ok(None);
+    };
+    Ok(minute_of_key(&k)
+        .and_then(|m| m.checked_add(1)?.checked_mul(60))
+        .and_then(|secs| DateTime::from_timestamp(secs, 0)))
+}
+
 /// Availability and p95 of `subsystem` over `[from, to)`.
 pub fn stats(
     store: &Store,

@@ -52,6 +52,7 @@ fn a_dependant_of_a_down_subsystem_is_blocked_and_raises_nothing() {
         [HealthEvent::Recovered {
             subsystem: "sysadmin".into(),
             at: t(90),
+            unwatched: None,
         }]
     );
     assert_eq!(tracker.subsystem_health("digital").health, Health::Down);

@@ -33,6 +33,7 @@ fn two_failures_open_nothing_and_the_third_confirms_from_the_first() {
             detected_at: t(0),
             severity: Severity::Critical,
             detail: "login: connect: connection refused by 10.0.0.1:443".into(),
+            slow: false,
         }]
     );
     assert_eq!(tracker.check_health(LOGIN), Health::Down);
@@ -71,6 +72,7 @@ fn recovery_needs_two_answers_and_a_new_failure_is_failed_again() {
         [HealthEvent::Recovered {
             subsystem: "sysadmin".into(),
             at: t(90),
+            unwatched: None,
         }]
     );
     assert_eq!(tracker.check_health(LOGIN), Health::Up);
@@ -144,6 +146,7 @@ fn degraded_too_long_is_a_major_fault_and_going_down_raises_it() {
         [HealthEvent::Recovered {
             subsystem: "digital".into(),
             at: t(720),
+            unwatched: None,
         }]
     );
 }

@@ -58,6 +58,7 @@ async fn a_day_shift_is_handed_over_with_everything_the_next_engineer_needs() {
             Some(AutoSource::Subsystem {
                 id: "digital".into(),
                 check: digital_check.into(),
+                slow: false,
             }),
         )
         .await;

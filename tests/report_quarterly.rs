@@ -65,6 +65,7 @@ async fn play_quarter() -> (Rig, QuarterlyReport) {
                         Some(AutoSource::Subsystem {
                             id: "digital".into(),
                             check: "digital/http-1".into(),
+                            slow: false,
                         }),
                     )
                     .await;

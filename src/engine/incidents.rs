@@ -121,7 +121,9 @@ impl Engine {
         if incident.is_open() {
             self.open.insert(incident.id, incident);
         } else {
-            self.open.remove(&incident.id);
+            if self.open.remove(&incident.id).is_some() {
+                self.auto_incident_closed(&incident);
+            }
             self.recently_resolved.retain(|i| i.id != incident.id);
             self.recently_resolved.insert(0, incident);
             self.recently_resolved.truncate(50);

@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::Engine;
-use crate::model::{Actor, AutoSource, Incident, NewIncident};
+use crate::health::{ResumedFault, Unwatched};
+use crate::history;
+use crate::model::{Actor, AutoSource, Incident, NewIncident, TimelineKind};
 use crate::policy::{Kind, Severity};
 use crate::store::Store;
 
@@ -24,6 +26,7 @@ impl Engine {
         detected_at: DateTime<Utc>,
         severity: Severity,
         detail: &str,
+        slow: bool,
     ) {
         let now = self.clock.now();
         let existing = self
@@ -53,6 +56,7 @@ impl Engine {
                     source: Some(AutoSource::Subsystem {
                         id: subsystem.to_string(),
                         check: check_id.to_string(),
+                        slow,
                     }),
                 };
                 self.open_incident(&Actor::system(), new, now).map(|_| ())
@@ -61,20 +65,26 @@ impl Engine {
         self.record_engine_error(result);
     }
 
-    /// A worse fault joined an open episode (slow became down): raise the automatic incident's severity.
+    /// A worse fault joined an open episode (slow became down): raise the automatic incident's severity. With
+    /// no open incident to raise (it was resolved while the fault went on), the worse fault opens one.
     pub(super) fn fault_escalated(
         &mut self,
         subsystem: &str,
         check_id: &str,
+        at: DateTime<Utc>,
         severity: Severity,
         detail: &str,
+        slow: bool,
     ) {
         let Some(mut incident) = self
             .auto_incident(|s| matches!(s, AutoSource::Subsystem { id, .. } if id == subsystem))
             .cloned()
         else {
-            return;
+            return self.fault_confirmed(subsystem, check_id, at, severity, detail, slow);
         };
+        if !slow && let Some(AutoSource::Subsystem { slow, .. }) = &mut incident.source {
+            *slow = false;
+        }
         // Severity is ordered critical < major < minor: only ever raise it.
         if severity >= incident.severity {
             return;
@@ -92,8 +102,14 @@ impl Engine {
         }
     }
 
-    /// The subsystem is up again: the recover clock stops; the incident stays open for the cause.
-    pub(super) fn fault_recovered(&mut self, subsystem: &str, at: DateTime<Utc>) {
+    /// The subsystem is up again: the recover clock stops; the incident stays open for the cause. After a
+    /// restart the timeline says when nobody watched: the service may have come back before `at`.
+    pub(super) fn fault_recovered(
+        &mut self,
+        subsystem: &str,
+        at: DateTime<Utc>,
+        unwatched: Option<Unwatched>,
+    ) {
         let Some(mut incident) = self
             .auto_incident(|s| matches!(s, AutoSource::Subsystem { id, .. } if id == subsystem))
             .cloned()
@@ -101,9 +117,66 @@ impl Engine {
             return;
         };
         let now = self.clock.now();
-        incident.restore(at.min(now), now);
-        let result = self.store_auto(incident, "incident.restored", json!({ "at": at }));
+        let at = at.min(now);
+        let mut payload = json!({ "at": at });
+        if let Some(gap) = unwatched {
+            let zone = self.config.platform.timezone;
+            let time = |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d %H:%M:%S").to_string();
+            let from = gap
+                .from
+                .map_or_else(|| "(no earlier probe stored)".to_string(), time);
+            let text = format!(
+                "not watched from {from} to {} (watchdesk was not running): the service answered at the first \
+                 probe after the restart, {}; it may have come back earlier",
+                time(gap.to),
+                time(at)
+            );
+            let _ = incident.note(&Actor::system(), Some(gap.to.min(now)), now, &text);
+            payload = json!({ "at": at, "unwatched_from": gap.from, "unwatched_to": gap.to });
+        }
+        incident.restore(at, now);
+        let result = self.store_auto(incident, "incident.restored", payload);
         self.record_engine_error(result);
+    }
+
+    /// At start-up: every automatic incident whose fault was still going on when watchdesk stopped is taken
+    /// up again by the health tracker, so the first answers record "service restored".
+    pub(super) fn resume_faults(&mut self) {
+        let now = self.clock.now();
+        let resumed: Vec<(String, ResumedFault)> = self
+            .open
+            .values()
+            .filter(|i| still_failing(i))
+            .filter_map(|i| match &i.source {
+                Some(AutoSource::Subsystem { id, check, slow }) => Some((
+                    id.clone(),
+                    ResumedFault {
+                        check_id: check.clone(),
+                        detected_at: i.detected_at,
+                        severity: i.severity,
+                        slow: *slow,
+                    },
+                )),
+                _ => None,
+            })
+            .collect();
+        for (subsystem, fault) in resumed {
+            let last_seen = match history::last_seen(&self.store, &subsystem) {
+                Ok(seen) => seen,
+                Err(e) => {
+                    self.engine_error = Some(format!("history not read: {e}"));
+                    None
+                }
+            };
+            self.health.resume(fault, last_seen, now);
+        }
+    }
+
+    /// An incident left the open list: if it was a subsystem's automatic one, the next fault opens a new one.
+    pub(super) fn auto_incident_closed(&mut self, incident: &Incident) {
+        if let Some(AutoSource::Subsystem { id, .. }) = &incident.source {
+            self.health.incident_resolved(id, self.clock.now());
+        }
     }
 
     /// A host gauge stayed over its critical threshold: a major fault naming the host and the gauge.
@@ -170,4 +243,19 @@ impl Engine {
             self.dirty = true;
         }
     }
+}
+
+/// Not restored yet, or failed again after its latest restoration.
+fn still_failing(incident: &Incident) -> bool {
+    incident.restored_at.is_none()
+        || incident
+            .timeline
+            .iter()
+            .rev()
+            .find_map(|e| match e.kind {
+                TimelineKind::Restored => Some(false),
+                TimelineKind::Failed { .. } => Some(true),
+                _ => None,
+            })
+            .unwrap_or(false)
 }

@@ -20,6 +20,11 @@ pub struct Fault {
     pub detected_at: DateTime<Utc>,
     pub severity: Severity,
     pub detail: String,
+    /// Start of the run this fault belongs to (Down: its first failure; slow: its first slow answer). The
+    /// same run keeps the same value, so a fault already accounted for can be recognised.
+    pub began: DateTime<Utc>,
+    /// Degraded too long, not an outage: the service still answers.
+    pub slow: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -157,6 +162,26 @@ impl CheckState {
         }
     }
 
+    /// Puts the check back where an open automatic incident says it was when watchdesk stopped: Down since
+    /// `detected_at`, or (`slow`) degraded long enough to be a fault. The first probes then judge it by the
+    /// usual rules: answers bring it back (dated at the first), failures keep the same fault going.
+    pub fn resume(&mut self, slow: bool, detected_at: DateTime<Utc>, cfg: &HealthConfig) {
+        self.failures.reset();
+        self.answers.reset();
+        self.recent_failures.clear();
+        if slow {
+            let after = chrono::Duration::from_std(cfg.degraded_incident_after).unwrap_or_default();
+            let since = detected_at - after;
+            self.set(Health::Degraded, since);
+            self.degraded_since = Some(since);
+        } else {
+            self.set(Health::Down, detected_at);
+            self.degraded_since = None;
+            let n = cfg.failures_to_down.max(1) as usize;
+            self.recent_failures.extend(std::iter::repeat_n(detected_at, n));
+        }
+    }
+
     fn set(&mut self, health: Health, since: DateTime<Utc>) {
         self.health = health;
         self.since = Some(since);
@@ -187,11 +212,14 @@ impl CheckState {
                         return None;
                     }
                 }
+                let began = self.since.unwrap_or(now);
                 Some(Fault {
                     check_id: self.id.clone(),
-                    detected_at: later(self.since.unwrap_or(now)),
+                    detected_at: later(began),
                     severity: self.severity,
                     detail: detail(self.last_detail()),
+                    began,
+                    slow: false,
                 })
             }
             Health::Degraded => {
@@ -207,6 +235,8 @@ impl CheckState {
                         since.format("%Y-%m-%d %H:%M"),
                         self.last_detail()
                     )),
+                    began: since,
+                    slow: true,
                 })
             }
             _ => None,

@@ -1,14 +1,16 @@
 //! The one loop: terminal events, new snapshots, engine replies, a tick on every wall-clock second, and the
 //! signals, merged in one `select!`. Queued events are drained before one draw, and nothing is drawn unless
-//! something changed or the second ticked; idle means asleep.
+//! something changed or the second ticked; idle means asleep. Every future and stream here is polled by this
+//! task only, so whatever it waits on wakes this task.
 
 use std::future::Future;
 use std::io;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::task::Poll;
 
 use chrono::{DateTime, Utc};
-use futures::{FutureExt, Stream, StreamExt};
+use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::Event;
@@ -164,8 +166,14 @@ where
                             effects.extend(effect);
                         }
                     }
-                    // Drain what is already queued so a burst (a paste, a resize storm) costs one draw.
-                    next = events.next().now_or_never();
+                    // Drain what is already queued so a burst (a paste, a resize storm) costs one draw. Polled
+                    // with this task's own context: when nothing is queued the stream keeps this task's waker,
+                    // so the next key wakes the loop at once. (A helper context such as `now_or_never` leaves
+                    // crossterm's reader thread holding a waker that wakes nobody, and keys wait for the tick.)
+                    next = match futures::poll!(events.next()) {
+                        Poll::Ready(event) => Some(event),
+                        Poll::Pending => None,
+                    };
                 }
             }
             () = tick => {

@@ -245,6 +245,7 @@ fn incidents(late: bool) -> Vec<Incident> {
     db.source = Some(AutoSource::Subsystem {
         id: "sysadmin".into(),
         check: "sysadmin/http-1".into(),
+        slow: false,
     });
     db.acknowledge(
         &ops,

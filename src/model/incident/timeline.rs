@@ -38,8 +38,18 @@ pub struct Resolution {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum AutoSource {
-    Subsystem { id: String, check: String },
-    Host { name: String, gauge: String },
+    Subsystem {
+        id: String,
+        check: String,
+        /// Opened because the check was degraded too long, not because it was down; a restart needs to
+        /// know which fault it resumes.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        slow: bool,
+    },
+    Host {
+        name: String,
+        gauge: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
