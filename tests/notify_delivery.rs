@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
 use receiver::Receiver;
-use watchdesk::clock::ManualClock;
+use watchdesk::clock::{Clock, ManualClock};
 use watchdesk::config::Config;
 use watchdesk::engine::{self, Command, EngineHandle, Mode, Reply, StoreCommand, StoreReply};
 use watchdesk::model::{Actor, Delivery, Entry, NewIncident};

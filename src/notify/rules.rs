@@ -194,7 +194,7 @@ impl Planner {
     fn opened_kind(&self, incident: &Incident) -> EventKind {
         match &incident.source {
             Some(AutoSource::Host { .. }) => EventKind::HostCritical,
-            Some(AutoSource::Subsystem { id, check }) => {
+            Some(AutoSource::Subsystem { id, check, .. }) => {
                 let is_file = self
                     .config
                     .subsystem(id)

@@ -1,5 +1,6 @@
 //! A webhook receiver on 127.0.0.1 that records what it is sent and answers as it is told: accepted, a
 //! server error, throttled, or refused.
+#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU16, Ordering};

@@ -359,6 +359,7 @@ pub fn snapshot(late: bool) -> Arc<Snapshot> {
             ..ScoreSummary::default()
         }),
         engine_error: None,
+        delivery: Default::default(),
     })
 }
 

@@ -126,6 +126,7 @@ fn a_failing_backup_check_and_a_host_are_their_own_kinds() {
         Some(AutoSource::Subsystem {
             id: "digital".into(),
             check: "digital/db-backup".into(),
+            slow: false,
         }),
     );
     let planned = p.recorded(&audit("incident.open", "watchdesk"), Some(&backup));
