@@ -684,7 +684,8 @@ fn decoded_subject(data: &str) -> String {
     for word in raw.split_whitespace() {
         let lower = word.to_ascii_lowercase();
         let encoded = lower.starts_with("=?utf-8?b?") && word.ends_with("?=");
-        if !out.is_empty() && !(encoded && previous_encoded) {
+        let joined_to_previous = encoded && previous_encoded;
+        if !out.is_empty() && !joined_to_previous {
             out.push(' ');
         }
         if encoded {
