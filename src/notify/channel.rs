@@ -4,6 +4,9 @@
 mod dingtalk;
 mod email;
 mod feishu;
+mod http;
+#[cfg(test)]
+mod tests;
 mod webhook;
 mod wecom;
 
@@ -12,7 +15,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::Message;
-use crate::config::{Channel, ChannelSpec};
+use crate::config::{Channel, ChannelSpec, Secret};
 
 /// The vendor accepted the message; its answer, for `notify test` and the outbox.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,11 +63,57 @@ pub async fn send(
             ChannelSpec::Email { .. } => email::send(&channel.spec, message, channel.timeout).await,
         }
     };
-    match tokio::time::timeout(channel.timeout, work).await {
+    let result = match tokio::time::timeout(channel.timeout, work).await {
         Ok(result) => result,
         Err(_) => Err(SendError::Transient(format!(
             "no answer within {}",
             humantime::format_duration(channel.timeout)
         ))),
+    };
+    // Each vendor file keeps secrets out of what it writes; this is the backstop for what a vendor or a
+    // library echoes back (an errmsg quoting the token, a URL in an error).
+    let secrets = secrets(&channel.spec);
+    match result {
+        Ok(delivered) => Ok(Delivered {
+            answer: scrub(delivered.answer, &secrets),
+        }),
+        Err(SendError::Rejected(text)) => Err(SendError::Rejected(scrub(text, &secrets))),
+        Err(SendError::Transient(text)) => Err(SendError::Transient(scrub(text, &secrets))),
+        Err(SendError::Throttled { message, retry_after }) => Err(SendError::Throttled {
+            message: scrub(message, &secrets),
+            retry_after,
+        }),
     }
+}
+
+fn secrets(spec: &ChannelSpec) -> Vec<&Secret> {
+    let found: Vec<&Option<Secret>> = match spec {
+        ChannelSpec::DingTalk { token, secret, .. }
+        | ChannelSpec::Feishu { token, secret, .. }
+        | ChannelSpec::Webhook { token, secret, .. } => vec![token, secret],
+        ChannelSpec::WeCom { key, .. } => vec![key],
+        ChannelSpec::Email { password, .. } => vec![password],
+    };
+    found.into_iter().flatten().collect()
+}
+
+/// `text` with every secret, plain or URL-encoded, replaced by `***`.
+fn scrub(mut text: String, secrets: &[&Secret]) -> String {
+    for secret in secrets {
+        let plain = secret.expose();
+        // Too short to be told from ordinary words; nobody configures such a secret.
+        if plain.len() < 4 {
+            continue;
+        }
+        let encoded: String = reqwest::Url::parse_with_params("x:", [("s", plain)])
+            .ok()
+            .and_then(|u| u.query().map(|q| q.trim_start_matches("s=").to_string()))
+            .unwrap_or_default();
+        for form in [plain, encoded.as_str()] {
+            if !form.is_empty() && text.contains(form) {
+                text = text.replace(form, "***");
+            }
+        }
+    }
+    text
 }

@@ -1,0 +1,153 @@
+//! What the four HTTP channels share: one POST with the URL kept out of every error (it carries the robot's
+//! token or key), the HTTP statuses every vendor means the same way, and the HMAC they all sign with.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::{StatusCode, Url};
+use sha2::Sha256;
+
+use super::SendError;
+
+/// What came back, whatever the status.
+pub(super) struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+/// HMAC-SHA256 of `message` keyed by `key`.
+pub(super) fn hmac_sha256(key: &[u8], message: &[u8]) -> Result<[u8; 32], SendError> {
+    // HMAC accepts keys of every length; the error exists only for fixed-key MACs.
+    let mut mac = Hmac::<Sha256>::new_from_slice(key)
+        .map_err(|_| SendError::Rejected("the signing secret cannot key HMAC-SHA256".into()))?;
+    mac.update(message);
+    Ok(mac.finalize().into_bytes().into())
+}
+
+/// The configured URL, or a sentence saying it is not one.
+pub(super) fn parse_url(vendor: &str, url: &str) -> Result<Url, SendError> {
+    Url::parse(url).map_err(|e| SendError::Rejected(format!("{vendor}: invalid url \"{url}\": {e}")))
+}
+
+/// POSTs `body` as JSON. The URL never reaches an error text: reqwest puts it in its own, and for DingTalk
+/// and WeCom it holds the token.
+pub(super) async fn post_json(
+    http: &reqwest::Client,
+    vendor: &str,
+    url: Url,
+    mut headers: HeaderMap,
+    body: Vec<u8>,
+) -> Result<Answer, SendError> {
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    let response = http
+        .post(url)
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| SendError::Transient(format!("{vendor}: {}", describe(e))))?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| SendError::Transient(format!("{vendor}: reading the answer: {}", describe(e))))?;
+    Ok(Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+/// A reqwest error with its causes, without the URL.
+fn describe(error: reqwest::Error) -> String {
+    let error = error.without_url();
+    let what = if error.is_timeout() {
+        "no answer in time".to_string()
+    } else if error.is_connect() {
+        "cannot connect".to_string()
+    } else {
+        error.to_string()
+    };
+    let mut out = what;
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
+}
+
+/// The statuses every vendor means alike: 429 throttles, 5xx (and 408) are the server's trouble.
+pub(super) fn common_status(vendor: &str, answer: &Answer, now: DateTime<Utc>) -> Option<SendError> {
+    let status = answer.status;
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        return Some(SendError::Throttled {
+            message: format!("{vendor} answered HTTP 429 Too Many Requests"),
+            retry_after: retry_after(&answer.headers, now),
+        });
+    }
+    if status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT {
+        return Some(SendError::Transient(format!(
+            "{vendor} answered HTTP {}: {}",
+            status_text(status),
+            start_of(&answer.body)
+        )));
+    }
+    None
+}
+
+/// `Retry-After` as seconds or as an HTTP date.
+pub(super) fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
+    let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = DateTime::parse_from_rfc2822(text).ok()?.with_timezone(&Utc);
+    Some((at - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+pub(super) fn status_text(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {reason}", status.as_u16()),
+        None => status.as_u16().to_string(),
+    }
+}
+
+/// The first line or so of an answer, for an error sentence.
+pub(super) fn start_of(body: &str) -> String {
+    const MAX: usize = 200;
+    let body = body.trim();
+    if body.is_empty() {
+        return "(empty answer)".into();
+    }
+    let mut out: String = body.chars().take(MAX).collect();
+    if body.chars().nth(MAX).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// `text` cut to at most `max` bytes of UTF-8, at a character boundary, marked when cut.
+pub(super) fn cut_bytes(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    const MARK: &str = "…";
+    let budget = max.saturating_sub(MARK.len());
+    let mut end = 0;
+    for (i, c) in text.char_indices() {
+        if i + c.len_utf8() > budget {
+            break;
+        }
+        end = i + c.len_utf8();
+    }
+    format!("{}{MARK}", &text[..end])
+}
