@@ -33,6 +33,7 @@ fn channel(spec: ChannelSpec) -> Channel {
         events: None,
         min_severity: Severity::Minor,
         timeout: Duration::from_secs(5),
+        unavailable: None,
     }
 }
 
