@@ -37,6 +37,18 @@ pub struct Config {
     pub daily_reminder_hour: u32,
     /// Robots, webhooks and mail, and what is sent to them when.
     pub notify: NotifyConfig,
+    /// Who may use the daemon's socket, and how.
+    pub access: AccessConfig,
+}
+
+/// `[access]`: the daemon's socket is for the daemon's user only, unless `group` opens it (mode 0660, data
+/// directory 0750) to a group whose members connect as themselves. `operators` may change things,
+/// `observers` may only look (user or group names); with neither, everyone who can connect operates.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccessConfig {
+    pub group: Option<String>,
+    pub operators: Vec<String>,
+    pub observers: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

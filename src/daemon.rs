@@ -8,6 +8,7 @@
 //! changes (at most a few times a second). The socket is 0600 in the 0700 data directory: only the user the
 //! daemon runs as can connect; the actor named in a request is that user's word for who acts.
 
+pub mod access;
 pub mod client;
 pub mod server;
 pub mod wire;

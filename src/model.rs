@@ -6,7 +6,7 @@ mod incident;
 mod notification;
 mod records;
 
-pub use actor::Actor;
+pub use actor::{Actor, claimed_origin, user_id, user_name};
 pub use deadline::{DeadlineState, DeadlineStatus};
 pub use incident::{
     AutoSource, Incident, IncidentId, LifecycleError, NewIncident, Resolution, State, Step, TimelineEntry,

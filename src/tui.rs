@@ -42,6 +42,10 @@ pub trait EngineClient: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Reply, EngineError>> + Send;
     /// Stops probes and flushes the store.
     fn shutdown(&self) -> impl Future<Output = ()> + Send;
+    /// Only looking: every key that would change something says so instead.
+    fn read_only(&self) -> bool {
+        false
+    }
 }
 
 impl EngineClient for EngineHandle {
@@ -77,6 +81,10 @@ impl EngineClient for crate::daemon::RemoteEngine {
     }
 
     async fn shutdown(&self) {}
+
+    fn read_only(&self) -> bool {
+        crate::daemon::RemoteEngine::read_only(self)
+    }
 }
 
 /// How the dashboard looks and speaks.

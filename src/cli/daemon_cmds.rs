@@ -26,7 +26,7 @@ pub fn engine_command(
     let dir = ctx.data_dir(&config)?;
     let rt = runtime()?;
     rt.block_on(async move {
-        if let Some(remote) = reach(&dir, &config).await {
+        if let Some(remote) = reach(&dir, &config).await? {
             return Ok(remote.execute(Actor::current(), command).await);
         }
         let store = Store::open(&dir)?;
@@ -50,11 +50,11 @@ pub fn on_daemon(
     }
     let rt = runtime()?;
     Ok(rt.block_on(async move {
-        match reach(&dir, config).await {
-            Some(remote) => Some(remote.execute(Actor::current(), command).await),
-            None => None,
+        match reach(&dir, config).await? {
+            Some(remote) => Ok::<_, CliError>(Some(remote.execute(Actor::current(), command).await)),
+            None => Ok(None),
         }
-    }))
+    })?)
 }
 
 /// A read or upkeep of the store done by the daemon that owns it; `None` when no daemon answers (the caller
@@ -75,16 +75,30 @@ pub fn store_on_daemon(
     }
 }
 
-/// The daemon of `dir`, if its socket is there and answers.
-pub async fn reach(dir: &Path, config: &Config) -> Option<RemoteEngine> {
+/// The daemon of `dir`, if its socket is there and answers. A daemon that answers but will not have this user
+/// (or a socket this user may not open) is an error, not "no daemon": the store is the daemon's.
+pub async fn reach(dir: &Path, config: &Config) -> Result<Option<RemoteEngine>, CliError> {
     let socket = daemon::socket_path(dir);
-    if !socket.exists() {
-        return None;
+    match std::fs::symlink_metadata(&socket) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return Err(denied(&socket, &e.to_string()));
+        }
+        Err(_) => return Ok(None),
     }
     let policy = Arc::new(config.policy.clone());
-    daemon::connect(&socket, policy, config.policy.calendar.zone)
-        .await
-        .ok()
+    match daemon::connect(&socket, policy, config.policy.calendar.zone).await {
+        Ok(remote) => Ok(Some(remote)),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(denied(&socket, &e.to_string())),
+        Err(_) => Ok(None),
+    }
+}
+
+fn denied(socket: &Path, why: &str) -> CliError {
+    CliError::bad_input(format!(
+        "the watchdesk daemon at {} does not let you in: {why} (its [access] group and lists say who may)",
+        display(socket)
+    ))
 }
 
 /// `watchdesk serve`: watches until SIGTERM or SIGINT. SIGHUP (the terminal it was started from went away)
@@ -100,6 +114,7 @@ pub fn serve(ctx: &Context) -> Result<i32, CliError> {
         let n_checks: usize = config.subsystems.iter().map(|s| s.checks.len()).sum();
         let n_hosts = config.hosts.len();
         let n_channels = config.notify.channels.len();
+        let access = config.access.clone();
         for channel in &config.notify.channels {
             if let Some(why) = &channel.unavailable {
                 eprintln!("watchdesk serve: warning: {why}: its notifications stay queued until it can send");
@@ -107,7 +122,7 @@ pub fn serve(ctx: &Context) -> Result<i32, CliError> {
         }
         let watch = Watch::start(store, config, Arc::new(SystemClock), Mode::Embedded)?;
         let socket = daemon::socket_path(&dir);
-        let server = match daemon::serve(watch.engine.clone(), &socket).await {
+        let server = match daemon::server::serve_with(watch.engine.clone(), &socket, access).await {
             Ok(server) => server,
             Err(e) => {
                 watch.stop().await;
@@ -159,7 +174,7 @@ pub fn attach(ctx: &Context, look: &LookFlags) -> Result<i32, CliError> {
     let dir = ctx.data_dir(&config)?;
     let rt = runtime()?;
     rt.block_on(async move {
-        let Some(remote) = reach(&dir, &config).await else {
+        let Some(remote) = reach(&dir, &config).await? else {
             return Err(CliError::store(format!(
                 "no watchdesk daemon answers on {}: start one with `watchdesk serve`",
                 display(&daemon::socket_path(&dir))

@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, look: LookFlags, force_demo: bool) -> Result<i32, CliE
             Some(config) => {
                 // A daemon watching this data directory: be its dashboard rather than fail on its lock.
                 let dir = ctx.data_dir(&config)?;
-                if let Some(remote) = daemon_cmds::reach(&dir, &config).await {
+                if let Some(remote) = daemon_cmds::reach(&dir, &config).await? {
                     return daemon_cmds::run_attached(remote, &config, &look).await;
                 }
                 let store = ctx.open_store(&config)?;

@@ -33,6 +33,18 @@ pub struct RawConfig {
     pub records: RawRecords,
     #[serde(default)]
     pub notify: super::notify::RawNotify,
+    #[serde(default)]
+    pub access: RawAccess,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccess {
+    pub group: Option<Spanned<String>>,
+    #[serde(default)]
+    pub operators: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub observers: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

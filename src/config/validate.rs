@@ -231,6 +231,37 @@ pub(super) fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config
     }
 
     let notify = super::notify::validate_notify(raw.notify, path, text, daily_reminder_hour)?;
+    let name_ok = |n: &Spanned<String>, key: &str| -> Result<String, ConfigError> {
+        let name = n.get_ref().trim();
+        if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c == ':' || c == '/') {
+            return Err(cx.err(
+                n,
+                key,
+                format!("invalid user or group name \"{name}\": write the name as the system knows it, e.g. \"oncall\""),
+            ));
+        }
+        Ok(name.to_string())
+    };
+    let access = AccessConfig {
+        group: raw
+            .access
+            .group
+            .as_ref()
+            .map(|g| name_ok(g, "group"))
+            .transpose()?,
+        operators: raw
+            .access
+            .operators
+            .iter()
+            .map(|n| name_ok(n, "operators"))
+            .collect::<Result<_, _>>()?,
+        observers: raw
+            .access
+            .observers
+            .iter()
+            .map(|n| name_ok(n, "observers"))
+            .collect::<Result<_, _>>()?,
+    };
 
     Ok(Config {
         source: None,
@@ -252,6 +283,7 @@ pub(super) fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config
         health,
         daily_reminder_hour,
         notify,
+        access,
     })
 }
 

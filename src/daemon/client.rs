@@ -16,6 +16,7 @@ use tokio::net::UnixStream;
 use tokio::net::unix::OwnedReadHalf;
 use tokio::sync::{mpsc, oneshot, watch};
 
+use super::access::Role;
 use super::server::send;
 use super::wire::{MAX_LINE, Message, Request, WireError};
 use crate::engine::{Command, EngineError, Mode, Reply, Snapshot};
@@ -36,6 +37,11 @@ pub struct RemoteEngine {
     next_id: Arc<AtomicU64>,
     /// The daemon hung up: nothing more will be answered.
     closed: Arc<AtomicBool>,
+    /// Who the daemon says this connection is (the kernel's word), and what it may do.
+    user: String,
+    role: Role,
+    /// Chosen with `attach --readonly`, or forced by the observer role.
+    read_only: bool,
 }
 
 /// Connects to the daemon at `path` and waits for its first snapshot. `policy` and `timezone` come from the
@@ -50,6 +56,21 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
         s.timezone = timezone;
         s.mode = Mode::Attached;
         Arc::new(s)
+    };
+    let welcome = tokio::time::timeout(FIRST_SNAPSHOT, next_message(&mut lines))
+        .await
+        .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "the daemon did not answer within 10 s"))??;
+    let (user, role) = match welcome {
+        Some(Message::Welcome { user, role }) => (user, role),
+        Some(Message::Refused { reason }) => {
+            return Err(io::Error::new(io::ErrorKind::PermissionDenied, reason));
+        }
+        _ => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the daemon did not say who this connection is (is it an older watchdesk?)",
+            ));
+        }
     };
     let first = tokio::time::timeout(FIRST_SNAPSHOT, next_message(&mut lines))
         .await
@@ -87,6 +108,7 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
                         let _ = waiter.send(result);
                     }
                 }
+                Message::Welcome { .. } | Message::Refused { .. } => {}
             }
         }
         // The daemon is gone: whoever waits hears "stopped" (their senders drop here), and whoever asks from
@@ -102,6 +124,9 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
         waiting,
         next_id: Arc::new(AtomicU64::new(1)),
         closed,
+        read_only: role == Role::Observer,
+        user,
+        role,
     })
 }
 
@@ -120,6 +145,26 @@ async fn next_message(lines: &mut BufReader<OwnedReadHalf>) -> io::Result<Option
 }
 
 impl RemoteEngine {
+    /// The user the daemon records this connection's actions as.
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// This connection only looks (an observer always does).
+    pub fn read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Look only, whatever the role allows (`watchdesk attach --readonly`).
+    pub fn into_read_only(mut self) -> RemoteEngine {
+        self.read_only = true;
+        self
+    }
+
     pub fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
         self.snapshots.clone()
     }

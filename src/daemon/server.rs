@@ -14,8 +14,11 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use super::access::{self, Role};
 use super::wire::{MAX_LINE, Message, Request, WireError};
+use crate::config::AccessConfig;
 use crate::engine::{EngineHandle, Snapshot};
+use crate::model::Actor;
 
 /// The least time between two snapshots to one client: the engine publishes on every probe result.
 pub const SNAPSHOT_GAP: Duration = Duration::from_millis(250);
@@ -27,9 +30,24 @@ pub struct Server {
     stop: watch::Sender<bool>,
 }
 
-/// Listens on `path` for clients of `engine`. A socket file left by a daemon that died is replaced; one that
-/// still answers is refused.
+/// Listens on `path` for clients of `engine`, for the daemon's user only.
 pub async fn serve(engine: EngineHandle, path: &Path) -> io::Result<Server> {
+    serve_with(engine, path, AccessConfig::default()).await
+}
+
+/// Listens on `path` for clients of `engine`, as `access` says. A socket file left by a daemon that died is
+/// replaced; one that still answers is refused. With `access.group` the socket (0660) and its directory (0750)
+/// belong to that group, so its members reach it and connect as themselves.
+pub async fn serve_with(engine: EngineHandle, path: &Path, access: AccessConfig) -> io::Result<Server> {
+    let group = match &access.group {
+        Some(name) => Some(access::group_id(name).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("[access] group \"{name}\" is not a group on this system (see /etc/group)"),
+            )
+        })?),
+        None => None,
+    };
     if path.exists() {
         if UnixStream::connect(path).await.is_ok() {
             return Err(io::Error::new(
@@ -40,9 +58,19 @@ pub async fn serve(engine: EngineHandle, path: &Path) -> io::Result<Server> {
         std::fs::remove_file(path)?;
     }
     let listener = UnixListener::bind(path)?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    match group {
+        None => std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?,
+        Some(gid) => {
+            std::os::unix::fs::chown(path, None, Some(gid))?;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660))?;
+            if let Some(dir) = path.parent() {
+                std::os::unix::fs::chown(dir, None, Some(gid))?;
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o750))?;
+            }
+        }
+    }
     let (stop, stopped) = watch::channel(false);
-    let accept = tokio::spawn(accept_loop(listener, engine, stopped));
+    let accept = tokio::spawn(accept_loop(listener, engine, Arc::new(access), stopped));
     Ok(Server {
         path: path.to_path_buf(),
         accept,
@@ -62,15 +90,33 @@ impl Server {
     }
 }
 
-async fn accept_loop(listener: UnixListener, engine: EngineHandle, mut stopped: watch::Receiver<bool>) {
+async fn accept_loop(
+    listener: UnixListener,
+    engine: EngineHandle,
+    access: Arc<AccessConfig>,
+    mut stopped: watch::Receiver<bool>,
+) {
     let mut connections = JoinSet::new();
+    // SAFETY: geteuid(2) cannot fail.
+    let daemon_uid = unsafe { libc::geteuid() };
     loop {
         tokio::select! {
             _ = stopped.changed() => break,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
+                    // The kernel's word for who connected; nothing the client sends can change it.
+                    let peer = match stream.peer_cred() {
+                        Ok(cred) => Peer {
+                            uid: cred.uid(),
+                            role: access::role_of(&access, cred.uid(), cred.gid(), daemon_uid),
+                        },
+                        Err(e) => {
+                            eprintln!("watchdesk serve: a client's credentials cannot be read ({e}): refused");
+                            continue;
+                        }
+                    };
                     let (read, write) = stream.into_split();
-                    connections.spawn(connection(engine.clone(), read, write));
+                    connections.spawn(connection(engine.clone(), peer, read, write));
                 }
                 // A client that went away between connect and accept; the daemon has no terminal, so this
                 // goes to standard error (the journal under systemd), and it keeps listening.
@@ -87,12 +133,41 @@ enum Out {
     Message(Message),
 }
 
-/// Serves one client until it hangs up.
-pub async fn connection<R, W>(engine: EngineHandle, read: R, write: W)
+/// Who is on the other end of a connection.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer {
+    pub uid: u32,
+    /// `None`: not let in.
+    pub role: Option<Role>,
+}
+
+/// Serves one client until it hangs up: first tells it who it is and what it may do (or that it is refused).
+pub async fn connection<R, W>(engine: EngineHandle, peer: Peer, read: R, mut write: W)
 where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
 {
+    let user = crate::model::user_name(peer.uid);
+    let Some(role) = peer.role else {
+        let reason = format!(
+            "{user} may not use this watchdesk daemon: ask for the name to be added to [access] operators or observers"
+        );
+        eprintln!("watchdesk serve: refused {user} (uid {})", peer.uid);
+        let _ = send(&mut write, &Message::Refused { reason }).await;
+        return;
+    };
+    if send(
+        &mut write,
+        &Message::Welcome {
+            user: user.clone(),
+            role,
+        },
+    )
+    .await
+    .is_err()
+    {
+        return;
+    }
     let (out, outgoing) = mpsc::unbounded_channel();
     let writer = tokio::spawn(writer(engine.clone(), write, outgoing));
     let mut lines = BufReader::new(read);
@@ -113,6 +188,21 @@ where
                 let _ = out.send(Out::Subscribe);
             }
             Request::Execute { id, actor, command } => {
+                if role == Role::Observer && access::changes(&command) {
+                    let refused = WireError {
+                        bad_input: true,
+                        message: format!(
+                            "read-only: {user} is an observer of this watchdesk daemon and cannot change anything"
+                        ),
+                    };
+                    let _ = out.send(Out::Message(Message::Reply {
+                        id,
+                        result: Err(refused),
+                    }));
+                    continue;
+                }
+                // Only where the client says it comes from is taken from the request, as its claim.
+                let actor = Actor::of_uid(peer.uid, actor.from);
                 let (engine, out) = (engine.clone(), out.clone());
                 tokio::spawn(async move {
                     let result = engine

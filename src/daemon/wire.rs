@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::access::Role;
 use crate::engine::{Command, EngineError, Reply, Snapshot};
 use crate::model::Actor;
 
@@ -14,17 +15,24 @@ pub const MAX_LINE: usize = 64 * 1024 * 1024;
 pub enum Request {
     /// Send snapshots from now on (dashboards; the command line does not ask).
     Subscribe,
-    Execute {
-        id: u64,
-        actor: Actor,
-        command: Command,
-    },
+    /// `actor` is only the client's claim of where it connects from (`actor.from`): the daemon names the
+    /// user from the socket's peer credentials.
+    Execute { id: u64, actor: Actor, command: Command },
 }
 
 /// From the daemon.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Message {
+    /// The first line on every connection: who the kernel says the client is, and what it may do.
+    Welcome {
+        user: String,
+        role: Role,
+    },
+    /// Instead of `Welcome`, to a user `[access]` does not let in; the daemon then hangs up.
+    Refused {
+        reason: String,
+    },
     Snapshot(Box<Snapshot>),
     Reply {
         id: u64,

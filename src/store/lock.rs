@@ -41,7 +41,8 @@ impl DirLock {
             }
             Err(TryLockError::Error(e)) => return Err(io(e)),
         }
-        let user = std::env::var("USER").unwrap_or_default();
+        // SAFETY: getuid(2) cannot fail.
+        let user = crate::model::user_name(unsafe { libc::getuid() });
         let who = format!(
             "pid {}{}, since {}",
             std::process::id(),

@@ -77,6 +77,22 @@ pub enum Action {
     },
 }
 
+impl Action {
+    /// Opens a form whose submission changes something: refused on a read-only dashboard.
+    pub fn changes_something(&self) -> bool {
+        matches!(
+            self,
+            Action::New
+                | Action::Acknowledge
+                | Action::Plan
+                | Action::Resolve
+                | Action::Note
+                | Action::Reclassify
+                | Action::Edit
+        )
+    }
+}
+
 /// What the event loop must do after an action.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -160,6 +176,10 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
+        if self.ui.read_only && action.changes_something() {
+            self.flash(Message::ReadOnly);
+            return None;
+        }
         let saved = matches!(
             &self.ui.form,
             Some(Form {

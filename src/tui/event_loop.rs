@@ -118,6 +118,7 @@ where
     let first = snapshots.borrow_and_update().clone();
     let mut ui = UiState::new(&setup.actor.user);
     ui.banner = setup.banner.clone();
+    ui.read_only = engine.read_only();
     let mut app = App::new(first, ui, setup.clock.now());
     let (reply_tx, mut replies) = mpsc::unbounded_channel();
     let mut input_errors = 0;

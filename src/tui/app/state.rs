@@ -73,6 +73,8 @@ pub enum Message {
     /// Saved, with the incident it was about.
     Saved(String),
     NoSelection,
+    /// A key that would change something, on a read-only dashboard.
+    ReadOnly,
     /// Copied to the terminal's clipboard, this many characters.
     Copied(usize),
     /// Written to this file.
@@ -108,6 +110,8 @@ pub struct UiState {
     pub on_duty: String,
     /// An extra line under the header, e.g. where an attached session is attached to.
     pub banner: Option<String>,
+    /// Only looking (an observer, or `attach --readonly`): keys that would change something say so.
+    pub read_only: bool,
 }
 
 impl UiState {
@@ -129,6 +133,7 @@ impl UiState {
             filtering: false,
             on_duty: on_duty.to_string(),
             banner: None,
+            read_only: false,
         }
     }
 }

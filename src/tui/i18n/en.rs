@@ -139,6 +139,7 @@ pub(super) static EN: Strings = Strings {
     saved: "saved ✓",
     save_failed: "not saved: {}",
     no_selection: "no incident selected",
+    read_only: "read-only: this dashboard only looks (an observer, or attach --readonly)",
     saved_flash: "saved: {}",
     key_move: "move",
     key_panel: "panel",

@@ -149,6 +149,7 @@ pub struct Strings {
     pub saved: &'static str,
     pub save_failed: &'static str,
     pub no_selection: &'static str,
+    pub read_only: &'static str,
     pub saved_flash: &'static str,
     // Keys
     pub key_move: &'static str,

@@ -139,6 +139,7 @@ pub(super) static ZH: Strings = Strings {
     saved: "已保存 ✓",
     save_failed: "未保存：{}",
     no_selection: "未选择工单",
+    read_only: "只读：此看板仅供查看（观察员，或 attach --readonly）",
     saved_flash: "已保存：{}",
     key_move: "移动",
     key_panel: "切换面板",

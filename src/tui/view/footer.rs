@@ -19,6 +19,7 @@ pub fn status_line(cx: &Ctx) -> Option<Line<'static>> {
         let (text, style) = match &flash.message {
             Message::Saved(what) => (fill(t.saved_flash, &[what]), theme.ok),
             Message::NoSelection => (t.no_selection.to_string(), theme.warn),
+            Message::ReadOnly => (t.read_only.to_string(), theme.warn),
             Message::Copied(n) => (fill(t.copied, &[&n.to_string()]), theme.ok),
             Message::Written(path) => (fill(t.written, &[path]), theme.ok),
             Message::PageLoading => (t.page_not_ready.to_string(), theme.warn),
