@@ -1,23 +1,33 @@
-//! Notification delivery in the dashboard: the header's indicator, and the notifications page (`t`) with its
-//! request to the engine, its refresh and its screens in both languages.
+//! Notification delivery in the dashboard: the header's indicator, the notifications page (`t`) with its
+//! request to the engine, its refresh and its screens in both languages, and the terminal bell on a new critical
+//! incident, through the whole event loop.
 
 #[path = "tui_support/fixture.rs"]
 mod fixture;
 #[path = "tui_support/outbox.rs"]
 mod outbox;
 
+use std::io;
 use std::sync::Arc;
 
 use chrono::Duration;
+use futures::channel::mpsc::unbounded;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tokio::sync::watch;
 use watchdesk::clock::ManualClock;
 use watchdesk::config::{Config, Lang};
-use watchdesk::engine::{self, Command, DeliveryStatus, Mode, Reply, Snapshot, StoreCommand, StoreReply};
-use watchdesk::model::{Actor, Entry};
+use watchdesk::engine::{
+    self, Command, DeliveryStatus, EngineError, Mode, Reply, Snapshot, StoreCommand, StoreReply,
+};
+use watchdesk::model::{Actor, Entry, IncidentId};
+use watchdesk::policy::Severity;
 use watchdesk::store::Store;
+use watchdesk::tui::EngineClient;
 use watchdesk::tui::app::{Action, App, Effect, Page, PageContent, UiState, View};
+use watchdesk::tui::bell::{BEL, Bell};
+use watchdesk::tui::event_loop::{Exit, Session, session};
 use watchdesk::tui::i18n::I18n;
 use watchdesk::tui::theme::Theme;
 use watchdesk::tui::view::render;
@@ -247,4 +257,131 @@ fn the_header_indicator_matches_its_snapshots() {
             insta::assert_snapshot!(format!("header_delivery_{name}_{tag}"), header);
         }
     }
+}
+
+/// A snapshot where incident `seq` (not in the fixture) is open with `severity`.
+fn with_new(base: &Snapshot, seq: u32, severity: Severity) -> Snapshot {
+    let mut s = base.clone();
+    let mut incident = s.open_incidents[0].clone();
+    incident.id = IncidentId { year: 2026, seq };
+    incident.severity = severity;
+    s.open_incidents.push(incident);
+    s.generated_at += Duration::seconds(1);
+    s
+}
+
+#[test]
+fn the_bell_rings_once_per_new_critical_incident() {
+    let first = fixture::snapshot(false);
+    assert!(
+        first
+            .open_incidents
+            .iter()
+            .any(|i| i.severity == Severity::Critical),
+        "the first snapshot already has a critical incident"
+    );
+    let mut bell = Bell::new(true);
+    // The engine's placeholder comes before anything: it is not the first snapshot.
+    let placeholder = Snapshot::empty(
+        first.platform.clone(),
+        first.timezone,
+        Mode::Embedded,
+        first.policy.clone(),
+    );
+    assert!(!bell.rings(&placeholder));
+    assert!(!bell.rings(&first), "what is open at start does not ring");
+    assert!(!bell.rings(&first), "nor later");
+    // snapshot(true) adds 2026-0002, a new critical.
+    let second = fixture::snapshot(true);
+    assert!(bell.rings(&second));
+    assert!(!bell.rings(&second), "not twice for the same incident");
+    let major = with_new(&second, 40, Severity::Major);
+    assert!(!bell.rings(&major), "a new major does not ring");
+    let critical = with_new(&major, 41, Severity::Critical);
+    assert!(bell.rings(&critical));
+    // Resolved and back in a later snapshot's list: still the same incident.
+    assert!(!bell.rings(&second));
+    assert!(!bell.rings(&critical));
+
+    let mut off = Bell::new(false);
+    assert!(!off.rings(&first));
+    assert!(!off.rings(&second));
+}
+
+/// An engine that never answers commands, with its snapshot sender held by the test.
+#[derive(Clone)]
+struct Fake {
+    rx: watch::Receiver<Arc<Snapshot>>,
+}
+
+impl EngineClient for Fake {
+    fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
+        self.rx.clone()
+    }
+
+    async fn execute(&self, _: Actor, _: Command) -> Result<Reply, EngineError> {
+        Err(EngineError::Stopped)
+    }
+
+    async fn shutdown(&self) {}
+}
+
+/// Runs the event loop over: the fixture's snapshot at start, then each of `later`, each taken in before the
+/// next is sent; returns everything written to the terminal outside of drawing.
+async fn written_to_terminal(bell: bool, later: Vec<Snapshot>) -> Vec<String> {
+    let (snapshots, rx) = watch::channel(fixture::snapshot(false));
+    let engine = Fake { rx };
+    let (tx, events) = unbounded::<io::Result<Event>>();
+    let (writes, mut written) = tokio::sync::mpsc::unbounded_channel();
+    let setup = Session {
+        theme: Theme::builtin_default(),
+        i18n: I18n::new(Lang::En),
+        actor: Actor::named("zhang.wei"),
+        banner: None,
+        clock: Arc::new(ManualClock::new(fixture::now())),
+        watchdog: None,
+        export_dir: std::env::temp_dir(),
+        to_terminal: Box::new(move |seq| {
+            let _ = writes.send(seq.to_string());
+            Ok(())
+        }),
+        bell,
+    };
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let driver = async {
+        for snapshot in later {
+            snapshots.send(Arc::new(snapshot)).unwrap();
+            // `join!` polls both sides on every wake, so after two yields the loop has been polled since the
+            // send and has taken the snapshot in (a watch keeps only the latest: the next must wait).
+            for _ in 0..2 {
+                tokio::task::yield_now().await;
+            }
+        }
+        drop(tx);
+    };
+    let (exit, ()) = tokio::join!(
+        session(&mut terminal, &engine, events, std::future::pending(), setup),
+        driver
+    );
+    assert_eq!(exit, Exit::InputClosed);
+    let mut out = Vec::new();
+    while let Ok(seq) = written.try_recv() {
+        out.push(seq);
+    }
+    out
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_event_loop_rings_the_terminal_bell_once_for_the_new_critical() {
+    let second = (*fixture::snapshot(true)).clone();
+    let mut third = second.clone();
+    third.generated_at += Duration::seconds(1);
+    let written = written_to_terminal(true, vec![second, third]).await;
+    assert_eq!(written, vec![BEL.to_string()]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn without_the_bell_setting_nothing_is_written() {
+    let written = written_to_terminal(false, vec![(*fixture::snapshot(true)).clone()]).await;
+    assert!(written.is_empty(), "{written:?}");
 }
