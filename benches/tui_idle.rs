@@ -140,6 +140,7 @@ fn dashboard() {
             lang: Lang::Zh,
             banner: None,
             actor,
+            bell: false,
         };
         tui::run(engine, options).await.expect("dashboard");
     });

@@ -6,6 +6,7 @@
 //! and the time (`view::render`), which is what the snapshot tests pin down.
 
 pub mod app;
+pub mod bell;
 pub mod event_loop;
 pub mod form;
 pub mod i18n;
@@ -98,6 +99,8 @@ pub struct TuiOptions {
     pub banner: Option<String>,
     /// Who the commands are recorded as.
     pub actor: Actor,
+    /// Ring the terminal bell on a new critical incident (`[notify] bell`).
+    pub bell: bool,
 }
 
 impl TuiOptions {
@@ -117,6 +120,7 @@ impl TuiOptions {
             lang: i18n::resolve_lang(lang_flag, config_lang),
             banner: None,
             actor: Actor::current(),
+            bell: false,
         })
     }
 }
@@ -128,6 +132,7 @@ impl Default for TuiOptions {
             lang: i18n::resolve_lang(None, None),
             banner: None,
             actor: Actor::current(),
+            bell: false,
         }
     }
 }
@@ -199,6 +204,7 @@ async fn dashboard<E: EngineClient>(engine: &E, options: TuiOptions) -> anyhow::
             out.write_all(sequence.as_bytes())?;
             out.flush()
         }),
+        bell: options.bell,
     };
     let events = ratatui::crossterm::event::EventStream::new();
     let exit = event_loop::session(&mut guard.screen, engine, events, signals.recv(), session).await;

@@ -459,6 +459,7 @@ async fn the_event_loop_copies_over_osc52_and_writes_the_file() {
             let _ = copies.send(seq.to_string());
             Ok(())
         }),
+        bell: false,
     };
     let (tx, events) = unbounded();
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();

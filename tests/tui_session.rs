@@ -34,6 +34,7 @@ fn setup(clock: SharedClock) -> Session {
         watchdog: None,
         export_dir: std::env::temp_dir(),
         to_terminal: Box::new(|_| Ok(())),
+        bell: false,
     }
 }
 

@@ -68,16 +68,18 @@ async fn serve_dashboard(
     }
 }
 
-/// How the dashboard looks: the command line's flags over the config's choices.
+/// How the dashboard looks and sounds: the command line's flags over the config's choices, and the config's bell.
 pub(super) fn tui_options(config: &Config, look: &LookFlags) -> Result<TuiOptions, CliError> {
-    TuiOptions::resolve(
+    let mut options = TuiOptions::resolve(
         look.theme.as_deref(),
         config.platform.theme.as_deref(),
         look.lang,
         config.platform.lang,
         look.color,
     )
-    .map_err(|e| CliError::bad_input(e.to_string()))
+    .map_err(|e| CliError::bad_input(e.to_string()))?;
+    options.bell = config.notify.bell;
+    Ok(options)
 }
 
 pub fn parse_lang(text: &str) -> Result<Lang, String> {
@@ -90,4 +92,19 @@ pub fn parse_lang(text: &str) -> Result<Lang, String> {
 
 pub fn parse_color(text: &str) -> Result<ColorChoice, String> {
     text.parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bell_comes_from_the_config() {
+        let path = std::path::Path::new("c.toml");
+        let quiet = Config::parse(path, crate::config::TEMPLATE).unwrap();
+        assert!(!tui_options(&quiet, &LookFlags::default()).unwrap().bell);
+        let text = format!("{}\n[notify]\nbell = true\n", crate::config::TEMPLATE);
+        let ringing = Config::parse(path, &text).unwrap();
+        assert!(tui_options(&ringing, &LookFlags::default()).unwrap().bell);
+    }
 }

@@ -52,6 +52,8 @@ pub enum Action {
     OpenHandover,
     /// 考核评分: this quarter's score.
     OpenScore,
+    /// 通知: delivery per channel and the outbox.
+    OpenNotifications,
     /// Open the filter line of the incident list.
     OpenFilter,
     /// A key for the open filter line.
@@ -233,6 +235,7 @@ impl App {
             Action::OpenDaily => return Some(self.open_page(Page::Daily)),
             Action::OpenHandover => return Some(self.open_page(Page::Handover)),
             Action::OpenScore => return Some(self.open_page(Page::Score)),
+            Action::OpenNotifications => return Some(self.open_page(Page::Notifications)),
             Action::OpenFilter => self.open_filter(),
             Action::FilterKey(key) => self.filter_key(key),
             Action::Edit => self.edit_page(),

@@ -18,6 +18,7 @@ use tokio::sync::mpsc;
 
 use super::EngineClient;
 use super::app::{Action, App, Effect, UiState};
+use super::bell::{BEL, Bell};
 use super::i18n::I18n;
 use super::theme::Theme;
 use super::view;
@@ -90,8 +91,10 @@ pub struct Session {
     pub watchdog: Option<Watchdog>,
     /// Where `w` on a records page writes its Markdown.
     pub export_dir: PathBuf,
-    /// How a copy reaches the terminal.
+    /// How a copy (and the bell) reaches the terminal.
     pub to_terminal: TerminalWriter,
+    /// Ring the terminal bell on a new critical incident (`[notify] bell`).
+    pub bell: bool,
 }
 
 /// Time until the next wall-clock second, so the clock and countdowns change on the second.
@@ -119,6 +122,8 @@ where
     let mut ui = UiState::new(&setup.actor.user);
     ui.banner = setup.banner.clone();
     ui.read_only = engine.read_only();
+    let mut bell = Bell::new(setup.bell);
+    bell.rings(&first);
     let mut app = App::new(first, ui, setup.clock.now());
     let (reply_tx, mut replies) = mpsc::unbounded_channel();
     let mut input_errors = 0;
@@ -142,7 +147,12 @@ where
                 if changed.is_err() {
                     return Exit::EngineStopped;
                 }
-                app.set_snapshot(snapshots.borrow_and_update().clone());
+                let snapshot = snapshots.borrow_and_update().clone();
+                // A terminal that cannot take the bell cannot take the next draw either; that ends the loop.
+                if bell.rings(&snapshot) {
+                    let _ = (setup.to_terminal)(BEL);
+                }
+                app.set_snapshot(snapshot);
                 dirty = true;
             }
             Some((token, result)) = replies.recv() => {

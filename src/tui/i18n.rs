@@ -11,7 +11,7 @@ pub use strings::Strings;
 
 use crate::config::Lang;
 use crate::engine::Health;
-use crate::model::State;
+use crate::model::{EventKind, State};
 use crate::policy::{Kind, Severity, Stage};
 
 /// The language in use and its strings; derefs to [`Strings`].
@@ -64,6 +64,26 @@ impl I18n {
             Stage::Plan => self.stage_plan,
             Stage::Recover => self.stage_recover,
         }
+    }
+
+    /// What a notification was about.
+    pub fn event(&self, kind: EventKind) -> &'static str {
+        let at = match kind {
+            EventKind::Opened => 0,
+            EventKind::DueSoon => 1,
+            EventKind::Late => 2,
+            EventKind::Restored => 3,
+            EventKind::Acknowledged => 4,
+            EventKind::Resolved => 5,
+            EventKind::HostCritical => 6,
+            EventKind::BackupFailing => 7,
+            EventKind::DailyMissing => 8,
+            EventKind::MonthlyMissing => 9,
+            EventKind::Renotify => 10,
+            EventKind::Escalate => 11,
+            EventKind::Test => 12,
+        };
+        self.notify_events[at]
     }
 
     pub fn state(&self, state: State) -> &'static str {

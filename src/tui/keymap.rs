@@ -269,6 +269,13 @@ pub static KEYMAP: &[Binding] = &[
         label: "/",
         help: |s| s.key_filter,
     },
+    Binding {
+        keys: &[ch('t')],
+        action: Action::OpenNotifications,
+        scope: Scope::Global,
+        label: "t",
+        help: |s| s.key_notify,
+    },
 ];
 
 /// The action of a key on the dashboard or a detail view, if the key means something there.

@@ -54,6 +54,16 @@ pub fn stamp(at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
     }
 }
 
+/// A recent moment, short: `HH:MM` on `now`'s local day, `MM-DD HH:MM` before (the header, the outbox).
+pub fn moment(at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
+    let (local, today) = (at.with_timezone(&tz), now.with_timezone(&tz));
+    if local.date_naive() == today.date_naive() {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%m-%d %H:%M").to_string()
+    }
+}
+
 /// A score figure without trailing zeros: `1`, `0.3`, `98.75`.
 pub fn points(v: f64) -> String {
     let s = format!("{v:.2}");
@@ -88,5 +98,18 @@ mod tests {
         assert_eq!(points(1.0), "1");
         assert_eq!(points(0.3), "0.3");
         assert_eq!(points(98.75), "98.75");
+    }
+
+    #[test]
+    fn moments_drop_the_date_on_the_same_local_day() {
+        use chrono::TimeZone;
+        let tz = chrono_tz::Asia::Shanghai;
+        // 2026-11-28 16:00 in Shanghai.
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 8, 0, 0).unwrap();
+        assert_eq!(moment(now - Duration::minutes(78), now, tz), "14:42");
+        // 23:30 UTC the day before is 07:30 local on the same day.
+        let early = Utc.with_ymd_and_hms(2026, 11, 27, 23, 30, 0).unwrap();
+        assert_eq!(moment(early, now, tz), "07:30");
+        assert_eq!(moment(now - Duration::hours(17), now, tz), "11-27 23:00");
     }
 }

@@ -1,7 +1,7 @@
 //! The screen, drawn from `(&Snapshot, &UiState, &Theme, &I18n, now)` and nothing else.
 //!
 //! ```text
-//! 福建省水利质量检测监管平台                                   2026-11-28 16:00:05 CST   header
+//! 福建省水利质量检测监管平台                    notify ✓ 15:58  2026-11-28 16:00:05 CST   header
 //! embedded · on duty alice · open critical 1 · major 2 · late 1 · 2026-Q4 projected 98.7 · ! daily record
 //! DEMO — `watchdesk init` writes a config for your platform                                 (demo only)
 //! ┌ Subsystems ────────────────────────────────────────────────────────────────────────────────────────┐
@@ -19,8 +19,8 @@
 //! ```
 //!
 //! Hosts sit beside the incidents on wide terminals and under them on narrow ones. Enter replaces the panels
-//! with an incident's (or a subsystem's) details, `d` / `h` / `s` with a records page (daily record, handover,
-//! score); forms and the help open over everything.
+//! with an incident's (or a subsystem's) details, `d` / `h` / `s` / `t` with a records page (daily record,
+//! handover, score, notifications); forms and the help open over everything.
 
 mod checks;
 mod details;

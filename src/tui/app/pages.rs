@@ -1,16 +1,18 @@
-//! The records pages (daily record, handover, score): opening one asks the engine for its content, the answer
-//! fills it, and a save from the page's form brings the new content with it. An open page is asked again every
-//! half minute so what it shows (and what it exports) stays current.
+//! The records pages (daily record, handover, score) and the notifications page: opening one asks the engine for
+//! its content, the answer fills it, and a save from the page's form brings the new content with it. An open page
+//! is asked again every half minute so what it shows (and what it exports) stays current.
 
 use chrono::Duration;
 
 use super::{App, Effect, Flash, Message, Page, PageContent, View};
-use crate::engine::{Command, RecordsCommand, RecordsReply, Reply};
+use crate::engine::{Command, RecordsCommand, RecordsReply, Reply, StoreCommand, StoreReply};
 use crate::report::handover;
 use crate::tui::form::Form;
 
 /// How old an open page's content may get before it is asked for again.
 pub const PAGE_REFRESH: Duration = Duration::seconds(30);
+/// How many outbox entries the notifications page asks for (newest first).
+pub const OUTBOX_LIMIT: usize = 200;
 
 impl App {
     /// Shows `page` and asks the engine for its current content.
@@ -23,12 +25,13 @@ impl App {
         }
         self.ui.view = View::Records(page);
         self.request(match page {
-            Page::Daily => RecordsCommand::DailyView { date: None },
-            Page::Handover => RecordsCommand::HandoverSummary {
+            Page::Daily => Command::Records(RecordsCommand::DailyView { date: None }),
+            Page::Handover => Command::Records(RecordsCommand::HandoverSummary {
                 since: None,
                 notes: None,
-            },
-            Page::Score => RecordsCommand::Score { quarter: None },
+            }),
+            Page::Score => Command::Records(RecordsCommand::Score { quarter: None }),
+            Page::Notifications => Command::Store(StoreCommand::Outbox { limit: OUTBOX_LIMIT }),
         })
     }
 
@@ -44,17 +47,14 @@ impl App {
             },
             _ => return Some(self.open_page(page)),
         };
-        Some(self.request(command))
+        Some(self.request(Command::Records(command)))
     }
 
-    fn request(&mut self, command: RecordsCommand) -> Effect {
+    fn request(&mut self, command: Command) -> Effect {
         let token = self.take_token();
         self.ui.page_request = Some(token);
         self.page_asked = Some(self.now);
-        Effect::Execute {
-            token,
-            command: Command::Records(command),
-        }
+        Effect::Execute { token, command }
     }
 
     /// Asks an open page again when its content is older than [`PAGE_REFRESH`] and nothing is pending.
@@ -73,11 +73,16 @@ impl App {
             self.ui.page_request = None;
         }
         match result {
-            Ok(reply) => {
-                if let Reply::Records(records) = reply.as_ref() {
-                    self.absorb(records);
+            Ok(reply) => match reply.as_ref() {
+                Reply::Records(records) => self.absorb(records),
+                // Only the page asks the store for the outbox; any other store answer is not for a page.
+                Reply::Store(store) if asked => {
+                    if let StoreReply::Outbox(entries) = store.as_ref() {
+                        self.show(PageContent::Outbox(entries.clone()));
+                    }
                 }
-            }
+                Reply::Store(_) | Reply::Incident(_) => {}
+            },
             Err(e) if asked => self.ui.page = PageContent::Failed(e.clone()),
             Err(_) => {}
         }
@@ -94,6 +99,10 @@ impl App {
             RecordsReply::Score(s) => PageContent::Score(Box::new(s.clone())),
             RecordsReply::Monthly(_) | RecordsReply::Advice(_) | RecordsReply::Quarterly(_) => return,
         };
+        self.show(content);
+    }
+
+    fn show(&mut self, content: PageContent) {
         if content.page().map(View::Records) == Some(self.ui.view.clone()) {
             self.ui.page = content;
         }
@@ -134,7 +143,7 @@ impl App {
             _ => return None,
         };
         self.ui.detail_scroll = 0;
-        Some(self.request(command))
+        Some(self.request(Command::Records(command)))
     }
 
     /// The handover as Markdown: to the clipboard (`copy`) or to a file named after the time it was made.

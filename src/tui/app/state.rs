@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::engine::Snapshot;
-use crate::model::{Incident, IncidentId};
+use crate::model::{Entry, Incident, IncidentId};
 use crate::report::daily::DailyView;
 use crate::report::handover::HandoverSummary;
 use crate::report::score::Score;
@@ -37,6 +37,8 @@ pub enum Page {
     Handover,
     /// 考核评分: the quarter's score, item by item.
     Score,
+    /// 通知: how delivery to each channel goes, and the outbox newest first.
+    Notifications,
 }
 
 /// What a records page shows: asked of the engine when the page opens, replaced by what the engine answers.
@@ -47,6 +49,8 @@ pub enum PageContent {
     Daily(Box<DailyView>),
     Handover(Box<HandoverSummary>),
     Score(Box<Score>),
+    /// The newest outbox entries, newest first.
+    Outbox(Vec<Entry>),
 }
 
 impl PageContent {
@@ -56,6 +60,7 @@ impl PageContent {
             PageContent::Daily(_) => Some(Page::Daily),
             PageContent::Handover(_) => Some(Page::Handover),
             PageContent::Score(_) => Some(Page::Score),
+            PageContent::Outbox(_) => Some(Page::Notifications),
             PageContent::Loading | PageContent::Failed(_) => None,
         }
     }

@@ -1,8 +1,10 @@
-//! The records pages in a frame: the daily record (`d`), the handover (`h`) and the score (`s`). Each page is a
-//! list of lines scrolled with j/k; what fills it comes from the engine (see `app::pages`).
+//! The records pages in a frame: the daily record (`d`), the handover (`h`), the score (`s`) and the
+//! notifications (`t`). Each page is a list of lines scrolled with j/k; what fills it comes from the engine (see
+//! `app::pages`).
 
 mod daily;
 mod handover;
+mod notifications;
 mod score;
 
 use ratatui::Frame;
@@ -24,17 +26,21 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, page: Page) {
         (Page::Handover, _) => t.page_handover.to_string(),
         (Page::Score, PageContent::Score(s)) => fill(t.page_score, &[&s.quarter.to_string()]),
         (Page::Score, _) => fill(t.page_score, &[""]),
+        (Page::Notifications, _) => t.page_notify.to_string(),
     };
     let block = panel(cx, title.trim_end().to_string(), true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
     let lines = match &cx.ui.page {
+        // The channels come with every snapshot: they show while the outbox is still being asked for.
+        content if page == Page::Notifications => notifications::lines(cx, content, w),
         PageContent::Loading => vec![Line::styled(t.page_loading, cx.theme.muted)],
         PageContent::Failed(e) => vec![Line::styled(fill(t.page_failed, &[e]), cx.theme.crit)],
         PageContent::Daily(v) => daily::lines(cx, v, w),
         PageContent::Handover(s) => handover::lines(cx, s),
         PageContent::Score(s) => score::lines(cx, s, w),
+        PageContent::Outbox(_) => Vec::new(),
     };
     scrolled(frame, inner, cx, lines);
 }
