@@ -54,7 +54,11 @@ pub enum Cmd {
     /// and commands go to it over a socket in the data directory. Stops on SIGTERM or SIGINT.
     Serve,
     /// Open the dashboard on the running daemon (plain `watchdesk` does this by itself when one runs).
-    Attach,
+    Attach {
+        /// Only look: every key that would change something says "read-only" (observers always are).
+        #[arg(long)]
+        readonly: bool,
+    },
     /// Run every configured check and host once and print a table; exit 0 when all are up, 1 otherwise.
     Check {
         #[arg(long)]
@@ -169,7 +173,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         None => dashboard::run(&ctx, look, false),
         Some(Cmd::Demo) => dashboard::run(&ctx, look, true),
         Some(Cmd::Serve) => daemon_cmds::serve(&ctx),
-        Some(Cmd::Attach) => daemon_cmds::attach(&ctx, &look),
+        Some(Cmd::Attach { readonly }) => daemon_cmds::attach(&ctx, &look, readonly),
         Some(Cmd::Check { json }) => check::run(&ctx, json),
         Some(Cmd::Init { path, force }) => config_cmds::init(&ctx, path, force),
         Some(Cmd::Config {

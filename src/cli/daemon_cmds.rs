@@ -165,7 +165,7 @@ async fn wait_for_stop() -> &'static str {
 }
 
 /// `watchdesk attach`: the dashboard on the daemon of this data directory.
-pub fn attach(ctx: &Context, look: &LookFlags) -> Result<i32, CliError> {
+pub fn attach(ctx: &Context, look: &LookFlags, readonly: bool) -> Result<i32, CliError> {
     let config = ctx.load_config()?.ok_or_else(|| {
         CliError::bad_input(
             "attach needs the daemon's config: name it with --config, or write one with `watchdesk init`",
@@ -180,6 +180,7 @@ pub fn attach(ctx: &Context, look: &LookFlags) -> Result<i32, CliError> {
                 display(&daemon::socket_path(&dir))
             )));
         };
+        let remote = if readonly { remote.into_read_only() } else { remote };
         run_attached(remote, &config, look).await
     })
 }
