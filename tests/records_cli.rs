@@ -4,6 +4,12 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// Who the tests run as: what watchdesk records, whatever `USER` says.
+fn me() -> String {
+    // SAFETY: getuid(2) cannot fail.
+    watchdesk::model::user_name(unsafe { libc::getuid() })
+}
+
 fn watchdesk(home: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_watchdesk"))
         .env_clear()
@@ -77,7 +83,8 @@ fn daily_records_are_saved_amended_and_shown() {
     assert_eq!(record["anomaly_checked"], false);
     assert_eq!(record["archive_done"], true, "kept from the first save");
     assert_eq!(record["notes"], "无告警");
-    assert_eq!(record["saved_by"]["user"], "li");
+    // The real uid's name, whatever USER says.
+    assert_eq!(record["saved_by"]["user"], me().as_str());
     assert_eq!(json["figures"]["subsystems"].as_array().unwrap().len(), 5);
     let md = ok(h, &["daily", "show", "--date", "2026-01-06"]);
     assert!(md.contains("# 日台账 Daily ledger — 2026-01-06"), "{md}");
@@ -233,7 +240,7 @@ fn monthly_inspections_and_handovers() {
     );
     assert!(md.contains("# 交接班 Handover"), "{md}");
     assert!(md.contains("Live health is not available"), "{md}");
-    assert!(md.contains("handover from li to zhang recorded"), "{md}");
+    assert!(md.contains(&format!("handover from {} to zhang recorded", me())), "{md}");
     let json: serde_json::Value = serde_json::from_str(&ok(
         h,
         &["report", "handover", "--format", "json", "--notes", "交班"],

@@ -49,7 +49,6 @@ pub struct RemoteEngine {
 pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Result<RemoteEngine> {
     let stream = UnixStream::connect(path).await?;
     let (read, mut write) = stream.into_split();
-    send(&mut write, &Request::Subscribe).await?;
     let mut lines = BufReader::new(read);
     let fill = move |mut s: Snapshot| {
         s.policy = policy.clone();
@@ -72,6 +71,8 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
             ));
         }
     };
+    // Only once the daemon has let us in: a refused client's line would meet a closed socket.
+    send(&mut write, &Request::Subscribe).await?;
     let first = tokio::time::timeout(FIRST_SNAPSHOT, next_message(&mut lines))
         .await
         .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "the daemon sent no snapshot within 10 s"))??;

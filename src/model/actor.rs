@@ -104,7 +104,8 @@ pub fn user_id(name: &str) -> Option<u32> {
 impl fmt::Display for Actor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.from {
-            Some(from) => write!(f, "{} (from {from}, as the client says)", self.user),
+            // The address is the client's claim (SSH_CONNECTION); the name is the kernel's.
+            Some(from) => write!(f, "{}@{from}", self.user),
             None => f.write_str(&self.user),
         }
     }
