@@ -344,3 +344,19 @@ fn action_keys_need_an_incident_and_releases_are_ignored() {
     release.kind = KeyEventKind::Release;
     assert_eq!(app.handle_key(release), None);
 }
+
+#[test]
+fn a_read_only_dashboard_opens_no_form_and_says_why() {
+    let mut app = app();
+    app.ui.read_only = true;
+    select(&mut app, 2);
+    for c in ['a', 'p', 'r', 'N', 'n'] {
+        assert_eq!(press(&mut app, key(KeyCode::Char(c))), None, "{c}");
+        assert!(app.ui.form.is_none(), "{c} opened a form");
+        let flash = app.ui.flash.as_ref().map(|f| f.message.clone());
+        assert_eq!(flash, Some(watchdesk::tui::app::Message::ReadOnly), "{c}");
+    }
+    // Looking still works: details, pages, moving.
+    press(&mut app, key(KeyCode::Char('j')));
+    assert!(matches!(press(&mut app, key(KeyCode::Char('s'))), Some(Effect::Execute { .. })));
+}
