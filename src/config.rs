@@ -108,12 +108,12 @@ impl CheckSpec {
         }
     }
 
-    /// What the check looks at, for tables and details.
-    pub fn target(&self) -> &str {
+    /// What the check looks at, for tables and details: a URL without its password or tokens.
+    pub fn target(&self) -> String {
         match self {
-            CheckSpec::Http(http) => &http.url,
-            CheckSpec::Tcp { address } | CheckSpec::Tls { address, .. } => address,
-            CheckSpec::File { pattern, .. } => pattern,
+            CheckSpec::Http(http) => crate::redact::shown(&http.url),
+            CheckSpec::Tcp { address } | CheckSpec::Tls { address, .. } => address.clone(),
+            CheckSpec::File { pattern, .. } => pattern.clone(),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod model;
 pub mod notify;
 pub mod policy;
 pub mod probe;
+pub mod redact;
 pub mod report;
 pub mod store;
 pub mod tui;

@@ -47,6 +47,8 @@ pub async fn run(check: &Check) -> ProbeResult {
     let outcome = tokio::time::timeout_at(budget.deadline + TIMEOUT_MARGIN, probe)
         .await
         .unwrap_or_else(|_| budget.timed_out("no answer"));
+    // Errors quote the URL: no password or token goes on to incidents, snapshots and reports.
+    let outcome = outcome.redacted(&crate::redact::of_check(&check.spec));
     ProbeResult {
         check_id: check.id.clone(),
         subsystem: subsystem_of(&check.id).to_string(),
@@ -135,6 +137,25 @@ impl Outcome {
             Outcome::Up { .. } => "up",
             Outcome::Degraded { .. } => "degraded",
             Outcome::Down { .. } => "down",
+        }
+    }
+
+    /// The same outcome with every secret of `redactions` masked in its words.
+    pub fn redacted(self, redactions: &crate::redact::Redactions) -> Outcome {
+        if redactions.is_empty() {
+            return self;
+        }
+        match self {
+            Outcome::Up { detail } => Outcome::Up {
+                detail: redactions.apply(&detail),
+            },
+            Outcome::Degraded { reason } => Outcome::Degraded {
+                reason: redactions.apply(&reason),
+            },
+            Outcome::Down { phase, reason } => Outcome::Down {
+                phase,
+                reason: redactions.apply(&reason),
+            },
         }
     }
 

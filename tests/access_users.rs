@@ -25,17 +25,29 @@ fn is_root() -> bool {
 }
 
 fn sh(program: &str, args: &[&str]) -> Output {
-    Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"))
+    Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"))
 }
 
 /// Creates the group and the users once (idempotent), returning (uid, gid) by name.
 fn ensure_users() -> Vec<(String, u32, u32)> {
     if sh("getent", &["group", GROUP]).stdout.is_empty() {
         let out = sh("groupadd", &[GROUP]);
-        assert!(out.status.success(), "groupadd: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "groupadd: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let mut users = Vec::new();
-    for (name, in_group) in [(OPERATOR, true), (OBSERVER, true), (STRANGER, true), (OUTSIDER, false)] {
+    for (name, in_group) in [
+        (OPERATOR, true),
+        (OBSERVER, true),
+        (STRANGER, true),
+        (OUTSIDER, false),
+    ] {
         if sh("getent", &["passwd", name]).stdout.is_empty() {
             let mut args = vec!["--no-create-home", "--shell", "/usr/sbin/nologin"];
             if in_group {
@@ -45,10 +57,17 @@ fn ensure_users() -> Vec<(String, u32, u32)> {
             }
             args.push(name);
             let out = sh("useradd", &args);
-            assert!(out.status.success(), "useradd {name}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "useradd {name}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         let id = |flag: &str| -> u32 {
-            String::from_utf8_lossy(&sh("id", &[flag, name]).stdout).trim().parse().unwrap()
+            String::from_utf8_lossy(&sh("id", &[flag, name]).stdout)
+                .trim()
+                .parse()
+                .unwrap()
         };
         users.push((name.to_string(), id("-u"), id("-g")));
     }
@@ -81,7 +100,12 @@ impl Site {
         .unwrap();
         std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
         let data = root.path().join("data");
-        Site { root, bin, config, data }
+        Site {
+            root,
+            bin,
+            config,
+            data,
+        }
     }
 
     fn command(&self, as_user: Option<(u32, u32)>) -> Command {
@@ -123,7 +147,11 @@ impl Site {
 }
 
 fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 /// Sends one hand-written line on the socket as `user` (perl, from the base system) and returns what came back.
@@ -151,7 +179,9 @@ fn raw_request(socket: &Path, user: (u32, u32), line: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_engineer_acts_as_themself_observers_only_look_and_outsiders_stay_out() {
     if !is_root() {
-        eprintln!("SKIPPED: creating OS users needs root; run the suite as root (CI does) to test identity and access");
+        eprintln!(
+            "SKIPPED: creating OS users needs root; run the suite as root (CI does) to test identity and access"
+        );
         return;
     }
     let users = ensure_users();
@@ -178,7 +208,18 @@ async fn each_engineer_acts_as_themself_observers_only_look_and_outsiders_stay_o
     // The operator, whatever the environment says, is recorded as themself.
     let opened = site.run(
         of(OPERATOR),
-        &["incident", "open", "--kind", "fault", "--severity", "major", "--title", "登录慢", "--subsystem", "digital"],
+        &[
+            "incident",
+            "open",
+            "--kind",
+            "fault",
+            "--severity",
+            "major",
+            "--title",
+            "登录慢",
+            "--subsystem",
+            "digital",
+        ],
     );
     assert!(opened.status.success(), "{}", text(&opened));
     let shown = site.run(of(OPERATOR), &["incident", "show", "2026-0001", "--json"]);
@@ -198,8 +239,15 @@ async fn each_engineer_acts_as_themself_observers_only_look_and_outsiders_stay_o
             text: "written by hand".into(),
         },
     };
-    let answer = raw_request(&site.socket(), of(OPERATOR), &serde_json::to_string(&forged).unwrap());
-    assert!(answer.contains("\"reply\"") && !answer.contains("\"Err\""), "{answer}");
+    let answer = raw_request(
+        &site.socket(),
+        of(OPERATOR),
+        &serde_json::to_string(&forged).unwrap(),
+    );
+    assert!(
+        answer.contains("\"reply\"") && !answer.contains("\"Err\""),
+        "{answer}"
+    );
     let shown = site.run(of(OPERATOR), &["incident", "show", "2026-0001", "--json"]);
     let incident: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
     let note = incident["timeline"]
@@ -212,23 +260,36 @@ async fn each_engineer_acts_as_themself_observers_only_look_and_outsiders_stay_o
 
     // The observer reads, and every change is refused, by the command line and by hand.
     let listed = site.run(of(OBSERVER), &["incident", "list"]);
-    assert!(listed.status.success() && text(&listed).contains("2026-0001"), "{}", text(&listed));
+    assert!(
+        listed.status.success() && text(&listed).contains("2026-0001"),
+        "{}",
+        text(&listed)
+    );
     let refused = site.run(of(OBSERVER), &["incident", "note", "2026-0001", "--text", "x"]);
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
     assert!(text(&refused).contains("read-only"), "{}", text(&refused));
-    let answer = raw_request(&site.socket(), of(OBSERVER), &serde_json::to_string(&forged).unwrap());
+    let answer = raw_request(
+        &site.socket(),
+        of(OBSERVER),
+        &serde_json::to_string(&forged).unwrap(),
+    );
     assert!(answer.contains("read-only"), "{answer}");
 
     // In the group but in no list: turned away with the reason.
     let stranger = site.run(of(STRANGER), &["incident", "list"]);
     assert_ne!(stranger.status.code(), Some(0));
-    assert!(text(&stranger).contains("does not let you in"), "{}", text(&stranger));
+    assert!(
+        text(&stranger).contains("does not let you in"),
+        "{}",
+        text(&stranger)
+    );
 
     // Outside the group: the socket cannot even be reached.
     let outsider = site.run(of(OUTSIDER), &["incident", "list"]);
     assert_ne!(outsider.status.code(), Some(0));
     assert!(
-        text(&outsider).to_lowercase().contains("permission denied") || text(&outsider).contains("does not let you in"),
+        text(&outsider).to_lowercase().contains("permission denied")
+            || text(&outsider).contains("does not let you in"),
         "{}",
         text(&outsider)
     );
@@ -236,7 +297,11 @@ async fn each_engineer_acts_as_themself_observers_only_look_and_outsiders_stay_o
     // Nothing the refused users tried is in the store.
     unsafe { libc::kill(daemon.id() as i32, libc::SIGTERM) };
     assert!(daemon.wait().unwrap().success());
-    let shown = site.command(None).args(["incident", "show", "2026-0001", "--json"]).output().unwrap();
+    let shown = site
+        .command(None)
+        .args(["incident", "show", "2026-0001", "--json"])
+        .output()
+        .unwrap();
     let incident: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
     let notes = incident["timeline"].to_string();
     assert!(!notes.contains("\"x\""), "{notes}");

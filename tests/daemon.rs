@@ -73,7 +73,10 @@ async fn a_client_gets_exactly_what_the_engine_answers() {
     };
     // The daemon names the client from the socket's peer credentials, not from the request.
     // SAFETY: getuid(2) cannot fail.
-    assert_eq!(opened.opened.actor.user, watchdesk::model::user_name(unsafe { libc::getuid() }));
+    assert_eq!(
+        opened.opened.actor.user,
+        watchdesk::model::user_name(unsafe { libc::getuid() })
+    );
     assert_ne!(opened.opened.actor.user, "li");
     let mut snapshots = remote.subscribe();
     assert!(
@@ -332,5 +335,9 @@ async fn the_daemon_watches_alone_takes_commands_and_stops_cleanly() {
     // The kernel's word for who acknowledged, not USER=li.
     // SAFETY: getuid(2) cannot fail.
     let me = watchdesk::model::user_name(unsafe { libc::getuid() });
-    assert_eq!(incident["acknowledged"]["actor"]["user"], me.as_str(), "{incident}");
+    assert_eq!(
+        incident["acknowledged"]["actor"]["user"],
+        me.as_str(),
+        "{incident}"
+    );
 }

@@ -240,7 +240,10 @@ fn monthly_inspections_and_handovers() {
     );
     assert!(md.contains("# 交接班 Handover"), "{md}");
     assert!(md.contains("Live health is not available"), "{md}");
-    assert!(md.contains(&format!("handover from {} to zhang recorded", me())), "{md}");
+    assert!(
+        md.contains(&format!("handover from {} to zhang recorded", me())),
+        "{md}"
+    );
     let json: serde_json::Value = serde_json::from_str(&ok(
         h,
         &["report", "handover", "--format", "json", "--notes", "交班"],

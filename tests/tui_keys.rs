@@ -358,5 +358,8 @@ fn a_read_only_dashboard_opens_no_form_and_says_why() {
     }
     // Looking still works: details, pages, moving.
     press(&mut app, key(KeyCode::Char('j')));
-    assert!(matches!(press(&mut app, key(KeyCode::Char('s'))), Some(Effect::Execute { .. })));
+    assert!(matches!(
+        press(&mut app, key(KeyCode::Char('s'))),
+        Some(Effect::Execute { .. })
+    ));
 }

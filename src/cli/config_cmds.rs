@@ -97,12 +97,23 @@ pub fn summary(config: &Config) -> String {
                 check.timeout.as_secs(),
                 check.severity
             );
+            if let CheckSpec::Http(h) = &check.spec {
+                let proxy = h.proxy.as_deref().is_some_and(crate::redact::has_password);
+                if crate::redact::has_password(&h.url) || proxy {
+                    out += &format!(
+                        "    warning: {} has a password in its {}: anyone who can read the config can read it; \
+                         prefer a token header or a proxy without credentials\n",
+                        check.id,
+                        if proxy { "proxy URL" } else { "URL" }
+                    );
+                }
+            }
         }
     }
     for host in &config.hosts {
         let source = match &host.source {
             HostSource::Local => "local".to_string(),
-            HostSource::NodeExporter { url } => format!("node_exporter {url}"),
+            HostSource::NodeExporter { url } => format!("node_exporter {}", crate::redact::shown(url)),
         };
         out += &format!(
             "  host {:<10} {source}  warn {}% crit {}%\n",

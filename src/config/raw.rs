@@ -35,6 +35,16 @@ pub struct RawConfig {
     pub notify: super::notify::RawNotify,
     #[serde(default)]
     pub access: RawAccess,
+    #[serde(default)]
+    pub redaction: RawRedaction,
+}
+
+/// `[redaction] names = [...]`: more query parameter and header names whose values are secret.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRedaction {
+    #[serde(default)]
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -230,6 +230,14 @@ pub(super) fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config
         ));
     }
 
+    crate::redact::configure(
+        raw.redaction
+            .names
+            .iter()
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect(),
+    );
     let notify = super::notify::validate_notify(raw.notify, path, text, daily_reminder_hour)?;
     let name_ok = |n: &Spanned<String>, key: &str| -> Result<String, ConfigError> {
         let name = n.get_ref().trim();

@@ -53,7 +53,15 @@ impl NodeExporter {
     pub async fn scrape(&mut self) -> HostReading {
         match self.fetch().await {
             Ok(text) => self.read_text(&text),
-            Err(reason) => HostReading::Unreachable { reason },
+            // The URL may carry a token (`?token=`): never in a reason.
+            Err(reason) => {
+                let redactions = crate::redact::of_host(&crate::config::HostSource::NodeExporter {
+                    url: self.url.clone(),
+                });
+                HostReading::Unreachable {
+                    reason: redactions.apply(&reason),
+                }
+            }
         }
     }
 
