@@ -40,7 +40,7 @@ pub fn check(ctx: &Context) -> Result<i32, CliError> {
             "no config file: give --config PATH or set $WATCHDESK_CONFIG",
         ));
     };
-    let config = Config::load(&path)?;
+    let config = Config::load_with(&path, &crate::tui::theme::check_name)?;
     out!("{}", summary(&config));
     Ok(0)
 }
