@@ -31,13 +31,16 @@ const ROWS: u16 = 48;
 /// What the screen must show for the key just sent to count as drawn.
 type Shown = Box<dyn Fn(&vt100::Screen) -> bool + Send>;
 
+/// The screen the reader waits for, and where it reports the moment it read it.
+type Wanted = Arc<Mutex<Option<(Shown, mpsc::Sender<Instant>)>>>;
+
 /// A program in a pseudo-terminal; a reader thread parses its output and reports when a wanted screen appears.
 struct Pty {
     child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
     keys: Box<dyn Write + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
-    want: Arc<Mutex<Option<(Shown, mpsc::Sender<Instant>)>>>,
+    want: Wanted,
 }
 
 impl Pty {
@@ -59,7 +62,7 @@ impl Pty {
             NonZeroU16::new(COLS).expect("cols"),
             0,
         )));
-        let want: Arc<Mutex<Option<(Shown, mpsc::Sender<Instant>)>>> = Arc::default();
+        let want: Wanted = Arc::default();
         let (screen_r, want_r) = (screen.clone(), want.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 64 * 1024];
@@ -71,10 +74,10 @@ impl Pty {
                 let mut parser = screen_r.lock().expect("screen");
                 parser.process(&buf[..n]);
                 let mut want = want_r.lock().expect("want");
-                if want.as_ref().is_some_and(|(shown, _)| shown(parser.screen())) {
-                    if let Some((_, tx)) = want.take() {
-                        let _ = tx.send(read_at);
-                    }
+                if want.as_ref().is_some_and(|(shown, _)| shown(parser.screen()))
+                    && let Some((_, tx)) = want.take()
+                {
+                    let _ = tx.send(read_at);
                 }
             }
         });
