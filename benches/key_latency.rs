@@ -3,7 +3,8 @@
 //! and attached to `watchdesk serve`, with 20 and with 1,000 open incidents; beside the same measure for a
 //! trivial echo program (`cat` with the terminal in raw mode), the floor any terminal program pays.
 //!
-//! `cargo bench --bench key_latency` (KEY_BENCH_SAMPLES=300 keys per run by default). The keys alternate a
+//! `cargo bench --bench key_latency` (KEY_BENCH_SAMPLES=300 keys per run by default; KEY_BENCH_BIN=PATH
+//! measures another watchdesk binary). The keys alternate a
 //! letter typed into the incident filter (`/`) and Backspace; a key counts as shown once the footer reads the
 //! filter it leads to. Between keys, a pause of 20 to 60 ms.
 
@@ -24,7 +25,10 @@ use watchdesk::model::{Actor, NewIncident};
 use watchdesk::policy::{Kind, Severity};
 use watchdesk::store::Store;
 
-const BIN: &str = env!("CARGO_BIN_EXE_watchdesk");
+/// The binary measured: this build's, or `KEY_BENCH_BIN` (to compare with another build).
+fn bin() -> String {
+    std::env::var("KEY_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_watchdesk").to_string())
+}
 const COLS: u16 = 160;
 const ROWS: u16 = 48;
 
@@ -177,7 +181,7 @@ fn seed(config: &Path, data: &Path, open: usize) {
 }
 
 fn watchdesk(config: &Path, data: &Path, args: &[&str]) -> CommandBuilder {
-    let mut cmd = CommandBuilder::new(BIN);
+    let mut cmd = CommandBuilder::new(bin());
     cmd.env_clear();
     cmd.env("HOME", data);
     cmd.env("TERM", "xterm-256color");
@@ -284,7 +288,7 @@ fn main() {
 }
 
 fn serve(config: &Path, data: &Path) -> Process {
-    let daemon = Spawn::new(BIN)
+    let daemon = Spawn::new(bin())
         .env_clear()
         .env("HOME", data)
         .env("USER", "bench")
