@@ -1,6 +1,17 @@
 //! The command line: clap definitions and the dispatch of subcommands. Exit codes: 0 done, 1 a negative answer
 //! (a check failed, verification failed), 2 bad input, 3 store unavailable.
 
+/// `println!` for the command line's answers: once the reader has gone (`watchdesk check --json | head`)
+/// the process ends quietly instead of panicking (see `write_stdout`).
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!($($arg)*), true) };
+}
+
+/// `print!` likewise.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!($($arg)*), false) };
+}
+
 mod check;
 mod config_cmds;
 mod context;
@@ -14,6 +25,7 @@ mod store_cmds;
 mod time;
 mod watch;
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -197,5 +209,24 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Cmd::Score { action }) => records::score_cmd(&ctx, action),
         Some(Cmd::Report { action }) => report::run(&ctx, action),
         Some(Cmd::Notify { action }) => notify_cmds::run(&ctx, action),
+    }
+}
+
+/// Writes an answer to standard output. A closed pipe (the reader took what it wanted, as `head` does) ends
+/// the process at once with status 0: every change was durable before its answer was printed, and nobody is
+/// left to read more. Any other failure to write ends it with status 1 and says why on standard error.
+pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
+    let mut out = std::io::stdout().lock();
+    let written = out
+        .write_fmt(args)
+        .and_then(|()| if newline { out.write_all(b"\n") } else { Ok(()) })
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            eprintln!("watchdesk: cannot write to standard output: {e}");
+            std::process::exit(1);
+        }
     }
 }

@@ -19,6 +19,7 @@ pub use error::{ConfigError, Located};
 pub use notify::{Channel, ChannelSpec, EventKind, Leads, NotifyConfig, Rule, Rules, Secret, SmtpSecurity};
 pub use raw::{Lang, parse_size};
 pub use template::TEMPLATE;
+pub use validate::ThemeCheck;
 pub(crate) use validate::expand_home;
 
 /// The whole validated configuration.
@@ -207,16 +208,47 @@ impl Config {
 
     /// Validates config text; `path` is only used in messages.
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        Self::parse_with(path, text, None)
+    }
+
+    /// Reads and validates a config file, asking `theme_exists` whether `platform.theme` names a theme that
+    /// can be loaded: a wrong name is then an error at its line, before anything is started or created.
+    pub fn load_with(path: &Path, theme_exists: ThemeCheck<'_>) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse_with(path, &text, Some(theme_exists))
+    }
+
+    fn parse_with(
+        path: &Path,
+        text: &str,
+        theme_exists: Option<ThemeCheck<'_>>,
+    ) -> Result<Config, ConfigError> {
         let raw: raw::RawConfig = toml::from_str(text)
             .map_err(|e| ConfigError::at(path, text, e.span(), None, e.message().trim().to_string()))?;
-        let mut config = validate::validate(raw, path, text)?;
+        let mut config = validate::validate(raw, path, text, theme_exists)?;
+        let checks: usize = config.subsystems.iter().map(|s| s.checks.len()).sum();
+        if checks == 0 && config.hosts.is_empty() {
+            return Err(ConfigError::at(
+                path,
+                text,
+                None,
+                None,
+                "nothing to watch: the file has no [[subsystem]] with a [[subsystem.check]] and no [[host]]; \
+                 accepted is at least one of them (`watchdesk init` writes a template with the platform's five \
+                 subsystems)"
+                    .into(),
+            ));
+        }
         config.source = Some(path.to_path_buf());
         Ok(config)
     }
 
     /// A configuration with no subsystems, the platform defaults and the contract's policy.
     pub fn empty() -> Config {
-        validate::validate(raw::RawConfig::default(), Path::new("<built-in>"), "")
+        validate::validate(raw::RawConfig::default(), Path::new("<built-in>"), "", None)
             .unwrap_or_else(|_| unreachable!("the empty configuration is valid"))
     }
 

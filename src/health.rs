@@ -11,10 +11,15 @@
 //! * Degraded for longer than `degraded_incident_after` is a fault of severity major.
 //! * Events are per subsystem, matching one open auto incident per subsystem: a fault episode starts with
 //!   `FaultConfirmed` (or `FailedAgain` once it had recovered before), may raise its severity, and ends
-//!   with `Recovered` when no check of the subsystem is at fault any more.
+//!   with `Recovered` when no check of the subsystem is at fault any more — or, for an outage, when no check
+//!   is down any more: a check that stays slow (a certificate under its warning) neither holds the recovery
+//!   back nor, having been reported, opens anything until it clears.
+//! * The engineer resolving the incident while a fault goes on ends the episode; the next fault opens a new
+//!   incident. An incident still failing when watchdesk stopped is taken up again at start-up (`resume`).
 
 mod check;
 mod maintenance;
+mod resume;
 mod ring;
 mod subsystem;
 
@@ -24,6 +29,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 pub use maintenance::is_open as maintenance_open;
+pub use resume::ResumedFault;
 pub use ring::{RING_LEN, Sample};
 
 use crate::config::{Config, HealthConfig, Maintenance};
@@ -32,7 +38,7 @@ use crate::policy::Severity;
 use crate::probe::ProbeResult;
 use check::{CheckState, Fault};
 pub use subsystem::Unwatched;
-use subsystem::{Episode, Evaluation, SubsystemState};
+use subsystem::{Evaluation, SubsystemState};
 
 /// What the engine turns into incident changes.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,16 +87,6 @@ pub enum HealthEvent {
         /// have come back earlier than `at`.
         unwatched: Option<Unwatched>,
     },
-}
-
-/// A fault an open automatic incident was following when watchdesk stopped.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResumedFault {
-    pub check_id: String,
-    pub detected_at: DateTime<Utc>,
-    pub severity: Severity,
-    /// Opened by slowness, not by an outage.
-    pub slow: bool,
 }
 
 /// How a subsystem shows on the dashboard.
@@ -167,46 +163,6 @@ impl HealthTracker {
     /// Call it every few seconds.
     pub fn tick(&mut self, now: DateTime<Utc>) -> Vec<HealthEvent> {
         self.evaluate(now)
-    }
-
-    /// Takes up a fault that an open automatic incident says was going on when watchdesk stopped, so that
-    /// the first answers after a restart record "service restored" and further failures continue the same
-    /// fault instead of opening another. `last_seen` is the last probe of the subsystem before the stop.
-    pub fn resume(&mut self, fault: ResumedFault, last_seen: Option<DateTime<Utc>>, now: DateTime<Utc>) {
-        let Some(&index) = self.by_check_id.get(&fault.check_id) else {
-            return;
-        };
-        let Some(sub) = self.subsystems.iter_mut().find(|s| s.checks.contains(&index)) else {
-            return;
-        };
-        if let Some(check) = self.checks.get_mut(index) {
-            check.resume(fault.slow, fault.detected_at, &self.cfg);
-        }
-        sub.episode = Some(Episode {
-            severity: fault.severity,
-            checks: [index].into(),
-            outage: !fault.slow,
-        });
-        sub.unwatched = Some(Unwatched {
-            from: last_seen,
-            to: now,
-        });
-    }
-
-    /// The engineer resolved the subsystem's automatic incident: whatever still fails was part of it, and
-    /// the next fault opens a new one.
-    pub fn incident_resolved(&mut self, subsystem: &str, now: DateTime<Utc>) {
-        let Some(index) = self.subsystems.iter().position(|s| s.id == subsystem) else {
-            return;
-        };
-        let ongoing = self
-            .subsystems
-            .get(index)
-            .map(|s| self.faults(s, now, None))
-            .unwrap_or_default();
-        if let Some(sub) = self.subsystems.get_mut(index) {
-            sub.incident_resolved(&ongoing);
-        }
     }
 
     /// Unknown for an id not in the configuration.

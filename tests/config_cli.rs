@@ -42,10 +42,32 @@ fn every_invalid_config_is_refused_with_its_message_and_nothing_is_written() {
             "{}: names the file: {stderr}",
             path.display()
         );
-        for expect in expects {
+        for expect in &expects {
             assert!(
                 stderr.contains(expect.trim_end()),
                 "{}: expected {expect:?} in:\n{stderr}",
+                path.display()
+            );
+        }
+        // The daemon and the dashboard refuse it the same way, before creating anything.
+        for args in [&["serve"][..], &[]] {
+            let out = watchdesk(home.path())
+                .arg("--config")
+                .arg(&path)
+                .args(args)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{} {args:?}: {stderr}",
+                path.display()
+            );
+            assert!(
+                stderr.contains(expects[0].trim_end()),
+                "{} {args:?}: {stderr}",
                 path.display()
             );
         }
@@ -53,7 +75,34 @@ fn every_invalid_config_is_refused_with_its_message_and_nothing_is_written() {
         assert!(left.is_empty(), "{}: wrote {left:?}", path.display());
         seen += 1;
     }
-    assert!(seen >= 15, "only {seen} fixtures");
+    assert!(seen >= 24, "only {seen} fixtures");
+}
+
+#[test]
+fn an_empty_file_is_refused_with_nothing_to_watch() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("empty.toml");
+    std::fs::write(&path, "").unwrap();
+    for args in [&["config", "check"][..], &["serve"]] {
+        let out = watchdesk(home.path())
+            .args(args)
+            .arg("--config")
+            .arg(&path)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{}:1:1: nothing to watch", path.display())),
+            "{args:?}: {stderr}"
+        );
+    }
+    let left: Vec<_> = std::fs::read_dir(home.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["empty.toml"]);
 }
 
 #[test]
@@ -89,4 +138,32 @@ fn a_named_config_that_does_not_exist_is_an_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read config /nonexistent/watchdesk.toml"));
+}
+
+#[test]
+fn an_unknown_theme_on_the_command_line_stops_before_anything_is_created() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("watchdesk.toml");
+    std::fs::write(
+        &path,
+        "[[subsystem]]\nid = \"digital\"\n  [[subsystem.check]]\n  kind = \"tcp\"\n  address = \"127.0.0.1:9\"\n",
+    )
+    .unwrap();
+    let out = watchdesk(home.path())
+        .args(["--theme", "solarised", "--config"])
+        .arg(&path)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--theme: theme \"solarised\" not found"),
+        "{stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(home.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["watchdesk.toml"]);
 }

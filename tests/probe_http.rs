@@ -166,6 +166,39 @@ async fn a_redirect_loop_is_a_status_failure() {
 }
 
 #[tokio::test]
+async fn a_redirect_to_a_closed_port_names_that_port() {
+    let closed = refused_port().await;
+    let app = axum::Router::new().route(
+        "/moved",
+        axum::routing::get(move || async move {
+            (
+                axum::http::StatusCode::FOUND,
+                [(axum::http::header::LOCATION, format!("http://{closed}/health"))],
+            )
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let mut spec = http(format!("http://{addr}/moved"));
+    spec.follow_redirects = 3;
+    let result = probe(spec).await;
+    match &result.outcome {
+        Outcome::Down { phase, reason } => {
+            assert_eq!(*phase, Phase::Connect, "{reason}");
+            assert_eq!(
+                reason,
+                &format!(
+                    "connection refused by {closed} (nothing listens on that port) \
+                     (redirected to http://{closed}/health)"
+                )
+            );
+        }
+        other => panic!("expected down, got {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn a_closed_port_is_connection_refused() {
     let addr = refused_port().await;
     assert_down(

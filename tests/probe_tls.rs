@@ -96,7 +96,10 @@ async fn an_http_check_against_a_self_signed_certificate_fails_at_tls() {
     match &result.outcome {
         Outcome::Down { phase, reason } => {
             assert_eq!(*phase, Phase::Tls, "{reason}");
-            assert!(reason.contains("TLS with localhost failed"), "{reason}");
+            assert_eq!(
+                reason,
+                "TLS with localhost failed: self-signed certificate (not trusted)"
+            );
         }
         other => panic!("expected down, got {other:?}"),
     }

@@ -28,9 +28,9 @@ pub fn run(ctx: &Context, json: bool) -> Result<i32, CliError> {
         && hosts.iter().all(|h| matches!(h.reading, HostReading::Gauges(_)));
     if json {
         let value = serde_json::json!({ "all_up": all_up, "checks": results, "hosts": hosts });
-        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
     } else {
-        print!("{}", table(&config, &results, &hosts));
+        out!("{}", table(&config, &results, &hosts));
     }
     Ok(if all_up { 0 } else { 1 })
 }

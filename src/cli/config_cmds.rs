@@ -29,8 +29,8 @@ pub fn init(ctx: &Context, path: Option<PathBuf>, force: bool) -> Result<i32, Cl
         .map_err(|e| CliError::bad_input(format!("cannot write {}: {e}", display(&path))))?;
     file.write_all(TEMPLATE.as_bytes())
         .map_err(|e| CliError::bad_input(format!("cannot write {}: {e}", display(&path))))?;
-    println!("wrote {}", display(&path));
-    println!("next: replace the example.invalid URLs, then run `watchdesk config check`");
+    outln!("wrote {}", display(&path));
+    outln!("next: replace the example.invalid URLs, then run `watchdesk config check`");
     Ok(0)
 }
 
@@ -40,8 +40,8 @@ pub fn check(ctx: &Context) -> Result<i32, CliError> {
             "no config file: give --config PATH or set $WATCHDESK_CONFIG",
         ));
     };
-    let config = Config::load(&path)?;
-    print!("{}", summary(&config));
+    let config = Config::load_with(&path, &crate::tui::theme::check_name)?;
+    out!("{}", summary(&config));
     Ok(0)
 }
 

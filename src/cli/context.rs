@@ -69,7 +69,7 @@ impl Context {
                 if !explicit && !path.exists() {
                     return Ok(None);
                 }
-                Ok(Some(Config::load(&path)?))
+                Ok(Some(Config::load_with(&path, &crate::tui::theme::check_name)?))
             }
             None => Ok(None),
         }

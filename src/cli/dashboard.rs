@@ -23,6 +23,10 @@ pub struct LookFlags {
 
 pub fn run(ctx: &Context, look: LookFlags, force_demo: bool) -> Result<i32, CliError> {
     let config = if force_demo { None } else { ctx.load_config()? };
+    // A wrong --theme stops here, before a data directory or a store is touched.
+    if let Some(name) = &look.theme {
+        crate::tui::theme::check_name(name).map_err(|why| CliError::bad_input(format!("--theme: {why}")))?;
+    }
     let rt = runtime()?;
     rt.block_on(async move {
         match config {

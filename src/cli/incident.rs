@@ -167,7 +167,7 @@ pub fn run(ctx: &Context, cmd: IncidentCmd) -> Result<i32, CliError> {
     let reply = engine_command(ctx, config, command)?;
     match reply {
         Ok(Reply::Incident(incident)) => {
-            println!("{}", summary_line(&incident, &policy, Utc::now(), zone));
+            outln!("{}", summary_line(&incident, &policy, Utc::now(), zone));
             Ok(0)
         }
         Ok(other) => Err(CliError::store(format!(
@@ -202,14 +202,14 @@ fn list(ctx: &Context, config: &Config, all: bool, json: bool) -> Result<i32, Cl
     });
     if json {
         let out: Vec<_> = incidents.iter().map(|i| with_deadlines(i, policy, now)).collect();
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         return Ok(0);
     }
     if incidents.is_empty() {
-        println!("{}", if all { "no incidents" } else { "no open incidents" });
+        outln!("{}", if all { "no incidents" } else { "no open incidents" });
     }
     for incident in &incidents {
-        println!(
+        outln!(
             "{}",
             summary_line(incident, policy, now, config.platform.timezone)
         );
@@ -228,23 +228,26 @@ fn show(ctx: &Context, config: &Config, id: IncidentId, json: bool) -> Result<i3
     let policy = &config.policy;
     let zone = config.platform.timezone;
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&with_deadlines(&incident, policy, now)).unwrap_or_default()
         );
         return Ok(0);
     }
-    println!(
+    outln!(
         "{}  {}  {}  {}",
-        incident.id, incident.kind, incident.severity, incident.title
+        incident.id,
+        incident.kind,
+        incident.severity,
+        incident.title
     );
-    println!("state     {}", incident.state().as_str());
+    outln!("state     {}", incident.state().as_str());
     if let Some(sub) = &incident.subsystem {
-        println!("subsystem {sub}");
+        outln!("subsystem {sub}");
     }
-    println!("detected  {}", local(incident.detected_at, zone));
+    outln!("detected  {}", local(incident.detected_at, zone));
     for d in incident.deadlines(policy, now) {
-        println!(
+        outln!(
             "{:<9} due {}  {}",
             d.stage.as_str(),
             local(d.due, zone),
@@ -252,13 +255,13 @@ fn show(ctx: &Context, config: &Config, id: IncidentId, json: bool) -> Result<i3
         );
     }
     if let Some(r) = &incident.resolution {
-        println!("cause     {}", r.cause);
-        println!("process   {}", r.process);
+        outln!("cause     {}", r.cause);
+        outln!("process   {}", r.process);
         if let Some(s) = &r.solution {
-            println!("solution  {s}");
+            outln!("solution  {s}");
         }
     }
-    println!("timeline:");
+    outln!("timeline:");
     for entry in &incident.timeline {
         let back = if entry.recorded_at - entry.at > Duration::minutes(1) {
             format!(" (logged {})", local(entry.recorded_at, zone))
@@ -266,7 +269,7 @@ fn show(ctx: &Context, config: &Config, id: IncidentId, json: bool) -> Result<i3
             String::new()
         };
         let what = serde_json::to_value(&entry.kind).unwrap_or_default();
-        println!(
+        outln!(
             "  {}  {:<12} {}{}  {}",
             local(entry.at, zone),
             entry.actor.to_string(),

@@ -166,9 +166,9 @@ pub fn daily(ctx: &Context, cmd: DailyCmd) -> Result<i32, CliError> {
                 }
             };
             if json {
-                println!("{}", serde_json::to_string_pretty(&view).unwrap_or_default());
+                outln!("{}", serde_json::to_string_pretty(&view).unwrap_or_default());
             } else {
-                print!("{}", daily::markdown(&view, zone));
+                out!("{}", daily::markdown(&view, zone));
             }
             Ok(0)
         }
@@ -188,7 +188,7 @@ pub fn daily(ctx: &Context, cmd: DailyCmd) -> Result<i32, CliError> {
             match execute(ctx, config, RecordsCommand::SaveDaily { date, entry })? {
                 RecordsReply::Daily(view) => {
                     let revision = view.record.as_ref().map(|r| r.revision).unwrap_or(1);
-                    println!(
+                    outln!(
                         "daily record {} saved{}",
                         view.date,
                         if revision > 1 {
@@ -215,7 +215,7 @@ pub fn monthly(ctx: &Context, cmd: MonthlyCmd) -> Result<i32, CliError> {
                 RecordsCommand::SaveMonthly(MonthlyEntry { date, by, findings }),
             )? {
                 RecordsReply::Monthly(r) => {
-                    println!("monthly inspection {} by {} saved", r.date, r.by);
+                    outln!("monthly inspection {} by {} saved", r.date, r.by);
                     Ok(0)
                 }
                 other => Err(unexpected(other)),
@@ -235,12 +235,12 @@ pub fn monthly(ctx: &Context, cmd: MonthlyCmd) -> Result<i32, CliError> {
                     .collect::<Result<Vec<_>, _>>()?,
             };
             if json {
-                println!("{}", serde_json::to_string_pretty(&records).unwrap_or_default());
+                outln!("{}", serde_json::to_string_pretty(&records).unwrap_or_default());
             } else if records.is_empty() {
-                println!("no monthly inspections recorded");
+                outln!("no monthly inspections recorded");
             } else {
                 for r in &records {
-                    println!("{}  {}  {}", r.date, r.by, r.findings.replace('\n', " / "));
+                    outln!("{}  {}  {}", r.date, r.by, r.findings.replace('\n', " / "));
                 }
             }
             Ok(0)
@@ -257,8 +257,8 @@ pub fn handover_cmd(ctx: &Context, cmd: HandoverCmd) -> Result<i32, CliError> {
         .transpose()?;
     match execute(ctx, config, RecordsCommand::RecordHandover { to, notes, since })? {
         RecordsReply::HandoverRecorded { record, summary } => {
-            print!("{}", handover::markdown(&summary));
-            println!(
+            out!("{}", handover::markdown(&summary));
+            outln!(
                 "\nhandover from {} to {} recorded at {}",
                 record.from,
                 record.to,
@@ -293,7 +293,7 @@ pub fn score_cmd(ctx: &Context, cmd: ScoreCmd) -> Result<i32, CliError> {
     };
     match execute(ctx, config, command)? {
         RecordsReply::Score(s) => {
-            println!(
+            outln!(
                 "{} set to {} for {}; total now {} ({})",
                 item,
                 score::points(value),

@@ -105,9 +105,9 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
                 Format::Json => handover::json(&summary) + "\n",
                 _ => handover::markdown(&summary),
             };
-            print!("{text}");
+            out!("{text}");
             if copy {
-                print!("{}", osc52::for_environment(&text));
+                out!("{}", osc52::for_environment(&text));
             }
             Ok(0)
         }
@@ -123,15 +123,15 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
                 }
             };
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&s).unwrap_or_default()),
-                _ => print!("{}", score::markdown(&s)),
+                Format::Json => outln!("{}", serde_json::to_string_pretty(&s).unwrap_or_default()),
+                _ => out!("{}", score::markdown(&s)),
             }
             Ok(0)
         }
         ReportCmd::Advice { quarter, text } => {
             match execute(ctx, config, RecordsCommand::SetAdvice { quarter, text })? {
                 RecordsReply::Advice(a) => {
-                    println!("advice for {} saved", a.quarter);
+                    outln!("advice for {} saved", a.quarter);
                     Ok(0)
                 }
                 other => Err(CliError::store(format!(
@@ -159,7 +159,7 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
             match out {
                 Some(path) => {
                     write_atomically(&path, text.as_bytes())?;
-                    println!(
+                    outln!(
                         "quarterly report {} ({}, {} incidents) written to {}",
                         report.quarter,
                         format,

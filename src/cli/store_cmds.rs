@@ -23,11 +23,11 @@ pub fn audit_verify(ctx: &Context) -> Result<i32, CliError> {
     };
     match verdict {
         Ok(count) => {
-            println!("audit log intact: {count} records");
+            outln!("audit log intact: {count} records");
             Ok(0)
         }
         Err(failure) => {
-            println!("audit log BROKEN: {failure}");
+            outln!("audit log BROKEN: {failure}");
             Ok(1)
         }
     }
@@ -43,7 +43,7 @@ pub fn backup(ctx: &Context, out: &Path) -> Result<i32, CliError> {
         Some(other) => return Err(unexpected(other)),
         None => ctx.open_store(&config)?.backup(out)?,
     };
-    println!(
+    outln!(
         "wrote {}: {} records, sha256 {}",
         display(out),
         summary.records,
@@ -56,7 +56,7 @@ pub fn backup_verify(file: &Path) -> Result<i32, CliError> {
     match verify_backup(file) {
         Ok(summary) => {
             let trees: Vec<String> = summary.per_tree.iter().map(|(t, n)| format!("{t} {n}")).collect();
-            println!(
+            outln!(
                 "backup OK: {} records ({}), made {}, sha256 {}",
                 summary.records,
                 trees.join(", "),
@@ -66,7 +66,7 @@ pub fn backup_verify(file: &Path) -> Result<i32, CliError> {
             Ok(0)
         }
         Err(e) => {
-            println!("backup NOT usable: {e}");
+            outln!("backup NOT usable: {e}");
             Ok(1)
         }
     }
@@ -83,7 +83,7 @@ pub fn restore(ctx: &Context, file: &Path) -> Result<i32, CliError> {
         code: 1,
         message: f.to_string(),
     })?;
-    println!(
+    outln!(
         "restored {} records into {} (audit log intact: {count} records)",
         summary.records,
         display(&dir)

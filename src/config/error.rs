@@ -85,6 +85,13 @@ impl fmt::Display for Located {
         }
         writeln!(f, "{}", self.message)?;
         writeln!(f, "  {:>4} | {}", self.line, self.source_line)?;
-        write!(f, "       | {}^", " ".repeat(self.column.saturating_sub(1)))
+        // Under the column by display width: Chinese text before it takes two cells per character.
+        let before: String = self
+            .source_line
+            .chars()
+            .take(self.column.saturating_sub(1))
+            .collect();
+        let pad = unicode_width::UnicodeWidthStr::width(before.as_str());
+        write!(f, "       | {}^", " ".repeat(pad))
     }
 }

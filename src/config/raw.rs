@@ -63,7 +63,7 @@ pub struct RawPlatform {
     pub name: Option<String>,
     pub timezone: Option<Zone>,
     pub lang: Option<Lang>,
-    pub theme: Option<String>,
+    pub theme: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -87,9 +87,9 @@ pub struct RawSubsystem {
 #[serde(deny_unknown_fields)]
 pub struct RawCheck {
     pub kind: Spanned<CheckKind>,
-    pub name: Option<String>,
-    pub interval: Option<Dur>,
-    pub timeout: Option<Dur>,
+    pub name: Option<Spanned<String>>,
+    pub interval: Option<Spanned<Dur>>,
+    pub timeout: Option<Spanned<Dur>>,
     pub severity: Option<Severity>,
     // http
     pub url: Option<Spanned<String>>,
@@ -203,16 +203,16 @@ pub struct RawMaintenance {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawHealth {
-    pub failures_to_down: Option<u32>,
-    pub successes_to_up: Option<u32>,
+    pub failures_to_down: Option<Spanned<u32>>,
+    pub successes_to_up: Option<Spanned<u32>>,
     pub degraded_incident_after: Option<Dur>,
-    pub retention_days: Option<u32>,
+    pub retention_days: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRecords {
-    pub daily_reminder_hour: Option<u32>,
+    pub daily_reminder_hour: Option<Spanned<u32>>,
 }
 
 /// A duration written like `"30s"`, `"15m"`, `"2h"`, `"1500ms"`.

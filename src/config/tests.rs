@@ -23,7 +23,7 @@ fn template_loads_with_the_five_subsystems() {
 
 #[test]
 fn policy_overrides_replace_only_what_they_name() {
-    let text = "[policy.critical]\nrespond = \"10m\"\n";
+    let text = "[[host]]\nname = \"app-01\"\nsource = \"local\"\n[policy.critical]\nrespond = \"10m\"\n";
     let config = Config::parse(Path::new("c.toml"), text).unwrap();
     assert_eq!(
         config.policy.critical.respond,
@@ -57,4 +57,23 @@ fn weekly_window_parses() {
         })
     );
     assert_eq!(validate::parse_weekly("Someday 02:00-04:00"), None);
+}
+
+#[test]
+fn the_caret_stands_under_the_error_by_display_width() {
+    let text = "[[subsystem]]\nid = \"digital\"\ncheck = [{ name = \"登录接口\", kind = \"tcp\", address = \"nowhere\" }]\n";
+    let err = Config::parse(Path::new("c.toml"), text).unwrap_err();
+    let located = err.located().unwrap();
+    assert_eq!((located.line, located.column), (3, 51));
+    let shown = err.to_string();
+    let lines: Vec<&str> = shown.lines().collect();
+    // The source line is printed after "     3 | "; the caret must sit under the opening quote of "nowhere".
+    let source = lines[1];
+    let caret = lines[2];
+    let quote_cell = unicode_width::UnicodeWidthStr::width(&source[..source.find("\"nowhere").unwrap()]);
+    assert_eq!(
+        unicode_width::UnicodeWidthStr::width(caret) - 1,
+        quote_cell,
+        "{shown}"
+    );
 }

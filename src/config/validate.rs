@@ -6,7 +6,8 @@
 mod check;
 mod maintenance;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -31,7 +32,15 @@ impl Ctx<'_> {
     }
 }
 
-pub(super) fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config, ConfigError> {
+/// Says whether a theme name can be loaded, and if not, why and which names are accepted.
+pub type ThemeCheck<'a> = &'a dyn Fn(&str) -> Result<(), String>;
+
+pub(super) fn validate(
+    raw: RawConfig,
+    path: &Path,
+    text: &str,
+    theme_exists: Option<ThemeCheck<'_>>,
+) -> Result<Config, ConfigError> {
     let cx = Ctx { path, text };
     let timezone = raw
         .platform
@@ -63,6 +72,8 @@ pub(super) fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config
     }
 
     let mut subsystems = Vec::with_capacity(raw.subsystem.len());
+    // (subsystem, dependency) → where the dependency is written, for pointing at a cycle.
+    let mut dep_spans = HashMap::new();
     for sub in raw.subsystem {
         let id = sub.id.get_ref().clone();
         let mut depends_on = Vec::new();
@@ -85,19 +96,28 @@ pub(super) fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config
                     format!("subsystem \"{id}\" cannot depend on itself"),
                 ));
             }
+            dep_spans.insert((id.clone(), dep.get_ref().clone()), dep.span());
             depends_on.push(dep.get_ref().clone());
         }
         let mut checks = Vec::with_capacity(sub.check.len());
         let mut check_ids = HashSet::new();
         for (n, check) in sub.check.into_iter().enumerate() {
+            let name_at = check
+                .name
+                .as_ref()
+                .map_or_else(|| check.kind.span(), Spanned::span);
             let check = validate_check(&cx, &id, n + 1, check)?;
             if !check_ids.insert(check.id.clone()) {
                 return Err(ConfigError::at(
                     path,
                     text,
-                    None,
+                    Some(name_at),
                     Some("name"),
-                    format!("duplicate check name \"{}\" in subsystem \"{id}\"", check.name),
+                    format!(
+                        "duplicate check name \"{}\" in subsystem \"{id}\": each check of a subsystem needs its \
+                         own name (unnamed checks are called KIND-N, e.g. \"http-1\")",
+                        check.name
+                    ),
                 ));
             }
             checks.push(check);
@@ -111,6 +131,19 @@ pub(super) fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config
             depends_on,
             checks,
         });
+    }
+
+    if let Some((cycle, at)) = dependency_cycle(&subsystems, &dep_spans) {
+        return Err(ConfigError::at(
+            path,
+            text,
+            Some(at),
+            Some("depends_on"),
+            format!(
+                "dependency cycle {cycle}: a subsystem cannot wait on itself through others; accepted are \
+                 dependencies that end at a subsystem depending on none"
+            ),
+        ));
     }
 
     let mut hosts = Vec::new();
@@ -210,24 +243,54 @@ pub(super) fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config
     };
 
     let h = raw.health;
+    let at_least_one = |value: Option<Spanned<u32>>, key: &str, default: u32, what: &str| match value {
+        Some(v) if *v.get_ref() == 0 => Err(cx.err(
+            &v,
+            key,
+            format!("{key} = 0 is not accepted: {what}; accepted is 1 or more (default {default})"),
+        )),
+        Some(v) => Ok(*v.get_ref()),
+        None => Ok(default),
+    };
     let health = HealthConfig {
-        failures_to_down: h.failures_to_down.unwrap_or(3).max(1),
-        successes_to_up: h.successes_to_up.unwrap_or(2).max(1),
+        failures_to_down: at_least_one(
+            h.failures_to_down,
+            "failures_to_down",
+            3,
+            "the failures in a row that make a check down",
+        )?,
+        successes_to_up: at_least_one(
+            h.successes_to_up,
+            "successes_to_up",
+            2,
+            "the answers in a row that bring a check back",
+        )?,
         degraded_incident_after: h
             .degraded_incident_after
             .map(|d| d.0)
             .unwrap_or(Duration::from_secs(600)),
-        retention_days: h.retention_days.unwrap_or(400).max(1),
+        retention_days: at_least_one(
+            h.retention_days,
+            "retention_days",
+            400,
+            "the days of history kept",
+        )?,
     };
-    let daily_reminder_hour = raw.records.daily_reminder_hour.unwrap_or(18);
-    if daily_reminder_hour > 23 {
-        return Err(ConfigError::at(
-            path,
-            text,
-            None,
-            Some("daily_reminder_hour"),
-            format!("invalid hour {daily_reminder_hour}: accepted is 0 to 23"),
-        ));
+    let daily_reminder_hour = match raw.records.daily_reminder_hour {
+        Some(hour) if *hour.get_ref() > 23 => {
+            return Err(cx.err(
+                &hour,
+                "daily_reminder_hour",
+                format!("invalid hour {}: accepted is 0 to 23", hour.get_ref()),
+            ));
+        }
+        Some(hour) => *hour.get_ref(),
+        None => 18,
+    };
+    if let (Some(theme), Some(exists)) = (&raw.platform.theme, theme_exists)
+        && let Err(why) = exists(theme.get_ref())
+    {
+        return Err(cx.err(theme, "theme", why));
     }
 
     crate::redact::configure(
@@ -281,7 +344,7 @@ pub(super) fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config
                 .unwrap_or_else(|| "福建省水利质量检测监管平台".to_string()),
             timezone,
             lang: raw.platform.lang,
-            theme: raw.platform.theme,
+            theme: raw.platform.theme.map(Spanned::into_inner),
         },
         data_dir: raw.storage.data_dir.map(|d| expand_home(&d)),
         subsystems,
@@ -292,6 +355,42 @@ pub(super) fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config
         daily_reminder_hour,
         notify,
         access,
+    })
+}
+
+/// The first cycle among the subsystems' dependencies, as `a → b → a`, and where its last step is written.
+fn dependency_cycle(
+    subsystems: &[Subsystem],
+    spans: &HashMap<(String, String), Range<usize>>,
+) -> Option<(String, Range<usize>)> {
+    fn walk<'a>(
+        subsystems: &'a [Subsystem],
+        id: &'a str,
+        start: &str,
+        path: &mut Vec<&'a str>,
+        seen: &mut HashSet<&'a str>,
+    ) -> bool {
+        let deps = subsystems
+            .iter()
+            .find(|s| s.id == id)
+            .map_or(&[][..], |s| s.depends_on.as_slice());
+        for dep in deps {
+            path.push(dep);
+            if dep == start || (seen.insert(dep) && walk(subsystems, dep, start, path, seen)) {
+                return true;
+            }
+            path.pop();
+        }
+        false
+    }
+    subsystems.iter().find_map(|s| {
+        let mut path = vec![s.id.as_str()];
+        if !walk(subsystems, &s.id, &s.id, &mut path, &mut HashSet::new()) {
+            return None;
+        }
+        let last = path.len().checked_sub(2)?;
+        let at = spans.get(&(path.get(last)?.to_string(), s.id.clone()))?.clone();
+        Some((path.join(" → "), at))
     })
 }
 

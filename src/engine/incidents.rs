@@ -91,6 +91,7 @@ impl Engine {
         self.store
             .commit(actor, now, "incident.open", &id.to_string(), payload, puts)?;
         self.open.insert(id, incident.clone());
+        self.records.incident_changed(&incident);
         self.dirty = true;
         Ok(incident)
     }
@@ -118,6 +119,7 @@ impl Engine {
 
     /// Keeps the live view in step with what was stored.
     pub(super) fn keep(&mut self, incident: Incident) {
+        self.records.incident_changed(&incident);
         if incident.is_open() {
             self.open.insert(incident.id, incident);
         } else {

@@ -5,6 +5,7 @@
 //! dashboard never touches the store and only the engine knows live health and host peaks.
 
 mod cache;
+mod score_inputs;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

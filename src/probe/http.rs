@@ -11,7 +11,7 @@ use std::io;
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
-use reqwest::{Client, Method, Response, StatusCode, redirect};
+use reqwest::{Client, Method, Response, StatusCode, Url, redirect};
 use tokio::time::timeout_at;
 
 use super::{Budget, Outcome, Phase, down};
@@ -27,13 +27,13 @@ pub(super) async fn run(spec: &HttpCheck, budget: Budget) -> Outcome {
     }
 }
 
-/// What a client is built from: `follow_redirects` and `proxy`.
-type ClientKey = (u8, Option<String>);
+/// What a client is built from: `proxy`.
+type ClientKey = Option<String>;
 
 /// The shared client for this check's redirect and proxy settings.
 pub fn client_for(spec: &HttpCheck) -> Result<Client, reqwest::Error> {
     static CLIENTS: OnceLock<Mutex<HashMap<ClientKey, Client>>> = OnceLock::new();
-    let key = (spec.follow_redirects, spec.proxy.clone());
+    let key = spec.proxy.clone();
     let mut clients = CLIENTS
         .get_or_init(Default::default)
         .lock()
@@ -46,16 +46,12 @@ pub fn client_for(spec: &HttpCheck) -> Result<Client, reqwest::Error> {
     Ok(client)
 }
 
-/// A new client for this check's settings: no idle connections kept, redirects followed only when asked,
-/// `*_PROXY` variables ignored unless the check names a proxy.
+/// A new client for this check's settings: no idle connections kept, redirects never followed by the client
+/// (`send` follows them), `*_PROXY` variables ignored unless the check names a proxy.
 pub fn build_client(spec: &HttpCheck) -> Result<Client, reqwest::Error> {
-    let policy = match spec.follow_redirects {
-        0 => redirect::Policy::none(),
-        n => redirect::Policy::limited(usize::from(n)),
-    };
     let mut builder = Client::builder()
         .pool_max_idle_per_host(0)
-        .redirect(policy)
+        .redirect(redirect::Policy::none())
         .user_agent(concat!("watchdesk/", env!("CARGO_PKG_VERSION")))
         .no_proxy();
     if let Some(proxy) = &spec.proxy {
@@ -72,14 +68,9 @@ pub async fn probe_with(spec: &HttpCheck, client: &Client, timeout: Duration) ->
 async fn probe(spec: &HttpCheck, client: &Client, budget: Budget) -> Outcome {
     let method = Method::from_bytes(spec.method.as_bytes()).unwrap_or(Method::GET);
     let is_head = method == Method::HEAD;
-    let mut request = client.request(method, &spec.url);
-    for (name, value) in &spec.headers {
-        request = request.header(name, value);
-    }
-    let response = match timeout_at(budget.deadline, request.send()).await {
-        Err(_) => return budget.timed_out("no response"),
-        Ok(Err(e)) => return failure(&e, spec),
-        Ok(Ok(response)) => response,
+    let response = match send(spec, client, method, budget).await {
+        Ok(response) => response,
+        Err(outcome) => return outcome,
     };
     let status = response.status();
     if !status_accepted(status, &spec.expect_status) {
@@ -108,6 +99,66 @@ async fn probe(spec: &HttpCheck, client: &Client, budget: Budget) -> Outcome {
             detail: format!("HTTP {}", status.as_u16()),
         },
     }
+}
+
+/// The request, following up to `follow_redirects` redirects here rather than in the client, so that a
+/// failure names the address that failed (a redirect to a closed port names that port, not the first one).
+async fn send(
+    spec: &HttpCheck,
+    client: &Client,
+    method: Method,
+    budget: Budget,
+) -> Result<Response, Outcome> {
+    let mut url =
+        Url::parse(&spec.url).map_err(|e| down(Phase::Connect, format!("invalid URL {}: {e}", spec.url)))?;
+    let mut method = method;
+    for hop in 0..=spec.follow_redirects {
+        let mut request = client.request(method.clone(), url.clone());
+        for (name, value) in &spec.headers {
+            request = request.header(name, value);
+        }
+        let response = match timeout_at(budget.deadline, request.send()).await {
+            Err(_) => return Err(budget.timed_out("no response")),
+            Ok(Err(e)) if untrusted_issuer(&e) && self_signed(&url, budget).await => {
+                let host = url.host_str().unwrap_or(spec.url.as_str());
+                return Err(failure_with(
+                    Phase::Tls,
+                    format!("TLS with {host} failed: self-signed certificate (not trusted)"),
+                    spec,
+                ));
+            }
+            Ok(Err(e)) => return Err(failure(&e, spec, &url)),
+            Ok(Ok(response)) => response,
+        };
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .and_then(|l| url.join(l).ok());
+        let Some(next) = location.filter(|_| status.is_redirection() && spec.follow_redirects > 0) else {
+            return Ok(response);
+        };
+        if hop == spec.follow_redirects {
+            return Err(down(
+                Phase::Status,
+                format!(
+                    "redirect loop or more than {} redirects (last to {next})",
+                    spec.follow_redirects
+                ),
+            ));
+        }
+        // As browsers do: 303, and 301/302 after anything but GET or HEAD, continue with GET.
+        if status == StatusCode::SEE_OTHER
+            || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND)
+                && method != Method::GET
+                && method != Method::HEAD)
+        {
+            method = Method::GET;
+        }
+        url = next;
+    }
+    Err(down(Phase::Status, "no response".to_string()))
 }
 
 fn status_accepted(status: StatusCode, expected: &[u16]) -> bool {
@@ -195,34 +246,35 @@ fn body_mismatch(spec: &HttpCheck, body: &[u8]) -> Option<String> {
 }
 
 /// Words for a failed request: which step failed, in the terms of the step.
-fn failure(e: &reqwest::Error, spec: &HttpCheck) -> Outcome {
-    let (phase, mut reason) = classify(e, spec);
+fn failure(e: &reqwest::Error, spec: &HttpCheck, url: &Url) -> Outcome {
+    let (phase, reason) = classify(e, spec, url);
+    failure_with(phase, reason, spec)
+}
+
+fn failure_with(phase: Phase, mut reason: String, spec: &HttpCheck) -> Outcome {
     if let Some(proxy) = &spec.proxy {
         reason.push_str(&format!(" (through proxy {proxy})"));
     }
     down(phase, reason)
 }
 
-fn classify(e: &reqwest::Error, spec: &HttpCheck) -> (Phase, String) {
-    let url = e.url().cloned().or_else(|| reqwest::Url::parse(&spec.url).ok());
-    let host = url
-        .as_ref()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| spec.url.clone());
+/// `url` is the address this request went to (after any redirects).
+fn classify(e: &reqwest::Error, spec: &HttpCheck, url: &Url) -> (Phase, String) {
+    let host = url.host_str().map_or_else(|| spec.url.clone(), str::to_string);
     let authority = url
-        .as_ref()
-        .and_then(|u| u.port_or_known_default().map(|port| format!("{host}:{port}")))
-        .unwrap_or_else(|| host.clone());
-    if e.is_redirect() {
-        return (
-            Phase::Status,
-            format!(
-                "redirect loop or more than {} redirects ({})",
-                spec.follow_redirects,
-                e.url().map_or(spec.url.as_str(), |u| u.as_str())
-            ),
-        );
-    }
+        .port_or_known_default()
+        .map_or_else(|| host.clone(), |port| format!("{host}:{port}"));
+    let via = if url.as_str() == spec.url || Url::parse(&spec.url).is_ok_and(|u| &u == url) {
+        String::new()
+    } else {
+        format!(" (redirected to {url})")
+    };
+    let (phase, reason) = classify_at(e, &host, &authority);
+    (phase, format!("{reason}{via}"))
+}
+
+fn classify_at(e: &reqwest::Error, host: &str, authority: &str) -> (Phase, String) {
+    let host = host.to_string();
     for err in chain(e) {
         if let Some(tls) = err.downcast_ref::<rustls::Error>() {
             return (Phase::Tls, format!("TLS with {host} failed: {}", tls_words(tls)));
@@ -258,11 +310,42 @@ fn classify(e: &reqwest::Error, spec: &HttpCheck) -> (Phase, String) {
     )
 }
 
+/// The certificate was refused for its issuer: unknown, not allowed to sign it, or a signature that does
+/// not verify. A self-signed certificate ends up in one of these, depending on how it was made.
+fn untrusted_issuer(e: &reqwest::Error) -> bool {
+    use rustls::CertificateError as C;
+    chain(e).any(|err| {
+        matches!(
+            err.downcast_ref::<rustls::Error>(),
+            Some(rustls::Error::InvalidCertificate(
+                C::UnknownIssuer | C::BadSignature | C::Other(_)
+            ))
+        )
+    })
+}
+
+/// Whether the server of `url` shows a self-signed certificate (asked with a second handshake that accepts
+/// any certificate; no proxy).
+async fn self_signed(url: &Url, budget: Budget) -> bool {
+    let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let address = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    super::tls::presents_self_signed(&address, host, budget).await == Some(true)
+}
+
 /// rustls's words plus what they usually mean for a monitored site.
 fn tls_words(e: &rustls::Error) -> String {
     use rustls::CertificateError as C;
     let hint = match e {
-        rustls::Error::InvalidCertificate(C::UnknownIssuer) => " (self-signed or from an untrusted CA)",
+        rustls::Error::InvalidCertificate(C::UnknownIssuer) => {
+            " (issued by a CA this machine does not trust)"
+        }
         rustls::Error::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => " (certificate expired)",
         rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
             " (certificate is for another host name)"

@@ -58,6 +58,25 @@ pub(super) async fn run(address: &str, warn_days: u32, critical_days: u32, budge
     }
 }
 
+/// Whether the server at `address` presents a self-signed certificate (issuer and subject the same name):
+/// asked after an http check's handshake was refused for an untrusted issuer, to say which it is. `None`
+/// when the certificate cannot be read this time.
+pub(super) async fn presents_self_signed(address: &str, host: &str, budget: Budget) -> Option<bool> {
+    let config = client_config().ok()?;
+    let server_name = ServerName::try_from(host.to_string()).ok()?;
+    let stream = tcp::connect(address, budget).await.ok()?;
+    let tls = timeout_at(
+        budget.deadline,
+        TlsConnector::from(config).connect(server_name, stream),
+    )
+    .await
+    .ok()?
+    .ok()?;
+    let leaf = tls.get_ref().1.peer_certificates()?.first()?;
+    let (_, cert) = x509_parser::parse_x509_certificate(leaf.as_ref()).ok()?;
+    Some(cert.issuer().as_raw() == cert.subject().as_raw())
+}
+
 /// Up, Degraded under `warn_days` left, Down under `critical_days` or once expired.
 pub(crate) fn judge(
     expires: DateTime<Utc>,

@@ -16,7 +16,10 @@ use crate::model::{DailyRecord, HandEntry, HandItem, Incident, Quarter, Quarterl
 use crate::policy::{Kind, Policy, Severity, Stage};
 
 pub use item::ScoreItem;
-pub use load::{at_risk, load, load_quarter_records};
+pub use load::{
+    QuarterRecords, at_risk, incidents_of, load, load_quarter_records, records_besides_incidents,
+    with_half_year,
+};
 pub use payment::{Band, HalfYear, Payment, payment};
 pub use render::markdown;
 

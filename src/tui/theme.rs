@@ -187,6 +187,14 @@ pub fn load_from(
     Ok(chosen.with_depth(depth))
 }
 
+/// Whether `name` (from the config's `platform.theme`) loads, checked when the config is read so a wrong name
+/// stops the program at its line, before anything starts. The `Err` says why and what is accepted.
+pub fn check_name(name: &str) -> Result<(), String> {
+    find(name, user_theme_dir().as_deref())
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 fn find(name: &str, user_dir: Option<&Path>) -> Result<Theme, ThemeError> {
     let as_path = Path::new(name);
     if name.ends_with(".toml") || name.contains('/') {

@@ -10,6 +10,10 @@ use crate::config::raw::{CheckKind, RawCheck};
 use crate::config::{Check, CheckSpec, ConfigError, HttpCheck};
 use crate::policy::Severity;
 
+/// When a check says nothing else.
+const DEFAULT_INTERVAL: Duration = Duration::from_secs(30);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
 pub(super) fn validate_check(cx: &Ctx, subsystem: &str, n: usize, c: RawCheck) -> Result<Check, ConfigError> {
     let kind = *c.kind.get_ref();
     let kind_name = match kind {
@@ -124,17 +128,58 @@ pub(super) fn validate_check(cx: &Ctx, subsystem: &str, n: usize, c: RawCheck) -
     };
     let name = c
         .name
-        .filter(|n| !n.trim().is_empty())
+        .as_ref()
+        .map(|n| n.get_ref().trim().to_string())
+        .filter(|n| !n.is_empty())
         .unwrap_or_else(|| format!("{kind_name}-{n}"));
-    let interval = c.interval.map(|d| d.0).unwrap_or(Duration::from_secs(30));
-    if interval < Duration::from_secs(1) {
-        return Err(cx.err(&c.kind, "interval", "interval must be at least 1s".into()));
+    let interval = c.interval.as_ref().map_or(DEFAULT_INTERVAL, |d| d.get_ref().0);
+    if let Some(spanned) = &c.interval
+        && interval < Duration::from_secs(1)
+    {
+        return Err(cx.err(
+            spanned,
+            "interval",
+            format!(
+                "interval {} is too short: accepted is 1s or more, e.g. interval = \"30s\"",
+                humantime::format_duration(interval)
+            ),
+        ));
+    }
+    let timeout = c.timeout.as_ref().map_or(DEFAULT_TIMEOUT, |d| d.get_ref().0);
+    if let Some(spanned) = &c.timeout
+        && timeout.is_zero()
+    {
+        return Err(cx.err(
+            spanned,
+            "timeout",
+            "a timeout of 0 fails every probe: accepted is more than 0, up to the interval, e.g. timeout = \"10s\""
+                .into(),
+        ));
+    }
+    if timeout > interval {
+        let (at, key) = match (&c.timeout, &c.interval) {
+            (Some(t), _) => (t.span(), "timeout"),
+            (None, Some(i)) => (i.span(), "interval"),
+            (None, None) => (c.kind.span(), "timeout"),
+        };
+        return Err(ConfigError::at(
+            cx.path,
+            cx.text,
+            Some(at),
+            Some(key),
+            format!(
+                "timeout {} is longer than the interval {}: the next probe would be due before this one gives \
+                 up; accepted is a timeout up to the interval",
+                humantime::format_duration(timeout),
+                humantime::format_duration(interval)
+            ),
+        ));
     }
     Ok(Check {
         id: format!("{subsystem}/{name}"),
         name,
         interval,
-        timeout: c.timeout.map(|d| d.0).unwrap_or(Duration::from_secs(10)),
+        timeout,
         severity: c.severity.unwrap_or(Severity::Critical),
         spec,
     })

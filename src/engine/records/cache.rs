@@ -9,11 +9,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::super::{Engine, RecordsStatus, ScoreSummary};
+use super::score_inputs::ScoreInputs;
 use crate::hosts::HostSample;
 use crate::model::{DailyRecord, HostPeak, MonthlyRecord, Quarter, day_start};
 use crate::policy::Calendar;
 use crate::report::availability;
-use crate::report::score::{self, Score};
+use crate::report::score::Score;
 use crate::store::{StoreError, TreeName};
 
 /// Writes by others (incident commands, the monitor) refresh the score at most this often; the engine's own
@@ -30,6 +31,8 @@ pub(in crate::engine) struct RecordsCache {
     /// The newest day summed into day rollups, and how far back the summing has gone.
     sealed_latest: Option<NaiveDate>,
     sealed_back_to: Option<NaiveDate>,
+    /// The half-year's incidents the score reads, kept in step with every change.
+    inputs: ScoreInputs,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -70,6 +73,11 @@ impl RecordsCache {
 
     pub(in crate::engine) fn score(&self) -> Option<ScoreSummary> {
         self.score.clone()
+    }
+
+    /// An incident was opened or changed and stored.
+    pub(in crate::engine) fn incident_changed(&mut self, incident: &crate::model::Incident) {
+        self.inputs.incident_changed(incident);
     }
 
     /// Forces the next refresh to recompute.
@@ -174,7 +182,7 @@ impl Engine {
     }
 
     fn compute_records(
-        &self,
+        &mut self,
         now: DateTime<Utc>,
         day: NaiveDate,
     ) -> Result<(RecordsStatus, Score), StoreError> {
@@ -195,7 +203,10 @@ impl Engine {
             daily_missing: past_reminder && !has_today,
             monthly_missing: !has_month,
         };
-        let score = score::load(&self.store, &self.policy, Quarter::of_day(day), now)?;
+        let score = self
+            .records
+            .inputs
+            .score(&self.store, &self.policy, Quarter::of_day(day), now)?;
         Ok((status, score))
     }
 

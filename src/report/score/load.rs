@@ -31,18 +31,18 @@ impl QuarterRecords {
             produced: self.produced.as_ref(),
         }
     }
+}
 
-    /// Anything at all was recorded for `quarter`.
-    fn has_any(&self, quarter: Quarter, policy: &Policy) -> bool {
-        let cal = &policy.calendar;
-        !self.daily.is_empty()
-            || !self.hand.is_empty()
-            || self.produced.is_some()
-            || self
-                .incidents
-                .iter()
-                .any(|i| quarter.contains(cal.local_day(i.detected_at)))
-    }
+/// Anything at all was recorded for the input's quarter.
+fn has_any(input: &ScoreInput<'_>) -> bool {
+    let cal = &input.policy.calendar;
+    !input.daily.is_empty()
+        || !input.hand.is_empty()
+        || input.produced.is_some()
+        || input
+            .incidents
+            .iter()
+            .any(|i| input.quarter.contains(cal.local_day(i.detected_at)))
 }
 
 /// Just the detection time, to pick a quarter's incidents without decoding every one in full.
@@ -52,27 +52,55 @@ struct Detected {
 }
 
 pub fn load_quarter_records(store: &Store, quarter: Quarter, zone: Tz) -> Result<QuarterRecords, StoreError> {
-    let prefix = (quarter.year as u32).to_be_bytes();
+    let [incidents] = incidents_of(store, [quarter], zone)?;
+    Ok(QuarterRecords {
+        incidents,
+        ..records_besides_incidents(store, quarter)?
+    })
+}
+
+/// The incidents detected in each of `quarters` (all of one year), in one pass over that year: each is
+/// decoded in full only when it belongs to one of them.
+pub fn incidents_of<const N: usize>(
+    store: &Store,
+    quarters: [Quarter; N],
+    zone: Tz,
+) -> Result<[Vec<Incident>; N], StoreError> {
+    let mut out: [Vec<Incident>; N] = std::array::from_fn(|_| Vec::new());
+    let Some(year) = quarters.first().map(|q| q.year) else {
+        return Ok(out);
+    };
     let corrupt = |key: &[u8], e: serde_json::Error| StoreError::Corrupt {
         tree: "incidents",
         key: crate::store::display_key(key),
         reason: e.to_string(),
     };
-    let mut incidents = Vec::new();
-    for item in store.tree(TreeName::Incidents).scan_prefix(prefix) {
+    for item in store
+        .tree(TreeName::Incidents)
+        .scan_prefix((year as u32).to_be_bytes())
+    {
         let (key, value) = item?;
         let detected: Detected = serde_json::from_slice(&value).map_err(|e| corrupt(&key, e))?;
-        if quarter.contains(detected.detected_at.with_timezone(&zone).date_naive()) {
-            incidents.push(serde_json::from_slice::<Incident>(&value).map_err(|e| corrupt(&key, e))?);
+        let day = detected.detected_at.with_timezone(&zone).date_naive();
+        if let Some(n) = quarters.iter().position(|q| q.contains(day))
+            && let Some(list) = out.get_mut(n)
+        {
+            list.push(serde_json::from_slice::<Incident>(&value).map_err(|e| corrupt(&key, e))?);
         }
     }
+    Ok(out)
+}
+
+/// A quarter's daily records, hand-entered items and "report produced" mark: a few hundred small records at
+/// most, cheap to read each time.
+pub fn records_besides_incidents(store: &Store, quarter: Quarter) -> Result<QuarterRecords, StoreError> {
     let daily = daily_between(store, quarter.first_day(), quarter.last_day())?;
     let hand = store
         .scan_prefix_json::<HandEntry>(TreeName::Scores, HandEntry::prefix(quarter).as_bytes())
         .collect::<Result<Vec<_>, _>>()?;
     let produced = store.get_json(TreeName::Scores, QuarterlyProduced::key(quarter).as_bytes())?;
     Ok(QuarterRecords {
-        incidents,
+        incidents: Vec::new(),
         daily,
         hand,
         produced,
@@ -109,26 +137,41 @@ pub fn load(
     now: DateTime<Utc>,
 ) -> Result<Score, StoreError> {
     let zone = policy.calendar.zone;
-    let records = load_quarter_records(store, quarter, zone)?;
-    let mut score = compute(&records.input(quarter, now, policy));
     let partner = quarter.partner();
-    if partner.first_day() <= policy.calendar.local_day(now) {
-        let other = load_quarter_records(store, partner, zone)?;
-        if other.has_any(partner, policy) {
-            let other_score = compute(&other.input(partner, now, policy));
-            let mut quarters = vec![(quarter, score.total), (partner, other_score.total)];
-            quarters.sort_by_key(|(q, _)| *q);
-            let mean = round2((score.total + other_score.total) / 2.0);
-            score.half_year = Some(HalfYear {
-                label: format!("{}H{}", quarter.year, quarter.half()),
-                quarters,
-                mean,
-                payment: payment(mean),
-                projected: !(score.finished && other_score.finished),
-            });
-        }
+    let [this, other] = incidents_of(store, [quarter, partner], zone)?;
+    let this = QuarterRecords {
+        incidents: this,
+        ..records_besides_incidents(store, quarter)?
+    };
+    let other = QuarterRecords {
+        incidents: other,
+        ..records_besides_incidents(store, partner)?
+    };
+    Ok(with_half_year(
+        &this.input(quarter, now, policy),
+        &other.input(partner, now, policy),
+    ))
+}
+
+/// The score of `this` quarter, with the half-year figure when the `other` quarter of the half has begun and
+/// holds records.
+pub fn with_half_year(this: &ScoreInput<'_>, other: &ScoreInput<'_>) -> Score {
+    let (quarter, partner, now, policy) = (this.quarter, other.quarter, this.now, this.policy);
+    let mut score = compute(this);
+    if partner.first_day() <= policy.calendar.local_day(now) && has_any(other) {
+        let other_score = compute(other);
+        let mut quarters = vec![(quarter, score.total), (partner, other_score.total)];
+        quarters.sort_by_key(|(q, _)| *q);
+        let mean = round2((score.total + other_score.total) / 2.0);
+        score.half_year = Some(HalfYear {
+            label: format!("{}H{}", quarter.year, quarter.half()),
+            quarters,
+            mean,
+            payment: payment(mean),
+            projected: !(score.finished && other_score.finished),
+        });
     }
-    Ok(score)
+    score
 }
 
 /// What an incident will cost if its next deadline passes: its severity's deduction, unless it is not a fault,

@@ -33,7 +33,7 @@ pub(super) static EN: Strings = Strings {
     health_unknown: "unknown",
     health_up: "up",
     health_maintenance: "maint",
-    health_degraded: "slow",
+    health_degraded: "degraded",
     health_blocked: "blocked",
     health_down: "down",
     col_status: "status",
@@ -298,7 +298,7 @@ pub(super) static EN: Strings = Strings {
     help_keys: "Keys",
     help_legend: "Legend",
     help_legend_lines: &[
-        "✓ up   ~ slow   ✗ down   - blocked by a subsystem it needs   = maintenance   ? unknown",
+        "✓ up   ~ degraded (slow, certificate near expiry)   ✗ down   - blocked by a subsystem it needs   = maintenance   ? unknown",
         "countdown mm:ss under an hour, h:mm above; it turns yellow under half the time, red under a fifth",
         "or 5 minutes; ! late +mm:ss means the deadline has passed",
         "cost: points the next deadline costs if it passes (faults only); ✗ means already lost",

@@ -33,7 +33,7 @@ pub(super) static ZH: Strings = Strings {
     health_unknown: "未知",
     health_up: "正常",
     health_maintenance: "维护",
-    health_degraded: "缓慢",
+    health_degraded: "降级",
     health_blocked: "受阻",
     health_down: "故障",
     col_status: "状态",
@@ -298,7 +298,7 @@ pub(super) static ZH: Strings = Strings {
     help_keys: "按键",
     help_legend: "图例",
     help_legend_lines: &[
-        "✓ 正常   ~ 缓慢   ✗ 故障   - 所依赖的子系统故障   = 维护   ? 未知",
+        "✓ 正常   ~ 降级（缓慢、证书将到期）   ✗ 故障   - 所依赖的子系统故障   = 维护   ? 未知",
         "倒计时：一小时内为 分:秒，以上为 时:分；剩余不足一半变黄，不足五分之一或 5 分钟变红",
         "! 超时 +分:秒 表示已超过时限",
         "扣分：下一时限超时将扣的分数（仅故障）；✗ 表示已扣",

@@ -118,7 +118,7 @@ fn row(
     let note = match (&s.blocked_by, s.in_maintenance) {
         (Some(by), _) => Some(fill(cx.t.blocked_by, &[by])),
         (None, true) => Some(cx.t.in_maintenance.to_string()),
-        (None, false) => None,
+        (None, false) => reason(s),
     };
     let note_w = note.as_deref().map_or(0, |n| width(n).min(rest * 3 / 5));
     let spark_w = rest.saturating_sub(note_w + 2).min(60);
@@ -128,7 +128,26 @@ fn row(
     ));
     if let Some(note) = note {
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(fit(&note, note_w), theme.info));
+        let style = match (s.blocked_by.is_some() || s.in_maintenance, s.health) {
+            (true, _) => theme.info,
+            (false, Health::Down) => theme.crit,
+            (false, _) => theme.warn,
+        };
+        spans.push(Span::styled(fit(&note, note_w), style));
     }
     clip(spans, iw)
+}
+
+/// Why a degraded or down subsystem is so: the last answer of its first check in that state ("certificate
+/// expires in 19 days ..."), since the latency columns alone cannot say it.
+fn reason(s: &SubsystemView) -> Option<String> {
+    if !matches!(s.health, Health::Degraded | Health::Down) {
+        return None;
+    }
+    s.checks
+        .iter()
+        .filter(|c| c.health == s.health)
+        .find_map(|c| c.last.as_ref())
+        .map(|p| p.outcome.detail())
+        .filter(|d| !d.is_empty())
 }
