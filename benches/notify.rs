@@ -46,7 +46,7 @@ fn open_command(i: usize) -> Command {
 
 fn config(channel: Option<String>) -> Config {
     let text = format!(
-        "[[subsystem]]\nid = \"display\"\nname = \"综合展示子系统\"\n\n{}\n[notify.rules]\nrenotify = {{ enabled = false }}\ndigest = {{ window = \"0s\" }}\n",
+        "[[subsystem]]\nid = \"display\"\nname = \"综合展示子系统\"\n[[host]]\nname = \"local\"\nsource = \"local\"\n\n{}\n[notify.rules]\nrenotify = {{ enabled = false }}\ndigest = {{ window = \"0s\" }}\n",
         channel.unwrap_or_default()
     );
     Config::parse(std::path::Path::new("bench.toml"), &text).expect("config")

@@ -93,7 +93,7 @@ impl Site {
         std::fs::write(
             &config,
             format!(
-                "[platform]\nlang = \"en\"\n\n[[subsystem]]\nid = \"digital\"\nname = \"数字管理\"\n\n\
+                "[platform]\nlang = \"en\"\n\n[[subsystem]]\nid = \"digital\"\nname = \"数字管理\"\n\n[[host]]\nname = \"local\"\nsource = \"local\"\n\n\
                  [access]\ngroup = \"{GROUP}\"\noperators = [\"{OPERATOR}\"]\nobservers = [\"{OBSERVER}\"]\n"
             ),
         )

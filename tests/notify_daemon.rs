@@ -30,7 +30,7 @@ fn setup(receiver: std::net::SocketAddr) -> Setup {
     std::fs::write(
         &config,
         format!(
-            "[platform]\nlang = \"en\"\n\n[[subsystem]]\nid = \"digital\"\nname = \"数字管理\"\n\n\
+            "[platform]\nlang = \"en\"\n\n[[subsystem]]\nid = \"digital\"\nname = \"数字管理\"\n\n[[host]]\nname = \"local\"\nsource = \"local\"\n\n\
              [[notify]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"http://{receiver}/hook\"\n\
              token_env = \"WD_HOOK_TOKEN\"\nsecret_env = \"WD_HOOK_SECRET\"\ntimeout = \"2s\"\n"
         ),

@@ -36,6 +36,9 @@ lang = "en"
 [[subsystem]]
 id = "digital"
 name = "Digital management"
+[[host]]
+name = "local"
+source = "local"
 [notify]
 {channels}
 [notify.rules]

@@ -19,6 +19,9 @@ timezone = "Asia/Shanghai"
 [[subsystem]]
 id = "digital"
 name = "数字管理"
+[[host]]
+name = "local"
+source = "local"
 [records]
 daily_reminder_hour = 18
 "#;
