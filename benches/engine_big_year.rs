@@ -131,7 +131,7 @@ async fn drive(name: &str, engine: &EngineHandle, secs: u64) {
     let mut n = 0u64;
     while wall.elapsed() < Duration::from_secs(secs) {
         n += 1;
-        if n % 10 == 0 {
+        if n.is_multiple_of(10) {
             let id = open[(n as usize / 10) % open.len()];
             let sent = Instant::now();
             let text = format!("检查第 {n} 次");

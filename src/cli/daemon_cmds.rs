@@ -52,12 +52,12 @@ pub fn on_daemon(
         Err(_) => return Ok(None),
     }
     let rt = runtime()?;
-    Ok(rt.block_on(async move {
+    rt.block_on(async move {
         match reach(&dir, config).await? {
-            Some(remote) => Ok::<_, CliError>(Some(remote.execute(Actor::current(), command).await)),
+            Some(remote) => Ok(Some(remote.execute(Actor::current(), command).await)),
             None => Ok(None),
         }
-    })?)
+    })
 }
 
 /// A read or upkeep of the store done by the daemon that owns it; `None` when no daemon answers (the caller
