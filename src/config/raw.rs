@@ -33,6 +33,15 @@ pub struct RawConfig {
     pub records: RawRecords,
     #[serde(default)]
     pub notify: super::notify::RawNotify,
+    #[serde(default)]
+    pub audit: RawAudit,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAudit {
+    /// The audit key (0600, outside the data directory); created when missing.
+    pub key_file: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

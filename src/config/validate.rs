@@ -245,6 +245,7 @@ pub(super) fn validate(raw: RawConfig, path: &Path, text: &str) -> Result<Config
             theme: raw.platform.theme,
         },
         data_dir: raw.storage.data_dir.map(|d| expand_home(&d)),
+        audit_key_file: raw.audit.key_file.map(|d| expand_home(&d)),
         subsystems,
         hosts,
         policy,
