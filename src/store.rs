@@ -4,6 +4,8 @@
 //! ```text
 //! DATA_DIR/
 //!   watchdesk.lock    held (flock) by the one process that owns the store; says which process that is
+//!   space-reserve     8 MiB kept aside, given up so the store still opens for reading on a full disk
+//!   last-backup       where the last backup went, named when the store no longer opens
 //!   store/            sled: trees meta, incidents, open, events, daily, monthly, handovers, scores, rollups,
 //!                     outbox
 //! ```
@@ -82,6 +84,9 @@ impl Store {
     /// Opens the store with the audit key at `key_file` (the default place when `None`), created when missing.
     pub fn open_with_key_file(dir: &Path, key_file: Option<&Path>) -> Result<Store, StoreError> {
         private_umask();
+        // A key named explicitly inside the data directory is refused; the default place may fall inside it (a
+        // service account whose home is the data directory), which `audit verify` warns about.
+        let named = key_file.is_some();
         let path = match key_file {
             Some(p) => p.to_path_buf(),
             None => default_key_path().ok_or_else(|| {
@@ -92,7 +97,7 @@ impl Store {
                 )
             })?,
         };
-        let key = AuditKey::load_or_create(&path, Some(dir))?;
+        let key = AuditKey::load_or_create(&path, named.then_some(dir))?;
         Store::open_keyed(dir, key)
     }
 
@@ -110,12 +115,19 @@ impl Store {
         let lock = lock::DirLock::acquire(dir)?;
         let sled_dir = dir.join("store");
         opening::remove_stale_snapshots(&sled_dir).map_err(io)?;
-        let db = sled::Config::new()
+        let sled_config = sled::Config::new()
             .path(&sled_dir)
             .cache_capacity(16 * 1024 * 1024)
-            .mode(sled::Mode::LowSpace)
-            .open()
-            .map_err(|e| opening::refused(dir, e))?;
+            .mode(sled::Mode::LowSpace);
+        let db = match sled_config.open().map_err(|e| opening::refused(dir, e)) {
+            // sled writes even to open; on a full disk the space kept aside lets it, so reads go on.
+            Err(e) if e.is_disk_full() && opening::release_reserve(dir) => {
+                // The failed attempt may have left its own unfinished snapshot behind.
+                opening::remove_stale_snapshots(&sled_dir).map_err(io)?;
+                sled_config.open().map_err(|e| opening::refused(dir, e))?
+            }
+            other => other?,
+        };
         let trees = TreeName::ALL
             .iter()
             .map(|t| db.open_tree(t.as_str()))
@@ -134,6 +146,7 @@ impl Store {
             db_file,
             _lock: lock,
         };
+        opening::keep_reserve(dir);
         store.check_schema()?;
         store.chain = audit::ChainHead::load(store.tree(TreeName::Events))?;
         match store.ensure_keyed() {
@@ -298,6 +311,11 @@ impl Store {
 
     pub fn audit_key(&self) -> &AuditKey {
         &self.key
+    }
+
+    /// Whether the audit key lies inside the data directory, where it protects nothing.
+    pub fn key_inside_data(&self) -> bool {
+        key::inside(self.key.path(), &self.dir)
     }
 
     /// A handle on one tree for a subscriber in this process that keeps its own records (the notifier's

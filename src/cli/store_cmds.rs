@@ -15,7 +15,17 @@ pub fn audit_verify(ctx: &Context, expect: Option<AuditHead>) -> Result<i32, Cli
     };
     let reply = match store_on_daemon(ctx, &config, command)? {
         Some(reply) => reply,
-        None => audit_reply(ctx.open_store(&config)?.verify(expect.as_ref())?),
+        None => {
+            let store = ctx.open_store(&config)?;
+            if store.key_inside_data() {
+                eprintln!(
+                    "watchdesk: warning: the audit key {} is inside the data directory, where whoever can change the \
+                     data can read it: set [audit] key_file to a place outside it",
+                    store.audit_key().path().display()
+                );
+            }
+            audit_reply(store.verify(expect.as_ref())?)
+        }
     };
     let StoreReply::Audit {
         records,

@@ -168,7 +168,7 @@ impl AuditKey {
 }
 
 /// Whether `path` lies inside `dir` (both made absolute; symlinks resolved where they exist).
-fn inside(path: &Path, dir: &Path) -> bool {
+pub(super) fn inside(path: &Path, dir: &Path) -> bool {
     let abs = |p: &Path| {
         fs::canonicalize(p)
             .or_else(|_| std::path::absolute(p))

@@ -62,18 +62,54 @@ pub(super) fn refused(dir: &Path, e: sled::Error) -> StoreError {
     }
 }
 
-/// Refuses a write while the file system holding `dir` has less than `MIN_FREE_BYTES` free.
+/// Space kept aside in the data directory: sled 0.34 writes (zeroes the rest of its current segment) even to open
+/// a store for reading, so on a full disk this file is given up to let the store open and be read.
+pub(super) const RESERVE: &str = "space-reserve";
+const RESERVE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Refuses a write while the file system holding `dir` has less than `MIN_FREE_BYTES` free (plus the reserve, if
+/// it had to be given up: writing resumes only when the disk has room again, not on the reserve's space).
 pub(super) fn ensure_space(dir: &Path) -> Result<(), StoreError> {
     let Some(free) = free_bytes(dir) else {
         return Ok(());
     };
-    if free < MIN_FREE_BYTES {
+    let reserve = dir.join(RESERVE);
+    let needed = if reserve.exists() {
+        MIN_FREE_BYTES
+    } else {
+        MIN_FREE_BYTES + RESERVE_BYTES
+    };
+    if free < needed {
         return Err(StoreError::Io {
             dir: dir.to_path_buf(),
             source: Error::from(ErrorKind::StorageFull),
         });
     }
+    keep_reserve(dir);
     Ok(())
+}
+
+/// Puts the reserve (back) in place when there is room for it; best effort.
+pub(super) fn keep_reserve(dir: &Path) {
+    use std::os::unix::io::AsRawFd;
+    let path = dir.join(RESERVE);
+    if path.exists() || free_bytes(dir).is_none_or(|f| f < MIN_FREE_BYTES + 2 * RESERVE_BYTES) {
+        return;
+    }
+    let Ok(file) = fs::File::create(&path) else {
+        return;
+    };
+    // SAFETY: the descriptor is open for writing for the duration of the call.
+    let rc = unsafe { libc::posix_fallocate(file.as_raw_fd(), 0, RESERVE_BYTES as libc::off_t) };
+    if rc != 0 || file.sync_all().is_err() {
+        drop(file);
+        let _ = fs::remove_file(&path);
+    }
+}
+
+/// Gives up the reserve so that sled can open the store on a full disk; whether there was one to give up.
+pub(super) fn release_reserve(dir: &Path) -> bool {
+    fs::remove_file(dir.join(RESERVE)).is_ok()
 }
 
 fn free_bytes(dir: &Path) -> Option<u64> {
