@@ -181,10 +181,12 @@ impl Store {
     /// The schema the store was written with (0: a new store).
     fn schema(&self) -> Result<u32, StoreError> {
         match self.tree(TreeName::Meta).get("schema")? {
-            Some(v) => Ok(u32::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
-                tree: "meta",
-                key: "schema".into(),
-                reason: "not a 4-byte version".into(),
+            Some(v) => Ok(u32::from_be_bytes(v.as_ref().try_into().map_err(|_| {
+                StoreError::Corrupt {
+                    tree: "meta",
+                    key: "schema".into(),
+                    reason: "not a 4-byte version".into(),
+                }
             })?)),
             None => Ok(0),
         }
@@ -372,7 +374,11 @@ impl Store {
 
     /// Rebuilds a store in `dir` (which must be empty or absent) from a verified backup.
     /// The store is written with `key`, which must be the key the backup was made with.
-    pub fn restore(backup_file: &Path, dir: &Path, key: &AuditKey) -> Result<(Store, BackupSummary), StoreError> {
+    pub fn restore(
+        backup_file: &Path,
+        dir: &Path,
+        key: &AuditKey,
+    ) -> Result<(Store, BackupSummary), StoreError> {
         backup::restore(backup_file, dir, key)
     }
 }

@@ -70,7 +70,10 @@ fn an_intact_store_verifies_with_its_head_and_every_record_checked() {
     assert_eq!(v.events, 3);
     assert_eq!(v.keyed_from, Some(1));
     assert_eq!(v.head, store.chain_head());
-    assert_eq!(v.records_checked, 6, "three incidents and their open-index entries");
+    assert_eq!(
+        v.records_checked, 6,
+        "three incidents and their open-index entries"
+    );
 }
 
 #[test]
@@ -126,7 +129,8 @@ fn a_rewrite_with_recomputed_plain_hashes_is_found() {
     // Change event 2 and recompute every hash from there on, as one could without the key.
     let mut prev = None;
     for seq in 2u64..=3 {
-        let mut e: AuditEvent = serde_json::from_slice(&events.get(seq.to_be_bytes()).unwrap().unwrap()).unwrap();
+        let mut e: AuditEvent =
+            serde_json::from_slice(&events.get(seq.to_be_bytes()).unwrap().unwrap()).unwrap();
         if seq == 2 {
             e.actor = Actor::named("mallory");
         }
@@ -135,7 +139,9 @@ fn a_rewrite_with_recomputed_plain_hashes_is_found() {
         }
         e.hash = e.compute_hash();
         prev = Some(e.hash.clone());
-        events.insert(seq.to_be_bytes(), serde_json::to_vec(&e).unwrap()).unwrap();
+        events
+            .insert(seq.to_be_bytes(), serde_json::to_vec(&e).unwrap())
+            .unwrap();
     }
     let f = failure(&store, None);
     assert_eq!(f.record, "audit event 2", "{f}");
@@ -148,7 +154,9 @@ fn a_record_changed_without_an_event_is_found_and_named() {
     let store = three(dir.path());
     let incidents = store.tree(TreeName::Incidents);
     let (k, v) = incidents.first().unwrap().unwrap();
-    let text = String::from_utf8(v.to_vec()).unwrap().replace("\"one\"", "\"nothing happened\"");
+    let text = String::from_utf8(v.to_vec())
+        .unwrap()
+        .replace("\"one\"", "\"nothing happened\"");
     incidents.insert(k, text.as_bytes()).unwrap();
     let f = failure(&store, None);
     assert_eq!(f.record, "incident 2026-0001", "{f}");
@@ -159,7 +167,10 @@ fn a_record_changed_without_an_event_is_found_and_named() {
 fn a_record_added_or_removed_without_an_event_is_found_and_named() {
     let dir = tempfile::tempdir().unwrap();
     let store = three(dir.path());
-    store.tree(TreeName::Daily).insert("2026-11-01", b"{}".as_slice()).unwrap();
+    store
+        .tree(TreeName::Daily)
+        .insert("2026-11-01", b"{}".as_slice())
+        .unwrap();
     let f = failure(&store, None);
     assert_eq!(f.record, "daily record 2026-11-01", "{f}");
     assert!(f.reason.contains("without an event"), "{f}");
@@ -184,13 +195,21 @@ fn an_edited_backup_with_a_recomputed_checksum_is_refused_naming_the_line() {
     // Change one digit of the first incident's value, then recompute the SHA-256 in the last line.
     let text = fs::read_to_string(&file).unwrap();
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
-    let n = lines.iter().position(|l| l.contains("\"tree\":\"incidents\"")).unwrap();
+    let n = lines
+        .iter()
+        .position(|l| l.contains("\"tree\":\"incidents\""))
+        .unwrap();
     let mut record: serde_json::Value = serde_json::from_str(&lines[n]).unwrap();
     let value = hex::decode(record["value"].as_str().unwrap()).unwrap();
-    let edited = String::from_utf8(value).unwrap().replacen("\"major\"", "\"minor\"", 1);
+    let edited = String::from_utf8(value)
+        .unwrap()
+        .replacen("\"major\"", "\"minor\"", 1);
     record["value"] = hex::encode(edited).into();
     lines[n] = record.to_string();
-    let body: String = lines[..lines.len() - 1].iter().map(|l| format!("{l}\n")).collect();
+    let body: String = lines[..lines.len() - 1]
+        .iter()
+        .map(|l| format!("{l}\n"))
+        .collect();
     let mut footer: serde_json::Value = serde_json::from_str(lines.last().unwrap()).unwrap();
     use sha2::Digest;
     footer["sha256"] = hex::encode(sha2::Sha256::digest(body.as_bytes())).into();
@@ -198,7 +217,10 @@ fn an_edited_backup_with_a_recomputed_checksum_is_refused_naming_the_line() {
 
     let err = verify_backup(&file, Some(&key())).unwrap_err().to_string();
     assert!(err.contains(&format!("line {}", n + 1)), "{err}");
-    assert!(err.contains("tree incidents") && err.contains("incident 2026-0001"), "{err}");
+    assert!(
+        err.contains("tree incidents") && err.contains("incident 2026-0001"),
+        "{err}"
+    );
     // Without the key only the checksum can be checked, and it was recomputed: the caller is told so.
     assert!(!verify_backup(&file, None).unwrap().mac_checked);
 }
@@ -232,10 +254,16 @@ fn a_store_from_before_the_key_is_switched_keeping_its_plain_events() {
             e.hash = e.compute_hash();
             prev = e.hash.clone();
             let b = serde_json::to_vec(&e).unwrap();
-            store.tree(TreeName::Events).insert(seq.to_be_bytes(), b.clone()).unwrap();
+            store
+                .tree(TreeName::Events)
+                .insert(seq.to_be_bytes(), b.clone())
+                .unwrap();
             bytes.push(b);
         }
-        store.tree(TreeName::Daily).insert("2026-11-01", b"{\"old\":1}".as_slice()).unwrap();
+        store
+            .tree(TreeName::Daily)
+            .insert("2026-11-01", b"{\"old\":1}".as_slice())
+            .unwrap();
         store.sync().unwrap();
         plain_events = bytes;
     }
@@ -243,17 +271,36 @@ fn a_store_from_before_the_key_is_switched_keeping_its_plain_events() {
     let v = store.verify(None).unwrap().unwrap();
     assert_eq!(v.events, 3, "the switch is one audit event");
     assert_eq!(v.keyed_from, Some(3));
-    let switch: AuditEvent = serde_json::from_slice(&store.tree(TreeName::Events).get(3u64.to_be_bytes()).unwrap().unwrap()).unwrap();
+    let switch: AuditEvent = serde_json::from_slice(
+        &store
+            .tree(TreeName::Events)
+            .get(3u64.to_be_bytes())
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(switch.action, "audit.keyed");
     assert_eq!(switch.payload["plain_events"], 2);
     for (i, b) in plain_events.iter().enumerate() {
-        let now = store.tree(TreeName::Events).get((i as u64 + 1).to_be_bytes()).unwrap().unwrap();
-        assert_eq!(now.as_ref(), b.as_slice(), "plain event {} kept byte for byte", i + 1);
+        let now = store
+            .tree(TreeName::Events)
+            .get((i as u64 + 1).to_be_bytes())
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            now.as_ref(),
+            b.as_slice(),
+            "plain event {} kept byte for byte",
+            i + 1
+        );
     }
     incident(&mut store, "after");
     assert_eq!(store.verify(None).unwrap().unwrap().events, 4);
     // A record from before the switch is covered too.
-    store.tree(TreeName::Daily).insert("2026-11-01", b"{\"old\":2}".as_slice()).unwrap();
+    store
+        .tree(TreeName::Daily)
+        .insert("2026-11-01", b"{\"old\":2}".as_slice())
+        .unwrap();
     assert_eq!(failure(&store, None).record, "daily record 2026-11-01");
     drop(store);
     // Reopening does not switch again.
@@ -267,7 +314,14 @@ fn another_key_cannot_extend_the_chain() {
     drop(three(dir.path()));
     let mut store = Store::open_keyed(dir.path(), AuditKey::ephemeral([1; 32])).unwrap();
     let err = store
-        .commit(&Actor::named("x"), at(), "t", "t", serde_json::json!({}), Vec::new())
+        .commit(
+            &Actor::named("x"),
+            at(),
+            "t",
+            "t",
+            serde_json::json!({}),
+            Vec::new(),
+        )
         .unwrap_err();
     assert!(matches!(err, StoreError::Key(_)), "{err}");
     assert!(err.to_string().contains("not keyed with the audit key"), "{err}");
@@ -280,7 +334,10 @@ fn the_key_file_is_created_private_and_refused_when_readable_by_others_or_inside
     let key_path = dir.path().join("conf").join("audit.key");
     let data = dir.path().join("data");
     drop(Store::open_with_key_file(&data, Some(&key_path)).unwrap());
-    assert_eq!(fs::metadata(&key_path).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        fs::metadata(&key_path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     // The same key is used again.
     let mut store = Store::open_with_key_file(&data, Some(&key_path)).unwrap();
     incident(&mut store, "x");
@@ -288,8 +345,13 @@ fn the_key_file_is_created_private_and_refused_when_readable_by_others_or_inside
     drop(store);
 
     fs::set_permissions(&key_path, fs::Permissions::from_mode(0o644)).unwrap();
-    let err = Store::open_with_key_file(&data, Some(&key_path)).unwrap_err().to_string();
-    assert!(err.contains("can be read by others") && err.contains("chmod 600"), "{err}");
+    let err = Store::open_with_key_file(&data, Some(&key_path))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("can be read by others") && err.contains("chmod 600"),
+        "{err}"
+    );
 
     let err = Store::open_with_key_file(&data, Some(&data.join("audit.key")))
         .unwrap_err()

@@ -180,7 +180,16 @@ fn kills_in_the_first_milliseconds_never_lock_the_store_or_lose_a_confirmed_acti
     let budget = Duration::from_secs(35);
     let home = tempfile::tempdir().unwrap();
     let data = home.path();
-    run_ok(watchdesk(data).args(["incident", "open", "--kind", "fault", "--severity", "minor", "--title", "base"]));
+    run_ok(watchdesk(data).args([
+        "incident",
+        "open",
+        "--kind",
+        "fault",
+        "--severity",
+        "minor",
+        "--title",
+        "base",
+    ]));
     let mut rng = fastrand::Rng::with_seed(0xdead_5eed);
     let mut confirmed: Vec<String> = Vec::new();
     let mut acked: Vec<String> = Vec::new();
@@ -196,7 +205,16 @@ fn kills_in_the_first_milliseconds_never_lock_the_store_or_lose_a_confirmed_acti
         let acking = round % 3 == 2;
         if acking {
             // Open one to acknowledge in the kill window.
-            let out = run_ok(watchdesk(data).args(["incident", "open", "--kind", "fault", "--severity", "minor", "--title", &text]));
+            let out = run_ok(watchdesk(data).args([
+                "incident",
+                "open",
+                "--kind",
+                "fault",
+                "--severity",
+                "minor",
+                "--title",
+                &text,
+            ]));
             let id = out.split_whitespace().next().unwrap().to_string();
             cmd.args(["incident", "ack", &id]);
             confirmed.push(format!("open {id}"));
@@ -240,7 +258,12 @@ fn kills_in_the_first_milliseconds_never_lock_the_store_or_lose_a_confirmed_acti
         }
     }
     for id in &acked {
-        let inc = incidents.as_array().unwrap().iter().find(|i| i["id"] == id.as_str()).unwrap();
+        let inc = incidents
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id.as_str())
+            .unwrap();
         assert!(!inc["acknowledged"].is_null(), "acknowledgement of {id} lost");
     }
     eprintln!(

@@ -24,7 +24,10 @@ impl Tmpfs {
             .output()
             .map_err(|e| format!("cannot run mount: {e}"))?;
         if !out.status.success() {
-            return Err(format!("mount failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
+            return Err(format!(
+                "mount failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
         }
         Ok(Tmpfs(at.to_path_buf()))
     }
@@ -86,7 +89,16 @@ fn a_full_disk_refuses_writes_in_a_sentence_reads_go_on_and_the_daemon_recovers(
     let h = home.path();
     let data = tmpfs.0.join("data");
     fs::write(h.join("config.toml"), "[platform]\nname = \"t\"\n").unwrap();
-    ok(watchdesk(h, &data).args(["incident", "open", "--kind", "fault", "--severity", "major", "--title", "disk"]));
+    ok(watchdesk(h, &data).args([
+        "incident",
+        "open",
+        "--kind",
+        "fault",
+        "--severity",
+        "major",
+        "--title",
+        "disk",
+    ]));
 
     let mut daemon: Child = watchdesk(h, &data)
         .arg("serve")
@@ -127,7 +139,10 @@ fn a_full_disk_refuses_writes_in_a_sentence_reads_go_on_and_the_daemon_recovers(
     // Without a daemon: the store opens for reading on a full disk too.
     let filler = tmpfs.fill();
     let shown = ok(watchdesk(h, &data).args(["incident", "show", "2026-0001", "--json"]));
-    assert!(shown.contains("before-full") && shown.contains("after-free"), "{shown}");
+    assert!(
+        shown.contains("before-full") && shown.contains("after-free"),
+        "{shown}"
+    );
     let verified = ok(watchdesk(h, &data).args(["audit", "verify"]));
     assert!(verified.contains("intact"), "{verified}");
     let out = run(note(&mut watchdesk(h, &data), "embedded-full"));
@@ -155,7 +170,8 @@ async fn the_dashboard_says_writes_are_failing_and_why_until_they_work_again() {
         }
     };
     let data = tmpfs.0.join("data");
-    let store = watchdesk::store::Store::open_keyed(&data, watchdesk::store::AuditKey::ephemeral([3; 32])).unwrap();
+    let store =
+        watchdesk::store::Store::open_keyed(&data, watchdesk::store::AuditKey::ephemeral([3; 32])).unwrap();
     let clock = std::sync::Arc::new(watchdesk::clock::SystemClock);
     let engine = engine::spawn(store, watchdesk::config::Config::empty(), clock, Mode::Embedded).unwrap();
     let open = |title: &str| {
@@ -174,7 +190,8 @@ async fn the_dashboard_says_writes_are_failing_and_why_until_they_work_again() {
     assert!(err.to_string().contains("is full"), "{err}");
     let shown = engine.snapshot().engine_error.clone().unwrap_or_default();
     assert!(
-        shown.starts_with("Saving to the store failed: the disk holding") && shown.contains("Reads still work"),
+        shown.starts_with("Saving to the store failed: the disk holding")
+            && shown.contains("Reads still work"),
         "{shown}"
     );
     fs::remove_file(&filler).unwrap();

@@ -107,7 +107,9 @@ impl Context {
             .audit_key_file
             .clone()
             .or_else(crate::store::default_key_path)
-            .ok_or_else(|| CliError::store("no place for the audit key: set [audit] key_file or $WATCHDESK_AUDIT_KEY"))
+            .ok_or_else(|| {
+                CliError::store("no place for the audit key: set [audit] key_file or $WATCHDESK_AUDIT_KEY")
+            })
     }
 }
 

@@ -42,22 +42,12 @@ pub(super) use raw::RawNotify;
 pub(super) use validate::validate_notify;
 
 /// The validated `[notify]` section.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NotifyConfig {
     pub channels: Vec<Channel>,
     pub rules: Rules,
     /// Ring the terminal bell in dashboards when a critical incident opens.
     pub bell: bool,
-}
-
-impl Default for NotifyConfig {
-    fn default() -> Self {
-        NotifyConfig {
-            channels: Vec::new(),
-            rules: Rules::default(),
-            bell: false,
-        }
-    }
 }
 
 impl NotifyConfig {

@@ -220,7 +220,8 @@ impl Engine {
             live.backups = live.backups.or_else(|| p.figures.backups.clone());
         }
         let figures = daily::figures(&self.store, &self.config, day, now, live)?;
-        let mut record = DailyRecord::save(previous.as_ref(), day, today, entry.clone(), figures, actor, now)?;
+        let mut record =
+            DailyRecord::save(previous.as_ref(), day, today, entry.clone(), figures, actor, now)?;
         record.audit_head = Some(self.store.chain_head());
         let payload = json!({ "entry": entry, "previous": previous });
         let put = Put::json(TreeName::Daily, key.clone(), &record)?;

@@ -152,7 +152,8 @@ impl std::fmt::Display for AuditHead {
 impl std::str::FromStr for AuditHead {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("\"{s}\" is not a chain head: expected SEQ:HASH, e.g. 42:9f86d08…(64 hex digits)");
+        let bad =
+            || format!("\"{s}\" is not a chain head: expected SEQ:HASH, e.g. 42:9f86d08…(64 hex digits)");
         let (seq, hash) = s.trim().split_once(':').ok_or_else(bad)?;
         let seq = seq.parse().map_err(|_| bad())?;
         if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
@@ -246,6 +247,7 @@ impl ChainHead {
     }
 
     /// The next event, its hash keyed with `key`.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn next_event(
         &self,
         key: &AuditKey,

@@ -251,7 +251,8 @@ fn read(
         if let Ok(footer) = serde_json::from_str::<Footer>(&line) {
             let sha = hex::encode(hash.finalize());
             if let Some((prev, key)) = &chain
-                && footer.mac.as_deref() != Some(footer_mac(key, prev, footer.records, &footer.sha256).as_str())
+                && footer.mac.as_deref()
+                    != Some(footer_mac(key, prev, footer.records, &footer.sha256).as_str())
             {
                 return Err(bad(
                     path,
@@ -301,7 +302,8 @@ fn read(
                 format!("line {line_no} names an unknown tree \"{}\"", record.tree),
             )
         })?;
-        let key_bytes = hex::decode(&record.key).map_err(|_| bad(path, format!("line {line_no} has a bad key")))?;
+        let key_bytes =
+            hex::decode(&record.key).map_err(|_| bad(path, format!("line {line_no} has a bad key")))?;
         let name = || record_name(tree, &key_bytes);
         if let Some((prev, key)) = &mut chain {
             let mac = record_mac(key, prev, line_no, &record);

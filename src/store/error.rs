@@ -81,9 +81,9 @@ impl StoreError {
 pub(crate) fn dir_sentence(dir: &Path, e: &std::io::Error) -> String {
     let dir = dir.display();
     match e.kind() {
-        ErrorKind::StorageFull => format!(
-            "the disk holding {dir} is full (no space left on device): free space; nothing was saved"
-        ),
+        ErrorKind::StorageFull => {
+            format!("the disk holding {dir} is full (no space left on device): free space; nothing was saved")
+        }
         ErrorKind::QuotaExceeded => format!(
             "the disk quota of the user owning {dir} is used up: free space or raise the quota; nothing was saved"
         ),
@@ -128,7 +128,9 @@ pub(crate) fn sled_sentence(e: &sled::Error) -> String {
             format!("the store has no tree {}", String::from_utf8_lossy(name))
         }
         sled::Error::Unsupported(what) => format!("the store refused an operation: {what}"),
-        sled::Error::ReportableBug(what) => format!("the storage engine (sled) met an internal error: {what}"),
+        sled::Error::ReportableBug(what) => {
+            format!("the storage engine (sled) met an internal error: {what}")
+        }
     }
 }
 

@@ -99,12 +99,17 @@ impl AuditKey {
     }
 
     fn create(path: &Path) -> Result<AuditKey, StoreError> {
-        let io = |e: std::io::Error| key_error(path, format!("cannot create it: {}", super::error::io_sentence(&e)));
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if !parent.exists() {
-                fs::create_dir_all(parent).map_err(io)?;
-                fs::set_permissions(parent, fs::Permissions::from_mode(0o700)).map_err(io)?;
-            }
+        let io = |e: std::io::Error| {
+            key_error(
+                path,
+                format!("cannot create it: {}", super::error::io_sentence(&e)),
+            )
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.exists()
+        {
+            fs::create_dir_all(parent).map_err(io)?;
+            fs::set_permissions(parent, fs::Permissions::from_mode(0o700)).map_err(io)?;
         }
         let mut bytes = [0u8; 32];
         fs::File::open("/dev/urandom")

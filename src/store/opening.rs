@@ -123,6 +123,7 @@ fn free_bytes(dir: &Path) -> Option<u64> {
     }
     // SAFETY: statvfs returned 0, so it filled `stat`.
     let stat = unsafe { stat.assume_init() };
+    #[allow(clippy::unnecessary_cast)] // u32 on some targets
     Some((stat.f_bavail as u64).saturating_mul(stat.f_frsize as u64))
 }
 
@@ -163,7 +164,11 @@ impl Store {
             value: SCHEMA_VERSION.to_be_bytes().to_vec(),
         };
         let from = self.chain.next_seq();
-        let marker = Put::json(TreeName::Meta, audit::KEYED_FROM, &KeyedFrom::seal(from, &self.key))?;
+        let marker = Put::json(
+            TreeName::Meta,
+            audit::KEYED_FROM,
+            &KeyedFrom::seal(from, &self.key),
+        )?;
         let mut snapshot = Vec::new();
         for tree in AUDITED_TREES {
             for item in self.tree(tree).iter() {

@@ -228,5 +228,8 @@ fn io_errors_are_sentences() {
         dir: PathBuf::from("/x"),
         source: std::io::Error::from_raw_os_error(5),
     };
-    assert_eq!(other.to_string(), "cannot use data directory /x: input/output error");
+    assert_eq!(
+        other.to_string(),
+        "cannot use data directory /x: input/output error"
+    );
 }

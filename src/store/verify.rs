@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::audit::{AUDITED_TREES, AuditEvent, AuditHead, GENESIS, HEAD, KEYED_FROM, KeyedFrom, SealedHead, digest};
+use super::audit::{
+    AUDITED_TREES, AuditEvent, AuditHead, GENESIS, HEAD, KEYED_FROM, KeyedFrom, SealedHead, digest,
+};
 use super::{Store, StoreError, TreeName, display_key};
 use crate::model::IncidentId;
 
@@ -187,7 +189,8 @@ impl Store {
                         return Ok(Err(VerifyFailure {
                             seq: 0,
                             record: format!("meta record {HEAD}"),
-                            reason: "the chain head does not carry a valid MAC under the audit key (changed)".into(),
+                            reason: "the chain head does not carry a valid MAC under the audit key (changed)"
+                                .into(),
                         }));
                     };
                     if sealed.seq > last {
@@ -248,7 +251,8 @@ impl Store {
                             return Ok(Err(VerifyFailure {
                                 seq: 0,
                                 record: name,
-                                reason: "no audit event wrote it: it was added or restored without an event".into(),
+                                reason: "no audit event wrote it: it was added or restored without an event"
+                                    .into(),
                             }));
                         }
                         Some((Some(sha), seq)) if sha != digest(&value) => {
@@ -264,7 +268,9 @@ impl Store {
                     }
                 }
             }
-            if let Some(((tree, key), (_, seq))) = last_written.into_iter().find(|(_, (sha, _))| sha.is_some()) {
+            if let Some(((tree, key), (_, seq))) =
+                last_written.into_iter().find(|(_, (sha, _))| sha.is_some())
+            {
                 let key = hex::decode(&key).unwrap_or_default();
                 let name = TreeName::parse(&tree)
                     .map(|t| record_name(t, &key))
@@ -272,7 +278,9 @@ impl Store {
                 return Ok(Err(VerifyFailure {
                     seq: 0,
                     record: name,
-                    reason: format!("audit event {seq} wrote it but it is gone: it was removed without an event"),
+                    reason: format!(
+                        "audit event {seq} wrote it but it is gone: it was removed without an event"
+                    ),
                 }));
             }
         }
