@@ -88,7 +88,12 @@ fn a_full_disk_refuses_writes_in_a_sentence_reads_go_on_and_the_daemon_recovers(
     };
     let h = home.path();
     let data = tmpfs.0.join("data");
-    fs::write(h.join("config.toml"), "[platform]\nname = \"t\"\n").unwrap();
+    // Something to watch (a config with nothing to watch is refused): the local host.
+    fs::write(
+        h.join("config.toml"),
+        "[platform]\nname = \"t\"\n\n[[host]]\nname = \"local\"\nsource = \"local\"\n",
+    )
+    .unwrap();
     ok(watchdesk(h, &data).args([
         "incident",
         "open",
