@@ -265,6 +265,7 @@ fn fixture() -> PathBuf {
             saved_at: local(2026, 1, 1, 20) + Duration::days(n as i64),
             saved_by: li.clone(),
             revision: 1,
+            audit_head: None,
         };
         puts.push(Put::json(TreeName::Daily, DailyRecord::key(day), &record).unwrap());
     }

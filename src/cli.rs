@@ -152,13 +152,19 @@ pub enum ConfigCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
-    /// Walk the hash chain: the count when intact (exit 0), the first bad record otherwise (exit 1).
-    Verify,
+    /// Walk the keyed chain and check every incident and record against the events that wrote them: the count
+    /// when intact (exit 0), the first bad record otherwise (exit 1).
+    Verify {
+        /// A chain head published earlier (in a daily record, handover or report, or the day-end log line):
+        /// proves the log still reaches it unchanged, so nothing up to it was cut or rolled back.
+        #[arg(long, value_name = "SEQ:HASH")]
+        expect: Option<crate::store::AuditHead>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum BackupCmd {
-    /// Check a backup's format and checksum without restoring it.
+    /// Check a backup's format, checksum and keyed MACs without restoring it; names the first bad line.
     Verify { file: PathBuf },
 }
 
@@ -193,10 +199,10 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         }) => config_cmds::check(&ctx),
         Some(Cmd::Incident { action }) => incident::run(&ctx, action),
         Some(Cmd::Audit {
-            action: AuditCmd::Verify,
-        }) => store_cmds::audit_verify(&ctx),
+            action: AuditCmd::Verify { expect },
+        }) => store_cmds::audit_verify(&ctx, expect),
         Some(Cmd::Backup { out, action }) => match (out, action) {
-            (_, Some(BackupCmd::Verify { file })) => store_cmds::backup_verify(&file),
+            (_, Some(BackupCmd::Verify { file })) => store_cmds::backup_verify(&ctx, &file),
             (Some(out), None) => store_cmds::backup(&ctx, &out),
             (None, None) => Err(CliError::bad_input(
                 "backup needs --out FILE (write a backup) or `verify FILE` (check one)",

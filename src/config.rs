@@ -29,6 +29,8 @@ pub struct Config {
     pub source: Option<PathBuf>,
     pub platform: Platform,
     pub data_dir: Option<PathBuf>,
+    /// `[audit] key_file`: the key of the audit chain and backups, kept outside the data directory.
+    pub audit_key_file: Option<PathBuf>,
     pub subsystems: Vec<Subsystem>,
     pub hosts: Vec<Host>,
     pub policy: Policy,

@@ -27,7 +27,7 @@ pub use snapshot::{
     ChannelStatus, CheckView, DeliveryStatus, Health, HostView, LastProbe, Mode, RecordsStatus, ScoreSummary,
     Snapshot, SubsystemView,
 };
-pub use upkeep::{StoreCommand, StoreReply};
+pub use upkeep::{StoreCommand, StoreReply, audit_reply};
 
 use crate::clock::SharedClock;
 use crate::config::Config;
@@ -56,6 +56,10 @@ pub(crate) struct Engine {
     hosts: HashMap<String, HostSample>,
     host_alarms: HashMap<String, HostAlarms>,
     engine_error: Option<String>,
+    /// `engine_error` says that writes to the store are failing; the next successful write clears it.
+    store_failing: bool,
+    /// The local day whose end is logged with the audit chain head.
+    audit_day: chrono::NaiveDate,
     records: records::RecordsCache,
     dirty: bool,
     snapshots: watch::Sender<Arc<Snapshot>>,
@@ -130,6 +134,8 @@ impl Engine {
             host_alarms,
             hosts: HashMap::new(),
             engine_error: None,
+            store_failing: false,
+            audit_day: chrono::NaiveDate::MIN,
             records: records::RecordsCache::default(),
             dirty: false,
             snapshots: placeholder,
@@ -142,6 +148,7 @@ impl Engine {
         if let Err(e) = history::prune(&engine.store, retention, engine.clock.now()) {
             engine.engine_error = Some(format!("history not pruned: {e}"));
         }
+        engine.audit_day = engine.policy.calendar.local_day(engine.clock.now());
         engine.resume_faults();
         engine.refresh_records();
         Ok(engine)
@@ -197,9 +204,44 @@ impl Engine {
     }
 
     fn note_result(&mut self, result: &Result<Reply, EngineError>) {
-        if let Err(EngineError::Store(e)) = result {
-            self.engine_error = Some(e.to_string());
+        match result {
+            Err(EngineError::Store(e)) => self.store_failed(e),
+            Ok(_) => self.store_recovered(),
+            Err(_) => {}
+        }
+    }
+
+    /// Shown on every dashboard until a write succeeds again: what failed, in a sentence, and that reads go on.
+    fn store_failed(&mut self, e: &StoreError) {
+        let text = e.to_string();
+        let text = text.trim_end_matches('.');
+        self.engine_error = Some(format!(
+            "Saving to the store failed: {text}. Reads still work; every new action tries again."
+        ));
+        self.store_failing = true;
+        self.dirty = true;
+    }
+
+    fn store_recovered(&mut self) {
+        if self.store_failing {
+            self.store_failing = false;
+            self.engine_error = None;
             self.dirty = true;
+        }
+    }
+
+    /// At each local day's end the chain head goes to the log, so a later cut or rollback can be shown with
+    /// `watchdesk audit verify --expect` even if nobody saved a record that day.
+    fn log_day_end(&mut self) {
+        let today = self.policy.calendar.local_day(self.clock.now());
+        if today != self.audit_day {
+            let ended = self.audit_day;
+            self.audit_day = today;
+            eprintln!(
+                "watchdesk: audit chain head at the end of {ended}: {} (check with `watchdesk audit verify --expect {}`)",
+                self.store.chain_head(),
+                self.store.chain_head()
+            );
         }
     }
 
@@ -213,9 +255,11 @@ impl Engine {
             if let Some(done) = self
                 .history
                 .add(&result.subsystem, result.started_at, latency, failed)
-                && let Err(e) = history::write(&self.store, vec![done])
             {
-                self.engine_error = Some(format!("history not saved: {e}"));
+                match history::write(&self.store, vec![done]) {
+                    Ok(()) => self.store_recovered(),
+                    Err(e) => self.store_failed(&e),
+                }
             }
         }
         self.apply_health(events);
@@ -278,6 +322,7 @@ impl Engine {
     }
 
     fn on_tick(&mut self) {
+        self.log_day_end();
         let events = self.health.tick(self.clock.now());
         if !events.is_empty() {
             self.apply_health(events);

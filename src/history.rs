@@ -197,6 +197,10 @@ impl Accumulator {
 /// Writes finished buckets (merging with what a restart may already have stored for that minute). Not audited:
 /// these are measurements, not actions; they become durable with the next sync.
 pub fn write(store: &Store, buckets: Vec<(Vec<u8>, Bucket)>) -> Result<(), StoreError> {
+    if buckets.is_empty() {
+        return Ok(());
+    }
+    store.ensure_space()?;
     let tree = store.tree(TreeName::Rollups);
     for (k, mut b) in buckets {
         if let Some(old) = tree.get(&k)?

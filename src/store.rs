@@ -4,6 +4,8 @@
 //! ```text
 //! DATA_DIR/
 //!   watchdesk.lock    held (flock) by the one process that owns the store; says which process that is
+//!   space-reserve     8 MiB kept aside, given up so the store still opens for reading on a full disk
+//!   last-backup       where the last backup went, named when the store no longer opens
 //!   store/            sled: trees meta, incidents, open, events, daily, monthly, handovers, scores, rollups,
 //!                     outbox
 //! ```
@@ -16,8 +18,11 @@ mod audit;
 mod backup;
 mod error;
 mod incidents;
+mod key;
 mod lock;
+mod opening;
 mod trees;
+mod verify;
 
 use std::fs::{self, File};
 use std::os::unix::fs::PermissionsExt;
@@ -27,16 +32,21 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use sled::Transactional;
 
-pub use audit::{AuditEvent, VerifyFailure};
+pub use audit::{AUDITED_TREES, AuditEvent, AuditHead, Written};
 pub use backup::{BackupSummary, verify_backup};
 pub use error::StoreError;
+pub use key::{AuditKey, default_key_path};
 pub use trees::{Put, TreeName, display_key};
+pub use verify::{Verified, VerifyFailure, record_name};
 
 use crate::model::Actor;
 use trees::decode;
 
-/// The schema this build writes and the newest it reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema this build writes and the newest it reads. 2: the audit chain is keyed (HMAC-SHA256) from the
+/// switch point in `meta` on, events list digests of what they wrote, and `meta` keeps the keyed head. A
+/// schema-1 store is migrated when it is opened: its events keep their plain hashes, and one keyed
+/// `audit.keyed` event records the switch and a digest of every record as it stood.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The store of one data directory, owned by one process.
 pub struct Store {
@@ -45,7 +55,11 @@ pub struct Store {
     trees: Vec<sled::Tree>,
     /// sled's data file: fsynced after each flush so a write survives a power cut, not only a killed process.
     db_file: File,
+    key: AuditKey,
     chain: audit::ChainHead,
+    /// Why this store must not be written to with this key (the chain was keyed with another, or its switch
+    /// point is gone); reads still work.
+    key_problem: Option<String>,
     /// Events made durable since the owner last took them, for the engine's event stream.
     committed: Vec<AuditEvent>,
     _lock: lock::DirLock,
@@ -60,8 +74,35 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the store in `dir`. A second process gets `StoreError::Locked`.
+    /// Opens (creating if needed) the store in `dir`, with the audit key at its default place
+    /// (`$WATCHDESK_AUDIT_KEY`, else `$XDG_CONFIG_HOME/watchdesk/audit.key`), created when missing. A second
+    /// process gets `StoreError::Locked`.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with_key_file(dir, None)
+    }
+
+    /// Opens the store with the audit key at `key_file` (the default place when `None`), created when missing.
+    pub fn open_with_key_file(dir: &Path, key_file: Option<&Path>) -> Result<Store, StoreError> {
+        private_umask();
+        // A key named explicitly inside the data directory is refused; the default place may fall inside it (a
+        // service account whose home is the data directory), which `audit verify` warns about.
+        let named = key_file.is_some();
+        let path = match key_file {
+            Some(p) => p.to_path_buf(),
+            None => default_key_path().ok_or_else(|| {
+                StoreError::Key(
+                    "no place for the audit key: set [audit] key_file in the config, or $WATCHDESK_AUDIT_KEY, or \
+                     $HOME"
+                        .into(),
+                )
+            })?,
+        };
+        let key = AuditKey::load_or_create(&path, named.then_some(dir))?;
+        Store::open_keyed(dir, key)
+    }
+
+    /// Opens (creating if needed) the store in `dir` with `key`.
+    pub fn open_keyed(dir: &Path, key: AuditKey) -> Result<Store, StoreError> {
         let io = |source| StoreError::Io {
             dir: dir.to_path_buf(),
             source,
@@ -73,28 +114,47 @@ impl Store {
         fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io)?;
         let lock = lock::DirLock::acquire(dir)?;
         let sled_dir = dir.join("store");
-        let db = sled::Config::new()
+        opening::remove_stale_snapshots(&sled_dir).map_err(io)?;
+        let sled_config = sled::Config::new()
             .path(&sled_dir)
             .cache_capacity(16 * 1024 * 1024)
-            .mode(sled::Mode::LowSpace)
-            .open()?;
+            .mode(sled::Mode::LowSpace);
+        let db = match sled_config.open().map_err(|e| opening::refused(dir, e)) {
+            // sled writes even to open; on a full disk the space kept aside lets it, so reads go on.
+            Err(e) if e.is_disk_full() && opening::release_reserve(dir) => {
+                // The failed attempt may have left its own unfinished snapshot behind.
+                opening::remove_stale_snapshots(&sled_dir).map_err(io)?;
+                sled_config.open().map_err(|e| opening::refused(dir, e))?
+            }
+            other => other?,
+        };
         let trees = TreeName::ALL
             .iter()
             .map(|t| db.open_tree(t.as_str()))
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| opening::refused(dir, e))?;
         let db_file = File::open(sled_dir.join("db")).map_err(io)?;
         restrict_files(&sled_dir).map_err(io)?;
         let mut store = Store {
             dir: dir.to_path_buf(),
             db,
+            key,
             chain: audit::ChainHead::default(),
+            key_problem: None,
             committed: Vec::new(),
             trees,
             db_file,
             _lock: lock,
         };
+        opening::keep_reserve(dir);
         store.check_schema()?;
         store.chain = audit::ChainHead::load(store.tree(TreeName::Events))?;
+        match store.ensure_keyed() {
+            Ok(()) => {}
+            // A full disk must not stop reads: the switch is made by the first write that succeeds.
+            Err(e) if e.is_disk_full() => {}
+            Err(e) => return Err(e),
+        }
         Ok(store)
     }
 
@@ -107,37 +167,44 @@ impl Store {
     }
 
     fn check_schema(&mut self) -> Result<(), StoreError> {
-        let meta = self.tree(TreeName::Meta);
-        match meta.get("schema")? {
-            Some(v) => {
-                let found = u32::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
-                    tree: "meta",
-                    key: "schema".into(),
-                    reason: "not a 4-byte version".into(),
-                })?);
-                if found > SCHEMA_VERSION {
-                    return Err(StoreError::TooNew {
-                        dir: self.dir.clone(),
-                        found,
-                        supported: SCHEMA_VERSION,
-                    });
-                }
-            }
-            None => {
-                meta.insert("schema", &SCHEMA_VERSION.to_be_bytes())?;
-                self.sync()?;
-            }
+        let found = self.schema()?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                dir: self.dir.clone(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
         }
         Ok(())
     }
 
+    /// The schema the store was written with (0: a new store).
+    fn schema(&self) -> Result<u32, StoreError> {
+        match self.tree(TreeName::Meta).get("schema")? {
+            Some(v) => Ok(u32::from_be_bytes(v.as_ref().try_into().map_err(|_| {
+                StoreError::Corrupt {
+                    tree: "meta",
+                    key: "schema".into(),
+                    reason: "not a 4-byte version".into(),
+                }
+            })?)),
+            None => Ok(0),
+        }
+    }
+
     /// Makes everything written so far durable: sled's flush, then an fsync of its data file.
     pub fn sync(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
+        self.db.flush().map_err(|e| StoreError::at(&self.dir, e))?;
         self.db_file.sync_data().map_err(|source| StoreError::Io {
             dir: self.dir.clone(),
             source,
         })
+    }
+
+    /// Refuses a write while the disk is (nearly) full, before sled sees it: sled 0.34 remembers a failed write
+    /// to its log and refuses every later one until the process restarts, so it must never meet a full disk.
+    pub fn ensure_space(&self) -> Result<(), StoreError> {
+        opening::ensure_space(&self.dir)
     }
 
     /// Applies `puts` and one audit event atomically, then makes them durable. Returns the event.
@@ -150,16 +217,64 @@ impl Store {
         payload: serde_json::Value,
         puts: Vec<Put>,
     ) -> Result<AuditEvent, StoreError> {
-        let event = self.chain.next_event(actor, at, action, target, payload);
+        if let Some(problem) = &self.key_problem {
+            return Err(StoreError::Key(problem.clone()));
+        }
+        self.ensure_space()?;
+        self.ensure_keyed()?;
+        let writes = puts
+            .iter()
+            .filter(|p| AUDITED_TREES.contains(&p.tree()))
+            .map(Written::of)
+            .collect();
+        self.append(actor, at, action, target, payload, writes, puts)
+    }
+
+    /// Writes `puts`, the event and the keyed head in one transaction, then makes them durable.
+    #[allow(clippy::too_many_arguments)]
+    fn append(
+        &mut self,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        action: &str,
+        target: &str,
+        payload: serde_json::Value,
+        writes: Vec<Written>,
+        mut puts: Vec<Put>,
+    ) -> Result<AuditEvent, StoreError> {
+        let event = self
+            .chain
+            .next_event(&self.key, actor, at, action, target, payload, writes);
         let event_bytes = serde_json::to_vec(&event).map_err(|e| StoreError::Corrupt {
             tree: "events",
             key: event.seq.to_string(),
             reason: e.to_string(),
         })?;
-        let seq_key = event.seq.to_be_bytes();
+        let head = AuditHead {
+            seq: event.seq,
+            hash: event.hash.clone(),
+        };
+        puts.push(Put::json(
+            TreeName::Meta,
+            audit::HEAD,
+            &audit::SealedHead::seal(&head, &self.key),
+        )?);
+        puts.push(Put::Insert {
+            tree: TreeName::Events,
+            key: event.seq.to_be_bytes().to_vec(),
+            value: event_bytes,
+        });
+        self.apply(&puts)?;
+        self.chain.advance(&event);
+        self.committed.push(event.clone());
+        Ok(event)
+    }
+
+    /// Applies `puts` in one transaction and makes them durable.
+    fn apply(&self, puts: &[Put]) -> Result<(), StoreError> {
         let result: sled::transaction::TransactionResult<(), ()> =
             self.trees.as_slice().transaction(|trees| {
-                for put in &puts {
+                for put in puts {
                     match put {
                         Put::Insert { tree, key, value } => {
                             trees[*tree as usize].insert(key.as_slice(), value.as_slice())?;
@@ -169,20 +284,16 @@ impl Store {
                         }
                     }
                 }
-                trees[TreeName::Events as usize].insert(&seq_key, event_bytes.as_slice())?;
                 Ok(())
             });
         match result {
             Ok(()) => {}
-            Err(sled::transaction::TransactionError::Storage(e)) => return Err(e.into()),
+            Err(sled::transaction::TransactionError::Storage(e)) => return Err(StoreError::at(&self.dir, e)),
             Err(sled::transaction::TransactionError::Abort(())) => {
                 return Err(StoreError::Backup("transaction aborted".into()));
             }
         }
-        self.sync()?;
-        self.chain.advance(&event);
-        self.committed.push(event.clone());
-        Ok(event)
+        self.sync()
     }
 
     /// The audit events made durable since the last call, oldest first.
@@ -193,6 +304,20 @@ impl Store {
     /// The sequence number of the last audit event (0 when there is none).
     pub fn chain_head_seq(&self) -> u64 {
         self.chain.last_seq()
+    }
+
+    /// The last audit event's sequence number and hash, as published in records and reports.
+    pub fn chain_head(&self) -> AuditHead {
+        self.chain.head()
+    }
+
+    pub fn audit_key(&self) -> &AuditKey {
+        &self.key
+    }
+
+    /// Whether the audit key lies inside the data directory, where it protects nothing.
+    pub fn key_inside_data(&self) -> bool {
+        key::inside(self.key.path(), &self.dir)
     }
 
     /// A handle on one tree for a subscriber in this process that keeps its own records (the notifier's
@@ -232,9 +357,10 @@ impl Store {
         })
     }
 
-    /// Walks the audit chain; `Ok(count)` or the first record that does not match.
+    /// Walks the audit chain and checks the records against it; `Ok(events)` or the first record that does
+    /// not match.
     pub fn verify_audit(&self) -> Result<Result<u64, VerifyFailure>, StoreError> {
-        audit::verify(self.tree(TreeName::Events))
+        Ok(self.verify(None)?.map(|v| v.events))
     }
 
     pub fn audit_events(&self) -> impl Iterator<Item = Result<AuditEvent, StoreError>> {
@@ -247,8 +373,13 @@ impl Store {
     }
 
     /// Rebuilds a store in `dir` (which must be empty or absent) from a verified backup.
-    pub fn restore(backup_file: &Path, dir: &Path) -> Result<(Store, BackupSummary), StoreError> {
-        backup::restore(backup_file, dir)
+    /// The store is written with `key`, which must be the key the backup was made with.
+    pub fn restore(
+        backup_file: &Path,
+        dir: &Path,
+        key: &AuditKey,
+    ) -> Result<(Store, BackupSummary), StoreError> {
+        backup::restore(backup_file, dir, key)
     }
 }
 

@@ -21,7 +21,7 @@ const Q4: Quarter = Quarter { year: 2026, q: 4 };
 /// One bucket per hour of the quarter for each subsystem (120 probes each); the digital subsystem is down for
 /// the hour 01:00–02:00 local on 5 October.
 fn write_history(dir: &std::path::Path) {
-    let store = Store::open(dir).unwrap();
+    let store = Store::open_keyed(dir, rig::test_key()).unwrap();
     let subsystems = ["sysadmin", "digital", "engineering", "smart", "display"];
     let mut buckets = Vec::new();
     for (n, sub) in subsystems.iter().enumerate() {

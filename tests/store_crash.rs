@@ -167,3 +167,117 @@ fn a_second_process_gets_a_clear_message_and_exit_3_and_the_first_is_unharmed() 
         .unwrap();
     assert_eq!(first.verify_audit().unwrap(), Ok(1));
 }
+
+/// Kills land inside the first milliseconds of each command (0–30 ms, with a tail to 120 ms), where sled may be
+/// writing a snapshot: every round the store opens, the chain and the records verify, and every command that
+/// exited 0 is there. Bounded in rounds and time so the campaign stays well under a minute.
+#[test]
+fn kills_in_the_first_milliseconds_never_lock_the_store_or_lose_a_confirmed_action() {
+    let rounds: usize = std::env::var("WATCHDESK_EARLY_KILL_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(250);
+    let budget = Duration::from_secs(35);
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path();
+    run_ok(watchdesk(data).args([
+        "incident",
+        "open",
+        "--kind",
+        "fault",
+        "--severity",
+        "minor",
+        "--title",
+        "base",
+    ]));
+    let mut rng = fastrand::Rng::with_seed(0xdead_5eed);
+    let mut confirmed: Vec<String> = Vec::new();
+    let mut acked: Vec<String> = Vec::new();
+    let (mut killed, mut done, mut ran) = (0, 0, 0);
+    let started = Instant::now();
+    for round in 0..rounds {
+        if started.elapsed() > budget {
+            break;
+        }
+        ran += 1;
+        let text = format!("early-{round}");
+        let mut cmd = watchdesk(data);
+        let acking = round % 3 == 2;
+        if acking {
+            // Open one to acknowledge in the kill window.
+            let out = run_ok(watchdesk(data).args([
+                "incident",
+                "open",
+                "--kind",
+                "fault",
+                "--severity",
+                "minor",
+                "--title",
+                &text,
+            ]));
+            let id = out.split_whitespace().next().unwrap().to_string();
+            cmd.args(["incident", "ack", &id]);
+            confirmed.push(format!("open {id}"));
+            let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+            std::thread::sleep(kill_delay(&mut rng));
+            let _ = child.kill();
+            if child.wait().unwrap().success() {
+                acked.push(id);
+                done += 1;
+            } else {
+                killed += 1;
+            }
+        } else {
+            cmd.args(["incident", "note", "2026-0001", "--text", &text]);
+            let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+            std::thread::sleep(kill_delay(&mut rng));
+            let _ = child.kill();
+            if child.wait().unwrap().success() {
+                confirmed.push(text);
+                done += 1;
+            } else {
+                killed += 1;
+            }
+        }
+        // The store opens every time, and the chain and records verify.
+        let verify = watchdesk(data).args(["audit", "verify"]).output().unwrap();
+        assert!(
+            verify.status.success(),
+            "round {round}: {}{}",
+            String::from_utf8_lossy(&verify.stdout),
+            String::from_utf8_lossy(&verify.stderr)
+        );
+    }
+    let listed = run_ok(watchdesk(data).args(["incident", "list", "--all", "--json"]));
+    let shown = run_ok(watchdesk(data).args(["incident", "show", "2026-0001", "--json"]));
+    let incidents: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    for c in &confirmed {
+        match c.strip_prefix("open ") {
+            Some(id) => assert!(listed.contains(&format!("\"{id}\"")), "incident {id} lost"),
+            None => assert!(shown.contains(&format!("\"{c}\"")), "note {c} lost"),
+        }
+    }
+    for id in &acked {
+        let inc = incidents
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id.as_str())
+            .unwrap();
+        assert!(!inc["acknowledged"].is_null(), "acknowledgement of {id} lost");
+    }
+    eprintln!(
+        "{ran} rounds in {:.1} s: {killed} killed mid-way, {done} finished before the kill",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(killed > 0, "no command was ever killed: the timing is off");
+}
+
+/// Mostly 0–30 ms after the start, where opening and the first write happen; one in four up to 120 ms.
+fn kill_delay(rng: &mut fastrand::Rng) -> Duration {
+    if rng.u8(0..4) == 0 {
+        Duration::from_micros(rng.u64(30_000..120_000))
+    } else {
+        Duration::from_micros(rng.u64(0..30_000))
+    }
+}

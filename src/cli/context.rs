@@ -98,7 +98,18 @@ impl Context {
 
     pub fn open_store(&self, config: &Config) -> Result<Store, CliError> {
         let dir = self.data_dir(config)?;
-        Ok(Store::open(&dir)?)
+        Ok(Store::open_with_key_file(&dir, config.audit_key_file.as_deref())?)
+    }
+
+    /// `[audit] key_file`, else `$WATCHDESK_AUDIT_KEY`, else `$XDG_CONFIG_HOME/watchdesk/audit.key`.
+    pub fn audit_key_path(&self, config: &Config) -> Result<PathBuf, CliError> {
+        config
+            .audit_key_file
+            .clone()
+            .or_else(crate::store::default_key_path)
+            .ok_or_else(|| {
+                CliError::store("no place for the audit key: set [audit] key_file or $WATCHDESK_AUDIT_KEY")
+            })
     }
 }
 

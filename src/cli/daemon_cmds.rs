@@ -29,7 +29,7 @@ pub fn engine_command(
         if let Some(remote) = reach(&dir, &config).await? {
             return Ok(remote.execute(Actor::current(), command).await);
         }
-        let store = Store::open(&dir)?;
+        let store = Store::open_with_key_file(&dir, config.audit_key_file.as_deref())?;
         let engine = engine::spawn(store, config, Arc::new(SystemClock), Mode::Embedded)?;
         let reply = engine.execute(Actor::current(), command).await;
         engine.shutdown().await;
@@ -111,7 +111,7 @@ pub fn serve(ctx: &Context) -> Result<i32, CliError> {
         CliError::bad_input("serve needs a config: write one with `watchdesk init`, or name it with --config")
     })?;
     let dir = ctx.data_dir(&config)?;
-    let store = Store::open(&dir)?;
+    let store = Store::open_with_key_file(&dir, config.audit_key_file.as_deref())?;
     let rt = runtime()?;
     rt.block_on(async move {
         let n_checks: usize = config.subsystems.iter().map(|s| s.checks.len()).sum();

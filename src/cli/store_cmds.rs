@@ -4,33 +4,59 @@ use std::path::Path;
 
 use super::context::{CliError, Context, display};
 use super::daemon_cmds::store_on_daemon;
-use crate::engine::{StoreCommand, StoreReply};
-use crate::store::{Store, verify_backup};
+use crate::engine::{StoreCommand, StoreReply, audit_reply};
+use crate::store::{AuditHead, AuditKey, Store, verify_backup};
 
-pub fn audit_verify(ctx: &Context) -> Result<i32, CliError> {
+pub fn audit_verify(ctx: &Context, expect: Option<AuditHead>) -> Result<i32, CliError> {
     let config = ctx.config_or_empty()?;
     // A running daemon owns the store and checks it for us.
-    let verdict = match store_on_daemon(ctx, &config, StoreCommand::VerifyAudit)? {
-        Some(StoreReply::Audit { records, failure }) => match failure {
-            None => Ok(records),
-            Some(failure) => Err(failure),
-        },
-        Some(other) => return Err(unexpected(other)),
-        None => ctx
-            .open_store(&config)?
-            .verify_audit()?
-            .map_err(|f| f.to_string()),
+    let command = StoreCommand::VerifyAudit {
+        expect: expect.clone(),
     };
-    match verdict {
-        Ok(count) => {
-            outln!("audit log intact: {count} records");
-            Ok(0)
+    let reply = match store_on_daemon(ctx, &config, command)? {
+        Some(reply) => reply,
+        None => {
+            let store = ctx.open_store(&config)?;
+            if store.key_inside_data() {
+                eprintln!(
+                    "watchdesk: warning: the audit key {} is inside the data directory, where whoever can change the \
+                     data can read it: set [audit] key_file to a place outside it",
+                    store.audit_key().path().display()
+                );
+            }
+            audit_reply(store.verify(expect.as_ref())?)
         }
-        Err(failure) => {
-            outln!("audit log BROKEN: {failure}");
-            Ok(1)
-        }
+    };
+    let StoreReply::Audit {
+        records,
+        failure,
+        head,
+        keyed_from,
+        records_checked,
+    } = reply
+    else {
+        return Err(unexpected(reply));
+    };
+    if let Some(failure) = failure {
+        outln!("audit log BROKEN: {failure}");
+        return Ok(1);
     }
+    let keyed = match keyed_from {
+        Some(1) => "keyed (HMAC-SHA256) throughout".to_string(),
+        Some(from) => format!(
+            "events 1–{} plain SHA-256 from before the key, keyed (HMAC-SHA256) from event {from}",
+            from - 1
+        ),
+        None => "NOT keyed".to_string(),
+    };
+    outln!("audit log intact: {records} records, {keyed}; {records_checked} records match their events");
+    if let Some(head) = head {
+        outln!("chain head {head}");
+    }
+    if let Some(expect) = expect {
+        outln!("reaches the expected head {expect} unchanged");
+    }
+    Ok(0)
 }
 
 pub fn backup(ctx: &Context, out: &Path) -> Result<i32, CliError> {
@@ -52,8 +78,11 @@ pub fn backup(ctx: &Context, out: &Path) -> Result<i32, CliError> {
     Ok(0)
 }
 
-pub fn backup_verify(file: &Path) -> Result<i32, CliError> {
-    match verify_backup(file) {
+pub fn backup_verify(ctx: &Context, file: &Path) -> Result<i32, CliError> {
+    let config = ctx.config_or_empty()?;
+    // The key is only read here, never created: a backup checked on another machine is checked by checksum only.
+    let key = AuditKey::load(&ctx.audit_key_path(&config)?)?;
+    match verify_backup(file, key.as_ref()) {
         Ok(summary) => {
             let trees: Vec<String> = summary.per_tree.iter().map(|(t, n)| format!("{t} {n}")).collect();
             outln!(
@@ -63,6 +92,18 @@ pub fn backup_verify(file: &Path) -> Result<i32, CliError> {
                 summary.created_at.to_rfc3339(),
                 summary.sha256
             );
+            if let Some(head) = &summary.head {
+                outln!("audit chain head {head}");
+            }
+            match (&key, summary.mac_checked) {
+                (_, true) => outln!("every line's keyed MAC matches"),
+                (None, false) => outln!(
+                    "keyed MACs NOT checked: no audit key here (checksum only, which anyone can recompute)"
+                ),
+                (Some(_), false) => {
+                    outln!("keyed MACs NOT checked: the backup predates keyed backups (checksum only)")
+                }
+            }
             Ok(0)
         }
         Err(e) => {
@@ -78,7 +119,15 @@ pub fn restore(ctx: &Context, file: &Path) -> Result<i32, CliError> {
             "restore needs --data-dir DIR (a new or empty directory)",
         ));
     };
-    let (store, summary) = Store::restore(file, &dir)?;
+    let config = ctx.config_or_empty()?;
+    let key_path = ctx.audit_key_path(&config)?;
+    let key = AuditKey::load(&key_path)?.ok_or_else(|| {
+        CliError::bad_input(format!(
+            "no audit key at {}: a backup is restored with the key it was made with (copy it there, mode 0600)",
+            display(&key_path)
+        ))
+    })?;
+    let (store, summary) = Store::restore(file, &dir, &key)?;
     let count = store.verify_audit()?.map_err(|f| CliError {
         code: 1,
         message: f.to_string(),

@@ -37,6 +37,8 @@ pub struct RawConfig {
     pub access: RawAccess,
     #[serde(default)]
     pub redaction: RawRedaction,
+    #[serde(default)]
+    pub audit: RawAudit,
 }
 
 /// `[redaction] names = [...]`: more query parameter and header names whose values are secret.
@@ -55,6 +57,13 @@ pub struct RawAccess {
     pub operators: Vec<Spanned<String>>,
     #[serde(default)]
     pub observers: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAudit {
+    /// The audit key (0600, outside the data directory); created when missing.
+    pub key_file: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -13,6 +13,12 @@ timezone = "Asia/Shanghai"          # display zone and the day boundary of the d
 [storage]
 # data_dir = "~/.local/share/watchdesk"   # default: $WATCHDESK_DATA, else $XDG_DATA_HOME/watchdesk
 
+[audit]
+# The key the audit log and backups are authenticated with (HMAC-SHA256). Keep it outside the data directory,
+# mode 0600; it is created when missing. Without it nobody can show the log was not rewritten: back it up apart
+# from the data.
+# key_file = "~/.config/watchdesk/audit.key"   # default: $WATCHDESK_AUDIT_KEY, else $XDG_CONFIG_HOME/watchdesk/audit.key
+
 [health]
 failures_to_down = 3                # consecutive failures before a check is down
 successes_to_up = 2                 # consecutive successes before it is up again

@@ -347,6 +347,7 @@ pub(super) fn validate(
             theme: raw.platform.theme.map(Spanned::into_inner),
         },
         data_dir: raw.storage.data_dir.map(|d| expand_home(&d)),
+        audit_key_file: raw.audit.key_file.map(|d| expand_home(&d)),
         subsystems,
         hosts,
         policy,

@@ -238,9 +238,13 @@ impl Engine {
     }
 
     fn record_engine_error<T>(&mut self, result: Result<T, super::EngineError>) {
-        if let Err(e) = result {
-            self.engine_error = Some(e.to_string());
-            self.dirty = true;
+        match result {
+            Err(super::EngineError::Store(e)) => self.store_failed(&e),
+            Err(e) => {
+                self.engine_error = Some(e.to_string());
+                self.dirty = true;
+            }
+            Ok(_) => self.store_recovered(),
         }
     }
 }

@@ -125,6 +125,7 @@ impl Engine {
                     notes: summary.notes.clone(),
                     since: summary.since,
                     open: summary.open.iter().map(|o| o.id.clone()).collect(),
+                    audit_head: Some(self.store.chain_head()),
                 };
                 let put = Put::json(TreeName::Handovers, HandoverRecord::key(now), &record)?;
                 let payload = serde_json::to_value(&record).unwrap_or_default();
@@ -220,7 +221,9 @@ impl Engine {
             live.backups = live.backups.or_else(|| p.figures.backups.clone());
         }
         let figures = daily::figures(&self.store, &self.config, day, now, live)?;
-        let record = DailyRecord::save(previous.as_ref(), day, today, entry.clone(), figures, actor, now)?;
+        let mut record =
+            DailyRecord::save(previous.as_ref(), day, today, entry.clone(), figures, actor, now)?;
+        record.audit_head = Some(self.store.chain_head());
         let payload = json!({ "entry": entry, "previous": previous });
         let put = Put::json(TreeName::Daily, key.clone(), &record)?;
         self.store

@@ -8,7 +8,27 @@ use serde::{Deserialize, Serialize};
 
 use super::{Engine, EngineError};
 use crate::model::{Entry, Incident, IncidentId, MonthlyRecord};
-use crate::store::{BackupSummary, TreeName};
+use crate::store::{AuditHead, BackupSummary, TreeName, Verified, VerifyFailure};
+
+/// The answer to `VerifyAudit`, from the store's verdict.
+pub fn audit_reply(verdict: Result<Verified, VerifyFailure>) -> StoreReply {
+    match verdict {
+        Ok(v) => StoreReply::Audit {
+            records: v.events,
+            failure: None,
+            head: Some(v.head),
+            keyed_from: v.keyed_from,
+            records_checked: v.records_checked,
+        },
+        Err(failure) => StoreReply::Audit {
+            records: 0,
+            failure: Some(failure.to_string()),
+            head: None,
+            keyed_from: None,
+            records_checked: 0,
+        },
+    }
+}
 
 /// Reads and upkeep of the store, answered without changing it (a backup writes only its own file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,7 +39,11 @@ pub enum StoreCommand {
     },
     Incident(IncidentId),
     MonthlyList,
-    VerifyAudit,
+    /// Check the audit chain and the records against it; `expect` is a head published earlier (`SEQ:HASH`).
+    VerifyAudit {
+        #[serde(default)]
+        expect: Option<AuditHead>,
+    },
     /// Write a backup to `out`, an absolute path on the engine's machine.
     Backup {
         out: PathBuf,
@@ -35,10 +59,17 @@ pub enum StoreReply {
     Incidents(Vec<Incident>),
     Incident(Option<Box<Incident>>),
     Monthly(Vec<MonthlyRecord>),
-    /// The audit chain: how many records were checked, and the first break if any.
+    /// The audit chain: how many events were checked, and the first break if any.
     Audit {
         records: u64,
         failure: Option<String>,
+        /// The head the chain ends at, the first keyed event and how many records were checked against it.
+        #[serde(default)]
+        head: Option<AuditHead>,
+        #[serde(default)]
+        keyed_from: Option<u64>,
+        #[serde(default)]
+        records_checked: u64,
     },
     Backup(BackupSummary),
     Outbox(Vec<Entry>),
@@ -57,16 +88,7 @@ impl Engine {
                     .scan_json::<MonthlyRecord>(TreeName::Monthly)
                     .collect::<Result<Vec<_>, _>>()?,
             ),
-            StoreCommand::VerifyAudit => match self.store.verify_audit()? {
-                Ok(records) => StoreReply::Audit {
-                    records,
-                    failure: None,
-                },
-                Err(failure) => StoreReply::Audit {
-                    records: 0,
-                    failure: Some(failure.to_string()),
-                },
-            },
+            StoreCommand::VerifyAudit { expect } => audit_reply(self.store.verify(expect.as_ref())?),
             StoreCommand::Backup { out } => StoreReply::Backup(self.store.backup(&out)?),
             StoreCommand::Outbox { limit } => StoreReply::Outbox(
                 crate::notify::Outbox::new(self.store.share_tree(TreeName::Outbox)).recent(limit)?,

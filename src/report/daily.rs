@@ -162,6 +162,11 @@ pub fn view(
     })
 }
 
+/// The chain head a record or report carries, with the command that checks it.
+pub fn audit_head_line(head: &crate::store::AuditHead) -> String {
+    format!("审计链 Audit chain head: `{head}` (check: `watchdesk audit verify --expect {head}`).\n\n")
+}
+
 fn yes_no(b: bool) -> &'static str {
     if b { "yes 是" } else { "no 否" }
 }
@@ -183,6 +188,9 @@ pub fn markdown(view: &DailyView, zone: chrono_tz::Tz) -> String {
         )),
         None if view.missing => out.push_str("**Not saved yet — the record for this day is missing.**\n\n"),
         None => out.push_str("Not saved yet.\n\n"),
+    }
+    if let Some(head) = view.record.as_ref().and_then(|r| r.audit_head.as_ref()) {
+        out.push_str(&audit_head_line(head));
     }
     if let Some(at) = f.computed_at {
         out.push_str(&format!(

@@ -41,6 +41,10 @@ pub struct HandoverSummary {
     pub hosts_warning: Option<Vec<HostWarning>>,
     pub missing: MissingRecords,
     pub notes: Option<String>,
+    /// The audit chain head (sequence:hash) when this was made: `watchdesk audit verify --expect` it later to
+    /// prove the log was not cut back or rewritten since.
+    #[serde(default)]
+    pub audit_head: Option<crate::store::AuditHead>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -38,6 +38,10 @@ pub struct QuarterlyReport {
     pub monthly: Vec<MonthlyRecord>,
     pub advice: Option<AdviceRecord>,
     pub score: Score,
+    /// The audit chain head (sequence:hash) when this was made: `watchdesk audit verify --expect` it later to
+    /// prove the log was not cut back or rewritten since.
+    #[serde(default)]
+    pub audit_head: Option<crate::store::AuditHead>,
 }
 
 impl QuarterlyReport {
@@ -251,6 +255,7 @@ pub fn build(
         monthly,
         advice,
         score,
+        audit_head: Some(store.chain_head()),
     })
 }
 

@@ -1,11 +1,14 @@
 //! Backups (数据备份) of watchdesk's own store: a JSON-lines export of every tree with a SHA-256 over the
-//! whole file in its last line, so a truncated or altered copy is refused before anything is restored.
+//! whole file in its last line, so a truncated or altered copy is refused before anything is restored. Since
+//! version 2 the header carries the audit chain head and every line a keyed MAC (HMAC-SHA256 under the audit
+//! key, chained line to line), so an edited backup whose SHA-256 was recomputed is still refused, naming the
+//! first bad line, its tree and key.
 //!
 //! ```text
-//! {"format":"watchdesk-backup","version":1,"schema":1,"created_at":"…"}
-//! {"tree":"incidents","key":"<hex>","value":"<hex>"}
+//! {"format":"watchdesk-backup","version":2,"schema":2,"created_at":"…","head":{"seq":N,"hash":"…"}}
+//! {"tree":"incidents","key":"<hex>","value":"<hex>","mac":"<hex>"}
 //! …
-//! {"end":true,"records":N,"sha256":"<hex of every byte above this line>"}
+//! {"end":true,"records":N,"sha256":"<hex of every byte above this line>","mac":"<hex>"}
 //! ```
 
 use std::collections::BTreeMap;
@@ -17,10 +20,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{SCHEMA_VERSION, Store, StoreError, TreeName};
+use super::{AuditHead, AuditKey, SCHEMA_VERSION, Store, StoreError, TreeName, display_key, record_name};
 
 const FORMAT: &str = "watchdesk-backup";
-const VERSION: u32 = 1;
+/// 1: SHA-256 only. 2: the chain head in the header and a keyed MAC on every line, chained, and on the footer.
+const VERSION: u32 = 2;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Header {
@@ -28,6 +32,8 @@ struct Header {
     version: u32,
     schema: u32,
     created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    head: Option<AuditHead>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -35,6 +41,8 @@ struct Record {
     tree: String,
     key: String,
     value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mac: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -42,6 +50,8 @@ struct Footer {
     end: bool,
     records: u64,
     sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mac: Option<String>,
 }
 
 /// What a backup holds.
@@ -51,14 +61,44 @@ pub struct BackupSummary {
     pub records: u64,
     pub per_tree: BTreeMap<String, u64>,
     pub sha256: String,
+    /// The audit chain head when the backup was made.
+    #[serde(default)]
+    pub head: Option<AuditHead>,
+    /// Whether every line's keyed MAC was checked (false: an old backup, or no audit key at hand).
+    #[serde(default)]
+    pub mac_checked: bool,
 }
 
 fn bad(path: &Path, what: impl std::fmt::Display) -> StoreError {
     StoreError::Backup(format!("backup {} is not usable: {what}", path.display()))
 }
 
+/// The MAC of the header line: the start of the line chain.
+fn header_mac(key: &AuditKey, header_line: &str) -> String {
+    key.mac(&[b"watchdesk backup header\n", header_line.trim_end().as_bytes()])
+}
+
+/// The MAC of one record, chained to the one before so that removed, added or reordered lines are found.
+fn record_mac(key: &AuditKey, prev: &str, line_no: u64, r: &Record) -> String {
+    key.mac(&[
+        format!("watchdesk backup line {line_no}\n{prev}\n{}\n{}\n", r.tree, r.key).as_bytes(),
+        r.value.as_bytes(),
+    ])
+}
+
+fn footer_mac(key: &AuditKey, prev: &str, records: u64, sha256: &str) -> String {
+    key.mac(&[format!("watchdesk backup end\n{prev}\n{records}\n{sha256}").as_bytes()])
+}
+
 pub(super) fn write(store: &Store, out: &Path) -> Result<BackupSummary, StoreError> {
-    let io = |e: std::io::Error| StoreError::Backup(format!("cannot write backup {}: {e}", out.display()));
+    let io = |e: std::io::Error| {
+        StoreError::Backup(format!(
+            "cannot write backup {}: {}",
+            out.display(),
+            super::error::io_sentence(&e)
+        ))
+    };
+    let key = store.audit_key();
     let tmp = out.with_extension("partial");
     let file = File::create(&tmp).map_err(io)?;
     let mut w = HashingWriter {
@@ -66,24 +106,36 @@ pub(super) fn write(store: &Store, out: &Path) -> Result<BackupSummary, StoreErr
         hash: Sha256::new(),
     };
     let created_at = Utc::now();
+    let head = store.chain_head();
     let header = Header {
         format: FORMAT.into(),
         version: VERSION,
         schema: SCHEMA_VERSION,
         created_at,
+        head: Some(head.clone()),
     };
-    write_line(&mut w, &header).map_err(io)?;
+    let header_line = serde_json::to_string(&header).map_err(|e| io(e.into()))?;
+    w.write_all(header_line.as_bytes())
+        .and_then(|()| w.write_all(b"\n"))
+        .map_err(io)?;
+    let mut prev = header_mac(key, &header_line);
     let mut per_tree = BTreeMap::new();
     let mut records = 0u64;
+    let mut line_no = 1u64;
     for tree in TreeName::ALL {
         let mut n = 0u64;
         for item in store.tree(tree).iter() {
             let (k, v) = item?;
-            let record = Record {
+            line_no += 1;
+            let mut record = Record {
                 tree: tree.as_str().into(),
                 key: hex::encode(k),
                 value: hex::encode(v),
+                mac: None,
             };
+            let mac = record_mac(key, &prev, line_no, &record);
+            record.mac = Some(mac.clone());
+            prev = mac;
             write_line(&mut w, &record).map_err(io)?;
             n += 1;
         }
@@ -94,6 +146,7 @@ pub(super) fn write(store: &Store, out: &Path) -> Result<BackupSummary, StoreErr
     let footer = Footer {
         end: true,
         records,
+        mac: Some(footer_mac(key, &prev, records, &sha256)),
         sha256: sha256.clone(),
     };
     let mut inner = w.inner;
@@ -102,11 +155,19 @@ pub(super) fn write(store: &Store, out: &Path) -> Result<BackupSummary, StoreErr
     let file = inner.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
     fs::rename(&tmp, out).map_err(io)?;
+    // Remembered for the message of a store that no longer opens.
+    let absolute = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let _ = fs::write(
+        store.dir().join(super::opening::LAST_BACKUP),
+        format!("{} (made {})\n", absolute.display(), created_at.to_rfc3339()),
+    );
     Ok(BackupSummary {
         created_at,
         records,
         per_tree,
         sha256,
+        head: Some(head),
+        mac_checked: true,
     })
 }
 
@@ -131,12 +192,14 @@ fn write_line<W: Write, T: Serialize>(w: &mut W, value: &T) -> std::io::Result<(
     w.write_all(b"\n")
 }
 
-/// Reads the whole backup, checking its format, every record and the checksum; calls `each` per record.
+/// Reads the whole backup, checking its format, every record, each line's MAC when `key` is given and the
+/// backup carries them, and the checksum; calls `each` per record.
 fn read(
     path: &Path,
+    key: Option<&AuditKey>,
     mut each: impl FnMut(TreeName, Vec<u8>, Vec<u8>) -> Result<(), StoreError>,
 ) -> Result<BackupSummary, StoreError> {
-    let file = File::open(path).map_err(|e| bad(path, e))?;
+    let file = File::open(path).map_err(|e| bad(path, super::error::io_sentence(&e)))?;
     let mut reader = BufReader::new(file);
     let mut hash = Sha256::new();
     let mut line = String::new();
@@ -144,9 +207,13 @@ fn read(
     let mut per_tree = BTreeMap::new();
     let mut records = 0u64;
     let mut line_no = 0u64;
+    // The running MAC of the line chain, when it is being checked.
+    let mut chain: Option<(String, &AuditKey)> = None;
     loop {
         line.clear();
-        let n = reader.read_line(&mut line).map_err(|e| bad(path, e))?;
+        let n = reader
+            .read_line(&mut line)
+            .map_err(|e| bad(path, super::error::io_sentence(&e)))?;
         line_no += 1;
         if n == 0 {
             return Err(bad(path, "it ends without its checksum line (truncated)"));
@@ -157,7 +224,7 @@ fn read(
         if header.is_none() {
             let h: Header = serde_json::from_str(&line)
                 .map_err(|_| bad(path, "it does not start with a watchdesk backup header"))?;
-            if h.format != FORMAT || h.version != VERSION {
+            if h.format != FORMAT || h.version > VERSION {
                 return Err(bad(
                     path,
                     format!("unknown format {} version {}", h.format, h.version),
@@ -172,12 +239,30 @@ fn read(
                     ),
                 ));
             }
+            if h.version >= 2
+                && let Some(key) = key
+            {
+                chain = Some((header_mac(key, &line), key));
+            }
             hash.update(line.as_bytes());
             header = Some(h);
             continue;
         }
         if let Ok(footer) = serde_json::from_str::<Footer>(&line) {
             let sha = hex::encode(hash.finalize());
+            if let Some((prev, key)) = &chain
+                && footer.mac.as_deref()
+                    != Some(footer_mac(key, prev, footer.records, &footer.sha256).as_str())
+            {
+                return Err(bad(
+                    path,
+                    format!(
+                        "its last line (line {line_no}) does not carry a valid MAC: records were removed from its \
+                         end, or it was not made with the audit key {}",
+                        key.path().display()
+                    ),
+                ));
+            }
             if footer.sha256 != sha {
                 return Err(bad(
                     path,
@@ -191,15 +276,21 @@ fn read(
                 ));
             }
             let mut rest = String::new();
-            if reader.read_line(&mut rest).map_err(|e| bad(path, e))? != 0 {
+            if reader
+                .read_line(&mut rest)
+                .map_err(|e| bad(path, super::error::io_sentence(&e)))?
+                != 0
+            {
                 return Err(bad(path, "there is data after its checksum line"));
             }
-            let created_at = header.map(|h| h.created_at).unwrap_or_default();
+            let (created_at, head) = header.map(|h| (h.created_at, h.head)).unwrap_or_default();
             return Ok(BackupSummary {
                 created_at,
                 records,
                 per_tree,
                 sha256: sha,
+                head,
+                mac_checked: chain.is_some(),
             });
         }
         hash.update(line.as_bytes());
@@ -211,21 +302,47 @@ fn read(
                 format!("line {line_no} names an unknown tree \"{}\"", record.tree),
             )
         })?;
-        let key = hex::decode(&record.key).map_err(|_| bad(path, format!("line {line_no} has a bad key")))?;
-        let value =
-            hex::decode(&record.value).map_err(|_| bad(path, format!("line {line_no} has a bad value")))?;
+        let key_bytes =
+            hex::decode(&record.key).map_err(|_| bad(path, format!("line {line_no} has a bad key")))?;
+        let name = || record_name(tree, &key_bytes);
+        if let Some((prev, key)) = &mut chain {
+            let mac = record_mac(key, prev, line_no, &record);
+            if record.mac.as_deref() != Some(mac.as_str()) {
+                return Err(bad(
+                    path,
+                    format!(
+                        "line {line_no} (tree {}, key {}: {}) was changed, added or moved: its MAC does not match",
+                        record.tree,
+                        display_key(&key_bytes),
+                        name()
+                    ),
+                ));
+            }
+            *prev = mac;
+        }
+        let value = hex::decode(&record.value).map_err(|_| {
+            bad(
+                path,
+                format!(
+                    "line {line_no} (tree {}, key {}) has a bad value",
+                    record.tree,
+                    display_key(&key_bytes)
+                ),
+            )
+        })?;
         *per_tree.entry(record.tree).or_insert(0) += 1;
         records += 1;
-        each(tree, key, value)?;
+        each(tree, key_bytes, value)?;
     }
 }
 
-/// Checks a backup without touching any store.
-pub fn verify_backup(path: &Path) -> Result<BackupSummary, StoreError> {
-    read(path, |_, _, _| Ok(()))
+/// Checks a backup without touching any store; with `key`, every line's MAC too (and a backup carrying none is
+/// accepted only if it predates keyed backups).
+pub fn verify_backup(path: &Path, key: Option<&AuditKey>) -> Result<BackupSummary, StoreError> {
+    read(path, key, |_, _, _| Ok(()))
 }
 
-pub(super) fn restore(path: &Path, dir: &Path) -> Result<(Store, BackupSummary), StoreError> {
+pub(super) fn restore(path: &Path, dir: &Path, key: &AuditKey) -> Result<(Store, BackupSummary), StoreError> {
     if let Ok(mut entries) = fs::read_dir(dir)
         && entries.next().is_some()
     {
@@ -235,17 +352,24 @@ pub(super) fn restore(path: &Path, dir: &Path) -> Result<(Store, BackupSummary),
         )));
     }
     // Verify fully before creating anything.
-    verify_backup(path)?;
+    let key = key.clone();
+    verify_backup(path, Some(&key))?;
     let summary = {
-        let store = Store::open(dir)?;
-        let summary = read(path, |tree, key, value| {
+        let store = Store::open_keyed(dir, key.clone())?;
+        // The new store's own schema and switch point give way to the backup's: a backup of a store from before
+        // the key has none, and is switched to the keyed chain when reopened below.
+        let meta = store.tree(TreeName::Meta);
+        for k in ["schema", super::audit::KEYED_FROM, super::audit::HEAD] {
+            meta.remove(k)?;
+        }
+        let summary = read(path, Some(&key), |tree, key, value| {
             store.tree(tree).insert(key, value)?;
             Ok(())
         })?;
         store.sync()?;
         summary
     };
-    let store = Store::open(dir)?;
+    let store = Store::open_keyed(dir, key)?;
     if let Err(failure) = store.verify_audit()? {
         return Err(StoreError::Backup(format!(
             "restored store fails audit verification: {failure}"

@@ -53,9 +53,12 @@ impl DirLock {
             },
             chrono::Utc::now().format("%Y-%m-%d %H:%M:%S UTC")
         );
-        file.set_len(0).map_err(io)?;
-        file.seek(SeekFrom::Start(0)).map_err(io)?;
-        file.write_all(who.as_bytes()).map_err(io)?;
+        // Who holds the lock is information for the next process, not a condition of holding it: on a full disk
+        // it may not be written, and the store must still open for reading.
+        let _ = file
+            .set_len(0)
+            .and_then(|()| file.seek(SeekFrom::Start(0)))
+            .and_then(|_| file.write_all(who.as_bytes()));
         Ok(DirLock { _file: file })
     }
 }

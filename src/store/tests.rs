@@ -5,6 +5,14 @@ use super::*;
 use crate::model::{Incident, NewIncident};
 use crate::policy::{Kind, Severity};
 
+fn key() -> AuditKey {
+    AuditKey::ephemeral([7; 32])
+}
+
+fn open(path: &Path) -> Result<Store, StoreError> {
+    Store::open_keyed(path, key())
+}
+
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().unwrap()
 }
@@ -40,11 +48,11 @@ fn writes_survive_reopen_and_ids_continue() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("data");
     {
-        let mut store = Store::open(&path).unwrap();
+        let mut store = open(&path).unwrap();
         assert_eq!(open_one(&mut store, "a").id.to_string(), "2026-0001");
         assert_eq!(open_one(&mut store, "b").id.to_string(), "2026-0002");
     }
-    let mut store = Store::open(&path).unwrap();
+    let mut store = open(&path).unwrap();
     assert_eq!(store.open_incidents().unwrap().len(), 2);
     assert_eq!(open_one(&mut store, "c").id.to_string(), "2026-0003");
     assert_eq!(store.verify_audit().unwrap(), Ok(3));
@@ -54,7 +62,7 @@ fn writes_survive_reopen_and_ids_continue() {
 fn data_directory_is_private() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("data");
-    let _store = Store::open(&path).unwrap();
+    let _store = open(&path).unwrap();
     let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&path), 0o700);
     assert_eq!(mode(&path.join("watchdesk.lock")), 0o600);
@@ -64,8 +72,8 @@ fn data_directory_is_private() {
 #[test]
 fn a_second_open_is_refused_with_the_holder_named() {
     let dir = tempfile::tempdir().unwrap();
-    let _first = Store::open(dir.path()).unwrap();
-    let err = Store::open(dir.path()).unwrap_err();
+    let _first = open(dir.path()).unwrap();
+    let err = open(dir.path()).unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, StoreError::Locked { .. }), "{text}");
     assert!(text.contains(&format!("pid {}", std::process::id())), "{text}");
@@ -76,14 +84,14 @@ fn a_second_open_is_refused_with_the_holder_named() {
 fn a_store_from_a_newer_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let store = Store::open(dir.path()).unwrap();
+        let store = open(dir.path()).unwrap();
         store
             .tree(TreeName::Meta)
             .insert("schema", &99u32.to_be_bytes())
             .unwrap();
         store.sync().unwrap();
     }
-    let err = Store::open(dir.path()).unwrap_err();
+    let err = open(dir.path()).unwrap_err();
     assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
     assert!(err.to_string().contains("upgrade watchdesk"));
 }
@@ -91,7 +99,7 @@ fn a_store_from_a_newer_version_is_refused() {
 #[test]
 fn a_changed_byte_in_an_audit_record_is_found_and_named() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = open(dir.path()).unwrap();
     for t in ["一", "二", "three"] {
         open_one(&mut store, t);
     }
@@ -104,7 +112,7 @@ fn a_changed_byte_in_an_audit_record_is_found_and_named() {
     let failure = store.verify_audit().unwrap().unwrap_err();
     assert_eq!(failure.seq, 2);
     assert!(
-        failure.reason.contains("does not match its hash"),
+        failure.reason.contains("does not match its keyed MAC"),
         "{}",
         failure.reason
     );
@@ -113,21 +121,21 @@ fn a_changed_byte_in_an_audit_record_is_found_and_named() {
 #[test]
 fn backup_verify_restore_round_trip_equals_the_original() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("a")).unwrap();
+    let mut store = open(&dir.path().join("a")).unwrap();
     for t in ["one", "二"] {
         open_one(&mut store, t);
     }
     let file = dir.path().join("backup.jsonl");
     let written = store.backup(&file).unwrap();
-    assert_eq!(verify_backup(&file).unwrap().sha256, written.sha256);
-    let (restored, _) = Store::restore(&file, &dir.path().join("b")).unwrap();
+    assert_eq!(verify_backup(&file, Some(&key())).unwrap().sha256, written.sha256);
+    let (restored, _) = Store::restore(&file, &dir.path().join("b"), &key()).unwrap();
     for tree in TreeName::ALL {
         let a: Vec<_> = store.tree(tree).iter().map(|r| r.unwrap()).collect();
         let b: Vec<_> = restored.tree(tree).iter().map(|r| r.unwrap()).collect();
         assert_eq!(a, b, "tree {}", tree.as_str());
     }
     // Restoring over a non-empty directory is refused.
-    let err = Store::restore(&file, &dir.path().join("b"))
+    let err = Store::restore(&file, &dir.path().join("b"), &key())
         .map(|_| ())
         .unwrap_err();
     assert!(err.to_string().contains("not empty"), "{err}");
@@ -136,7 +144,7 @@ fn backup_verify_restore_round_trip_equals_the_original() {
 #[test]
 fn truncated_or_altered_backups_are_rejected() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("a")).unwrap();
+    let mut store = open(&dir.path().join("a")).unwrap();
     open_one(&mut store, "one");
     let file = dir.path().join("backup.jsonl");
     store.backup(&file).unwrap();
@@ -145,7 +153,7 @@ fn truncated_or_altered_backups_are_rejected() {
     let truncated = dir.path().join("truncated.jsonl");
     fs::write(&truncated, &text[..text.len() - 30]).unwrap();
     assert!(
-        verify_backup(&truncated)
+        verify_backup(&truncated, Some(&key()))
             .unwrap_err()
             .to_string()
             .contains("truncated")
@@ -156,11 +164,72 @@ fn truncated_or_altered_backups_are_rejected() {
     altered_bytes[pos] = if altered_bytes[pos] == b'0' { b'1' } else { b'0' };
     let altered = dir.path().join("altered.jsonl");
     fs::write(&altered, altered_bytes).unwrap();
-    let err = verify_backup(&altered).unwrap_err().to_string();
-    assert!(err.contains("altered") || err.contains("cannot be read"), "{err}");
-    assert!(Store::restore(&altered, &dir.path().join("c")).is_err());
+    let err = verify_backup(&altered, Some(&key())).unwrap_err().to_string();
+    assert!(
+        err.contains("altered") || err.contains("cannot be read") || err.contains("MAC"),
+        "{err}"
+    );
+    assert!(Store::restore(&altered, &dir.path().join("c"), &key()).is_err());
     assert!(
         !dir.path().join("c").exists(),
         "nothing is created from a bad backup"
+    );
+}
+
+#[test]
+fn a_stale_generating_snapshot_left_by_a_kill_does_not_lock_the_engineer_out() {
+    // sled issue 1527: a 0-byte `snap.<lsn>.generating` made every later open fail.
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = open(dir.path()).unwrap();
+        open_one(&mut store, "kept");
+    }
+    let stale = dir.path().join("store").join("snap.FFFFFFFFFFFFFFFF.generating");
+    fs::write(&stale, b"").unwrap();
+    let store = open(dir.path()).unwrap();
+    assert!(!stale.exists());
+    assert_eq!(store.open_incidents().unwrap().len(), 1);
+    assert_eq!(store.verify_audit().unwrap(), Ok(1));
+}
+
+#[test]
+fn a_store_sled_refuses_gets_one_message_naming_the_directory_and_the_way_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let backup = dir.path().join("last.jsonl");
+    {
+        let mut store = open(&data).unwrap();
+        open_one(&mut store, "a");
+        store.backup(&backup).unwrap();
+    }
+    // Damage sled's own files beyond what it can read.
+    fs::write(data.join("store").join("conf"), b"segment_size: banana\n").unwrap();
+    let text = open(&data).unwrap_err().to_string();
+    assert!(text.contains(&data.display().to_string()), "{text}");
+    assert!(text.contains("watchdesk restore"), "{text}");
+    assert!(text.contains(&backup.display().to_string()), "{text}");
+    assert!(!text.contains("Os {") && !text.contains("Error {"), "{text}");
+}
+
+#[test]
+fn io_errors_are_sentences() {
+    let full = StoreError::Io {
+        dir: PathBuf::from("/var/lib/watchdesk"),
+        source: std::io::Error::from_raw_os_error(28),
+    };
+    assert_eq!(
+        full.to_string(),
+        "the disk holding /var/lib/watchdesk is full (no space left on device): free space; nothing was saved"
+    );
+    assert!(full.is_disk_full());
+    let sled = StoreError::Sled(sled::Error::Io(std::io::Error::from_raw_os_error(28)));
+    assert!(!sled.to_string().contains("Os {"), "{sled}");
+    let other = StoreError::Io {
+        dir: PathBuf::from("/x"),
+        source: std::io::Error::from_raw_os_error(5),
+    };
+    assert_eq!(
+        other.to_string(),
+        "cannot use data directory /x: input/output error"
     );
 }

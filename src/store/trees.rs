@@ -71,6 +71,12 @@ pub enum Put {
 }
 
 impl Put {
+    pub fn tree(&self) -> TreeName {
+        match self {
+            Put::Insert { tree, .. } | Put::Remove { tree, .. } => *tree,
+        }
+    }
+
     pub fn json<T: Serialize>(tree: TreeName, key: impl Into<Vec<u8>>, value: &T) -> Result<Put, StoreError> {
         let value = serde_json::to_vec(value).map_err(|e| StoreError::Corrupt {
             tree: tree.as_str(),

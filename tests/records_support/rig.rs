@@ -41,7 +41,7 @@ impl Rig {
 
     /// Starts on a store that may already hold data (rollups written before).
     pub fn start_in(dir: tempfile::TempDir, at: DateTime<Utc>) -> Rig {
-        let store = Store::open(dir.path()).unwrap();
+        let store = Store::open_keyed(dir.path(), test_key()).unwrap();
         let clock = ManualClock::new(at);
         let engine = engine::spawn(store, config(), Arc::new(clock.clone()), Mode::Embedded).unwrap();
         Rig { dir, clock, engine }
@@ -138,7 +138,7 @@ impl Rig {
     /// Stops the engine and opens its store again, for reading what it wrote.
     pub async fn stop(self) -> (tempfile::TempDir, Store) {
         self.engine.shutdown().await;
-        let store = Store::open(self.dir.path()).unwrap();
+        let store = Store::open_keyed(self.dir.path(), test_key()).unwrap();
         (self.dir, store)
     }
 }
@@ -148,4 +148,9 @@ pub fn incident(reply: Reply) -> Incident {
         Reply::Incident(i) => *i,
         other => panic!("expected an incident, got {other:?}"),
     }
+}
+
+/// A fixed audit key, so the chain heads printed in reports are the same on every machine.
+pub fn test_key() -> watchdesk::store::AuditKey {
+    watchdesk::store::AuditKey::ephemeral([0x5a; 32])
 }

@@ -29,6 +29,10 @@ pub struct DailyRecord {
     /// 1 for the first save, one more for each amendment.
     #[serde(default = "one")]
     pub revision: u32,
+    /// The audit chain head (sequence:hash) when this was made: `watchdesk audit verify --expect` it later to
+    /// prove the log was not cut back or rewritten since.
+    #[serde(default)]
+    pub audit_head: Option<crate::store::AuditHead>,
 }
 
 fn one() -> u32 {
@@ -76,6 +80,7 @@ impl DailyRecord {
             saved_at: now,
             saved_by: actor.clone(),
             revision: previous.map(|p| p.revision + 1).unwrap_or(1),
+            audit_head: None,
         })
     }
 

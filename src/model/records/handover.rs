@@ -19,6 +19,10 @@ pub struct HandoverRecord {
     /// Incidents still open when the watch changed hands.
     #[serde(default)]
     pub open: Vec<String>,
+    /// The audit chain head (sequence:hash) when this was made: `watchdesk audit verify --expect` it later to
+    /// prove the log was not cut back or rewritten since.
+    #[serde(default)]
+    pub audit_head: Option<crate::store::AuditHead>,
 }
 
 impl HandoverRecord {

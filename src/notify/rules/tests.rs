@@ -66,6 +66,7 @@ fn audit(action: &str, user: &str) -> AuditEvent {
         action: action.into(),
         target: "2026-0001".into(),
         payload: serde_json::Value::Null,
+        writes: Vec::new(),
         prev_hash: String::new(),
         hash: String::new(),
     }

@@ -149,6 +149,7 @@ pub fn summary(store: &Store, config: &Config, req: HandoverRequest) -> Result<H
             .map(host_warnings),
         missing: missing_records(store, config, since, now)?,
         notes: req.notes.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        audit_head: Some(store.chain_head()),
     })
 }
 

@@ -25,6 +25,9 @@ pub fn markdown(s: &HandoverSummary) -> String {
         t(s.generated_at)
     ));
 
+    if let Some(head) = &s.audit_head {
+        out.push_str(&crate::report::daily::audit_head_line(head));
+    }
     out.push_str(&format!("## 未结事项 Open incidents ({})\n\n", s.open.len()));
     if s.open.is_empty() {
         out.push_str("None.\n\n");

@@ -20,6 +20,9 @@ pub fn markdown(r: &QuarterlyReport) -> String {
         r.generated_by
     ));
 
+    if let Some(head) = &r.audit_head {
+        out.push_str(&crate::report::daily::audit_head_line(head));
+    }
     out.push_str("## 1. 系统可用性 Availability\n\n");
     let rows: Vec<Vec<String>> = r
         .availability
