@@ -131,7 +131,7 @@ async fn drive(name: &str, engine: &EngineHandle, secs: u64) {
     let mut n = 0u64;
     while wall.elapsed() < Duration::from_secs(secs) {
         n += 1;
-        if n % 10 == 0 {
+        if n.is_multiple_of(10) {
             let id = open[(n as usize / 10) % open.len()];
             let sent = Instant::now();
             let text = format!("检查第 {n} 次");
@@ -266,7 +266,8 @@ fn main() {
             );
             // What a refresh costs now: the half-year's incidents are in memory, only the small records are read.
             let [this, other] =
-                score::incidents_of(&store, [quarter, quarter.partner()], policy.calendar.zone).expect("incidents");
+                score::incidents_of(&store, [quarter, quarter.partner()], policy.calendar.zone)
+                    .expect("incidents");
             let kept = Instant::now();
             let this_records = score::records_besides_incidents(&store, quarter).expect("records");
             let other_records = score::records_besides_incidents(&store, quarter.partner()).expect("records");

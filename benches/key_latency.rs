@@ -217,7 +217,7 @@ fn dashboard_run(mut pty: Pty, samples: usize) -> Vec<Duration> {
     let mut out = Vec::with_capacity(samples);
     for n in 0..samples {
         pause();
-        out.push(if n % 2 == 0 {
+        out.push(if n.is_multiple_of(2) {
             pty.key(b"x", footer_reads("x"))
         } else {
             pty.key(b"\x7f", footer_reads(""))
@@ -243,7 +243,8 @@ fn floor_run(samples: usize) -> Vec<Duration> {
         let c = char::from(b'a' + fastrand::u8(0..26));
         let shown: Shown = Box::new(move |s| {
             s.cursor_position() == (row, col + 1)
-                && s.cell(row, col).is_some_and(|cell| cell.contents() == c.to_string())
+                && s.cell(row, col)
+                    .is_some_and(|cell| cell.contents() == c.to_string())
         });
         out.push(pty.key(c.to_string().as_bytes(), shown));
     }
