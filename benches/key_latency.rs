@@ -217,7 +217,7 @@ fn dashboard_run(mut pty: Pty, samples: usize) -> Vec<Duration> {
     let mut out = Vec::with_capacity(samples);
     for n in 0..samples {
         pause();
-        out.push(if n % 2 == 0 {
+        out.push(if n.is_multiple_of(2) {
             pty.key(b"x", footer_reads("x"))
         } else {
             pty.key(b"\x7f", footer_reads(""))
@@ -232,21 +232,20 @@ fn floor_run(samples: usize) -> Vec<Duration> {
     let mut pty = Pty::spawn(cmd);
     pty.wait_for(|s| s.contains("ready"));
     let mut out = Vec::with_capacity(samples);
-    let mut line = String::new();
     for _ in 0..samples {
         pause();
-        if line.len() >= 100 {
-            // Back to the start of the line (not measured), the next letters overwrite it.
-            line.clear();
+        let (row, col) = pty.screen.lock().expect("screen").screen().cursor_position();
+        if col >= 100 {
+            // Back to the start of the line (not measured); the next letters overwrite it.
             pty.key(b"\r", Box::new(|s: &vt100::Screen| s.cursor_position().1 == 0));
+            continue;
         }
         let c = char::from(b'a' + fastrand::u8(0..26));
-        line.push(c);
-        let (row, want) = (
-            pty.screen.lock().expect("screen").screen().cursor_position().0,
-            line.clone(),
-        );
-        let shown: Shown = Box::new(move |s| s.contents_between(row, 0, row, COLS).starts_with(&want));
+        let shown: Shown = Box::new(move |s| {
+            s.cursor_position() == (row, col + 1)
+                && s.cell(row, col)
+                    .is_some_and(|cell| cell.contents() == c.to_string())
+        });
         out.push(pty.key(c.to_string().as_bytes(), shown));
     }
     out

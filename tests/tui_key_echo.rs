@@ -3,8 +3,9 @@
 //!
 //! Nothing else redraws the screen meanwhile (no host, one check probed once an hour), except the tick on every
 //! wall-clock second, which moves the clock in the header. So each character is sent right after a tick is
-//! seen and must be on screen within half a second, well before the next tick: a key drawn only by the next
-//! tick (a key read but its task not woken) fails here every time, whatever the timing.
+//! seen and must be on screen within 800 ms, before the next tick (about 990 ms away): a key drawn only by
+//! the next tick (a key read but its task not woken) fails here every time, and a loaded machine has most of
+//! a second to draw a key that is woken.
 
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
@@ -133,7 +134,7 @@ fn each_typed_character_is_on_screen_before_the_next_tick() {
         let latency = sent.elapsed();
         latencies.push(latency);
         assert!(
-            latency < Duration::from_millis(500),
+            latency < Duration::from_millis(800),
             "{typed:?} appeared {latency:?} after the key was sent: drawn by a tick, not by the key"
         );
     }
