@@ -275,6 +275,10 @@ async fn each_engineer_acts_as_themself_observers_only_look_and_outsiders_stay_o
     );
     assert!(answer.contains("read-only"), "{answer}");
 
+    // The observer's dashboard, in a real terminal: it shows the incident, and an action key says read-only.
+    let screen = observer_dashboard(&site, of(OBSERVER));
+    assert!(screen.contains("read-only"), "{screen}");
+
     // In the group but in no list: turned away with the reason.
     let stranger = site.run(of(STRANGER), &["incident", "list"]);
     assert_ne!(stranger.status.code(), Some(0));
@@ -306,4 +310,89 @@ async fn each_engineer_acts_as_themself_observers_only_look_and_outsiders_stay_o
     let notes = incident["timeline"].to_string();
     assert!(!notes.contains("\"x\""), "{notes}");
     let _ = daemon.stderr.take();
+}
+
+/// Attaches as `user` in a 120×40 pseudo-terminal (through `setpriv`, from util-linux), waits for the incident,
+/// presses `a` (acknowledge) and returns the screen once it answers, then quits with `q`.
+fn observer_dashboard(site: &Site, user: (u32, u32)) -> String {
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+    let pair = native_pty_system()
+        .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
+        .unwrap();
+    let mut cmd = CommandBuilder::new("setpriv");
+    cmd.args([
+        format!("--reuid={}", user.0),
+        format!("--regid={}", user.1),
+        "--clear-groups".to_string(),
+    ]);
+    cmd.arg(&site.bin);
+    cmd.args(["--lang", "en", "--config"]);
+    cmd.arg(&site.config);
+    cmd.arg("--data-dir");
+    cmd.arg(&site.data);
+    cmd.arg("attach");
+    cmd.env_clear();
+    cmd.env("HOME", site.root.path());
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("LANG", "en_US.UTF-8");
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut out = pair.master.try_clone_reader().unwrap();
+    let keys = Arc::new(Mutex::new(pair.master.take_writer().unwrap()));
+    let screen = Arc::new(Mutex::new(vt100::Parser::new(
+        std::num::NonZeroU16::new(40).unwrap(),
+        std::num::NonZeroU16::new(120).unwrap(),
+        0,
+    )));
+    let reader = {
+        let (screen, answer) = (screen.clone(), keys.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 16 * 1024];
+            while let Ok(n) = out.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let mut parsed = screen.lock().unwrap();
+                parsed.process(&buf[..n]);
+                if buf[..n].windows(4).any(|w| w == b"\x1b[6n") {
+                    let (row, col) = parsed.screen().cursor_position();
+                    let mut answer = answer.lock().unwrap();
+                    let _ = write!(answer, "\x1b[{};{}R", row + 1, col + 1);
+                    let _ = answer.flush();
+                }
+            }
+        })
+    };
+    let text = || screen.lock().unwrap().screen().contents();
+    let wait_for = |what: &dyn Fn(&str) -> bool| -> bool {
+        for _ in 0..400 {
+            if what(&text()) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        false
+    };
+    assert!(wait_for(&|t| t.contains("2026-0001")), "the dashboard shows the incident: {}", text());
+    keys.lock().unwrap().write_all(b"a").unwrap();
+    keys.lock().unwrap().flush().unwrap();
+    let answered = wait_for(&|t| t.contains("read-only"));
+    let shown = text();
+    keys.lock().unwrap().write_all(b"q").unwrap();
+    keys.lock().unwrap().flush().unwrap();
+    for _ in 0..200 {
+        if child.try_wait().ok().flatten().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let _ = child.kill();
+    drop(pair.master);
+    let _ = reader.join();
+    assert!(answered, "the action key says read-only: {shown}");
+    shown
 }
