@@ -323,7 +323,7 @@ fn observer_dashboard(site: &Site, user: (u32, u32)) -> String {
     let pair = native_pty_system()
         .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
         .unwrap();
-    let mut cmd = CommandBuilder::new("setpriv");
+    let mut cmd = CommandBuilder::new("/usr/bin/setpriv");
     cmd.args([
         format!("--reuid={}", user.0),
         format!("--regid={}", user.1),
