@@ -321,7 +321,12 @@ fn observer_dashboard(site: &Site, user: (u32, u32)) -> String {
     use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
     let pair = native_pty_system()
-        .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
         .unwrap();
     let mut cmd = CommandBuilder::new("/usr/bin/setpriv");
     cmd.args([
@@ -377,7 +382,11 @@ fn observer_dashboard(site: &Site, user: (u32, u32)) -> String {
         }
         false
     };
-    assert!(wait_for(&|t| t.contains("2026-0001")), "the dashboard shows the incident: {}", text());
+    assert!(
+        wait_for(&|t| t.contains("2026-0001")),
+        "the dashboard shows the incident: {}",
+        text()
+    );
     keys.lock().unwrap().write_all(b"a").unwrap();
     keys.lock().unwrap().flush().unwrap();
     let answered = wait_for(&|t| t.contains("read-only"));

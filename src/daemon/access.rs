@@ -165,7 +165,9 @@ mod tests {
         assert!(!changes(&Command::Records(RecordsCommand::Score {
             quarter: None
         })));
-        assert!(!changes(&Command::Store(StoreCommand::VerifyAudit { expect: None })));
+        assert!(!changes(&Command::Store(StoreCommand::VerifyAudit {
+            expect: None
+        })));
         assert!(changes(&Command::Store(StoreCommand::Backup {
             out: "/tmp/x".into()
         })));
