@@ -95,6 +95,11 @@ pub struct RawChannel {
     pub timeout: Option<Dur>,
     pub events: Option<Vec<Spanned<String>>>,
     pub min_severity: Option<Severity>,
+    /// `[notify.rules]` (and `bell`) written after `[[notify]]` entries land, by TOML's rules, in the last
+    /// entry: they are the whole section's, and are taken as such.
+    #[serde(default)]
+    pub rules: Option<BTreeMap<Spanned<String>, RawRule>>,
+    pub bell: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

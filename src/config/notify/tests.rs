@@ -181,3 +181,29 @@ fn duplicate_channels_and_a_zero_rate_are_refused() {
     let err = parse(&format!("{one}per_minute = 0\n")).unwrap_err();
     assert!(err.contains("per_minute must be at least 1"), "{err}");
 }
+
+#[test]
+fn rules_written_after_short_form_channels_are_the_sections() {
+    let config = parse(
+        r#"
+[[notify]]
+name = "a"
+kind = "webhook"
+url = "http://127.0.0.1:9/a"
+[[notify]]
+name = "b"
+kind = "webhook"
+url = "http://127.0.0.1:9/b"
+[notify.rules]
+late = { channels = ["a"] }
+renotify = { every = "10m" }
+"#,
+    )
+    .unwrap();
+    assert_eq!(config.notify.channels.len(), 2);
+    assert_eq!(
+        config.notify.rules.rule(EventKind::Late).channels,
+        Some(vec!["a".to_string()])
+    );
+    assert_eq!(config.notify.rules.renotify_every, Some(Duration::from_secs(600)));
+}

@@ -34,15 +34,30 @@ pub(in crate::config) fn validate_notify(
     let cx = Cx { path, text };
     let mut channels = Vec::with_capacity(raw.channel.len());
     let mut names = HashSet::new();
-    for raw_channel in raw.channel {
+    let (mut rules_raw, mut bell) = (raw.rules, raw.bell);
+    for mut raw_channel in raw.channel {
+        // `[[notify]] … [notify.rules]`: TOML files the rules under the last channel; they are everyone's.
+        if let Some(rules) = raw_channel.rules.take() {
+            if !rules_raw.is_empty() {
+                return Err(cx.err(
+                    &raw_channel.name,
+                    "rules",
+                    "[notify.rules] is written twice: write it once, after the last [[notify]] entry".into(),
+                ));
+            }
+            rules_raw = rules;
+        }
+        if let Some(b) = raw_channel.bell.take() {
+            bell = Some(b);
+        }
         let channel = validate_channel(&cx, raw_channel, &mut names)?;
         channels.push(channel);
     }
-    let rules = validate_rules(&cx, raw.rules, &names, daily_reminder_hour)?;
+    let rules = validate_rules(&cx, rules_raw, &names, daily_reminder_hour)?;
     Ok(NotifyConfig {
         channels,
         rules,
-        bell: raw.bell.unwrap_or(false),
+        bell: bell.unwrap_or(false),
     })
 }
 
