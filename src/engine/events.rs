@@ -113,28 +113,32 @@ impl Engine {
         said: &mut Vec<String>,
     ) {
         let rules = &self.config.notify.rules;
-        let shared = Arc::new(incident.clone());
+        let fresh = |key: &str| !self.announced.keys.contains(key);
+        // Cloned only for a fact not said yet: most ticks say nothing about most incidents.
+        let mut cached: Option<Arc<Incident>> = None;
+        let mut shared = || cached.get_or_insert_with(|| Arc::new(incident.clone())).clone();
+        let id = incident.id;
         let mut said_now = false;
         let mut breached_before = false;
         for deadline in incident.deadlines(&self.policy, now) {
+            let stage = deadline.stage;
             match deadline.state {
                 DeadlineState::Pending { left } => {
                     // Only the tightest lead that has been reached: one reminder per crossing.
                     let reached = rules
                         .leads
-                        .for_stage(deadline.stage)
+                        .for_stage(stage)
                         .iter()
                         .filter_map(|l| Duration::from_std(*l).ok())
                         .filter(|lead| left <= *lead)
                         .min();
-                    if let Some(lead) = reached {
-                        said_now |= !self
-                            .announced
-                            .keys
-                            .contains(&due_key(incident, deadline.stage, lead));
+                    if let Some(lead) = reached
+                        && fresh(&format!("due:{id}:{}:{}", stage.as_str(), lead.num_seconds()))
+                    {
+                        said_now = true;
                         out.push(DomainEvent::DueSoon {
-                            incident: shared.clone(),
-                            stage: deadline.stage,
+                            incident: shared(),
+                            stage,
                             due: deadline.due,
                             lead_secs: lead.num_seconds(),
                         });
@@ -146,14 +150,15 @@ impl Engine {
                     } else {
                         0.0
                     };
-                    let fact = DomainEvent::Late {
-                        incident: shared.clone(),
-                        stage: deadline.stage,
-                        due: deadline.due,
-                        cost,
-                    };
-                    said_now |= !self.announced.keys.contains(&fact.key());
-                    out.push(fact);
+                    if fresh(&format!("late:{id}:{}", stage.as_str())) {
+                        said_now = true;
+                        out.push(DomainEvent::Late {
+                            incident: shared(),
+                            stage,
+                            due: deadline.due,
+                            cost,
+                        });
+                    }
                     breached_before = true;
                 }
                 DeadlineState::Late { at: Some(_), .. } => breached_before = true,
@@ -169,24 +174,25 @@ impl Engine {
             && every > Duration::zero()
         {
             let round = (waiting.num_seconds() / every.num_seconds().max(1)) as u32;
-            if round >= 1 {
-                let fact = DomainEvent::Unacknowledged {
-                    incident: shared.clone(),
-                    round,
-                };
+            let key = format!("renotify:{id}:{round}");
+            if round >= 1 && fresh(&key) {
                 // A reminder about the same incident in this same moment says it already.
                 if said_now {
-                    said.push(fact.key());
+                    said.push(key);
                 } else {
-                    out.push(fact);
+                    out.push(DomainEvent::Unacknowledged {
+                        incident: shared(),
+                        round,
+                    });
                 }
             }
         }
         if let Some(after) = rules.escalate_after.and_then(|a| Duration::from_std(a).ok())
             && waiting >= after
             && incident.severity <= Severity::Major
+            && fresh(&format!("escalate:{id}"))
         {
-            out.push(DomainEvent::Escalate { incident: shared });
+            out.push(DomainEvent::Escalate { incident: shared() });
         }
     }
 
@@ -224,10 +230,6 @@ impl Engine {
             }
         }
     }
-}
-
-fn due_key(incident: &Incident, stage: Stage, lead: Duration) -> String {
-    format!("due:{}:{}:{}", incident.id, stage.as_str(), lead.num_seconds())
 }
 
 fn hour(h: u32) -> chrono::NaiveTime {
