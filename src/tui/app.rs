@@ -15,6 +15,7 @@ use super::form::{Form, FormEvent, FormStatus};
 use super::keymap::{self, Context};
 use crate::engine::{Command, Reply, Snapshot};
 use crate::model::{Incident, IncidentId};
+use crate::tui::urgency::Listing;
 
 pub use state::{
     Flash, Message, Page, PageContent, Panel, UiState, View, context, current_incident, find_incident,
@@ -123,11 +124,34 @@ pub struct App {
     awaiting: Option<IncidentId>,
     /// When the records page in view was last asked for.
     page_asked: Option<DateTime<Utc>>,
+    /// The incident list as ranked and filtered for the snapshot, second and filter it was made for.
+    listed: Listed,
+}
+
+/// A [`Listing`] with what it was made from, so that it is made again only when one of them changes.
+struct Listed {
+    snapshot: Arc<Snapshot>,
+    now: DateTime<Utc>,
+    filter: String,
+    listing: Listing,
+}
+
+impl Listed {
+    fn new(snapshot: &Arc<Snapshot>, now: DateTime<Utc>, filter: &str) -> Listed {
+        Listed {
+            snapshot: snapshot.clone(),
+            now,
+            filter: filter.to_string(),
+            listing: Listing::new(snapshot, now, filter),
+        }
+    }
 }
 
 impl App {
     pub fn new(snapshot: Arc<Snapshot>, ui: UiState, now: DateTime<Utc>) -> App {
+        let listed = Listed::new(&snapshot, now, &ui.filter);
         let mut app = App {
+            listed,
             snapshot,
             ui,
             now,
@@ -138,6 +162,34 @@ impl App {
         };
         app.reselect();
         app
+    }
+
+    /// The incident list for the snapshot, second and filter now in the app, made again only if one changed.
+    pub fn listing(&mut self) -> &Listing {
+        self.sync_listing();
+        &self.listed.listing
+    }
+
+    /// What a frame is drawn from: the snapshot, the UI state and the incident list that goes with them.
+    pub fn screen(&mut self) -> (&Snapshot, &UiState, &Listing) {
+        self.sync_listing();
+        (&self.snapshot, &self.ui, &self.listed.listing)
+    }
+
+    fn sync_listing(&mut self) {
+        let listed = &mut self.listed;
+        if !Arc::ptr_eq(&listed.snapshot, &self.snapshot) {
+            *listed = Listed::new(&self.snapshot, self.now, &self.ui.filter);
+            return;
+        }
+        if listed.now != self.now {
+            listed.listing.rerank(&self.snapshot, self.now);
+            listed.now = self.now;
+        }
+        if listed.filter != self.ui.filter {
+            listed.listing.refilter(&self.snapshot, &self.ui.filter);
+            listed.filter.clone_from(&self.ui.filter);
+        }
     }
 
     fn context(&self) -> Context {

@@ -131,8 +131,17 @@ where
     tokio::pin!(stop);
     loop {
         if dirty {
-            let (snap, ui, now) = (&app.snapshot, &app.ui, app.now);
-            if let Err(e) = terminal.draw(|f| view::render(f, snap, ui, &setup.theme, &setup.i18n, now)) {
+            let now = app.now;
+            let (snap, ui, list) = app.screen();
+            let cx = view::Ctx {
+                snap,
+                ui,
+                list,
+                theme: &setup.theme,
+                t: &setup.i18n,
+                now,
+            };
+            if let Err(e) = terminal.draw(|f| view::draw(f, &cx)) {
                 return Exit::TerminalGone(e.to_string());
             }
             dirty = false;

@@ -70,38 +70,154 @@ pub struct Ranked<'a> {
     pub level: Level,
 }
 
+/// Where an open incident stands: its index in the snapshot's open incidents, its next deadline and colour.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    at: usize,
+    next: Option<DeadlineStatus>,
+    level: Level,
+}
+
+impl Place {
+    fn ranked<'a>(&self, open: &'a [Incident]) -> Option<Ranked<'a>> {
+        Some(Ranked {
+            incident: open.get(self.at)?,
+            next: self.next,
+            level: self.level,
+        })
+    }
+}
+
+/// The open incidents in [`ranked`] order.
+fn places(snapshot: &Snapshot, now: DateTime<Utc>) -> Vec<Place> {
+    let open = &snapshot.open_incidents;
+    let mut out: Vec<Place> = open
+        .iter()
+        .enumerate()
+        .map(|(at, incident)| {
+            let next = incident.next_deadline(&snapshot.policy, now);
+            let level = next.map_or(Level::Normal, |d| level(&d, incident.detected_at));
+            Place { at, next, level }
+        })
+        .collect();
+    out.sort_by(|a, b| match (a.ranked(open), b.ranked(open)) {
+        (Some(a), Some(b)) => compare(&a, &b),
+        _ => a.at.cmp(&b.at),
+    });
+    out
+}
+
 /// Open incidents, most urgent first: missed deadlines (longest overdue first), then the least time left, then
 /// those without a deadline by severity and age.
 pub fn ranked(snapshot: &Snapshot, now: DateTime<Utc>) -> Vec<Ranked<'_>> {
-    let mut out: Vec<Ranked<'_>> = snapshot
-        .open_incidents
+    places(snapshot, now)
         .iter()
-        .map(|incident| {
-            let next = incident.next_deadline(&snapshot.policy, now);
-            let level = next.map_or(Level::Normal, |d| level(&d, incident.detected_at));
-            Ranked {
-                incident,
-                next,
-                level,
-            }
-        })
-        .collect();
-    out.sort_by(compare);
-    out
+        .filter_map(|p| p.ranked(&snapshot.open_incidents))
+        .collect()
 }
 
 /// The ranked incidents that match `filter`: every whitespace-separated word must appear (ignoring case) in the
 /// id, the title, the subsystem's id or name, the kind or the severity.
 pub fn visible<'a>(snapshot: &'a Snapshot, now: DateTime<Utc>, filter: &str) -> Vec<Ranked<'a>> {
-    let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
+    let words = words(filter);
     let mut out = ranked(snapshot, now);
     if !words.is_empty() {
-        out.retain(|r| matches(snapshot, r.incident, &words));
+        out.retain(|r| words_in(&haystack(snapshot, r.incident), &words));
     }
     out
 }
 
-fn matches(snapshot: &Snapshot, incident: &Incident, words: &[String]) -> bool {
+/// [`ranked`] and [`visible`] kept between frames: ranking a thousand open incidents (each one's deadlines, with
+/// working days for security tickets) and matching them against the filter costs milliseconds, and a key must
+/// not pay for it. The order is made once per snapshot and second ([`Listing::rerank`]), the text the filter
+/// searches once per snapshot, and the filtered rows once per filter ([`Listing::refilter`]).
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    places: Vec<Place>,
+    /// The lowercased text the filter searches, per open incident; made when a filter first needs it.
+    search: Vec<String>,
+    words: Vec<String>,
+    /// Positions in `places` that the filter lets through.
+    shown: Vec<usize>,
+}
+
+impl Listing {
+    pub fn new(snapshot: &Snapshot, now: DateTime<Utc>, filter: &str) -> Listing {
+        let mut listing = Listing {
+            words: words(filter),
+            ..Listing::default()
+        };
+        listing.rerank(snapshot, now);
+        listing
+    }
+
+    /// Ranks again at `now`. Only for the snapshot the listing was made from: a new snapshot needs a new listing.
+    pub fn rerank(&mut self, snapshot: &Snapshot, now: DateTime<Utc>) {
+        self.places = places(snapshot, now);
+        self.narrow(snapshot);
+    }
+
+    pub fn refilter(&mut self, snapshot: &Snapshot, filter: &str) {
+        self.words = words(filter);
+        self.narrow(snapshot);
+    }
+
+    fn narrow(&mut self, snapshot: &Snapshot) {
+        if self.words.is_empty() {
+            self.shown = (0..self.places.len()).collect();
+            return;
+        }
+        if self.search.len() != snapshot.open_incidents.len() {
+            self.search = snapshot
+                .open_incidents
+                .iter()
+                .map(|i| haystack(snapshot, i))
+                .collect();
+        }
+        let (search, words) = (&self.search, &self.words);
+        self.shown = self
+            .places
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| search.get(p.at).is_some_and(|text| words_in(text, words)))
+            .map(|(row, _)| row)
+            .collect();
+    }
+
+    /// Every open incident, as [`ranked`].
+    pub fn all<'a>(&'a self, snapshot: &'a Snapshot) -> impl Iterator<Item = Ranked<'a>> {
+        self.places
+            .iter()
+            .filter_map(|p| p.ranked(&snapshot.open_incidents))
+    }
+
+    /// The rows of the list, as [`visible`].
+    pub fn visible<'a>(&'a self, snapshot: &'a Snapshot) -> impl Iterator<Item = Ranked<'a>> {
+        self.shown
+            .iter()
+            .filter_map(|row| self.places.get(*row)?.ranked(&snapshot.open_incidents))
+    }
+
+    /// How many rows the list has.
+    pub fn len(&self) -> usize {
+        self.shown.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shown.is_empty()
+    }
+}
+
+fn words(filter: &str) -> Vec<String> {
+    filter.split_whitespace().map(str::to_lowercase).collect()
+}
+
+fn words_in(haystack: &str, words: &[String]) -> bool {
+    words.iter().all(|w| haystack.contains(w.as_str()))
+}
+
+/// What the filter searches in an incident, lowercased.
+fn haystack(snapshot: &Snapshot, incident: &Incident) -> String {
     let subsystem = incident.subsystem.as_deref().map(|id| {
         let name = snapshot
             .subsystems
@@ -110,7 +226,7 @@ fn matches(snapshot: &Snapshot, incident: &Incident, words: &[String]) -> bool {
             .map(|s| s.name.as_str());
         format!("{id} {}", name.unwrap_or_default())
     });
-    let haystack = format!(
+    format!(
         "{} {} {} {} {}",
         incident.id,
         incident.title,
@@ -118,8 +234,7 @@ fn matches(snapshot: &Snapshot, incident: &Incident, words: &[String]) -> bool {
         incident.kind.as_str(),
         incident.severity.as_str()
     )
-    .to_lowercase();
-    words.iter().all(|w| haystack.contains(w.as_str()))
+    .to_lowercase()
 }
 
 fn compare(a: &Ranked<'_>, b: &Ranked<'_>) -> Ordering {

@@ -44,6 +44,7 @@ use super::app::{UiState, View};
 use super::i18n::{I18n, fill};
 use super::text::cut;
 use super::theme::Theme;
+use super::urgency::Listing;
 use crate::engine::Snapshot;
 
 /// Below this the dashboard cannot show what matters; it says so instead.
@@ -56,28 +57,38 @@ const SIDE_BY_SIDE: u16 = 140;
 pub struct Ctx<'a> {
     pub snap: &'a Snapshot,
     pub ui: &'a UiState,
+    /// The open incidents ranked and filtered for `snap`, `now` and `ui.filter`.
+    pub list: &'a Listing,
     pub theme: &'a Theme,
     pub t: &'a I18n,
     pub now: DateTime<Utc>,
 }
 
-/// Draws the whole screen.
+/// Draws the whole screen, ranking the open incidents for this frame.
 pub fn render(frame: &mut Frame, snap: &Snapshot, ui: &UiState, theme: &Theme, t: &I18n, now: DateTime<Utc>) {
+    let list = Listing::new(snap, now, &ui.filter);
     let cx = Ctx {
         snap,
         ui,
+        list: &list,
         theme,
         t,
         now,
     };
+    draw(frame, &cx);
+}
+
+/// Draws the whole screen with a listing kept between frames (the event loop's, from `App::screen`).
+pub fn draw(frame: &mut Frame, cx: &Ctx) {
+    let (ui, theme) = (cx.ui, cx.theme);
     let area = frame.area();
     frame.buffer_mut().set_style(area, theme.base);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(frame, area, &cx);
+        too_small(frame, area, cx);
         return;
     }
-    let header_lines = header::lines(&cx, area.width);
-    let status = footer::status_line(&cx);
+    let header_lines = header::lines(cx, area.width);
+    let status = footer::status_line(cx);
     let [head, body, status_area, foot] = Layout::vertical([
         Constraint::Length(header_lines.len() as u16),
         Constraint::Min(0),
@@ -87,19 +98,19 @@ pub fn render(frame: &mut Frame, snap: &Snapshot, ui: &UiState, theme: &Theme, t
     .areas(area);
     frame.render_widget(Paragraph::new(header_lines), head);
     match &ui.view {
-        View::Dashboard => dashboard(frame, body, &cx),
-        View::Incident(id) => details::render(frame, body, &cx, *id),
-        View::Subsystem(id) => checks::render(frame, body, &cx, id),
-        View::Records(page) => page::render(frame, body, &cx, *page),
+        View::Dashboard => dashboard(frame, body, cx),
+        View::Incident(id) => details::render(frame, body, cx, *id),
+        View::Subsystem(id) => checks::render(frame, body, cx, id),
+        View::Records(page) => page::render(frame, body, cx, *page),
     }
     if let Some(line) = status {
         frame.render_widget(Paragraph::new(line), status_area);
     }
-    footer::render(frame, foot, &cx);
+    footer::render(frame, foot, cx);
     if let Some(f) = &ui.form {
-        form::render(frame, area, &cx, f);
+        form::render(frame, area, cx, f);
     } else if ui.help {
-        help::render(frame, area, &cx);
+        help::render(frame, area, cx);
     }
 }
 

@@ -3,7 +3,6 @@
 
 use super::{App, Panel, View};
 use crate::model::IncidentId;
-use crate::tui::urgency;
 
 impl App {
     /// Moves the cursor of the focused list, or scrolls a detail view.
@@ -17,14 +16,9 @@ impl App {
         };
         match (&self.ui.view, self.ui.focus) {
             (View::Dashboard, Panel::Incidents) => {
-                let ids = self.ranked_ids();
-                let at = self
-                    .ui
-                    .selected
-                    .and_then(|id| ids.iter().position(|i| *i == id))
-                    .unwrap_or(0);
-                let to = clamp(at, ids.len());
-                self.ui.selected = ids.get(to).copied();
+                let (at, len) = (self.row_of_selected().unwrap_or(0), self.listing().len());
+                let to = clamp(at, len);
+                self.ui.selected = self.id_at(to);
                 self.ui.selected_row = to;
             }
             (View::Dashboard, Panel::Subsystems) => {
@@ -40,17 +34,29 @@ impl App {
         }
     }
 
-    pub(super) fn ranked_ids(&self) -> Vec<IncidentId> {
-        urgency::visible(&self.snapshot, self.now, &self.ui.filter)
-            .into_iter()
+    /// The row of the selected incident in the list on screen, if it is listed.
+    fn row_of_selected(&mut self) -> Option<usize> {
+        let id = self.ui.selected?;
+        self.sync_listing();
+        self.listed
+            .listing
+            .visible(&self.snapshot)
+            .position(|r| r.incident.id == id)
+    }
+
+    /// The incident on a row of the list on screen.
+    fn id_at(&mut self, row: usize) -> Option<IncidentId> {
+        self.sync_listing();
+        self.listed
+            .listing
+            .visible(&self.snapshot)
+            .nth(row)
             .map(|r| r.incident.id)
-            .collect()
     }
 
     /// Keeps the selection on an incident that is still listed, or on the row where it was.
     pub(super) fn reselect(&mut self) {
-        let ids = self.ranked_ids();
-        match self.ui.selected.and_then(|id| ids.iter().position(|i| *i == id)) {
+        match self.row_of_selected() {
             Some(row) => {
                 self.ui.selected_row = row;
                 if self.awaiting == self.ui.selected {
@@ -59,8 +65,8 @@ impl App {
             }
             None if self.awaiting.is_some() && self.awaiting == self.ui.selected => {}
             None => {
-                let row = self.ui.selected_row.min(ids.len().saturating_sub(1));
-                self.ui.selected = ids.get(row).copied();
+                let row = self.ui.selected_row.min(self.listing().len().saturating_sub(1));
+                self.ui.selected = self.id_at(row);
                 self.ui.selected_row = row;
             }
         }

@@ -15,7 +15,7 @@ use crate::policy::Severity;
 use crate::tui::i18n::fill;
 use crate::tui::text::{cut, fit, width};
 use crate::tui::timefmt::{clock, moment, points};
-use crate::tui::urgency::{self, Level};
+use crate::tui::urgency::Level;
 
 pub fn lines(cx: &Ctx, w: u16) -> Vec<Line<'static>> {
     let w = w as usize;
@@ -61,10 +61,13 @@ pub fn lines(cx: &Ctx, w: u16) -> Vec<Line<'static>> {
     second.push(sep());
     second.push(Span::styled(fill(t.on_duty, &[&cx.ui.on_duty]), theme.text));
     second.push(sep());
-    let ranked = urgency::ranked(cx.snap, cx.now);
     let mut counts = Vec::new();
     for sev in Severity::ALL {
-        let n = ranked.iter().filter(|r| r.incident.severity == sev).count();
+        let n = cx
+            .list
+            .all(cx.snap)
+            .filter(|r| r.incident.severity == sev)
+            .count();
         let style = match (n, sev) {
             (0, _) => theme.muted,
             (_, Severity::Critical) => theme.crit,
@@ -80,7 +83,7 @@ pub fn lines(cx: &Ctx, w: u16) -> Vec<Line<'static>> {
         }
         second.push(c);
     }
-    let late = ranked.iter().filter(|r| r.level == Level::Late).count();
+    let late = cx.list.all(cx.snap).filter(|r| r.level == Level::Late).count();
     second.push(sep());
     let late_text = fill(t.late_count, &[&late.to_string()]);
     second.push(if late > 0 {

@@ -20,16 +20,13 @@ use crate::tui::urgency::{self, Cost, Level, Ranked};
 
 pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let focused = cx.ui.view == View::Dashboard && cx.ui.focus == Panel::Incidents;
-    let ranked = urgency::visible(cx.snap, cx.now, &cx.ui.filter);
+    let list = cx.list;
     let mut title = if cx.ui.filter.trim().is_empty() {
-        format!("{} ({})", cx.t.incidents, ranked.len())
+        format!("{} ({})", cx.t.incidents, list.len())
     } else {
         let counts = fill(
             cx.t.filtered_count,
-            &[
-                &ranked.len().to_string(),
-                &cx.snap.open_incidents.len().to_string(),
-            ],
+            &[&list.len().to_string(), &cx.snap.open_incidents.len().to_string()],
         );
         format!("{} ({counts}) · /{}", cx.t.incidents, cx.ui.filter.trim())
     };
@@ -37,10 +34,10 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let selected = cx
         .ui
         .selected
-        .and_then(|id| ranked.iter().position(|r| r.incident.id == id))
+        .and_then(|id| list.visible(cx.snap).position(|r| r.incident.id == id))
         .unwrap_or(0);
     let offset = selected.saturating_sub(visible.saturating_sub(1));
-    let hidden = ranked.len().saturating_sub(offset + visible);
+    let hidden = list.len().saturating_sub(offset + visible);
     if hidden > 0 {
         title.push_str(&format!(" · {}", fill(cx.t.more_below, &[&hidden.to_string()])));
     }
@@ -51,7 +48,7 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
         return;
     }
     let iw = inner.width as usize;
-    if ranked.is_empty() {
+    if list.is_empty() {
         let line = if cx.snap.open_incidents.is_empty() {
             Line::styled(fit(cx.t.no_incidents, iw), cx.theme.ok)
         } else {
@@ -62,9 +59,9 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
     }
     let cols = Columns::new(cx.t, iw);
     let mut lines = vec![cols.header(cx.t).style(cx.theme.muted)];
-    for (i, r) in ranked.iter().enumerate().skip(offset).take(visible) {
+    for (i, r) in list.visible(cx.snap).enumerate().skip(offset).take(visible) {
         let is_sel = cx.ui.selected == Some(r.incident.id) || (cx.ui.selected.is_none() && i == 0);
-        let mut line = cols.row(cx, r, is_sel && focused);
+        let mut line = cols.row(cx, &r, is_sel && focused);
         if is_sel && focused {
             line = line.style(cx.theme.selection);
         }
