@@ -16,7 +16,7 @@ use crate::model::{
     Actor, AdviceRecord, AutoSource, DeadlineStatus, Incident, MonthlyRecord, Quarter, State, SubsystemDay,
 };
 use crate::policy::{Kind, Severity};
-use crate::store::{Store, StoreError, TreeName};
+use crate::store::{StoreError, StoreReader, TreeName};
 
 pub use self::csv::csv;
 pub use self::markdown::markdown;
@@ -130,7 +130,7 @@ pub struct LedgerCoverage {
 
 /// Builds the report of `quarter` as of `now`. Reads only; recording that it was produced is the engine's job.
 pub fn build(
-    store: &Store,
+    store: &StoreReader,
     config: &Config,
     quarter: Quarter,
     now: DateTime<Utc>,
@@ -255,7 +255,7 @@ pub fn build(
         monthly,
         advice,
         score,
-        audit_head: Some(store.chain_head()),
+        audit_head: Some(store.chain_head()?),
     })
 }
 

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use super::{HalfYear, Score, ScoreInput, compute, payment, round2};
 use crate::model::{DailyRecord, HandEntry, Incident, Quarter, QuarterlyProduced};
 use crate::policy::{Kind, Policy};
-use crate::store::{Store, StoreError, TreeName};
+use crate::store::{StoreError, StoreReader, TreeName};
 
 /// Everything stored for one quarter that the score reads.
 #[derive(Debug, Clone, Default)]
@@ -51,7 +51,11 @@ struct Detected {
     detected_at: DateTime<Utc>,
 }
 
-pub fn load_quarter_records(store: &Store, quarter: Quarter, zone: Tz) -> Result<QuarterRecords, StoreError> {
+pub fn load_quarter_records(
+    store: &StoreReader,
+    quarter: Quarter,
+    zone: Tz,
+) -> Result<QuarterRecords, StoreError> {
     let [incidents] = incidents_of(store, [quarter], zone)?;
     Ok(QuarterRecords {
         incidents,
@@ -62,7 +66,7 @@ pub fn load_quarter_records(store: &Store, quarter: Quarter, zone: Tz) -> Result
 /// The incidents detected in each of `quarters` (all of one year), in one pass over that year: each is
 /// decoded in full only when it belongs to one of them.
 pub fn incidents_of<const N: usize>(
-    store: &Store,
+    store: &StoreReader,
     quarters: [Quarter; N],
     zone: Tz,
 ) -> Result<[Vec<Incident>; N], StoreError> {
@@ -93,7 +97,10 @@ pub fn incidents_of<const N: usize>(
 
 /// A quarter's daily records, hand-entered items and "report produced" mark: a few hundred small records at
 /// most, cheap to read each time.
-pub fn records_besides_incidents(store: &Store, quarter: Quarter) -> Result<QuarterRecords, StoreError> {
+pub fn records_besides_incidents(
+    store: &StoreReader,
+    quarter: Quarter,
+) -> Result<QuarterRecords, StoreError> {
     let daily = daily_between(store, quarter.first_day(), quarter.last_day())?;
     let hand = store
         .scan_prefix_json::<HandEntry>(TreeName::Scores, HandEntry::prefix(quarter).as_bytes())
@@ -109,7 +116,7 @@ pub fn records_besides_incidents(store: &Store, quarter: Quarter) -> Result<Quar
 
 /// Daily records from `first` to `last` inclusive, by date.
 pub fn daily_between(
-    store: &Store,
+    store: &StoreReader,
     first: chrono::NaiveDate,
     last: chrono::NaiveDate,
 ) -> Result<Vec<DailyRecord>, StoreError> {
@@ -131,7 +138,7 @@ pub fn daily_between(
 /// The score of `quarter` as of `now`, with the half-year figure when the other quarter of the half has
 /// begun and holds records.
 pub fn load(
-    store: &Store,
+    store: &StoreReader,
     policy: &Policy,
     quarter: Quarter,
     now: DateTime<Utc>,
