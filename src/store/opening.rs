@@ -135,15 +135,14 @@ impl Store {
     pub(super) fn ensure_keyed(&mut self) -> Result<(), StoreError> {
         let meta = self.tree(TreeName::Meta);
         if let Some(bytes) = meta.get(audit::KEYED_FROM)? {
-            let genuine =
-                serde_json::from_slice::<KeyedFrom>(&bytes).is_ok_and(|k| k.is_genuine(&self.read.key));
+            let genuine = serde_json::from_slice::<KeyedFrom>(&bytes).is_ok_and(|k| k.is_genuine(&self.key));
             if !genuine {
                 self.key_problem = Some(format!(
                     "the audit chain in {} was not keyed with the audit key {}: nothing can be written with this \
                      key (use the key the store was written with, or run `watchdesk audit verify` to see what was \
                      changed)",
-                    self.read.dir.display(),
-                    self.read.key.path().display()
+                    self.dir.display(),
+                    self.key.path().display()
                 ));
             }
             return Ok(());
@@ -153,7 +152,7 @@ impl Store {
             self.key_problem = Some(format!(
                 "the store in {} is keyed but its switch point (meta {}) is gone: nothing is written until this is \
                  looked into; run `watchdesk audit verify`",
-                self.read.dir.display(),
+                self.dir.display(),
                 audit::KEYED_FROM
             ));
             return Ok(());
@@ -168,7 +167,7 @@ impl Store {
         let marker = Put::json(
             TreeName::Meta,
             audit::KEYED_FROM,
-            &KeyedFrom::seal(from, &self.read.key),
+            &KeyedFrom::seal(from, &self.key),
         )?;
         let mut snapshot = Vec::new();
         for tree in AUDITED_TREES {
@@ -186,7 +185,7 @@ impl Store {
             let head = Put::json(
                 TreeName::Meta,
                 audit::HEAD,
-                &SealedHead::seal(&self.chain.head(), &self.read.key),
+                &SealedHead::seal(&self.chain.head(), &self.key),
             )?;
             return self.apply(&[schema_put, marker, head]);
         }
@@ -196,7 +195,7 @@ impl Store {
             "plain_events": plain.seq,
             "plain_head": plain.to_string(),
             "records": snapshot.len(),
-            "key_file": self.read.key.path().display().to_string(),
+            "key_file": self.key.path().display().to_string(),
         });
         self.append(
             &Actor::system(),

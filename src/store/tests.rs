@@ -1,6 +1,5 @@
 use chrono::TimeZone;
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
 
 use super::*;
 use crate::model::{Incident, NewIncident};
