@@ -119,7 +119,20 @@ impl Store {
             .path(&sled_dir)
             .cache_capacity(16 * 1024 * 1024)
             .mode(sled::Mode::LowSpace);
-        let db = match sled_config.open().map_err(|e| opening::refused(dir, e)) {
+        // Our own directory lock is held, so sled's lock can only be held by a store of this process that was
+        // just dropped and whose background flusher has not let go yet: wait a little for it.
+        let mut opened = sled_config.open();
+        for _ in 0..100 {
+            match &opened {
+                // sled 0.34 reports it as ErrorKind::Other with this text (config.rs).
+                Err(sled::Error::Io(e)) if e.to_string().starts_with("could not acquire lock") => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                    opened = sled_config.open();
+                }
+                _ => break,
+            }
+        }
+        let db = match opened.map_err(|e| opening::refused(dir, e)) {
             // sled writes even to open; on a full disk the space kept aside lets it, so reads go on.
             Err(e) if e.is_disk_full() && opening::release_reserve(dir) => {
                 // The failed attempt may have left its own unfinished snapshot behind.
