@@ -2,15 +2,15 @@
 //! file says it is (the environment, or a file nobody else can read), nothing secret taken from the file.
 
 use std::collections::{BTreeMap, HashSet};
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::Duration;
 
 use toml::Spanned;
 
 use super::raw::{ChannelKind, RawChannel, RawNotify, RawRule};
-use super::{Channel, ChannelSpec, EventKind, Leads, NotifyConfig, Rules, Secret, SmtpSecurity};
+use super::{Channel, ChannelSpec, EventKind, Leads, NotifyConfig, Rules, SmtpSecurity};
 use crate::config::ConfigError;
+use crate::config::secret::{Looked, read_secret};
 use crate::policy::Severity;
 
 struct Cx<'a> {
@@ -113,9 +113,11 @@ fn validate_channel(cx: &Cx, c: RawChannel, names: &mut HashSet<String>) -> Resu
             )),
         }
     };
-    let token = read_secret(cx, &name, "token", &c.token_env, &c.token_file)?;
-    let secret = read_secret(cx, &name, "secret", &c.secret_env, &c.secret_file)?;
-    let password = read_secret(cx, &name, "password", &c.password_env, &c.password_file)?;
+    let owner = format!("channel \"{name}\"");
+    let (path, text) = (cx.path, cx.text);
+    let token = read_secret(path, text, &owner, "token", &c.token_env, &c.token_file)?;
+    let secret = read_secret(path, text, &owner, "secret", &c.secret_env, &c.secret_file)?;
+    let password = read_secret(path, text, &owner, "password", &c.password_env, &c.password_file)?;
     let unavailable = [&token, &secret, &password]
         .iter()
         .find_map(|l| l.unavailable.clone());
@@ -271,98 +273,6 @@ fn check_mailbox(cx: &Cx, value: &Spanned<String>, key: &str) -> Result<(), Conf
         ));
     }
     Ok(())
-}
-
-/// A secret as this process could find it.
-struct Looked {
-    secret: Option<Secret>,
-    /// The config names a place for it.
-    named: bool,
-    /// Named but not readable here (a variable not set, a file this user cannot read): the channel cannot
-    /// send from this process, and what it should send waits in the outbox for one that can.
-    unavailable: Option<String>,
-}
-
-/// Reads a secret from the environment variable or the file the config names. A file that others can read is
-/// an error (the secret is already exposed); one this user cannot read leaves the secret unavailable here.
-fn read_secret(
-    cx: &Cx,
-    channel: &str,
-    what: &str,
-    env: &Option<Spanned<String>>,
-    file: &Option<Spanned<String>>,
-) -> Result<Looked, ConfigError> {
-    let found = |secret: Secret| Looked {
-        secret: Some(secret),
-        named: true,
-        unavailable: None,
-    };
-    let missing = |reason: String| Looked {
-        secret: None,
-        named: true,
-        unavailable: Some(reason),
-    };
-    match (env, file) {
-        (Some(env), Some(_)) => Err(cx.err(
-            env,
-            &format!("{what}_env"),
-            format!("channel \"{channel}\": give {what}_env or {what}_file, not both"),
-        )),
-        (Some(var), None) => {
-            let key = format!("{what}_env");
-            match std::env::var(var.get_ref()) {
-                Ok(value) if !value.trim().is_empty() => Ok(found(Secret::new(value.trim()))),
-                _ => Ok(missing(format!(
-                    "channel \"{channel}\": the environment variable {} named by {key} is not set (or empty) in this process",
-                    var.get_ref()
-                ))),
-            }
-        }
-        (None, Some(file)) => {
-            let key = format!("{what}_file");
-            let path = crate::config::expand_home(file.get_ref());
-            let shown = path.display();
-            let meta = match std::fs::metadata(&path) {
-                Ok(meta) => meta,
-                Err(e) => {
-                    return Ok(missing(format!(
-                        "channel \"{channel}\": cannot read {key} {shown}: {e}"
-                    )));
-                }
-            };
-            let mode = meta.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                return Err(cx.err(
-                    file,
-                    &key,
-                    format!(
-                        "channel \"{channel}\": {key} {shown} can be read by others (mode {mode:04o}); make it private with `chmod 600 {shown}`"
-                    ),
-                ));
-            }
-            let value = match std::fs::read_to_string(&path) {
-                Ok(value) => value,
-                Err(e) => {
-                    return Ok(missing(format!(
-                        "channel \"{channel}\": cannot read {key} {shown}: {e}"
-                    )));
-                }
-            };
-            if value.trim().is_empty() {
-                return Err(cx.err(
-                    file,
-                    &key,
-                    format!("channel \"{channel}\": {key} {shown} is empty"),
-                ));
-            }
-            Ok(found(Secret::new(value.trim())))
-        }
-        (None, None) => Ok(Looked {
-            secret: None,
-            named: false,
-            unavailable: None,
-        }),
-    }
 }
 
 fn event_kind(cx: &Cx, name: &Spanned<String>) -> Result<EventKind, ConfigError> {
