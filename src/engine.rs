@@ -6,6 +6,7 @@ mod command;
 mod events;
 mod handle;
 mod incidents;
+mod intake;
 mod monitor;
 mod records;
 mod snapshot;
@@ -22,6 +23,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 pub use command::{Command, EngineError, Reply, Request};
 pub use events::{DomainEvent, EVENT_BUFFER};
 pub use handle::EngineHandle;
+pub use intake::{IntakeReport, Signal};
 pub use records::{RecordsCommand, RecordsReply};
 pub use snapshot::{
     ChannelStatus, CheckView, DeliveryStatus, Health, HostView, LastProbe, Mode, RecordsStatus, ScoreSummary,
@@ -68,6 +70,8 @@ pub(crate) struct Engine {
     announced: events::Announced,
     /// What the notifier reports of its deliveries, shown in the snapshot.
     delivery: watch::Receiver<DeliveryStatus>,
+    /// The open incident of each alert the intake received.
+    alerts: intake::AlertIndex,
 }
 
 /// Starts the engine task on the current tokio runtime. It owns `store` from now on.
@@ -105,7 +109,8 @@ pub fn spawn(
 
 impl Engine {
     fn new(store: Store, config: Config, clock: SharedClock, mode: Mode) -> Result<Engine, StoreError> {
-        let open = store.open_incidents()?.into_iter().map(|i| (i.id, i)).collect();
+        let open: BTreeMap<IncidentId, Incident> = store.open_incidents()?.into_iter().map(|i| (i.id, i)).collect();
+        let alerts = intake::AlertIndex::of(open.values());
         let policy = Arc::new(config.policy.clone());
         let (placeholder, _) = watch::channel(Arc::new(Snapshot::empty(
             config.platform.name.clone(),
@@ -142,6 +147,7 @@ impl Engine {
             events,
             announced: events::Announced::default(),
             delivery,
+            alerts,
         };
         // History older than the retention goes at start-up; a long-running daemon prunes again each day.
         let retention = engine.config.health.retention_days;

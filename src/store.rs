@@ -16,6 +16,7 @@
 
 mod audit;
 mod backup;
+mod batch;
 mod error;
 mod incidents;
 mod key;
@@ -34,6 +35,7 @@ use sled::Transactional;
 
 pub use audit::{AUDITED_TREES, AuditEvent, AuditHead, Written};
 pub use backup::{BackupSummary, verify_backup};
+pub use batch::Change;
 pub use error::StoreError;
 pub use key::{AuditKey, default_key_path};
 pub use trees::{Put, TreeName, display_key};

@@ -48,6 +48,9 @@ impl Engine {
                 .execute_records(actor, command, now)
                 .map(|r| Reply::Records(Box::new(r))),
             Command::Store(command) => self.execute_store(command).map(|r| Reply::Store(Box::new(r))),
+            Command::Intake(signals) => self
+                .intake(actor, signals, now)
+                .map(|r| Reply::Intake(Box::new(r))),
         }
     }
 
@@ -57,43 +60,43 @@ impl Engine {
         new: NewIncident,
         now: DateTime<Utc>,
     ) -> Result<Incident, EngineError> {
-        if let Some(sub) = &new.subsystem
-            && self.config.subsystem(sub).is_none()
-        {
-            let mut ids: Vec<_> = self
-                .config
-                .subsystems
-                .iter()
-                .map(|s| format!("\"{}\"", s.id))
-                .collect();
-            if ids.is_empty() {
-                ids.push("(no subsystems are configured)".into());
-            }
-            return Err(EngineError::UnknownSubsystem {
-                id: sub.clone(),
-                accepted: ids.join(", "),
-            });
-        }
+        self.check_subsystem(new.subsystem.as_deref())?;
         let detected = new.detected_at.unwrap_or(now);
         let year = detected.with_timezone(&self.config.platform.timezone).year();
         let (id, counter) = self.store.next_incident_id(year)?;
         let incident = Incident::open(id, new, actor.clone(), now)?;
         let mut puts = Store::put_incident(&incident)?;
         puts.push(counter);
-        let payload = json!({
-            "kind": incident.kind,
-            "severity": incident.severity,
-            "title": incident.title,
-            "subsystem": incident.subsystem,
-            "detected_at": incident.detected_at,
-            "source": incident.source,
-        });
+        let payload = open_payload(&incident);
         self.store
             .commit(actor, now, "incident.open", &id.to_string(), payload, puts)?;
         self.open.insert(id, incident.clone());
         self.records.incident_changed(&incident);
         self.dirty = true;
         Ok(incident)
+    }
+
+    /// A subsystem named by a new incident must be one of the configured ones.
+    pub(super) fn check_subsystem(&self, subsystem: Option<&str>) -> Result<(), EngineError> {
+        let Some(sub) = subsystem else {
+            return Ok(());
+        };
+        if self.config.subsystem(sub).is_some() {
+            return Ok(());
+        }
+        let mut ids: Vec<_> = self
+            .config
+            .subsystems
+            .iter()
+            .map(|s| format!("\"{}\"", s.id))
+            .collect();
+        if ids.is_empty() {
+            ids.push("(no subsystems are configured)".into());
+        }
+        Err(EngineError::UnknownSubsystem {
+            id: sub.to_string(),
+            accepted: ids.join(", "),
+        })
     }
 
     /// Applies `f` to a copy of the incident; stores the copy and its audit event; then keeps it.
@@ -132,4 +135,16 @@ impl Engine {
         }
         self.dirty = true;
     }
+}
+
+/// The audit payload of `incident.open`.
+pub(super) fn open_payload(incident: &Incident) -> serde_json::Value {
+    json!({
+        "kind": incident.kind,
+        "severity": incident.severity,
+        "title": incident.title,
+        "subsystem": incident.subsystem,
+        "detected_at": incident.detected_at,
+        "source": incident.source,
+    })
 }

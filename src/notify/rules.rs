@@ -206,7 +206,7 @@ impl Planner {
                     EventKind::Opened
                 }
             }
-            None => EventKind::Opened,
+            Some(AutoSource::Alert { .. }) | None => EventKind::Opened,
         }
     }
 

@@ -17,15 +17,21 @@ impl Store {
             })?),
             None => 0,
         };
-        let seq = current + 1;
-        Ok((
-            IncidentId { year, seq },
+        Ok(Store::incident_id_after(IncidentId { year, seq: current }))
+    }
+
+    /// The number after `id` in its year, with the counter write that hands it out (for several incidents
+    /// opened in one transaction).
+    pub fn incident_id_after(id: IncidentId) -> (IncidentId, Put) {
+        let seq = id.seq + 1;
+        (
+            IncidentId { year: id.year, seq },
             Put::Insert {
                 tree: TreeName::Meta,
-                key: key.into_bytes(),
+                key: format!("seq/{}", id.year).into_bytes(),
                 value: seq.to_be_bytes().to_vec(),
             },
-        ))
+        )
     }
 
     pub fn incident(&self, id: IncidentId) -> Result<Option<Incident>, StoreError> {
