@@ -175,6 +175,9 @@ pub struct Snapshot {
     /// Notification delivery, for the header and the notifications page.
     #[serde(default)]
     pub delivery: DeliveryStatus,
+    /// Length of the audit chain (the last event's sequence number).
+    #[serde(default)]
+    pub audit_events: u64,
 }
 
 impl Snapshot {
@@ -193,6 +196,7 @@ impl Snapshot {
             score: None,
             engine_error: None,
             delivery: DeliveryStatus::default(),
+            audit_events: 0,
         }
     }
 }
