@@ -362,3 +362,57 @@ async fn serve_exposes_metrics_that_promtool_and_prometheus_accept() {
     .await;
     assert!(chain.parse::<f64>().is_ok(), "{chain}");
 }
+
+/// The fenced blocks of one language in README's Prometheus and Alertmanager section.
+fn readme_blocks(lang: &str) -> Vec<String> {
+    let readme = include_str!("../README.md");
+    let start = readme.find("## Prometheus and Alertmanager").expect("the section");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let fence = format!("```{lang}\n");
+    section
+        .split(fence.as_str())
+        .skip(1)
+        .map(|b| b[..b.find("```").expect("closed block")].to_string())
+        .collect()
+}
+
+/// Runs a peer's config checker on `text` (its token paths pointed at a real private file).
+fn tool_accepts(tool: &str, args: &[&str], text: &str, dir: &Path) {
+    let token = dir.join("token");
+    private_file(&token, "t");
+    let mut text = text.to_string();
+    for path in ["/etc/prometheus/watchdesk-metrics.token", "/etc/alertmanager/watchdesk-intake.token"] {
+        text = text.replace(path, &token.display().to_string());
+    }
+    let file = dir.join(format!("{tool}.yml"));
+    std::fs::write(&file, text).unwrap();
+    let out = Command::new(tool).args(args).arg(&file).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{tool} {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_readme_configs_are_accepted_as_written() {
+    let toml = readme_blocks("toml");
+    assert_eq!(toml.len(), 2, "[http] and [[alert_route]]");
+    let config = Config::parse(Path::new("README.md"), &format!("{CONFIG}{}{}", toml[0], toml[1])).unwrap();
+    let http = config.http.unwrap();
+    assert_eq!(http.listen.to_string(), "127.0.0.1:9464");
+    assert_eq!(config.alert_routes.len(), 2);
+    assert_eq!(config.alert_routes[0].subsystem.as_deref(), Some("digital"));
+
+    let yaml = readme_blocks("yaml");
+    assert_eq!(yaml.len(), 2, "a scrape job and a receiver");
+    let dir = tempfile::tempdir().unwrap();
+    if installed("promtool", "prometheus") {
+        tool_accepts("promtool", &["check", "config"], &yaml[0], dir.path());
+    }
+    if installed("amtool", "prometheus-alertmanager") {
+        tool_accepts("amtool", &["check-config"], &yaml[1], dir.path());
+    }
+}
