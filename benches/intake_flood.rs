@@ -87,7 +87,10 @@ async fn note(engine: &EngineHandle, id: IncidentId, i: usize) -> f64 {
         at: None,
         text: format!("bench note {i}"),
     };
-    engine.execute(Actor::named("bench"), command).await.expect("note stored");
+    engine
+        .execute(Actor::named("bench"), command)
+        .await
+        .expect("note stored");
     start.elapsed().as_secs_f64() * 1000.0
 }
 
@@ -202,7 +205,12 @@ async fn run(a: Args) {
                 }
                 let payload = body(first, batch.min(alerts - first), distinct, &started);
                 loop {
-                    let sent = client.post(&url).bearer_auth(TOKEN).body(payload.clone()).send().await;
+                    let sent = client
+                        .post(&url)
+                        .bearer_auth(TOKEN)
+                        .body(payload.clone())
+                        .send()
+                        .await;
                     match sent.map(|r| r.status().as_u16()) {
                         Ok(200) => break,
                         Ok(503) => {
@@ -256,20 +264,37 @@ async fn run(a: Args) {
         a.distinct,
         busy.load(Ordering::Relaxed)
     );
-    println!("durable note, before (1 open):      median {q50:.2} ms, p99 {q99:.2} ms ({} commands)", a.commands);
-    println!("durable note, during the flood:     median {d50:.2} ms, p99 {d99:.2} ms ({} commands)", during.len());
+    println!(
+        "durable note, before (1 open):      median {q50:.2} ms, p99 {q99:.2} ms ({} commands)",
+        a.commands
+    );
+    println!(
+        "durable note, during the flood:     median {d50:.2} ms, p99 {d99:.2} ms ({} commands)",
+        during.len()
+    );
     println!(
         "durable note, after ({} open): median {a50:.2} ms, p99 {a99:.2} ms ({} commands)",
         snapshot.open_incidents.len(),
         a.commands
     );
-    println!("during / after (flood, same open incidents): median {:.2}x, p99 {:.2}x", d50 / a50, d99 / a99);
-    println!("after / before (more open incidents):        median {:.2}x, p99 {:.2}x", a50 / q50, a99 / q99);
+    println!(
+        "during / after (flood, same open incidents): median {:.2}x, p99 {:.2}x",
+        d50 / a50,
+        d99 / a99
+    );
+    println!(
+        "after / before (more open incidents):        median {:.2}x, p99 {:.2}x",
+        a50 / q50,
+        a99 / q99
+    );
     println!(
         "resident memory: {rss_before:.1} MiB before, {rss_peak:.1} MiB peak during the flood ({:.2}x)",
         rss_peak / rss_before
     );
-    assert_eq!(opened, a.distinct, "every alert deduplicated to one incident per fingerprint");
+    assert_eq!(
+        opened, a.distinct,
+        "every alert deduplicated to one incident per fingerprint"
+    );
     server.stop().await;
     engine.shutdown().await;
 }

@@ -109,7 +109,8 @@ pub fn spawn(
 
 impl Engine {
     fn new(store: Store, config: Config, clock: SharedClock, mode: Mode) -> Result<Engine, StoreError> {
-        let open: BTreeMap<IncidentId, Incident> = store.open_incidents()?.into_iter().map(|i| (i.id, i)).collect();
+        let open: BTreeMap<IncidentId, Incident> =
+            store.open_incidents()?.into_iter().map(|i| (i.id, i)).collect();
         let alerts = intake::AlertIndex::of(open.values());
         let policy = Arc::new(config.policy.clone());
         let (placeholder, _) = watch::channel(Arc::new(Snapshot::empty(

@@ -36,7 +36,11 @@ fn installed(tool: &str, package: &str) -> bool {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn private_file(path: &Path, text: &str) {
@@ -185,8 +189,14 @@ async fn alertmanager_opens_restores_and_deduplicates_incidents() {
             .post(format!("{am}/api/v2/alerts"))
             .header("content-type", "application/json")
             .body(body.to_string())
-            .send().await.unwrap();
-        assert!(r.status().is_success(), "Alertmanager took the alerts: {}", r.status());
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status().is_success(),
+            "Alertmanager took the alerts: {}",
+            r.status()
+        );
     };
     post(alerts(None)).await;
     // The same alerts again: Alertmanager keeps one of each, and repeats its notification every 2 s.
@@ -200,22 +210,43 @@ async fn alertmanager_opens_restores_and_deduplicates_incidents() {
     let critical = opened.iter().find(|i| i.severity == Severity::Critical).unwrap();
     assert_eq!(critical.subsystem.as_deref(), Some("digital"));
     assert_eq!(critical.title, "ApiDown: the API does not answer");
-    assert_eq!(stamp(critical.detected_at), stamp(started), "startsAt is the detection time");
+    assert_eq!(
+        stamp(critical.detected_at),
+        stamp(started),
+        "startsAt is the detection time"
+    );
     assert_eq!(critical.opened.actor.user, "alertmanager");
-    let Some(AutoSource::Alert { labels, generator_url, .. }) = &critical.source else {
+    let Some(AutoSource::Alert {
+        labels,
+        generator_url,
+        ..
+    }) = &critical.source
+    else {
         unreachable!()
     };
     assert_eq!(labels["instance"], "api-critical");
-    assert!(generator_url.as_deref().unwrap().starts_with("http://127.0.0.1:9090/graph"));
+    assert!(
+        generator_url
+            .as_deref()
+            .unwrap()
+            .starts_with("http://127.0.0.1:9090/graph")
+    );
     let warning = opened.iter().find(|i| i.severity != Severity::Critical).unwrap();
-    assert_eq!((warning.severity, warning.subsystem.as_deref()), (Severity::Major, None));
+    assert_eq!(
+        (warning.severity, warning.subsystem.as_deref()),
+        (Severity::Major, None)
+    );
 
     // A repeated notification of the same alerts arrives and changes nothing.
     let metrics = format!("http://{}/metrics", desk.server.local_addr());
     wait_for("a repeated notification", Duration::from_secs(30), async || {
         let text = client.get(&metrics).send().await.ok()?.text().await.ok()?;
         text.lines()
-            .any(|l| l.starts_with("watchdesk_intake_alerts_total{") && l.contains("result=\"unchanged\"") && !l.ends_with(" 0"))
+            .any(|l| {
+                l.starts_with("watchdesk_intake_alerts_total{")
+                    && l.contains("result=\"unchanged\"")
+                    && !l.ends_with(" 0")
+            })
             .then_some(())
     })
     .await;
@@ -229,7 +260,11 @@ async fn alertmanager_opens_restores_and_deduplicates_incidents() {
         open.iter().all(|i| i.restored_at.is_some()).then_some(open)
     })
     .await;
-    assert_eq!(restored.len(), 2, "restored incidents stay open until the engineer resolves them");
+    assert_eq!(
+        restored.len(),
+        2,
+        "restored incidents stay open until the engineer resolves them"
+    );
     for i in &restored {
         assert_eq!(stamp(i.restored_at.unwrap()), stamp(ended));
         assert!(i.is_open());
@@ -336,7 +371,10 @@ async fn serve_exposes_metrics_that_promtool_and_prometheus_accept() {
     let _prometheus = Peer(
         Command::new("prometheus")
             .arg(format!("--config.file={}", config.display()))
-            .arg(format!("--storage.tsdb.path={}", daemon.dir.path().join("tsdb").display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                daemon.dir.path().join("tsdb").display()
+            ))
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
             .arg("--log.level=warn")
             .stdin(Stdio::null())
@@ -351,14 +389,18 @@ async fn serve_exposes_metrics_that_promtool_and_prometheus_accept() {
         let v: Value = serde_json::from_str(&text).ok()?;
         Some(v["data"]["result"][0]["value"][1].as_str()?.to_string())
     };
-    let up = wait_for("Prometheus scraped watchdesk", Duration::from_secs(60), async || {
-        value("up%7Bjob%3D%22watchdesk%22%7D").await
-    })
+    let up = wait_for(
+        "Prometheus scraped watchdesk",
+        Duration::from_secs(60),
+        async || value("up%7Bjob%3D%22watchdesk%22%7D").await,
+    )
     .await;
     assert_eq!(up, "1", "the scrape succeeded");
-    let chain = wait_for("watchdesk_audit_events stored", Duration::from_secs(30), async || {
-        value("watchdesk_audit_events").await
-    })
+    let chain = wait_for(
+        "watchdesk_audit_events stored",
+        Duration::from_secs(30),
+        async || value("watchdesk_audit_events").await,
+    )
     .await;
     assert!(chain.parse::<f64>().is_ok(), "{chain}");
 }
@@ -366,7 +408,9 @@ async fn serve_exposes_metrics_that_promtool_and_prometheus_accept() {
 /// The fenced blocks of one language in README's Prometheus and Alertmanager section.
 fn readme_blocks(lang: &str) -> Vec<String> {
     let readme = include_str!("../README.md");
-    let start = readme.find("## Prometheus and Alertmanager").expect("the section");
+    let start = readme
+        .find("## Prometheus and Alertmanager")
+        .expect("the section");
     let section = &readme[start..];
     let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
     let fence = format!("```{lang}\n");
@@ -382,7 +426,10 @@ fn tool_accepts(tool: &str, args: &[&str], text: &str, dir: &Path) {
     let token = dir.join("token");
     private_file(&token, "t");
     let mut text = text.to_string();
-    for path in ["/etc/prometheus/watchdesk-metrics.token", "/etc/alertmanager/watchdesk-intake.token"] {
+    for path in [
+        "/etc/prometheus/watchdesk-metrics.token",
+        "/etc/alertmanager/watchdesk-intake.token",
+    ] {
         text = text.replace(path, &token.display().to_string());
     }
     let file = dir.join(format!("{tool}.yml"));

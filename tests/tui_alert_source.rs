@@ -47,7 +47,10 @@ fn an_alertmanager_incident_shows_its_alert_labels_and_rule() {
     let en = details(Origin::Alertmanager, Lang::En);
     assert!(en.contains("Alertmanager alert 6f1a2b"), "{en}");
     assert!(en.contains("alertname=ApiDown, severity=critical"), "{en}");
-    assert!(en.contains("http://prometheus.example.invalid/graph?g0.expr=up"), "{en}");
+    assert!(
+        en.contains("http://prometheus.example.invalid/graph?g0.expr=up"),
+        "{en}"
+    );
     let zh = details(Origin::Alertmanager, Lang::Zh);
     assert!(zh.contains("Alertmanager 告警 6f1a2b"), "{zh}");
     assert!(zh.contains("标签"), "{zh}");

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::clock::SharedClock;
 use crate::config::{AlertRoute, Config, HttpConfig};
-use crate::http::{HttpError, HttpServer};
 use crate::engine::{self, EngineHandle, Mode};
+use crate::http::{HttpError, HttpServer};
 use crate::notify::{Notifier, Trees};
 use crate::probe::scheduler::Scheduler;
 use crate::store::{Store, StoreError};

@@ -177,7 +177,9 @@ pub(super) fn validate_routes(
                 .collect::<Result<Vec<_>, _>>()?;
             let subsystem = match &r.subsystem {
                 None => None,
-                Some(s) if subsystems.iter().any(|id| id == s.get_ref().trim()) => Some(s.get_ref().trim().to_string()),
+                Some(s) if subsystems.iter().any(|id| id == s.get_ref().trim()) => {
+                    Some(s.get_ref().trim().to_string())
+                }
                 Some(s) => {
                     let accepted: Vec<String> = subsystems.iter().map(|id| format!("\"{id}\"")).collect();
                     return Err(err(
@@ -186,14 +188,21 @@ pub(super) fn validate_routes(
                         format!(
                             "unknown subsystem \"{}\": accepted are the ids of [[subsystem]] entries: {}",
                             s.get_ref(),
-                            if accepted.is_empty() { "(none defined)".to_string() } else { accepted.join(", ") }
+                            if accepted.is_empty() {
+                                "(none defined)".to_string()
+                            } else {
+                                accepted.join(", ")
+                            }
                         ),
                     ));
                 }
             };
             let kind = match &r.kind {
                 None => Kind::Fault,
-                Some(k) => k.get_ref().parse::<Kind>().map_err(|e| err(k.span(), "kind", e))?,
+                Some(k) => k
+                    .get_ref()
+                    .parse::<Kind>()
+                    .map_err(|e| err(k.span(), "kind", e))?,
             };
             Ok(AlertRoute {
                 matchers,

@@ -118,7 +118,10 @@ impl Engine {
                     Some(id) => *id,
                     None => {
                         let (next, _) = self.store.next_incident_id(year)?;
-                        IncidentId { year, seq: next.seq - 1 }
+                        IncidentId {
+                            year,
+                            seq: next.seq - 1,
+                        }
                     }
                 };
                 let (id, counter) = Store::incident_id_after(previous);
@@ -154,10 +157,17 @@ impl Engine {
                 }
                 (true, false) => {
                     let detail = format!("{}: {}", signal.origin.as_str(), signal.title);
-                    let at = signal.detected_at.unwrap_or(now).min(now).max(incident.detected_at);
+                    let at = signal
+                        .detected_at
+                        .unwrap_or(now)
+                        .min(now)
+                        .max(incident.detected_at);
                     incident.fail_again(at, now, detail.clone());
                     report.failed_again.push(id);
-                    ("incident.failed_again", json!({ "key": signal.key, "detail": detail }))
+                    (
+                        "incident.failed_again",
+                        json!({ "key": signal.key, "detail": detail }),
+                    )
                 }
                 (false, true) => {
                     let at = signal.ended_at.unwrap_or(now).min(now).max(incident.detected_at);

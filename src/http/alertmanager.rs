@@ -101,7 +101,9 @@ pub(super) fn signals(payload: Payload, routes: &[AlertRoute]) -> Result<Vec<Sig
         .enumerate()
         .map(|(n, alert)| {
             if alert.fingerprint.trim().is_empty() {
-                return Err(format!("alerts[{n}]: fingerprint is empty: every alert needs one"));
+                return Err(format!(
+                    "alerts[{n}]: fingerprint is empty: every alert needs one"
+                ));
             }
             let route = AlertRoute::pick(routes, &alert.labels);
             let firing = alert.status == Status::Firing;

@@ -56,7 +56,10 @@ pub(super) async fn receive(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    run(&shared, peer, &headers, body, Origin::Events, |e, _| signal(e).map(|s| vec![s])).await
+    run(&shared, peer, &headers, body, Origin::Events, |e, _| {
+        signal(e).map(|s| vec![s])
+    })
+    .await
 }
 
 pub(super) fn signal(event: Event) -> Result<Signal, String> {

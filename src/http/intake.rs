@@ -79,7 +79,9 @@ async fn handle<P: DeserializeOwned>(
         );
     };
     if !auth::bearer_matches(headers, token) {
-        return auth::unauthorized("missing or wrong bearer token: send Authorization: Bearer <[http] token>");
+        return auth::unauthorized(
+            "missing or wrong bearer token: send Authorization: Bearer <[http] token>",
+        );
     }
     let Ok(Ok(_place)) = tokio::time::timeout(BUSY_WAIT, shared.bodies.clone().acquire_owned()).await else {
         let mut busy = refusal(
@@ -146,7 +148,12 @@ async fn read_capped(headers: &HeaderMap, body: Body, cap: usize) -> Result<Vec<
     let mut stream = body.into_data_stream();
     let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(cap as u64) as usize);
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| refusal(StatusCode::BAD_REQUEST, format!("the body could not be read: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            refusal(
+                StatusCode::BAD_REQUEST,
+                format!("the body could not be read: {e}"),
+            )
+        })?;
         if bytes.len() + chunk.len() > cap {
             return Err(too_large());
         }
@@ -166,7 +173,10 @@ fn count(shared: &Shared, origin: Origin, report: &IntakeReport) {
         shared
             .metrics
             .alerts
-            .get_or_create(&vec![("origin", origin.as_str().to_string()), ("result", result.to_string())])
+            .get_or_create(&vec![
+                ("origin", origin.as_str().to_string()),
+                ("result", result.to_string()),
+            ])
             .inc_by(n as u64);
     }
 }

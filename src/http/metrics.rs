@@ -150,7 +150,10 @@ pub(super) async fn scrape(State(shared): State<Shared>, headers: HeaderMap) -> 
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )
     } else {
-        (prometheus_text::encode(&mut body, &registry), prometheus_text::CONTENT_TYPE)
+        (
+            prometheus_text::encode(&mut body, &registry),
+            prometheus_text::CONTENT_TYPE,
+        )
     };
     match encoded {
         Ok(()) => (
@@ -158,7 +161,11 @@ pub(super) async fn scrape(State(shared): State<Shared>, headers: HeaderMap) -> 
             body,
         )
             .into_response(),
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "metrics could not be encoded\n").into_response(),
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "metrics could not be encoded\n",
+        )
+            .into_response(),
     }
 }
 
@@ -182,7 +189,11 @@ pub fn render(snap: &Snapshot, metrics: &Metrics, now: DateTime<Utc>) -> Registr
     score(&mut r, snap);
     let queued = Gauge::<i64>::default();
     queued.set(i64::try_from(snap.delivery.queued).unwrap_or(i64::MAX));
-    r.register("notifications_queued", "Notifications waiting in the outbox, retries included", queued);
+    r.register(
+        "notifications_queued",
+        "Notifications waiting in the outbox, retries included",
+        queued,
+    );
     let failed = Gauge::<i64>::default();
     failed.set(i64::try_from(snap.delivery.failed).unwrap_or(i64::MAX));
     r.register("notifications_failed", "Notifications given up on", failed);
@@ -212,14 +223,19 @@ fn incidents(r: &mut Registry, snap: &Snapshot, now: DateTime<Utc>) {
     // Every combination, so that none open reads as 0 rather than as nothing.
     for kind in Kind::ALL {
         for severity in Severity::ALL {
-            for state in [IncidentState::Open, IncidentState::Acknowledged, IncidentState::Planned] {
+            for state in [
+                IncidentState::Open,
+                IncidentState::Acknowledged,
+                IncidentState::Planned,
+            ] {
                 open.get_or_create(&incident_labels(kind, severity, state)).set(0);
             }
         }
     }
     let next = Family::<Labels, FloatGauge>::default();
     for i in &snap.open_incidents {
-        open.get_or_create(&incident_labels(i.kind, i.severity, i.state())).inc();
+        open.get_or_create(&incident_labels(i.kind, i.severity, i.state()))
+            .inc();
         if let Some(d) = i.next_deadline(&snap.policy, now) {
             let left = (d.due - now).num_milliseconds() as f64 / 1000.0;
             next.get_or_create(&vec![
@@ -306,9 +322,23 @@ fn hosts(r: &mut Registry, snap: &Snapshot) {
             }
         }
     }
-    r.register("host_reachable", "1 when the host's last reading came in, 0 when it could not be read", reachable);
-    r.register_with_unit("host_usage", "CPU, memory and swap in use on each host", Unit::Other("ratio".into()), gauges);
-    r.register_with_unit("host_disk_usage", "Share of each mounted disk in use", Unit::Other("ratio".into()), disks);
+    r.register(
+        "host_reachable",
+        "1 when the host's last reading came in, 0 when it could not be read",
+        reachable,
+    );
+    r.register_with_unit(
+        "host_usage",
+        "CPU, memory and swap in use on each host",
+        Unit::Other("ratio".into()),
+        gauges,
+    );
+    r.register_with_unit(
+        "host_disk_usage",
+        "Share of each mounted disk in use",
+        Unit::Other("ratio".into()),
+        disks,
+    );
 }
 
 fn score(r: &mut Registry, snap: &Snapshot) {
@@ -316,7 +346,11 @@ fn score(r: &mut Registry, snap: &Snapshot) {
     let quarter = vec![("quarter", score.quarter.clone())];
     let total = Family::<Labels, FloatGauge>::default();
     total.get_or_create(&quarter).set(score.total);
-    r.register("score_projected_points", "Projected assessment score of the quarter (of 100)", total);
+    r.register(
+        "score_projected_points",
+        "Projected assessment score of the quarter (of 100)",
+        total,
+    );
     if let Some(line) = score.lines.iter().find(|l| l.item == ScoreItem::FaultResponse) {
         let fault = Family::<Labels, FloatGauge>::default();
         fault.get_or_create(&quarter).set(line.points);

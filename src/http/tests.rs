@@ -71,14 +71,17 @@ impl Rig {
     /// A request whose length is not known up front; returns the status line.
     async fn post_chunked(&self, path: &str, body: &[u8]) -> String {
         use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
-        let mut conn = tokio::net::TcpStream::connect(self.server.local_addr()).await.unwrap();
+        let mut conn = tokio::net::TcpStream::connect(self.server.local_addr())
+            .await
+            .unwrap();
         let head = format!(
             "POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\nTransfer-Encoding: chunked\r\n\r\n"
         );
         conn.write_all(head.as_bytes()).await.unwrap();
         for chunk in body.chunks(500) {
             let sent = async {
-                conn.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await?;
+                conn.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+                    .await?;
                 conn.write_all(chunk).await?;
                 conn.write_all(b"\r\n").await
             };
@@ -89,7 +92,10 @@ impl Rig {
         }
         let _ = conn.write_all(b"0\r\n\r\n").await;
         let mut status = String::new();
-        tokio::io::BufReader::new(conn).read_line(&mut status).await.unwrap();
+        tokio::io::BufReader::new(conn)
+            .read_line(&mut status)
+            .await
+            .unwrap();
         status.trim_end().to_string()
     }
 
@@ -124,18 +130,33 @@ fn alert(fingerprint: &str, severity: &str) -> Value {
 async fn an_alert_with_the_token_opens_a_routed_incident() {
     let rig = Rig::start(Some(TOKEN), 64 * 1024).await;
     let (status, body) = rig
-        .post("/api/v1/alertmanager", Some(TOKEN), payload(json!([alert("f1", "critical"), alert("f2", "warning")])))
+        .post(
+            "/api/v1/alertmanager",
+            Some(TOKEN),
+            payload(json!([alert("f1", "critical"), alert("f2", "warning")])),
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["opened"].as_array().unwrap().len(), 2);
     let snap = rig.engine.snapshot();
-    let routed = snap.open_incidents.iter().find(|i| i.severity == Severity::Critical).unwrap();
+    let routed = snap
+        .open_incidents
+        .iter()
+        .find(|i| i.severity == Severity::Critical)
+        .unwrap();
     assert_eq!(routed.subsystem.as_deref(), Some("digital"));
     assert_eq!(routed.title, "DiskFull: disk / is 97% full");
-    assert_eq!(routed.detected_at.to_rfc3339(), "2026-11-02T00:55:00.123456789+00:00");
+    assert_eq!(
+        routed.detected_at.to_rfc3339(),
+        "2026-11-02T00:55:00.123456789+00:00"
+    );
     assert_eq!(routed.opened.actor.user, "alertmanager");
     assert_eq!(routed.opened.actor.from.as_deref(), Some("127.0.0.1"));
-    let fallback = snap.open_incidents.iter().find(|i| i.severity == Severity::Major).unwrap();
+    let fallback = snap
+        .open_incidents
+        .iter()
+        .find(|i| i.severity == Severity::Major)
+        .unwrap();
     assert_eq!(fallback.subsystem, None);
 
     let event = json!({"title": "nightly export failed", "severity": "minor", "subsystem": "sysadmin",
@@ -155,10 +176,19 @@ async fn no_token_or_a_wrong_one_is_401_and_nothing_is_stored() {
     for token in [None, Some("wrong"), Some("tok-8c1f2")] {
         let (status, reply) = rig.post("/api/v1/alertmanager", token, body.clone()).await;
         assert_eq!(status, 401, "{token:?}");
-        assert!(reply["error"].as_str().unwrap().contains("bearer token"), "{reply}");
+        assert!(
+            reply["error"].as_str().unwrap().contains("bearer token"),
+            "{reply}"
+        );
         assert!(!reply.to_string().contains(TOKEN));
     }
-    let resp = rig.http.post(rig.url("/api/v1/events")).body("{}").send().await.unwrap();
+    let resp = rig
+        .http
+        .post(rig.url("/api/v1/events"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 401);
     assert_eq!(resp.headers()["www-authenticate"], "Bearer realm=\"watchdesk\"");
     assert!(rig.engine.snapshot().open_incidents.is_empty());
@@ -170,10 +200,17 @@ async fn no_token_or_a_wrong_one_is_401_and_nothing_is_stored() {
 async fn without_a_configured_token_the_intake_is_off() {
     let rig = Rig::start(None, 64 * 1024).await;
     let (status, reply) = rig
-        .post("/api/v1/alertmanager", Some("anything"), payload(json!([alert("f1", "critical")])))
+        .post(
+            "/api/v1/alertmanager",
+            Some("anything"),
+            payload(json!([alert("f1", "critical")])),
+        )
         .await;
     assert_eq!(status, 403);
-    assert!(reply["error"].as_str().unwrap().contains("intake is off"), "{reply}");
+    assert!(
+        reply["error"].as_str().unwrap().contains("intake is off"),
+        "{reply}"
+    );
     // /metrics stays open without a metrics token.
     let metrics = rig.http.get(rig.url("/metrics")).send().await.unwrap();
     assert_eq!(metrics.status().as_u16(), 200);
@@ -183,51 +220,113 @@ async fn without_a_configured_token_the_intake_is_off() {
 #[tokio::test]
 async fn bad_bodies_are_refused_with_a_reason_and_nothing_is_half_written() {
     let rig = Rig::start(Some(TOKEN), 2048).await;
-    let big = payload(json!((0..40).map(|n| alert(&format!("fp{n}"), "critical")).collect::<Vec<_>>()));
+    let big = payload(json!(
+        (0..40)
+            .map(|n| alert(&format!("fp{n}"), "critical"))
+            .collect::<Vec<_>>()
+    ));
     assert!(big.len() > 2048);
     let (status, reply) = rig.post("/api/v1/alertmanager", Some(TOKEN), big.clone()).await;
     assert_eq!(status, 413, "{reply}");
-    assert!(reply["error"].as_str().unwrap().contains("larger than 2048 bytes"), "{reply}");
+    assert!(
+        reply["error"]
+            .as_str()
+            .unwrap()
+            .contains("larger than 2048 bytes"),
+        "{reply}"
+    );
     // Without a length up front (chunked), the cap holds while reading.
-    assert_eq!(rig.post_chunked("/api/v1/alertmanager", big.as_bytes()).await, "HTTP/1.1 413 Payload Too Large");
+    assert_eq!(
+        rig.post_chunked("/api/v1/alertmanager", big.as_bytes()).await,
+        "HTTP/1.1 413 Payload Too Large"
+    );
 
-    let (status, reply) = rig.post("/api/v1/alertmanager", Some(TOKEN), "{\"version\": \"4\", ").await;
+    let (status, reply) = rig
+        .post("/api/v1/alertmanager", Some(TOKEN), "{\"version\": \"4\", ")
+        .await;
     assert_eq!(status, 400);
-    assert!(reply["error"].as_str().unwrap().starts_with("invalid JSON: EOF"), "{reply}");
+    assert!(
+        reply["error"].as_str().unwrap().starts_with("invalid JSON: EOF"),
+        "{reply}"
+    );
 
     let mut unknown: Value = serde_json::from_str(&payload(json!([alert("f1", "critical")]))).unwrap();
     unknown["alerts"][0]["colour"] = json!("red");
-    let (status, reply) = rig.post("/api/v1/alertmanager", Some(TOKEN), unknown.to_string()).await;
+    let (status, reply) = rig
+        .post("/api/v1/alertmanager", Some(TOKEN), unknown.to_string())
+        .await;
     assert_eq!(status, 400);
-    assert!(reply["error"].as_str().unwrap().contains("unknown field `colour`"), "{reply}");
+    assert!(
+        reply["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `colour`"),
+        "{reply}"
+    );
 
     let mut old: Value = serde_json::from_str(&payload(json!([alert("f1", "critical")]))).unwrap();
     old["version"] = json!("3");
-    let (status, reply) = rig.post("/api/v1/alertmanager", Some(TOKEN), old.to_string()).await;
+    let (status, reply) = rig
+        .post("/api/v1/alertmanager", Some(TOKEN), old.to_string())
+        .await;
     assert_eq!(status, 400);
-    assert!(reply["error"].as_str().unwrap().contains("accepted is version \"4\""), "{reply}");
+    assert!(
+        reply["error"]
+            .as_str()
+            .unwrap()
+            .contains("accepted is version \"4\""),
+        "{reply}"
+    );
 
     // One good event and one for a subsystem that does not exist, in one request each: the bad one is 400.
     let event = |sub: &str| {
-        json!({"title": "t", "severity": "major", "subsystem": sub, "dedup_key": "k", "status": "firing"}).to_string()
+        json!({"title": "t", "severity": "major", "subsystem": sub, "dedup_key": "k", "status": "firing"})
+            .to_string()
     };
     let (status, reply) = rig.post("/api/v1/events", Some(TOKEN), event("nope")).await;
     assert_eq!(status, 400);
-    assert!(reply["error"].as_str().unwrap().contains("unknown subsystem \"nope\""), "{reply}");
+    assert!(
+        reply["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown subsystem \"nope\""),
+        "{reply}"
+    );
     let (status, reply) = rig
-        .post("/api/v1/events", Some(TOKEN), json!({"title": "t", "severity": "urgent", "dedup_key": "k", "status": "firing"}).to_string())
+        .post(
+            "/api/v1/events",
+            Some(TOKEN),
+            json!({"title": "t", "severity": "urgent", "dedup_key": "k", "status": "firing"}).to_string(),
+        )
         .await;
     assert_eq!(status, 400);
-    assert!(reply["error"].as_str().unwrap().contains("unknown variant `urgent`"), "{reply}");
+    assert!(
+        reply["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown variant `urgent`"),
+        "{reply}"
+    );
     let (status, reply) = rig
-        .post("/api/v1/events", Some(TOKEN), json!({"title": "t", "severity": "major", "dedup_key": " ", "status": "firing"}).to_string())
+        .post(
+            "/api/v1/events",
+            Some(TOKEN),
+            json!({"title": "t", "severity": "major", "dedup_key": " ", "status": "firing"}).to_string(),
+        )
         .await;
     assert_eq!(status, 400);
-    assert!(reply["error"].as_str().unwrap().starts_with("dedup_key is empty"), "{reply}");
+    assert!(
+        reply["error"].as_str().unwrap().starts_with("dedup_key is empty"),
+        "{reply}"
+    );
 
     // An Alertmanager batch whose second alert has no fingerprint: the first is not stored either.
     let (status, _) = rig
-        .post("/api/v1/alertmanager", Some(TOKEN), payload(json!([alert("ok", "critical"), alert("", "critical")])))
+        .post(
+            "/api/v1/alertmanager",
+            Some(TOKEN),
+            payload(json!([alert("ok", "critical"), alert("", "critical")])),
+        )
         .await;
     assert_eq!(status, 400);
     assert!(rig.engine.snapshot().open_incidents.is_empty());
@@ -235,6 +334,12 @@ async fn bad_bodies_are_refused_with_a_reason_and_nothing_is_half_written() {
 
     let (status, reply) = rig.post("/api/v2/alerts", Some(TOKEN), "[]").await;
     assert_eq!(status, 404);
-    assert!(reply["error"].as_str().unwrap().contains("POST /api/v1/alertmanager"), "{reply}");
+    assert!(
+        reply["error"]
+            .as_str()
+            .unwrap()
+            .contains("POST /api/v1/alertmanager"),
+        "{reply}"
+    );
     rig.stop().await;
 }

@@ -52,21 +52,26 @@ impl Matcher {
     pub fn parse(text: &str) -> Result<Matcher, String> {
         let text = text.trim();
         let bad = |why: &str| format!("invalid matcher '{text}': {why}; {ACCEPTED}");
-        let at = text
-            .find(['=', '!'])
-            .ok_or_else(|| bad("no operator"))?;
+        let at = text.find(['=', '!']).ok_or_else(|| bad("no operator"))?;
         let label = text[..at].trim();
         let rest = &text[at..];
-        let (op, value) = [MatchOp::Regex, MatchOp::NotRegex, MatchOp::NotEqual, MatchOp::Equal]
-            .into_iter()
-            .find_map(|op| rest.strip_prefix(op.as_str()).map(|v| (op, v.trim())))
-            .ok_or_else(|| bad("no operator"))?;
+        let (op, value) = [
+            MatchOp::Regex,
+            MatchOp::NotRegex,
+            MatchOp::NotEqual,
+            MatchOp::Equal,
+        ]
+        .into_iter()
+        .find_map(|op| rest.strip_prefix(op.as_str()).map(|v| (op, v.trim())))
+        .ok_or_else(|| bad("no operator"))?;
         let label_ok = label
             .chars()
             .enumerate()
             .all(|(i, c)| c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()));
         if label.is_empty() || !label_ok {
-            return Err(bad("a label name is letters, digits and '_', not starting with a digit"));
+            return Err(bad(
+                "a label name is letters, digits and '_', not starting with a digit",
+            ));
         }
         let value = match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
             Some(quoted) => quoted.replace("\\\"", "\"").replace("\\\\", "\\"),

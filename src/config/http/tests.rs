@@ -18,7 +18,10 @@ fn parse(text: &str) -> Result<Config, String> {
 }
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[test]
@@ -28,7 +31,10 @@ fn without_http_the_listener_is_off_and_alerts_take_the_fallback() {
     assert!(config.alert_routes.is_empty());
     let picked = AlertRoute::pick(&config.alert_routes, &labels(&[("severity", "critical")]));
     assert_eq!(picked, AlertRoute::fallback());
-    assert_eq!((picked.kind, picked.severity, picked.subsystem), (Kind::Fault, Severity::Major, None));
+    assert_eq!(
+        (picked.kind, picked.severity, picked.subsystem),
+        (Kind::Fault, Severity::Major, None)
+    );
 }
 
 #[test]
@@ -60,7 +66,10 @@ fn http_reads_its_tokens_from_the_environment_and_private_files() {
 #[test]
 fn bad_http_settings_point_at_the_line_and_say_what_is_accepted() {
     let err = parse("[http]\nlisten = \"localhost\"\n").unwrap_err();
-    assert!(err.starts_with("11:10: invalid listen address \"localhost\""), "{err}");
+    assert!(
+        err.starts_with("11:10: invalid listen address \"localhost\""),
+        "{err}"
+    );
     assert!(err.contains("\"127.0.0.1:9464\""), "{err}");
 
     let err = parse("[http]\ntoken_env = \"X\"\n").unwrap_err();
@@ -85,15 +94,16 @@ fn bad_http_settings_point_at_the_line_and_say_what_is_accepted() {
         open.display()
     ))
     .unwrap_err();
-    assert!(err.contains("[http]: token_file") && err.contains("chmod 600"), "{err}");
+    assert!(
+        err.contains("[http]: token_file") && err.contains("chmod 600"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_token_this_process_cannot_read_is_named_not_fatal_to_other_commands() {
-    let config = parse(
-        "[http]\nlisten = \"127.0.0.1:1\"\ntoken_env = \"WATCHDESK_TEST_HTTP_TOKEN_UNSET\"\n",
-    )
-    .unwrap();
+    let config =
+        parse("[http]\nlisten = \"127.0.0.1:1\"\ntoken_env = \"WATCHDESK_TEST_HTTP_TOKEN_UNSET\"\n").unwrap();
     let http = config.http.unwrap();
     assert!(http.token.is_none());
     let why = http.unavailable.unwrap();
@@ -121,7 +131,10 @@ severity = "minor"
     assert_eq!(routes.len(), 2);
     let critical_db = AlertRoute::pick(routes, &labels(&[("severity", "critical"), ("service", "db")]));
     assert_eq!(critical_db.subsystem.as_deref(), Some("digital"));
-    assert_eq!((critical_db.kind, critical_db.severity), (Kind::Fault, Severity::Critical));
+    assert_eq!(
+        (critical_db.kind, critical_db.severity),
+        (Kind::Fault, Severity::Critical)
+    );
     // The regex matches the whole value, as in Alertmanager.
     let dbx = AlertRoute::pick(routes, &labels(&[("severity", "critical"), ("service", "dbx")]));
     assert_eq!(dbx.subsystem.as_deref(), Some("sysadmin"));
@@ -134,7 +147,10 @@ severity = "minor"
 #[test]
 fn matchers_parse_as_alertmanager_writes_them() {
     let m = Matcher::parse(r#"alertname!~"Watchdog|Info.*""#).unwrap();
-    assert_eq!((m.label.as_str(), m.op, m.value.as_str()), ("alertname", MatchOp::NotRegex, "Watchdog|Info.*"));
+    assert_eq!(
+        (m.label.as_str(), m.op, m.value.as_str()),
+        ("alertname", MatchOp::NotRegex, "Watchdog|Info.*")
+    );
     assert!(!m.matches(&labels(&[("alertname", "InfoInhibitor")])));
     assert!(m.matches(&labels(&[("alertname", "DiskFull")])));
     let bare = Matcher::parse("env=prod").unwrap();
@@ -153,7 +169,10 @@ fn bad_routes_point_at_the_value() {
     assert!(err.starts_with("11:13: unknown subsystem \"nope\""), "{err}");
     assert!(err.contains("\"digital\", \"sysadmin\""), "{err}");
     let err = parse("[[alert_route]]\nkind = \"outage\"\n").unwrap_err();
-    assert!(err.contains("unknown kind \"outage\": accepted are fault"), "{err}");
+    assert!(
+        err.contains("unknown kind \"outage\": accepted are fault"),
+        "{err}"
+    );
     let err = parse("[[alert_route]]\nseverity = \"urgent\"\n").unwrap_err();
     assert!(err.starts_with("11:12:"), "{err}");
 }

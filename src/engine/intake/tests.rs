@@ -61,7 +61,9 @@ async fn a_firing_alert_opens_one_incident_and_its_resolution_records_restored()
     assert_eq!(inc.subsystem.as_deref(), Some("digital"));
     assert_eq!(inc.severity, Severity::Critical);
     assert_eq!(inc.opened.actor.user, "alertmanager");
-    assert!(matches!(&inc.source, Some(AutoSource::Alert { key, labels, .. }) if key == "fp1" && labels["alertname"] == "DiskFull"));
+    assert!(
+        matches!(&inc.source, Some(AutoSource::Alert { key, labels, .. }) if key == "fp1" && labels["alertname"] == "DiskFull")
+    );
 
     clock.advance(Duration::minutes(10));
     let mut resolved = alert("fp1", false);
@@ -70,7 +72,10 @@ async fn a_firing_alert_opens_one_incident_and_its_resolution_records_restored()
     assert_eq!(report.restored, vec![id]);
     let inc = engine.snapshot().open_incidents[0].clone();
     assert_eq!(inc.restored_at, Some(clock.now() - Duration::minutes(1)));
-    assert!(inc.is_open(), "restored is not resolved: the engineer resolves with the cause");
+    assert!(
+        inc.is_open(),
+        "restored is not resolved: the engineer resolves with the cause"
+    );
     // Resolved twice: one restoration.
     assert_eq!(intake(&engine, vec![resolved]).await.unwrap().unchanged, 1);
     // Firing again after the restoration: noted on the same incident.
@@ -78,7 +83,10 @@ async fn a_firing_alert_opens_one_incident_and_its_resolution_records_restored()
     let report = intake(&engine, vec![alert("fp1", true)]).await.unwrap();
     assert_eq!(report.failed_again, vec![id]);
     let inc = engine.snapshot().open_incidents[0].clone();
-    assert!(matches!(inc.timeline.last().unwrap().kind, TimelineKind::Failed { .. }));
+    assert!(matches!(
+        inc.timeline.last().unwrap().kind,
+        TimelineKind::Failed { .. }
+    ));
 
     // Once the engineer resolves it, the next firing opens a new incident.
     engine
@@ -107,16 +115,24 @@ async fn deduplication_holds_across_a_restart_and_every_change_is_audited() {
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().unwrap());
     let engine = start_in(dir.path(), &clock);
-    let report = intake(&engine, vec![alert("a", true), alert("b", true)]).await.unwrap();
+    let report = intake(&engine, vec![alert("a", true), alert("b", true)])
+        .await
+        .unwrap();
     assert_eq!(report.opened.len(), 2);
     engine.shutdown().await;
 
     let engine = start_in(dir.path(), &clock);
-    let report = intake(&engine, vec![alert("a", true), alert("b", false), alert("c", false)])
-        .await
-        .unwrap();
+    let report = intake(
+        &engine,
+        vec![alert("a", true), alert("b", false), alert("c", false)],
+    )
+    .await
+    .unwrap();
     assert_eq!(report.opened.len(), 0);
-    assert_eq!((report.unchanged, report.restored.len(), report.ignored), (1, 1, 1));
+    assert_eq!(
+        (report.unchanged, report.restored.len(), report.ignored),
+        (1, 1, 1)
+    );
     engine.shutdown().await;
 
     let store = Store::open(dir.path()).unwrap();
@@ -135,12 +151,16 @@ async fn a_bad_signal_fails_the_whole_batch_and_nothing_is_written() {
     let engine = start_in(dir.path(), &clock);
     let mut unknown = alert("x", true);
     unknown.subsystem = Some("nope".into());
-    let err = intake(&engine, vec![alert("ok", true), unknown]).await.unwrap_err();
+    let err = intake(&engine, vec![alert("ok", true), unknown])
+        .await
+        .unwrap_err();
     assert!(err.is_bad_input());
     assert!(err.to_string().contains("unknown subsystem \"nope\""), "{err}");
     let mut untitled = alert("y", true);
     untitled.title = "  ".into();
-    let err = intake(&engine, vec![alert("ok", true), untitled]).await.unwrap_err();
+    let err = intake(&engine, vec![alert("ok", true), untitled])
+        .await
+        .unwrap_err();
     assert_eq!(err.to_string(), "title must not be empty");
     assert!(engine.snapshot().open_incidents.is_empty());
     engine.shutdown().await;
@@ -156,11 +176,17 @@ async fn a_future_start_is_taken_as_now_and_numbers_follow_on_in_one_batch() {
     let engine = start_in(dir.path(), &clock);
     let mut future = alert("f", true);
     future.detected_at = Some(clock.now() + Duration::hours(1));
-    let report = intake(&engine, vec![future, alert("g", true), alert("h", true)]).await.unwrap();
+    let report = intake(&engine, vec![future, alert("g", true), alert("h", true)])
+        .await
+        .unwrap();
     let ids: Vec<String> = report.opened.iter().map(ToString::to_string).collect();
     assert_eq!(ids, ["2026-0001", "2026-0002", "2026-0003"]);
     let snap = engine.snapshot();
-    let f = snap.open_incidents.iter().find(|i| i.id == report.opened[0]).unwrap();
+    let f = snap
+        .open_incidents
+        .iter()
+        .find(|i| i.id == report.opened[0])
+        .unwrap();
     assert_eq!(f.detected_at, clock.now());
     // A hand-opened incident takes the next number.
     let hand = engine

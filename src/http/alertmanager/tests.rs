@@ -39,7 +39,10 @@ fn a_resolved_alert_carries_its_end_and_the_routed_subsystem() {
     assert!(!s.firing);
     assert_eq!(s.key, "6f1a2b");
     assert_eq!(s.title, "ApiDown: the API does not answer");
-    assert_eq!((s.subsystem.as_deref(), s.severity), (Some("digital"), Severity::Critical));
+    assert_eq!(
+        (s.subsystem.as_deref(), s.severity),
+        (Some("digital"), Severity::Critical)
+    );
     assert_eq!(s.ended_at.unwrap().to_rfc3339(), "2026-11-02T01:05:00+00:00");
     assert_eq!(s.generator_url, None);
 }
@@ -49,7 +52,9 @@ fn a_firing_alert_has_no_end_and_a_long_summary_is_cut() {
     let mut p = resolved();
     p.alerts[0].status = Status::Firing;
     p.alerts[0].ends_at = Some("0001-01-01T00:00:00Z".parse().unwrap());
-    p.alerts[0].annotations.insert("summary".into(), "很长".repeat(150));
+    p.alerts[0]
+        .annotations
+        .insert("summary".into(), "很长".repeat(150));
     p.alerts[0].labels.insert("severity".into(), "warning".into());
     let s = &signals(p, &routes()).unwrap()[0];
     assert!(s.firing);

@@ -30,7 +30,13 @@ async fn incidents_deadlines_checks_and_the_chain_are_exposed() {
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().unwrap());
     let config = Config::parse(std::path::Path::new("c.toml"), crate::config::TEMPLATE).unwrap();
-    let engine = spawn(Store::open(dir.path()).unwrap(), config, Arc::new(clock.clone()), Mode::Embedded).unwrap();
+    let engine = spawn(
+        Store::open(dir.path()).unwrap(),
+        config,
+        Arc::new(clock.clone()),
+        Mode::Embedded,
+    )
+    .unwrap();
     engine
         .execute(
             Actor::named("li"),
@@ -51,11 +57,17 @@ async fn incidents_deadlines_checks_and_the_chain_are_exposed() {
     let out = text(&snap, &metrics, clock.now());
 
     assert_eq!(
-        value(&out, "watchdesk_open_incidents{kind=\"fault\",severity=\"critical\",state=\"open\"}"),
+        value(
+            &out,
+            "watchdesk_open_incidents{kind=\"fault\",severity=\"critical\",state=\"open\"}"
+        ),
         1.0
     );
     assert_eq!(
-        value(&out, "watchdesk_open_incidents{kind=\"change\",severity=\"minor\",state=\"planned\"}"),
+        value(
+            &out,
+            "watchdesk_open_incidents{kind=\"change\",severity=\"minor\",state=\"planned\"}"
+        ),
         0.0
     );
     // Critical: respond within 15 minutes of detection, 5 of which are gone.
@@ -67,7 +79,10 @@ async fn incidents_deadlines_checks_and_the_chain_are_exposed() {
         600.0
     );
     assert_eq!(
-        value(&out, "watchdesk_deadlines_late_total{kind=\"fault\",severity=\"critical\",stage=\"respond\"}"),
+        value(
+            &out,
+            "watchdesk_deadlines_late_total{kind=\"fault\",severity=\"critical\",stage=\"respond\"}"
+        ),
         1.0
     );
     assert_eq!(value(&out, "watchdesk_audit_events "), 1.0);
@@ -82,7 +97,10 @@ async fn incidents_deadlines_checks_and_the_chain_are_exposed() {
     assert_eq!(ones, checks);
     assert!(out.contains("# TYPE watchdesk_deadlines_late_total counter"));
     assert!(value(&out, "watchdesk_score_projected_points{quarter=\"2026Q4\"}") > 0.0);
-    assert_eq!(value(&out, "watchdesk_score_fault_item_points{quarter=\"2026Q4\"}"), 15.0);
+    assert_eq!(
+        value(&out, "watchdesk_score_fault_item_points{quarter=\"2026Q4\"}"),
+        15.0
+    );
 
     // Ten minutes later the deadline is 0 seconds away; later still it reads as late.
     clock.advance(Duration::minutes(12));
@@ -115,7 +133,9 @@ fn each_new_probe_is_observed_once() {
         last: Some(crate::engine::LastProbe {
             at,
             latency_ms: ms,
-            outcome: crate::probe::Outcome::Up { detail: String::new() },
+            outcome: crate::probe::Outcome::Up {
+                detail: String::new(),
+            },
         }),
     };
     snap.subsystems.push(crate::engine::SubsystemView {
@@ -141,8 +161,14 @@ fn each_new_probe_is_observed_once() {
     let series = "watchdesk_check_latency_seconds_count{subsystem=\"digital\",check=\"digital/0\"}";
     assert_eq!(value(&out, series), 2.0);
     assert_eq!(
-        value(&out, "watchdesk_check_latency_seconds_sum{subsystem=\"digital\",check=\"digital/0\"}"),
+        value(
+            &out,
+            "watchdesk_check_latency_seconds_sum{subsystem=\"digital\",check=\"digital/0\"}"
+        ),
         2.12
     );
-    assert_eq!(value(&out, "watchdesk_availability_today_ratio{subsystem=\"digital\"}"), 0.5);
+    assert_eq!(
+        value(&out, "watchdesk_availability_today_ratio{subsystem=\"digital\"}"),
+        0.5
+    );
 }

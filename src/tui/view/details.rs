@@ -194,7 +194,9 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: IncidentId) {
 /// An alert's labels and the link to the rule that raised it, where it came from elsewhere.
 fn alert_lines(lines: &mut Vec<Line<'static>>, source: Option<&AutoSource>, cx: &Ctx) {
     let Some(AutoSource::Alert {
-        labels, generator_url, ..
+        labels,
+        generator_url,
+        ..
     }) = source
     else {
         return;
