@@ -49,12 +49,29 @@ fn private_file(path: &Path, text: &str) {
 }
 
 /// Stops the child this test started (by its own handle) whatever happens to the test.
-struct Peer(Child);
+struct Peer(Option<Child>);
+
+impl Peer {
+    fn new(child: Child) -> Peer {
+        Peer(Some(child))
+    }
+
+    /// SIGTERM, as systemd stops it; returns what it wrote to stderr.
+    fn terminate(mut self) -> String {
+        let child = self.0.take().expect("running");
+        // SAFETY: kill(2) on the pid of a child this test started and has not reaped.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+        let out = child.wait_with_output().unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+}
 
 impl Drop for Peer {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
@@ -146,7 +163,7 @@ fn alertmanager(dir: &Path, webhook: std::net::SocketAddr) -> (Peer, String) {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    (Peer(child), format!("http://127.0.0.1:{port}"))
+    (Peer::new(child), format!("http://127.0.0.1:{port}"))
 }
 
 fn stamp(t: chrono::DateTime<Utc>) -> String {
@@ -275,7 +292,7 @@ async fn alertmanager_opens_restores_and_deduplicates_incidents() {
 
 /// `watchdesk serve` with `[http]`, as a deployment runs it.
 struct Daemon {
-    _peer: Peer,
+    peer: Peer,
     dir: tempfile::TempDir,
     addr: String,
 }
@@ -306,11 +323,11 @@ fn serve() -> Daemon {
         .arg("serve")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     Daemon {
-        _peer: Peer(child),
+        peer: Peer::new(child),
         dir,
         addr: format!("127.0.0.1:{port}"),
     }
@@ -321,13 +338,37 @@ async fn serve_exposes_metrics_that_promtool_and_prometheus_accept() {
     let daemon = serve();
     let client = http();
     let url = format!("http://{}/metrics", daemon.addr);
-    let body = wait_for("/metrics answers", Duration::from_secs(30), async || {
+    wait_for("/metrics answers", Duration::from_secs(30), async || {
         let r = client.get(&url).bearer_auth(METRICS_TOKEN).send().await.ok()?;
-        assert_eq!(r.status().as_u16(), 200);
-        r.text().await.ok()
+        Some(assert_eq!(r.status().as_u16(), 200))
     })
     .await;
-    assert!(body.contains("watchdesk_audit_events "), "{body}");
+    // An event through the daemon's intake, so that the exposition has an incident and intake counters.
+    let event = json!({"title": "nightly export failed", "severity": "major", "subsystem": "digital",
+                       "dedup_key": "export-nightly", "status": "firing"});
+    let posted = client
+        .post(format!("http://{}/api/v1/events", daemon.addr))
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/json")
+        .body(event.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status().as_u16(), 200, "{}", posted.text().await.unwrap());
+    let body = client
+        .get(&url)
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        body.contains("watchdesk_open_incidents{kind=\"fault\",severity=\"major\",state=\"open\"} 1"),
+        "{body}"
+    );
+    assert!(body.contains("watchdesk_audit_events 1"), "{body}");
     let refused = client.get(&url).send().await.unwrap();
     assert_eq!(refused.status().as_u16(), 401);
     assert!(!refused.text().await.unwrap().contains(METRICS_TOKEN));
@@ -351,9 +392,42 @@ async fn serve_exposes_metrics_that_promtool_and_prometheus_accept() {
         );
     }
 
-    if !installed("prometheus", "prometheus") {
-        return;
+    if installed("prometheus", "prometheus") {
+        scraped_by_prometheus(&daemon, &client).await;
     }
+
+    // No token reached the daemon's output or its store.
+    let data = daemon.dir.path().join("data");
+    let stderr = daemon.peer.terminate();
+    assert!(stderr.contains("HTTP on 127.0.0.1:"), "{stderr}");
+    for secret in [TOKEN, METRICS_TOKEN] {
+        assert!(!stderr.contains(secret), "{stderr}");
+        for entry in walk(&data) {
+            let bytes = std::fs::read(&entry).unwrap();
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{}",
+                entry.display()
+            );
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// A real Prometheus scrapes the daemon with the metrics token: `up == 1`, and watchdesk's series are stored.
+async fn scraped_by_prometheus(daemon: &Daemon, client: &reqwest::Client) {
     let token = daemon.dir.path().join("scrape.token");
     private_file(&token, METRICS_TOKEN);
     let config = daemon.dir.path().join("prometheus.yml");
@@ -368,7 +442,7 @@ async fn serve_exposes_metrics_that_promtool_and_prometheus_accept() {
     )
     .unwrap();
     let port = free_port();
-    let _prometheus = Peer(
+    let _prometheus = Peer::new(
         Command::new("prometheus")
             .arg(format!("--config.file={}", config.display()))
             .arg(format!(

@@ -37,6 +37,15 @@ pub enum Health {
 }
 
 impl Health {
+    pub const ALL: [Health; 6] = [
+        Health::Unknown,
+        Health::Up,
+        Health::Maintenance,
+        Health::Degraded,
+        Health::Blocked,
+        Health::Down,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Health::Unknown => "unknown",

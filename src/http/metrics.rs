@@ -34,15 +34,6 @@ type FloatGauge = Gauge<f64, AtomicU64>;
 /// Probe latency buckets, in seconds: from a fast local answer to a check's usual timeout.
 const LATENCY_BUCKETS: [f64; 12] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.5, 5.0, 10.0];
 
-const HEALTH_STATES: [Health; 6] = [
-    Health::Unknown,
-    Health::Up,
-    Health::Maintenance,
-    Health::Degraded,
-    Health::Blocked,
-    Health::Down,
-];
-
 /// What is counted between scrapes.
 #[derive(Debug)]
 pub struct Metrics {
@@ -269,7 +260,7 @@ fn checks(r: &mut Registry, snap: &Snapshot) {
     let availability = Family::<Labels, FloatGauge>::default();
     for sub in &snap.subsystems {
         for check in &sub.checks {
-            for h in HEALTH_STATES {
+            for h in Health::ALL {
                 let mut labels = check_labels(&sub.id, &check.id);
                 labels.push(("state", h.as_str().to_string()));
                 state.get_or_create(&labels).set(i64::from(check.health == h));

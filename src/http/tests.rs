@@ -226,120 +226,83 @@ async fn bad_bodies_are_refused_with_a_reason_and_nothing_is_half_written() {
             .collect::<Vec<_>>()
     ));
     assert!(big.len() > 2048);
-    let (status, reply) = rig.post("/api/v1/alertmanager", Some(TOKEN), big.clone()).await;
-    assert_eq!(status, 413, "{reply}");
-    assert!(
-        reply["error"]
-            .as_str()
-            .unwrap()
-            .contains("larger than 2048 bytes"),
-        "{reply}"
-    );
     // Without a length up front (chunked), the cap holds while reading.
     assert_eq!(
         rig.post_chunked("/api/v1/alertmanager", big.as_bytes()).await,
         "HTTP/1.1 413 Payload Too Large"
     );
-
-    let (status, reply) = rig
-        .post("/api/v1/alertmanager", Some(TOKEN), "{\"version\": \"4\", ")
-        .await;
-    assert_eq!(status, 400);
-    assert!(
-        reply["error"].as_str().unwrap().starts_with("invalid JSON: EOF"),
-        "{reply}"
-    );
-
-    let mut unknown: Value = serde_json::from_str(&payload(json!([alert("f1", "critical")]))).unwrap();
+    let good = || -> Value { serde_json::from_str(&payload(json!([alert("f1", "critical")]))).unwrap() };
+    let mut unknown = good();
     unknown["alerts"][0]["colour"] = json!("red");
-    let (status, reply) = rig
-        .post("/api/v1/alertmanager", Some(TOKEN), unknown.to_string())
-        .await;
-    assert_eq!(status, 400);
-    assert!(
-        reply["error"]
-            .as_str()
-            .unwrap()
-            .contains("unknown field `colour`"),
-        "{reply}"
-    );
-
-    let mut old: Value = serde_json::from_str(&payload(json!([alert("f1", "critical")]))).unwrap();
+    let mut old = good();
     old["version"] = json!("3");
-    let (status, reply) = rig
-        .post("/api/v1/alertmanager", Some(TOKEN), old.to_string())
-        .await;
-    assert_eq!(status, 400);
-    assert!(
-        reply["error"]
-            .as_str()
-            .unwrap()
-            .contains("accepted is version \"4\""),
-        "{reply}"
-    );
-
-    // One good event and one for a subsystem that does not exist, in one request each: the bad one is 400.
-    let event = |sub: &str| {
-        json!({"title": "t", "severity": "major", "subsystem": sub, "dedup_key": "k", "status": "firing"})
-            .to_string()
+    let event = |fields: Value| {
+        let mut e = json!({"title": "t", "severity": "major", "dedup_key": "k", "status": "firing"});
+        for (k, v) in fields.as_object().unwrap() {
+            e[k] = v.clone();
+        }
+        e.to_string()
     };
-    let (status, reply) = rig.post("/api/v1/events", Some(TOKEN), event("nope")).await;
-    assert_eq!(status, 400);
-    assert!(
-        reply["error"]
-            .as_str()
-            .unwrap()
-            .contains("unknown subsystem \"nope\""),
-        "{reply}"
-    );
-    let (status, reply) = rig
-        .post(
-            "/api/v1/events",
-            Some(TOKEN),
-            json!({"title": "t", "severity": "urgent", "dedup_key": "k", "status": "firing"}).to_string(),
-        )
-        .await;
-    assert_eq!(status, 400);
-    assert!(
-        reply["error"]
-            .as_str()
-            .unwrap()
-            .contains("unknown variant `urgent`"),
-        "{reply}"
-    );
-    let (status, reply) = rig
-        .post(
-            "/api/v1/events",
-            Some(TOKEN),
-            json!({"title": "t", "severity": "major", "dedup_key": " ", "status": "firing"}).to_string(),
-        )
-        .await;
-    assert_eq!(status, 400);
-    assert!(
-        reply["error"].as_str().unwrap().starts_with("dedup_key is empty"),
-        "{reply}"
-    );
-
-    // An Alertmanager batch whose second alert has no fingerprint: the first is not stored either.
-    let (status, _) = rig
-        .post(
+    let cases = [
+        ("/api/v1/alertmanager", big, 413, "larger than 2048 bytes"),
+        (
             "/api/v1/alertmanager",
-            Some(TOKEN),
+            "{\"version\": \"4\", ".into(),
+            400,
+            "invalid JSON: EOF",
+        ),
+        (
+            "/api/v1/alertmanager",
+            unknown.to_string(),
+            400,
+            "unknown field `colour`",
+        ),
+        (
+            "/api/v1/alertmanager",
+            old.to_string(),
+            400,
+            "accepted is version \"4\"",
+        ),
+        // The second alert has no fingerprint: the first is not stored either.
+        (
+            "/api/v1/alertmanager",
             payload(json!([alert("ok", "critical"), alert("", "critical")])),
-        )
-        .await;
-    assert_eq!(status, 400);
+            400,
+            "alerts[1]: fingerprint is empty",
+        ),
+        (
+            "/api/v1/events",
+            event(json!({"subsystem": "nope"})),
+            400,
+            "unknown subsystem \"nope\"",
+        ),
+        (
+            "/api/v1/events",
+            event(json!({"severity": "urgent"})),
+            400,
+            "unknown variant `urgent`",
+        ),
+        (
+            "/api/v1/events",
+            event(json!({"dedup_key": " "})),
+            400,
+            "dedup_key is empty",
+        ),
+        (
+            "/api/v1/events",
+            event(json!({"status": "ok"})),
+            400,
+            "unknown variant `ok`",
+        ),
+        ("/api/v2/alerts", "[]".into(), 404, "POST /api/v1/alertmanager"),
+    ];
+    for (path, body, expected, reason) in cases {
+        let (status, reply) = rig.post(path, Some(TOKEN), body).await;
+        assert_eq!(status, expected, "{reply}");
+        let error = reply["error"].as_str().unwrap();
+        assert!(error.contains(reason), "{reason}: {error}");
+    }
     assert!(rig.engine.snapshot().open_incidents.is_empty());
     assert_eq!(rig.engine.snapshot().audit_events, 0);
-
-    let (status, reply) = rig.post("/api/v2/alerts", Some(TOKEN), "[]").await;
-    assert_eq!(status, 404);
-    assert!(
-        reply["error"]
-            .as_str()
-            .unwrap()
-            .contains("POST /api/v1/alertmanager"),
-        "{reply}"
-    );
     rig.stop().await;
 }
