@@ -340,7 +340,8 @@ async fn serve_exposes_metrics_that_promtool_and_prometheus_accept() {
     let url = format!("http://{}/metrics", daemon.addr);
     wait_for("/metrics answers", Duration::from_secs(30), async || {
         let r = client.get(&url).bearer_auth(METRICS_TOKEN).send().await.ok()?;
-        Some(assert_eq!(r.status().as_u16(), 200))
+        assert_eq!(r.status().as_u16(), 200);
+        Some(())
     })
     .await;
     // An event through the daemon's intake, so that the exposition has an incident and intake counters.
