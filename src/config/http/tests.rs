@@ -176,3 +176,18 @@ fn bad_routes_point_at_the_value() {
     let err = parse("[[alert_route]]\nseverity = \"urgent\"\n").unwrap_err();
     assert!(err.starts_with("11:12:"), "{err}");
 }
+
+#[test]
+fn the_templates_commented_example_parses_once_uncommented() {
+    let template = crate::config::TEMPLATE;
+    let at = template.find("# [http]").unwrap();
+    let example: String = template[at..]
+        .lines()
+        .filter_map(|l| l.strip_prefix("# "))
+        .filter(|l| l.starts_with('[') || l.contains(" = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let config = Config::parse(Path::new("c.toml"), &format!("{}{example}", &template[..at])).unwrap();
+    assert_eq!(config.http.unwrap().listen.to_string(), "127.0.0.1:9464");
+    assert_eq!(config.alert_routes[0].subsystem.as_deref(), Some("digital"));
+}
