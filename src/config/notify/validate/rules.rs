@@ -10,7 +10,6 @@ use crate::config::ConfigError;
 use crate::config::notify::raw::RawRule;
 use crate::config::notify::{EventKind, Leads, Rules};
 
-
 pub(super) fn validate_rules(
     cx: &Cx,
     raw: BTreeMap<Spanned<String>, RawRule>,
