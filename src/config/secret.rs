@@ -1,27 +1,57 @@
-//! Secrets named by the config file: read from the environment variable or the private file it names, never
-//! written in the file itself. Shared by the notification channels and the HTTP listener.
+//! Secrets (tokens, signing keys, passwords) as the config names them: never written in the file, each read
+//! from an environment variable or from a file only its owner can read, and held as a [`Secret`] that
+//! prints as `***`.
 
+use std::fmt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
+use std::sync::Arc;
 
 use toml::Spanned;
 
-use super::{ConfigError, Secret};
+use crate::config::ConfigError;
+
+/// A credential read from the environment or a private file. It never prints: `Debug` and `Display` show
+/// `***`, and it is not `Serialize`, so it cannot reach a snapshot, the store or a log by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Arc<str>);
+
+impl Secret {
+    pub fn new(value: impl Into<Arc<str>>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The value itself, for the one place that signs or sends with it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
 
 /// A secret as this process could find it.
-pub(super) struct Looked {
-    pub secret: Option<Secret>,
+pub(in crate::config) struct Looked {
+    pub(in crate::config) secret: Option<Secret>,
     /// The config names a place for it.
-    pub named: bool,
-    /// Named but not readable here (a variable not set, a file this user cannot read): what needs it cannot
-    /// work from this process (a channel's messages wait in the outbox for one that can).
-    pub unavailable: Option<String>,
+    pub(in crate::config) named: bool,
+    /// Named but not readable here (a variable not set, a file this user cannot read): the channel cannot
+    /// send from this process, and what it should send waits in the outbox for one that can.
+    pub(in crate::config) unavailable: Option<String>,
 }
 
 /// Reads a secret from the environment variable or the file the config names. A file that others can read is
 /// an error (the secret is already exposed); one this user cannot read leaves the secret unavailable here.
-/// `owner` starts every message: `channel "oncall"`, `[http]`.
-pub(super) fn read_secret(
+pub(in crate::config) fn read_secret(
     path: &Path,
     text: &str,
     owner: &str,
@@ -60,11 +90,13 @@ pub(super) fn read_secret(
         }
         (None, Some(file)) => {
             let key = format!("{what}_file");
-            let path = super::expand_home(file.get_ref());
+            let path = crate::config::expand_home(file.get_ref());
             let shown = path.display();
             let meta = match std::fs::metadata(&path) {
                 Ok(meta) => meta,
-                Err(e) => return Ok(missing(format!("{owner}: cannot read {key} {shown}: {e}"))),
+                Err(e) => {
+                    return Ok(missing(format!("{owner}: cannot read {key} {shown}: {e}")));
+                }
             };
             let mode = meta.permissions().mode() & 0o777;
             if mode & 0o077 != 0 {
@@ -78,7 +110,9 @@ pub(super) fn read_secret(
             }
             let value = match std::fs::read_to_string(&path) {
                 Ok(value) => value,
-                Err(e) => return Ok(missing(format!("{owner}: cannot read {key} {shown}: {e}"))),
+                Err(e) => {
+                    return Ok(missing(format!("{owner}: cannot read {key} {shown}: {e}")));
+                }
             };
             if value.trim().is_empty() {
                 return Err(err(file, &key, format!("{owner}: {key} {shown} is empty")));
