@@ -10,6 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 
 use super::Shared;
 use super::intake::{one_line, run};
@@ -18,27 +19,28 @@ use crate::engine::Signal;
 use crate::model::Origin;
 
 /// The payload, as Alertmanager 0.2x sends it. Unknown fields are refused: a payload of another shape is not
-/// guessed at.
+/// guessed at. The group's own fields are accepted and not used: each alert carries what watchdesk needs.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct Payload {
     version: String,
-    #[serde(default)]
-    group_key: String,
-    #[serde(default)]
-    truncated_alerts: u64,
-    status: Status,
-    #[serde(default)]
-    receiver: String,
-    #[serde(default)]
-    group_labels: BTreeMap<String, String>,
-    #[serde(default)]
-    common_labels: BTreeMap<String, String>,
-    #[serde(default)]
-    common_annotations: BTreeMap<String, String>,
-    #[serde(default, rename = "externalURL")]
-    external_url: String,
     alerts: Vec<Alert>,
+    #[serde(default)]
+    _group_key: IgnoredAny,
+    #[serde(default)]
+    _truncated_alerts: IgnoredAny,
+    #[serde(default)]
+    _status: IgnoredAny,
+    #[serde(default)]
+    _receiver: IgnoredAny,
+    #[serde(default)]
+    _group_labels: IgnoredAny,
+    #[serde(default)]
+    _common_labels: IgnoredAny,
+    #[serde(default)]
+    _common_annotations: IgnoredAny,
+    #[serde(default, rename = "externalURL")]
+    _external_url: IgnoredAny,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -84,17 +86,6 @@ pub(super) fn signals(payload: Payload, routes: &[AlertRoute]) -> Result<Vec<Sig
             payload.version
         ));
     }
-    // Alertmanager's own fields, read so that a payload of this version is taken as a whole.
-    let _ = (
-        &payload.group_key,
-        payload.truncated_alerts,
-        payload.status,
-        &payload.receiver,
-        &payload.group_labels,
-        &payload.common_labels,
-        &payload.common_annotations,
-        &payload.external_url,
-    );
     payload
         .alerts
         .into_iter()
