@@ -81,3 +81,71 @@ impl Store {
         Ok(events)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::model::{Incident, IncidentId, NewIncident};
+    use crate::policy::{Kind, Severity};
+
+    fn opening(id: IncidentId, counter: Put) -> Change {
+        let new = NewIncident {
+            kind: Kind::Fault,
+            severity: Severity::Major,
+            title: format!("alert {id}"),
+            subsystem: None,
+            detected_at: None,
+            source: None,
+        };
+        let at = Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().unwrap();
+        let incident = Incident::open(id, new, Actor::named("alertmanager"), at).unwrap();
+        let mut puts = Store::put_incident(&incident).unwrap();
+        puts.push(counter);
+        Change {
+            action: "incident.open".into(),
+            target: id.to_string(),
+            payload: serde_json::json!({}),
+            puts,
+        }
+    }
+
+    #[test]
+    fn a_batch_is_one_event_per_change_chained_and_numbered_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data");
+        let at = Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().unwrap();
+        {
+            let mut store = Store::open(&path).unwrap();
+            assert!(
+                store
+                    .commit_all(&Actor::system(), at, Vec::new())
+                    .unwrap()
+                    .is_empty()
+            );
+            let (first, _) = store.next_incident_id(2026).unwrap();
+            let mut previous = IncidentId {
+                year: 2026,
+                seq: first.seq - 1,
+            };
+            let mut changes = Vec::new();
+            for _ in 0..3 {
+                let (id, counter) = Store::incident_id_after(previous);
+                changes.push(opening(id, counter));
+                previous = id;
+            }
+            let events = store
+                .commit_all(&Actor::named("alertmanager"), at, changes)
+                .unwrap();
+            let seqs: Vec<u64> = events.iter().map(|e| e.seq).collect();
+            assert_eq!(seqs, [1, 2, 3]);
+            assert_eq!(events[1].prev_hash, events[0].hash);
+            assert_eq!(store.take_committed().len(), 3);
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.verify_audit().unwrap(), Ok(3));
+        assert_eq!(store.open_incidents().unwrap().len(), 3);
+        assert_eq!(store.next_incident_id(2026).unwrap().0.to_string(), "2026-0004");
+    }
+}
