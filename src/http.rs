@@ -36,7 +36,7 @@ pub const MAX_BODIES: usize = 32;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("[http] listen: cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
         #[source]

@@ -133,7 +133,7 @@ pub fn serve(ctx: &Context) -> Result<i32, CliError> {
                 ),
                 Err(e) => {
                     watch.stop().await;
-                    return Err(CliError::bad_input(format!("[http]: {e}")));
+                    return Err(CliError::bad_input(e.to_string()));
                 }
             }
         }

@@ -1,9 +1,10 @@
 //! `/metrics`: what watchdesk knows, in the Prometheus text format (OpenMetrics when the scraper asks for it).
 //!
 //! Gauges are read at each scrape from the engine's latest snapshot, so an incident that is resolved simply
-//! leaves the output. What only the stream of changes tells (deadlines that passed, every probe's latency,
-//! what the intake received) is counted here as it happens, by a recorder that follows the engine's event
-//! stream and snapshots; it never asks the engine anything.
+//! leaves the output. What only the stream of changes tells (deadlines that passed, probe latencies, what the
+//! intake received) is counted here as it happens, by a recorder that follows the engine's event stream and
+//! snapshots; it never asks the engine anything. A probe is counted when a snapshot shows it: one replaced by
+//! the next result of its check before any snapshot went out is not.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
