@@ -97,13 +97,20 @@ pub(super) fn validate_http(
         ConfigError::at(path, text, Some(at), Some(key), message)
     };
     if let Some(token) = &raw.token {
-        return Err(err(
+        let mut refused = err(
             token.span(),
             "token",
             "[http]: secrets are not accepted in the config file; name where to read it with token_env or \
              token_file (a file readable only by its owner, mode 0600)"
                 .into(),
-        ));
+        );
+        // The line is shown under the message: without the secret.
+        if let ConfigError::Invalid(located) = &mut refused
+            && !token.get_ref().is_empty()
+        {
+            located.source_line = located.source_line.replace(token.get_ref().as_str(), "***");
+        }
+        return Err(refused);
     }
     let Some(listen) = &raw.listen else {
         return Err(ConfigError::at(
