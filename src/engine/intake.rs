@@ -6,7 +6,7 @@
 //! A batch is all or nothing: every signal is checked and applied to copies first, then every change is
 //! written in one transaction (one audit event per change), and only then does the live state move.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
@@ -101,6 +101,7 @@ impl Engine {
         let mut new_keys: HashMap<(Origin, String), IncidentId> = HashMap::new();
         let mut last_id: HashMap<i32, IncidentId> = HashMap::new();
         let mut changes = Vec::new();
+        let mut changed = HashSet::new();
         for signal in signals {
             let k = (signal.origin, signal.key.clone());
             let existing = match new_keys.get(&k) {
@@ -136,6 +137,7 @@ impl Engine {
                     puts,
                 });
                 new_keys.insert(k, id);
+                changed.insert(id);
                 report.opened.push(id);
                 work.insert(id, incident);
                 continue;
@@ -176,6 +178,7 @@ impl Engine {
                     ("incident.restored", json!({ "at": at, "key": signal.key }))
                 }
             };
+            changed.insert(id);
             changes.push(Change {
                 action: action.into(),
                 target: id.to_string(),
@@ -187,8 +190,11 @@ impl Engine {
         for (key, id) in new_keys {
             self.alerts.ids.insert(key, id);
         }
-        for incident in work.into_values() {
-            self.keep(incident);
+        // Only what changed moves the live state: a repeat costs no write and no new snapshot.
+        for (id, incident) in work {
+            if changed.contains(&id) {
+                self.keep(incident);
+            }
         }
         Ok(report)
     }

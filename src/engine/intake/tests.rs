@@ -51,9 +51,11 @@ async fn a_firing_alert_opens_one_incident_and_its_resolution_records_restored()
     let report = intake(&engine, vec![first.clone()]).await.unwrap();
     assert_eq!(report.opened.len(), 1);
     let id = report.opened[0];
-    // The same alert again, and in the same batch twice: no second incident.
+    // The same alert again, and in the same batch twice: no second incident, and no new snapshot either.
+    let before = engine.snapshot();
     let again = intake(&engine, vec![first.clone(), first.clone()]).await.unwrap();
     assert_eq!((again.opened.len(), again.unchanged), (0, 2));
+    assert!(Arc::ptr_eq(&before, &engine.snapshot()), "a repeat changes nothing");
     let snap = engine.snapshot();
     assert_eq!(snap.open_incidents.len(), 1);
     let inc = &snap.open_incidents[0];
