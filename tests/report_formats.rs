@@ -62,8 +62,15 @@ fn the_quarterly_report_as_a_word_document() {
     let availability = tables[0];
     assert_eq!(availability[0][0], "子系统 Subsystem");
     assert_eq!(availability.len(), 1 + SUBSYSTEMS.len());
-    let engineering = availability.iter().find(|r| r[0] == "水利工程检测平台子系统").unwrap();
-    let expected = report.availability.iter().find(|a| a.id == "engineering").unwrap();
+    let engineering = availability
+        .iter()
+        .find(|r| r[0] == "水利工程检测平台子系统")
+        .unwrap();
+    let expected = report
+        .availability
+        .iter()
+        .find(|a| a.id == "engineering")
+        .unwrap();
     assert_eq!(engineering[4], expected.count.to_string());
     assert_eq!(engineering[5], expected.fails.to_string());
 
@@ -92,15 +99,15 @@ fn the_quarterly_report_as_a_word_document() {
 fn the_handover_and_the_daily_ledger_as_word_documents() {
     let p = played();
     let handover = word::read(&docx::handover(&p.handover).unwrap());
-    keep(
-        "handover.docx",
-        &docx::handover(&p.handover).unwrap(),
-    );
+    keep("handover.docx", &docx::handover(&p.handover).unwrap());
     assert_eq!(
         word::headings(&handover),
         markdown_headings(&watchdesk::report::handover::markdown(&p.handover))
     );
-    let notes = handover.iter().rposition(|p| matches!(p, Part::Heading(2, t) if t.starts_with("交班说明"))).unwrap();
+    let notes = handover
+        .iter()
+        .rposition(|p| matches!(p, Part::Heading(2, t) if t.starts_with("交班说明")))
+        .unwrap();
     assert_eq!(
         handover[notes + 1],
         Part::Text("数据库连接池已扩容，请继续观察。\n=SUM(A1) 不是公式".into())
@@ -115,7 +122,10 @@ fn the_handover_and_the_daily_ledger_as_word_documents() {
         (1, "日台账 Daily ledger — 2026-12-22 (Asia/Shanghai)".to_string())
     );
     let subsystems = word::tables(&daily)[0];
-    let digital = subsystems.iter().find(|r| r[0] == "水利质量检测数字管理子系统").unwrap();
+    let digital = subsystems
+        .iter()
+        .find(|r| r[0] == "水利质量检测数字管理子系统")
+        .unwrap();
     // Two hours at half the probes failed: 120 of 2,880.
     assert_eq!((digital[3].as_str(), digital[4].as_str()), ("2880", "120"));
     assert_eq!(digital[1], "95.83 %");
@@ -143,7 +153,10 @@ fn libreoffice_converts_the_word_documents() {
         "合计 Total",
         &format!("Total {} / 100", points(p.report.score.total)),
     ] {
-        assert!(flat.contains(expected), "{expected:?} not in the PDF text:\n{text}");
+        assert!(
+            flat.contains(expected),
+            "{expected:?} not in the PDF text:\n{text}"
+        );
     }
 }
 
@@ -179,10 +192,16 @@ fn the_web_page_draws_four_charts_with_one_series_per_subsystem() {
     }
     // A point per day and per week.
     let doc = roxmltree::Document::parse(&charts[0].svg).unwrap();
-    let days = support::svg::lines_by_colour(&doc).values().map(|points| points.len()).max();
+    let days = support::svg::lines_by_colour(&doc)
+        .values()
+        .map(|points| points.len())
+        .max();
     assert_eq!(days, Some(92));
     let doc = roxmltree::Document::parse(&charts[1].svg).unwrap();
-    let weeks = support::svg::lines_by_colour(&doc).values().map(|points| points.len()).max();
+    let weeks = support::svg::lines_by_colour(&doc)
+        .values()
+        .map(|points| points.len())
+        .max();
     assert_eq!(weeks, Some(report.series.weeks.len()));
 
     let doc = roxmltree::Document::parse(&charts[2].svg).unwrap();
@@ -229,7 +248,10 @@ fn csv_cells_that_would_run_as_formulas_are_defused() {
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let titles: Vec<&str> = rows.iter().map(|r| &r[col("title")]).collect();
     for bad in FORMULA_TITLES {
-        assert!(titles.contains(&format!("'{bad}").as_str()), "{bad} in {titles:?}");
+        assert!(
+            titles.contains(&format!("'{bad}").as_str()),
+            "{bad} in {titles:?}"
+        );
     }
     // Nothing else changes: Chinese text, dates, multi-line text.
     assert!(titles.contains(&"数字管理子系统无法访问"));

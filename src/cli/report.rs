@@ -223,10 +223,12 @@ impl Target {
                 check_writable(&path)?;
                 Ok(Target::File(path))
             }
-            None if format.is_binary() && std::io::stdout().is_terminal() => Err(CliError::bad_input(format!(
-                "a {format} document is binary and would garble the terminal: write it with --out FILE \
+            None if format.is_binary() && std::io::stdout().is_terminal() => {
+                Err(CliError::bad_input(format!(
+                    "a {format} document is binary and would garble the terminal: write it with --out FILE \
                  (e.g. --out report.{format}) or redirect standard output"
-            ))),
+                )))
+            }
             None => Ok(Target::Stdout),
         }
     }

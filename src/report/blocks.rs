@@ -19,10 +19,16 @@ pub type Line = Vec<Span>;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     /// Level 1 is the document's title.
-    Heading { level: u8, text: Line },
+    Heading {
+        level: u8,
+        text: Line,
+    },
     Paragraph(Vec<Line>),
     /// A list item; depth 0 at the margin.
-    Item { depth: u8, lines: Vec<Line> },
+    Item {
+        depth: u8,
+        lines: Vec<Line>,
+    },
     Table {
         header: Vec<Vec<Line>>,
         align: Vec<Align>,
@@ -106,7 +112,13 @@ fn table(lines: &[&str]) -> Block {
         if is_rule {
             align = row
                 .iter()
-                .map(|c| if c.ends_with(':') { Align::Right } else { Align::Left })
+                .map(|c| {
+                    if c.ends_with(':') {
+                        Align::Right
+                    } else {
+                        Align::Left
+                    }
+                })
                 .collect();
         } else {
             body.push(row);
@@ -231,12 +243,21 @@ mod tests {
             blocks
                 .iter()
                 .map(|b| match b {
-                    Block::Item { depth, lines } => format!("{depth}:{}", lines.iter().map(plain).collect::<Vec<_>>().join("/")),
-                    Block::Paragraph(lines) => format!("p:{}", lines.iter().map(plain).collect::<Vec<_>>().join("/")),
+                    Block::Item { depth, lines } => format!(
+                        "{depth}:{}",
+                        lines.iter().map(plain).collect::<Vec<_>>().join("/")
+                    ),
+                    Block::Paragraph(lines) =>
+                        format!("p:{}", lines.iter().map(plain).collect::<Vec<_>>().join("/")),
                     other => format!("{other:?}"),
                 })
                 .collect::<Vec<_>>(),
-            ["0:Cause: first/second", "1:nested code", "0:二", "p:plain one/plain two"]
+            [
+                "0:Cause: first/second",
+                "1:nested code",
+                "0:二",
+                "p:plain one/plain two"
+            ]
         );
     }
 
@@ -245,8 +266,16 @@ mod tests {
         assert_eq!(plain(&inline("a ** b ` c")), "a ** b ` c");
         let spans = inline("x `y` **z**");
         assert_eq!(
-            spans.iter().map(|s| (s.text.as_str(), s.bold, s.code)).collect::<Vec<_>>(),
-            [("x ", false, false), ("y", false, true), (" ", false, false), ("z", true, false)]
+            spans
+                .iter()
+                .map(|s| (s.text.as_str(), s.bold, s.code))
+                .collect::<Vec<_>>(),
+            [
+                ("x ", false, false),
+                ("y", false, true),
+                (" ", false, false),
+                ("z", true, false)
+            ]
         );
     }
 }

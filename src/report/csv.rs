@@ -49,7 +49,14 @@ mod tests {
         for bad in ["=1+2", "+86 591", "-3", "@SUM(A1)", "\tx", "\rx"] {
             assert_eq!(guard(bad), format!("'{bad}"));
         }
-        for fine in ["数据库主节点磁盘满", "2026-10-05 09:00", "a=b", "—", "", "'quoted"] {
+        for fine in [
+            "数据库主节点磁盘满",
+            "2026-10-05 09:00",
+            "a=b",
+            "—",
+            "",
+            "'quoted",
+        ] {
             assert_eq!(guard(fine), fine);
         }
     }

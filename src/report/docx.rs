@@ -1,12 +1,12 @@
 //! Reports as Word documents (`.docx`, Office Open XML) for the client's files: the blocks of the report's
 //! Markdown as real Word headings (so the navigation pane and a table of contents find them), tables with a
-//! shaded header row repeated on each page and columns sized to their contents, bold and code runs. Chinese
+//! shaded header row, rows kept whole across pages and columns sized to their contents, bold and code runs. Chinese
 //! text is set in SimSun (宋体) and headings in SimHei (黑体), the faces government documents use; a reader
 //! without them (LibreOffice on Linux) substitutes its own CJK faces.
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, LineSpacing, PageMargin, PageOrientationType, Paragraph, Run, RunFonts, Shading, ShdType,
-    Style, StyleType, Table, TableCell, TableLayoutType, TableRow, WidthType,
+    AlignmentType, BreakType, Docx, LineSpacing, PageMargin, PageOrientationType, Paragraph, Run, RunFonts,
+    Shading, ShdType, Style, StyleType, Table, TableCell, TableLayoutType, TableRow, WidthType,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -158,7 +158,12 @@ fn item(depth: u8, lines: &[Line]) -> Paragraph {
     let indent = 360 * (depth as i32 + 1);
     let bullet = if depth == 0 { "•\t" } else { "–\t" };
     let p = Paragraph::new()
-        .indent(Some(indent), Some(docx_rs::SpecialIndentType::Hanging(360)), None, None)
+        .indent(
+            Some(indent),
+            Some(docx_rs::SpecialIndentType::Hanging(360)),
+            None,
+            None,
+        )
         .add_run(Run::new().add_text(bullet));
     lines_into(p, lines)
 }
@@ -183,14 +188,7 @@ fn table(header: &[Vec<Line>], align: &[Align], rows: &[Vec<Vec<Line>>], width: 
         }
         c
     };
-    let head = TableRow::new(
-        header
-            .iter()
-            .enumerate()
-            .map(|(n, c)| cell(c, n, true))
-            .collect(),
-    )
-    .cant_split();
+    let head = TableRow::new(header.iter().enumerate().map(|(n, c)| cell(c, n, true)).collect()).cant_split();
     let mut out = vec![head];
     for row in rows {
         let cells = (0..header.len())
@@ -273,7 +271,10 @@ mod tests {
         ]];
         let w = column_widths(&header, &rows, 9_000);
         let sum: usize = w.iter().sum();
-        assert!((9_000 - 3..=9_000).contains(&sum), "the table fills the width: {w:?}");
+        assert!(
+            (9_000 - 3..=9_000).contains(&sum),
+            "the table fills the width: {w:?}"
+        );
         // Each column fits its longest word: the id, and the header's "Deduction".
         assert!(w[0] >= 9 * TWIPS_PER_COLUMN + CELL_MARGINS, "{w:?}");
         assert!(w[2] >= 9 * TWIPS_PER_COLUMN + CELL_MARGINS, "{w:?}");

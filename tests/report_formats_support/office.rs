@@ -30,7 +30,10 @@ pub fn to_pdf(office: &str, docx: &Path) -> PathBuf {
     // A profile of its own, so a desktop LibreOffice (or a parallel test) does not hold its lock.
     let profile = tempfile::tempdir().unwrap();
     let child = Command::new(office)
-        .arg(format!("-env:UserInstallation=file://{}", profile.path().display()))
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
         .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
         .arg(dir)
         .arg(docx)

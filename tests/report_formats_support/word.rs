@@ -3,7 +3,9 @@
 
 #![allow(dead_code)]
 
-use docx_rs::{DocumentChild, Paragraph, ParagraphChild, RunChild, TableCellContent, TableChild, TableRowChild};
+use docx_rs::{
+    DocumentChild, Paragraph, ParagraphChild, RunChild, TableCellContent, TableChild, TableRowChild,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Part {

@@ -14,8 +14,7 @@ use crate::report::score::points;
 use crate::report::series::QuarterSeries;
 
 /// Faces for chart text, CJK first.
-pub const FONT: &str =
-    "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', 'WenQuanYi Micro Hei', sans-serif";
+pub const FONT: &str = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', 'WenQuanYi Micro Hei', sans-serif";
 
 const SIZE: (u32, u32) = (960, 380);
 
@@ -209,7 +208,12 @@ pub fn incidents(report: &QuarterlyReport) -> String {
         }
     }
     svg(|root| {
-        let top = counts.iter().map(|c| c.iter().sum::<u32>()).max().unwrap_or(0).max(3) as f64;
+        let top = counts
+            .iter()
+            .map(|c| c.iter().sum::<u32>())
+            .max()
+            .unwrap_or(0)
+            .max(3) as f64;
         let weeks = series.weeks.len().max(2) as f64;
         let mut chart = ChartBuilder::on(root)
             .caption("每周故障与工单 Incidents per week by severity", font(20))
@@ -258,15 +262,17 @@ pub fn deductions(report: &QuarterlyReport) -> String {
     let mut lost: Vec<(String, f64)> = score
         .lines
         .iter()
-        .map(|l| (format!("{} {}", l.item.label_zh(), l.item.label_en()), l.max - l.points))
+        .map(|l| {
+            (
+                format!("{} {}", l.item.label_zh(), l.item.label_en()),
+                l.max - l.points,
+            )
+        })
         .filter(|(_, p)| *p > 0.005)
         .collect();
     lost.sort_by(|a, b| b.1.total_cmp(&a.1));
     svg(|root| {
-        let caption_text = format!(
-            "考核扣分 Score deductions — total {} / 100",
-            points(score.total)
-        );
+        let caption_text = format!("考核扣分 Score deductions — total {} / 100", points(score.total));
         let most = lost.first().map_or(1.0, |l| l.1).max(1.0);
         let rows = lost.len().max(1) as f64;
         let mut chart = ChartBuilder::on(root)
@@ -280,7 +286,12 @@ pub fn deductions(report: &QuarterlyReport) -> String {
             if (y - i).abs() > 0.01 || i < 0.0 {
                 return String::new();
             }
-            lost.get(i as usize).map(|l| l.0.clone()).unwrap_or_default()
+            // The largest deduction on top.
+            let row = rows as usize - 1;
+            (i as usize <= row)
+                .then(|| lost.get(row - i as usize).map(|l| l.0.clone()))
+                .flatten()
+                .unwrap_or_default()
         };
         chart
             .configure_mesh()
@@ -290,7 +301,7 @@ pub fn deductions(report: &QuarterlyReport) -> String {
             .x_label_formatter(&|v| format!("{v:.1}"))
             .x_desc("points lost 扣分")
             .label_style(font(13))
-            .light_line_style(BLACK.mix(0.06))
+            .light_line_style(TRANSPARENT)
             .draw()?;
         if lost.is_empty() {
             root.draw(&Text::new(
@@ -300,12 +311,18 @@ pub fn deductions(report: &QuarterlyReport) -> String {
             ))?;
         }
         let c = RGBColor(0xc0, 0x39, 0x2b);
+        let y = |i: usize| rows - 1.0 - i as f64;
+        chart.draw_series(
+            lost.iter()
+                .enumerate()
+                .map(|(i, (_, p))| Rectangle::new([(0.0, y(i) - 0.3), (*p, y(i) + 0.3)], c.filled())),
+        )?;
         chart.draw_series(lost.iter().enumerate().map(|(i, (_, p))| {
-            let y = i as f64;
-            Rectangle::new([(0.0, y - 0.3), (*p, y + 0.3)], c.filled())
-        }))?;
-        chart.draw_series(lost.iter().enumerate().map(|(i, (_, p))| {
-            Text::new(format!("−{}", points(*p)), (*p + most * 0.01, i as f64 + 0.15), font(13))
+            Text::new(
+                format!("−{}", points(*p)),
+                (*p + most * 0.01, y(i) + 0.15),
+                font(13),
+            )
         }))?;
         Ok(())
     })

@@ -48,12 +48,23 @@ pub fn page(title: &str, markdown: &str, figures: &str) -> String {
         escape(title)
     );
     let mut figures_placed = figures.is_empty();
+    let mut in_list = false;
     for block in blocks::parse(markdown) {
+        let item = matches!(block, Block::Item { .. });
+        if in_list && !item {
+            out.push_str("</ul>\n");
+        } else if item && !in_list {
+            out.push_str("<ul>\n");
+        }
+        in_list = item;
         if !figures_placed && matches!(block, Block::Heading { level: 2, .. }) {
             out.push_str(figures);
             figures_placed = true;
         }
         block_html(&mut out, &block);
+    }
+    if in_list {
+        out.push_str("</ul>\n");
     }
     if !figures_placed {
         out.push_str(figures);
@@ -117,13 +128,14 @@ fn block_html(out: &mut String, block: &Block) {
             out.push_str("</p>\n");
         }
         Block::Item { depth, lines } => {
-            let _ = write!(
-                out,
-                "<ul style=\"margin:0 0 0 {}em\"><li>",
-                *depth as f32 * 1.5
-            );
+            match depth {
+                0 => out.push_str("<li>"),
+                d => {
+                    let _ = write!(out, "<li style=\"margin-left:{}em\">", *d as f32 * 1.5);
+                }
+            }
             lines_html(out, lines);
-            out.push_str("</li></ul>\n");
+            out.push_str("</li>\n");
         }
         Block::Table { header, align, rows } => {
             out.push_str("<table>\n<thead><tr>");
@@ -159,7 +171,9 @@ mod tests {
     fn markup_in_report_text_is_shown_not_run() {
         let html = page("t", "# 标题 <b>\n\n- `<script>` & **\"x\"**\n", "");
         assert!(html.contains("<h1>标题 &lt;b&gt;</h1>"));
-        assert!(html.contains("<code>&lt;script&gt;</code> &amp; <strong>&quot;x&quot;</strong>"));
+        assert!(html.contains(
+            "<ul>\n<li><code>&lt;script&gt;</code> &amp; <strong>&quot;x&quot;</strong></li>\n</ul>"
+        ));
         assert!(!html.contains("<script>"));
     }
 }
