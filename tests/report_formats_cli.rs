@@ -117,7 +117,7 @@ fn formats_are_listed_and_documents_written() {
     let parts = word::read(&day);
     assert_eq!(
         word::headings(&parts)[0],
-        (1, format!("日台账 Daily ledger — 2026-02-03 (Asia/Shanghai)"))
+        (1, "日台账 Daily ledger — 2026-02-03 (Asia/Shanghai)".to_string())
     );
     assert!(produced(h));
 }
