@@ -1,5 +1,9 @@
-//! An editable text: one line or several, with the cursor kept by character and shown by display width, so
-//! Chinese text (two columns a character) edits as expected. Pasted text arrives whole.
+//! An editable text: one line or several, with the cursor shown by display width, so Chinese text (two
+//! columns a character) edits as expected. The cursor moves, deletes and wraps by grapheme cluster (what a
+//! reader sees as one character: a letter with its combining accents, an emoji sequence), never inside one.
+//! Pasted text arrives whole.
+
+use unicode_segmentation::UnicodeSegmentation;
 
 use crate::tui::text::char_width;
 
@@ -72,25 +76,49 @@ impl TextInput {
         self.cursor += n;
     }
 
-    pub fn backspace(&mut self) {
-        if self.cursor > 0 {
-            self.cursor -= 1;
-            self.chars.remove(self.cursor);
+    /// Where each grapheme cluster starts, as indices into `chars`, and the end.
+    fn boundaries(&self) -> Vec<usize> {
+        let text = self.text();
+        let mut out = Vec::with_capacity(self.chars.len() + 1);
+        let mut at = 0;
+        for cluster in text.graphemes(true) {
+            out.push(at);
+            at += cluster.chars().count();
         }
+        out.push(self.chars.len());
+        out
+    }
+
+    /// The cluster boundary before `at` (0 at the start).
+    fn prev_boundary(&self, at: usize) -> usize {
+        self.boundaries().into_iter().rev().find(|b| *b < at).unwrap_or(0)
+    }
+
+    /// The cluster boundary after `at` (the end at the end).
+    fn next_boundary(&self, at: usize) -> usize {
+        self.boundaries()
+            .into_iter()
+            .find(|b| *b > at)
+            .unwrap_or(self.chars.len())
+    }
+
+    pub fn backspace(&mut self) {
+        let start = self.prev_boundary(self.cursor);
+        self.chars.drain(start..self.cursor);
+        self.cursor = start;
     }
 
     pub fn delete(&mut self) {
-        if self.cursor < self.chars.len() {
-            self.chars.remove(self.cursor);
-        }
+        let end = self.next_boundary(self.cursor);
+        self.chars.drain(self.cursor..end);
     }
 
     pub fn left(&mut self) {
-        self.cursor = self.cursor.saturating_sub(1);
+        self.cursor = self.prev_boundary(self.cursor);
     }
 
     pub fn right(&mut self) {
-        self.cursor = (self.cursor + 1).min(self.chars.len());
+        self.cursor = self.next_boundary(self.cursor);
     }
 
     fn line_start(&self) -> usize {
@@ -158,12 +186,14 @@ impl TextInput {
         self.chars[start..at].iter().map(|c| char_width(*c)).sum()
     }
 
+    /// The cluster boundary in `chars[start..end]` at display column `col`, or the nearest before it.
     fn index_at_col(&self, start: usize, end: usize, col: usize) -> usize {
         let mut used = 0;
-        for i in start..end {
-            let w = char_width(self.chars[i]);
+        let clusters = self.boundaries();
+        for pair in clusters.windows(2).filter(|p| p[0] >= start && p[1] <= end) {
+            let w = self.col_of(pair[0], pair[1]);
             if used + w > col {
-                return i;
+                return pair[0];
             }
             used += w;
         }
@@ -175,14 +205,15 @@ impl TextInput {
         let width = width.max(2);
         let mut rows = Vec::new();
         let (mut start, mut col) = (0, 0);
-        for (i, c) in self.chars.iter().enumerate() {
-            if *c == '\n' {
+        for pair in self.boundaries().windows(2) {
+            let i = pair[0];
+            if self.chars[i] == '\n' {
                 rows.push(Row { start, end: i });
-                start = i + 1;
+                start = pair[1];
                 col = 0;
                 continue;
             }
-            let w = char_width(*c);
+            let w = self.col_of(i, pair[1]);
             if col + w > width && col > 0 {
                 rows.push(Row { start, end: i });
                 start = i;
@@ -247,6 +278,43 @@ mod tests {
         let rows: Vec<String> = t.rows(4).into_iter().map(|r| t.row_text(r)).collect();
         assert_eq!(rows, ["abc", "数据", "x"]);
         assert_eq!(t.cursor_position(4), (2, 1));
+    }
+
+    #[test]
+    fn the_cursor_steps_over_whole_grapheme_clusters() {
+        // e + combining acute, then a family emoji joined by zero-width joiners.
+        let family = "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}";
+        let mut t = TextInput::with_text(false, &format!("e\u{301}数{family}x"));
+        t.left();
+        t.left();
+        assert_eq!(t.cursor(), 3, "before the family, not inside it");
+        t.backspace();
+        assert_eq!(t.text(), format!("e\u{301}{family}x"));
+        t.left();
+        assert_eq!(t.cursor(), 0, "the accent goes with its letter");
+        t.delete();
+        assert_eq!(t.text(), format!("{family}x"));
+        t.delete();
+        assert_eq!(t.text(), "x");
+        t.right();
+        t.right();
+        assert_eq!(t.cursor(), 1);
+    }
+
+    #[test]
+    fn wrapping_and_vertical_moves_keep_clusters_whole() {
+        let family = "\u{1f468}\u{200d}\u{1f469}";
+        let t = TextInput::with_text(true, &format!("ab{family}c"));
+        // The family is four columns here (each person two): it moves whole to the next row.
+        let rows: Vec<String> = t.rows(4).into_iter().map(|r| t.row_text(r)).collect();
+        assert_eq!(rows, ["ab", family, "c"]);
+        let mut t = TextInput::with_text(true, &format!("{family}z\nabcdef"));
+        t.home();
+        t.right();
+        t.right();
+        assert!(t.up());
+        // Column 2 on the line above falls inside the family: the cursor stops before it.
+        assert_eq!(t.cursor(), 0);
     }
 
     #[test]
