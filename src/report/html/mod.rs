@@ -19,7 +19,8 @@ h3 { font-size: 1.1em; }
 table { border-collapse: collapse; margin: .5em 0 1em; font-size: .92em; }
 th, td { border: 1px solid #bbb; padding: .25em .5em; vertical-align: top; }
 th { background: #d9e2f3; text-align: left; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td:first-child { white-space: nowrap; }
 code { font-family: Consolas, 'DejaVu Sans Mono', monospace; background: #f3f3f3; padding: 0 .2em; }
 figure { margin: 1em 0; } figure svg { max-width: 100%; height: auto; }
 @media print { figure, table { page-break-inside: avoid; } }
