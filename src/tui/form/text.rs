@@ -1,7 +1,8 @@
 //! An editable text: one line or several, with the cursor shown by display width, so Chinese text (two
 //! columns a character) edits as expected. The cursor moves, deletes and wraps by grapheme cluster (what a
 //! reader sees as one character: a letter with its combining accents, an emoji sequence), never inside one.
-//! Pasted text arrives whole.
+//! Pasted text arrives whole. Ctrl-Z undoes: a run of typing (up to a space) or of deleting is one step, a
+//! paste or a cut another.
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -10,13 +11,35 @@ use crate::tui::text::char_width;
 /// Longest text a field takes; a stray paste of a log file must not make the form unusable.
 pub const MAX_CHARS: usize = 20_000;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Earlier states a field can go back to.
+const UNDO_STEPS: usize = 100;
+
+#[derive(Debug, Clone, Default)]
 pub struct TextInput {
     chars: Vec<char>,
     /// Index into `chars`: the cursor stands before this character.
     cursor: usize,
     multiline: bool,
+    /// States before each step, oldest first, and the run of edits the last one started.
+    undo: Vec<(Vec<char>, usize)>,
+    run: Option<Run>,
 }
+
+/// Edits that make one undo step together when they follow each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Typing,
+    Deleting,
+}
+
+/// Two inputs are equal when they show the same; what they could undo to does not count.
+impl PartialEq for TextInput {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.chars, self.cursor, self.multiline) == (&other.chars, other.cursor, other.multiline)
+    }
+}
+
+impl Eq for TextInput {}
 
 /// One screen row of a wrapped text: `chars[start..end]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,15 +51,17 @@ pub struct Row {
 impl TextInput {
     pub fn new(multiline: bool) -> TextInput {
         TextInput {
-            chars: Vec::new(),
-            cursor: 0,
             multiline,
+            ..TextInput::default()
         }
     }
 
+    /// A field prefilled with `text`; undo does not go back past it.
     pub fn with_text(multiline: bool, text: &str) -> TextInput {
         let mut input = TextInput::new(multiline);
         input.insert(text);
+        input.undo.clear();
+        input.run = None;
         input
     }
 
@@ -71,9 +96,37 @@ impl TextInput {
             })
             .take(room)
             .collect();
+        if new.is_empty() {
+            return;
+        }
+        let typing = new.len() == 1 && !new[0].is_whitespace();
+        self.remember(typing.then_some(Run::Typing));
         let n = new.len();
         self.chars.splice(self.cursor..self.cursor, new);
         self.cursor += n;
+    }
+
+    /// Keeps the state before an edit, unless the edit carries on the run the last kept state began.
+    fn remember(&mut self, run: Option<Run>) {
+        if run.is_some() && run == self.run {
+            return;
+        }
+        if self.undo.len() == UNDO_STEPS {
+            self.undo.remove(0);
+        }
+        self.undo.push((self.chars.clone(), self.cursor));
+        self.run = run;
+    }
+
+    /// Goes back one step; false when there is none.
+    pub fn undo(&mut self) -> bool {
+        let Some((chars, cursor)) = self.undo.pop() else {
+            return false;
+        };
+        self.chars = chars;
+        self.cursor = cursor;
+        self.run = None;
+        true
     }
 
     /// Where each grapheme cluster starts, as indices into `chars`, and the end.
@@ -104,21 +157,29 @@ impl TextInput {
 
     pub fn backspace(&mut self) {
         let start = self.prev_boundary(self.cursor);
-        self.chars.drain(start..self.cursor);
-        self.cursor = start;
+        if start < self.cursor {
+            self.remember(Some(Run::Deleting));
+            self.chars.drain(start..self.cursor);
+            self.cursor = start;
+        }
     }
 
     pub fn delete(&mut self) {
         let end = self.next_boundary(self.cursor);
-        self.chars.drain(self.cursor..end);
+        if end > self.cursor {
+            self.remember(Some(Run::Deleting));
+            self.chars.drain(self.cursor..end);
+        }
     }
 
     pub fn left(&mut self) {
         self.cursor = self.prev_boundary(self.cursor);
+        self.run = None;
     }
 
     pub fn right(&mut self) {
         self.cursor = self.next_boundary(self.cursor);
+        self.run = None;
     }
 
     fn line_start(&self) -> usize {
@@ -137,17 +198,22 @@ impl TextInput {
 
     pub fn home(&mut self) {
         self.cursor = self.line_start();
+        self.run = None;
     }
 
     pub fn end(&mut self) {
         self.cursor = self.line_end();
+        self.run = None;
     }
 
     /// Deletes from the start of the line to the cursor (Ctrl-U).
     pub fn kill_to_start(&mut self) {
         let start = self.line_start();
-        self.chars.drain(start..self.cursor);
-        self.cursor = start;
+        if start < self.cursor {
+            self.remember(None);
+            self.chars.drain(start..self.cursor);
+            self.cursor = start;
+        }
     }
 
     /// Moves to the line above, keeping the display column; false on the first line.
@@ -156,6 +222,7 @@ impl TextInput {
         if start == 0 {
             return false;
         }
+        self.run = None;
         let col = self.col_of(start, self.cursor);
         let prev_end = start - 1;
         let prev_start = self.chars[..prev_end]
@@ -172,6 +239,7 @@ impl TextInput {
         if end >= self.chars.len() {
             return false;
         }
+        self.run = None;
         let col = self.col_of(self.line_start(), self.cursor);
         let next_start = end + 1;
         let next_end = self.chars[next_start..]
@@ -245,89 +313,4 @@ impl TextInput {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wide_characters_move_the_cursor_by_two_columns() {
-        let mut t = TextInput::with_text(false, "数据库ab");
-        assert_eq!(t.cursor_position(40), (0, 8));
-        t.left();
-        t.left();
-        t.left();
-        assert_eq!(t.cursor_position(40), (0, 4));
-        t.backspace();
-        assert_eq!(t.text(), "数库ab");
-        t.insert("据");
-        assert_eq!(t.text(), "数据库ab");
-    }
-
-    #[test]
-    fn paste_normalises_line_ends_and_one_line_fields_get_spaces() {
-        let mut one = TextInput::new(false);
-        one.insert("a\r\nb\tc\u{7}");
-        assert_eq!(one.text(), "a b c");
-        let mut many = TextInput::new(true);
-        many.insert("a\r\nb\rc");
-        assert_eq!(many.text(), "a\nb\nc");
-    }
-
-    #[test]
-    fn wrapping_never_splits_a_wide_character() {
-        let t = TextInput::with_text(true, "abc数据\nx");
-        let rows: Vec<String> = t.rows(4).into_iter().map(|r| t.row_text(r)).collect();
-        assert_eq!(rows, ["abc", "数据", "x"]);
-        assert_eq!(t.cursor_position(4), (2, 1));
-    }
-
-    #[test]
-    fn the_cursor_steps_over_whole_grapheme_clusters() {
-        // e + combining acute, then a family emoji joined by zero-width joiners.
-        let family = "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}";
-        let mut t = TextInput::with_text(false, &format!("e\u{301}数{family}x"));
-        t.left();
-        t.left();
-        assert_eq!(t.cursor(), 3, "before the family, not inside it");
-        t.backspace();
-        assert_eq!(t.text(), format!("e\u{301}{family}x"));
-        t.left();
-        assert_eq!(t.cursor(), 0, "the accent goes with its letter");
-        t.delete();
-        assert_eq!(t.text(), format!("{family}x"));
-        t.delete();
-        assert_eq!(t.text(), "x");
-        t.right();
-        t.right();
-        assert_eq!(t.cursor(), 1);
-    }
-
-    #[test]
-    fn wrapping_and_vertical_moves_keep_clusters_whole() {
-        let family = "\u{1f468}\u{200d}\u{1f469}";
-        let t = TextInput::with_text(true, &format!("ab{family}c"));
-        // The family is four columns here (each person two): it moves whole to the next row.
-        let rows: Vec<String> = t.rows(4).into_iter().map(|r| t.row_text(r)).collect();
-        assert_eq!(rows, ["ab", family, "c"]);
-        let mut t = TextInput::with_text(true, &format!("{family}z\nabcdef"));
-        t.home();
-        t.right();
-        t.right();
-        assert!(t.up());
-        // Column 2 on the line above falls inside the family: the cursor stops before it.
-        assert_eq!(t.cursor(), 0);
-    }
-
-    #[test]
-    fn up_and_down_keep_the_display_column() {
-        let mut t = TextInput::with_text(true, "原因一\nabcdef");
-        assert!(t.up());
-        assert_eq!(t.cursor(), 3);
-        t.home();
-        t.right();
-        assert!(t.down());
-        assert_eq!(t.cursor(), 6);
-        assert!(!t.down());
-        t.kill_to_start();
-        assert_eq!(t.text(), "原因一\ncdef");
-    }
-}
+mod tests;
