@@ -1,6 +1,6 @@
 //! Reports as Word documents (`.docx`, Office Open XML) for the client's files: the blocks of the report's
 //! Markdown as real Word headings (so the navigation pane and a table of contents find them), tables with a
-//! shaded header row, rows kept whole across pages and columns sized to their contents, bold and code runs. Chinese
+//! shaded header row repeated on every page, rows kept whole, columns sized to their contents; bold and code runs. Chinese
 //! text is set in SimSun (宋体) and headings in SimHei (黑体), the faces government documents use; a reader
 //! without them (LibreOffice on Linux) substitutes its own CJK faces.
 
@@ -32,6 +32,15 @@ const CODE: &str = "Consolas";
 
 /// The Markdown of a report as a `.docx` file.
 pub fn from_markdown(markdown: &str, page: Page) -> std::io::Result<Vec<u8>> {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    document(markdown, page)
+        .pack(&mut bytes)
+        .map_err(|e| std::io::Error::other(format!("cannot pack the Word document: {e}")))?;
+    Ok(bytes.into_inner())
+}
+
+/// The parts of the document, before they are zipped.
+fn document(markdown: &str, page: Page) -> docx_rs::XMLDocx {
     let text_width = match page {
         Page::Portrait => A4_SHORT,
         Page::Landscape => A4_LONG,
@@ -53,11 +62,9 @@ pub fn from_markdown(markdown: &str, page: Page) -> std::io::Result<Vec<u8>> {
                 .add_paragraph(Paragraph::new()),
         };
     }
-    let mut bytes = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut bytes)
-        .map_err(|e| std::io::Error::other(format!("cannot pack the Word document: {e}")))?;
-    Ok(bytes.into_inner())
+    let mut xml = doc.build();
+    xml.document = repeat_header_rows(&xml.document);
+    xml
 }
 
 /// The quarterly report (landscape: its overviews have eight columns).
@@ -73,6 +80,28 @@ pub fn handover(summary: &super::handover::HandoverSummary) -> std::io::Result<V
 /// A day's ledger page.
 pub fn daily(view: &super::daily::DailyView, zone: chrono_tz::Tz) -> std::io::Result<Vec<u8>> {
     from_markdown(&super::daily::markdown(view, zone), Page::Portrait)
+}
+
+/// Marks the first row of every table as its header row, which Word and LibreOffice repeat at the top of each
+/// page the table runs onto (docx-rs has no setting for `w:tblHeader`). Every row is written with a `w:trPr`
+/// (rows are kept whole), and report text is escaped, so the first `<w:trPr>` after `<w:tbl>` is the header's.
+fn repeat_header_rows(document: &[u8]) -> Vec<u8> {
+    const TABLE: &str = "<w:tbl>";
+    const ROW_PROPERTIES: &str = "<w:trPr>";
+    let xml = String::from_utf8_lossy(document);
+    let mut out = String::with_capacity(xml.len() + 256);
+    let mut rest: &str = &xml;
+    while let Some(at) = rest.find(TABLE) {
+        let Some(pr) = rest[at..].find(ROW_PROPERTIES) else {
+            break;
+        };
+        let end = at + pr + ROW_PROPERTIES.len();
+        out.push_str(&rest[..end]);
+        out.push_str("<w:tblHeader />");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out.into_bytes()
 }
 
 fn styled(doc: Docx, page: Page) -> Docx {
@@ -259,6 +288,19 @@ fn longest_word(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_row_of_each_table_is_its_header() {
+        let md = "# t\n\n| a | b |\n|---|---:|\n| 1 | 2 |\n| 3 | 4 |\n\n| c |\n|---|\n| 5 |\n";
+        let text = String::from_utf8(document(md, Page::Portrait).document).unwrap();
+        assert_eq!(text.matches("<w:tbl>").count(), 2);
+        assert_eq!(text.matches("<w:tblHeader />").count(), 2);
+        for table in text.split("<w:tbl>").skip(1) {
+            let rows: Vec<&str> = table.split("<w:tr>").skip(1).collect();
+            assert!(rows[0].starts_with("<w:trPr><w:tblHeader />"), "{}", rows[0]);
+            assert!(rows[1..].iter().all(|r| !r.contains("tblHeader")));
+        }
+    }
 
     #[test]
     fn words_never_break_and_long_text_takes_the_rest() {
