@@ -1,8 +1,8 @@
 //! Reports as Word documents (`.docx`, Office Open XML) for the client's files: the blocks of the report's
 //! Markdown as real Word headings (so the navigation pane and a table of contents find them), tables with a
-//! shaded header row repeated on every page, rows kept whole, columns sized to their contents; bold and code runs. Chinese
-//! text is set in SimSun (宋体) and headings in SimHei (黑体), the faces government documents use; a reader
-//! without them (LibreOffice on Linux) substitutes its own CJK faces.
+//! shaded header row repeated on every page, rows kept whole and columns sized to their contents, bold and
+//! code runs. Chinese text is set in SimSun (宋体) and headings in SimHei (黑体), the faces government
+//! documents use; a reader without them (LibreOffice on Linux) substitutes its own CJK faces.
 
 use docx_rs::{
     AlignmentType, BreakType, Docx, LineSpacing, PageMargin, PageOrientationType, Paragraph, Run, RunFonts,
@@ -231,7 +231,8 @@ fn table(header: &[Vec<Line>], align: &[Align], rows: &[Vec<Vec<Line>>], width: 
         .layout(TableLayoutType::Fixed)
 }
 
-/// Twips one display column of 10.5 pt text takes (Calibri's digits are half an em; the faces a reader may substitute, a little more), and a cell's margins.
+/// Twips one display column of 10.5 pt text takes (Calibri's digits are half an em; the faces a reader may
+/// substitute, a little more), and a cell's margins.
 const TWIPS_PER_COLUMN: usize = 120;
 const CELL_MARGINS: usize = 230;
 
