@@ -48,7 +48,7 @@ fn dashboard_wide() {
 fn dashboard_with_a_late_incident() {
     let app = app(fixture::snapshot(true));
     let screen = draw(&app, Lang::En, 120, 36);
-    assert!(screen.contains("respond late +12:00"), "{screen}");
+    assert!(screen.contains("respond late +12m00s"), "{screen}");
     both("dashboard_late_120x36", &app, 120, 36);
 }
 
@@ -210,7 +210,7 @@ fn countdown_colour_follows_urgency_and_late_has_a_marker() {
     term.draw(|f| render(f, &app.snapshot, &app.ui, &theme, &I18n::new(Lang::En), app.now))
         .unwrap();
     let buffer = term.backend().buffer();
-    assert_eq!(style_at(buffer, "respond late +12:00").fg, theme.crit.fg);
+    assert_eq!(style_at(buffer, "respond late +12m00s").fg, theme.crit.fg);
     assert_eq!(style_at(buffer, "!2026-0002").fg, theme.crit.fg);
     // One minute of fifteen left: critical.
     assert_eq!(style_at(buffer, "respond 01:00").fg, theme.crit.fg);
@@ -234,6 +234,6 @@ fn mono_theme_marks_states_without_colour() {
             "{cell:?}"
         );
     }
-    let late = style_at(buffer, "respond late +12:00");
+    let late = style_at(buffer, "respond late +12m00s");
     assert!(late.add_modifier.contains(Modifier::BOLD | Modifier::UNDERLINED));
 }

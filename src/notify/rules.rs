@@ -11,7 +11,8 @@ use crate::config::{CheckSpec, Config, EventKind, Lang};
 use crate::engine::DomainEvent;
 use crate::model::{AutoSource, Incident};
 use crate::policy::{Severity, Stage};
-use crate::report::{human, local};
+use crate::report::local;
+use crate::span::span;
 use crate::store::AuditEvent;
 
 /// Turns events into planned entries.
@@ -241,10 +242,10 @@ impl Planner {
             Text::Resolved { by } if zh => format!("{id} 已由 {by} 处理完毕"),
             Text::Resolved { by } => format!("{id} resolved by {by}"),
             Text::DueSoon { stage, left } if zh => {
-                format!("{id} {}期限还剩 {}", stage_word(*stage, true), human(*left))
+                format!("{id} {}期限还剩 {}", stage_word(*stage, true), span(*left))
             }
             Text::DueSoon { stage, left } => {
-                format!("{id} {} due in {}", stage_word(*stage, false), human(*left))
+                format!("{id} {} due in {}", stage_word(*stage, false), span(*left))
             }
             Text::Late { stage, .. } if zh => format!("{id} {}已超时", stage_word(*stage, true)),
             Text::Late { stage, .. } => format!("{id} {} deadline passed", stage_word(*stage, false)),

@@ -85,10 +85,6 @@ pub struct Strings {
     pub state_acknowledged: &'static str,
     pub state_planned: &'static str,
     pub state_resolved: &'static str,
-    pub unit_day: &'static str,
-    pub unit_hour: &'static str,
-    pub unit_minute: &'static str,
-    pub unit_second: &'static str,
     pub ago: &'static str,
     pub none: &'static str,
     // Incident details

@@ -13,7 +13,7 @@ use crate::model::{AutoSource, DeadlineState, IncidentId, TimelineKind};
 use crate::tui::app::find_incident;
 use crate::tui::i18n::fill;
 use crate::tui::text::{fit, width};
-use crate::tui::timefmt::{age, countdown, points, stamp};
+use crate::tui::timefmt::{points, span, stamp};
 use crate::tui::urgency::{self, Cost};
 
 pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: IncidentId) {
@@ -67,7 +67,7 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: IncidentId) {
             format!(
                 "{} ({})",
                 at(inc.detected_at),
-                fill(t.ago, &[&age(now - inc.detected_at, t)])
+                fill(t.ago, &[&span(now - inc.detected_at)])
             ),
             theme.text,
         ),
@@ -94,15 +94,13 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: IncidentId) {
     for d in &deadlines {
         let (mark, text, style) = match d.state {
             DeadlineState::Met { at: done } => (" ", fill(t.met_at, &[&at(done)]), theme.ok),
-            DeadlineState::Late { at: Some(done), by } => (
-                "!",
-                fill(t.late_done_at, &[&countdown(by, t), &at(done)]),
-                theme.crit,
-            ),
+            DeadlineState::Late { at: Some(done), by } => {
+                ("!", fill(t.late_done_at, &[&span(by), &at(done)]), theme.crit)
+            }
             DeadlineState::Late { at: None, .. } => ("!", deadline_text(t, d), theme.crit),
             DeadlineState::Pending { left } => (
                 " ",
-                fill(t.left, &[&countdown(left, t)]),
+                fill(t.left, &[&span(left)]),
                 level_style(theme, urgency::level(d, inc.detected_at)),
             ),
         };

@@ -15,7 +15,7 @@ use crate::tui::app::{Panel, View};
 use crate::tui::i18n::{I18n, fill};
 use crate::tui::text::{first_line, fit, fit_right, width};
 use crate::tui::theme::Theme;
-use crate::tui::timefmt::{age, countdown, points};
+use crate::tui::timefmt::{points, span};
 use crate::tui::urgency::{self, Cost, Level, Ranked};
 
 pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
@@ -96,12 +96,12 @@ fn resolved(cx: &Ctx, cols: &Columns, height: usize, lines: &mut Vec<Line<'stati
         if cols.age > 0 {
             spans.push(Span::raw(format!(
                 " {} ",
-                fit_right(&age(cx.now - inc.detected_at, cx.t), cols.age - 2)
+                fit_right(&span(cx.now - inc.detected_at), cols.age - 2)
             )));
         }
         spans.push(Span::raw(format!(
             "✓ {}",
-            fill(cx.t.resolved_ago, &[&age(cx.now - when, cx.t)])
+            fill(cx.t.resolved_ago, &[&span(cx.now - when)])
         )));
         lines.push(clip(spans, cols.iw).style(cx.theme.muted));
     }
@@ -190,7 +190,7 @@ impl Columns {
         spans.push(Span::styled(fit(first_line(&inc.title), self.title), theme.text));
         if self.age > 0 {
             spans.push(Span::styled(
-                format!(" {} ", fit_right(&age(cx.now - inc.detected_at, t), self.age - 2)),
+                format!(" {} ", fit_right(&span(cx.now - inc.detected_at), self.age - 2)),
                 theme.muted,
             ));
         }
@@ -210,7 +210,7 @@ pub fn severity_style(theme: &Theme, severity: Severity) -> Style {
     }
 }
 
-/// `respond 12:34`, `plan late +03:12`, or why there is no countdown.
+/// `respond 12m34s`, `plan late +3m12s`, or why there is no countdown.
 fn next_cell(cx: &Ctx, inc: &Incident, next: Option<DeadlineStatus>, level: Level) -> (String, Style) {
     let t = cx.t;
     match next {
@@ -224,8 +224,8 @@ fn next_cell(cx: &Ctx, inc: &Incident, next: Option<DeadlineStatus>, level: Leve
 
 pub fn deadline_text(t: &I18n, d: &DeadlineStatus) -> String {
     match d.state {
-        DeadlineState::Pending { left } => format!("{} {}", t.stage(d.stage), countdown(left, t)),
-        DeadlineState::Late { by, .. } => format!("{} {} +{}", t.stage(d.stage), t.late, countdown(by, t)),
+        DeadlineState::Pending { left } => format!("{} {}", t.stage(d.stage), span(left)),
+        DeadlineState::Late { by, .. } => format!("{} {} +{}", t.stage(d.stage), t.late, span(by)),
         DeadlineState::Met { .. } => format!("{} {}", t.stage(d.stage), t.met),
     }
 }
