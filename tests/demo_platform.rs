@@ -26,6 +26,8 @@ async fn get(demo: &DemoPlatform, subsystem: &str) -> Result<(u16, String), reqw
 #[tokio::test]
 async fn every_subsystem_answers_ok_on_its_own_port() {
     let demo = DemoPlatform::start(1).await.unwrap();
+    // The script's opening fault comes after 3 s; these checks run in real time.
+    demo.stop_script();
     let mut ports = std::collections::HashSet::new();
     for s in SUBSYSTEMS {
         assert_eq!(
@@ -53,6 +55,8 @@ async fn every_subsystem_answers_ok_on_its_own_port() {
 #[tokio::test]
 async fn a_forced_500_is_served_until_healed() {
     let demo = DemoPlatform::start(2).await.unwrap();
+    // The script's opening fault comes after 3 s; these checks run in real time.
+    demo.stop_script();
     demo.set_fault("digital", Fault::Error500).await.unwrap();
     assert_eq!(get(&demo, "digital").await.unwrap().0, 500);
     assert_eq!(
@@ -67,6 +71,8 @@ async fn a_forced_500_is_served_until_healed() {
 #[tokio::test]
 async fn a_slow_subsystem_answers_ok_after_the_delay() {
     let demo = DemoPlatform::start(3).await.unwrap();
+    // The script's opening fault comes after 3 s; these checks run in real time.
+    demo.stop_script();
     demo.set_fault("smart", Fault::Slow(Duration::from_millis(300)))
         .await
         .unwrap();
@@ -78,6 +84,8 @@ async fn a_slow_subsystem_answers_ok_after_the_delay() {
 #[tokio::test]
 async fn a_hung_subsystem_never_answers_within_the_timeout() {
     let demo = DemoPlatform::start(4).await.unwrap();
+    // The script's opening fault comes after 3 s; these checks run in real time.
+    demo.stop_script();
     demo.set_fault("engineering", Fault::Hang).await.unwrap();
     let err = client(Duration::from_millis(200))
         .get(demo.health_url("engineering").unwrap())
@@ -92,6 +100,8 @@ async fn a_hung_subsystem_never_answers_within_the_timeout() {
 #[tokio::test]
 async fn a_refused_subsystem_closes_its_port_and_opens_it_again() {
     let demo = DemoPlatform::start(5).await.unwrap();
+    // The script's opening fault comes after 3 s; these checks run in real time.
+    demo.stop_script();
     let addr = demo.addr("display").unwrap();
     demo.set_fault("display", Fault::Refused).await.unwrap();
     let err = get(&demo, "display").await.unwrap_err();
