@@ -157,6 +157,7 @@ pub(super) static EN: Strings = Strings {
     key_handover: "handover",
     key_score: "score",
     key_notify: "notifications",
+    key_clear_filter: "clear filter",
     key_filter: "filter",
     key_help: "help",
     key_quit: "quit",

@@ -170,6 +170,7 @@ pub struct Strings {
     pub key_handover: &'static str,
     pub key_score: &'static str,
     pub key_notify: &'static str,
+    pub key_clear_filter: &'static str,
     pub key_filter: &'static str,
     pub key_help: &'static str,
     pub key_quit: &'static str,

@@ -157,6 +157,7 @@ pub(super) static ZH: Strings = Strings {
     key_handover: "交接",
     key_score: "得分",
     key_notify: "通知",
+    key_clear_filter: "清除筛选",
     key_filter: "筛选",
     key_help: "帮助",
     key_quit: "退出",

@@ -74,7 +74,13 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
 /// Under the open ones, when there is room: what was resolved in the last day, for the handover.
 fn resolved(cx: &Ctx, cols: &Columns, height: usize, lines: &mut Vec<Line<'static>>) {
     let room = height.saturating_sub(lines.len() + 2);
-    if room == 0 || cx.snap.recently_resolved.is_empty() {
+    let shown: Vec<&Incident> = cx
+        .snap
+        .recently_resolved
+        .iter()
+        .filter(|i| urgency::matches(cx.snap, i, &cx.ui.filter))
+        .collect();
+    if room == 0 || shown.is_empty() {
         return;
     }
     lines.push(Line::raw(""));
@@ -82,7 +88,7 @@ fn resolved(cx: &Ctx, cols: &Columns, height: usize, lines: &mut Vec<Line<'stati
         format!("  {}", cx.t.recently_resolved),
         cx.theme.muted,
     ));
-    for inc in cx.snap.recently_resolved.iter().take(room) {
+    for inc in shown.into_iter().take(room) {
         let when = inc.resolved.as_ref().map_or(inc.detected_at, |s| s.at);
         let mut spans = vec![
             Span::raw(" ".repeat(MARK_W)),
