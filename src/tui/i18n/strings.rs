@@ -10,6 +10,8 @@ pub struct Strings {
     pub mode_attached: &'static str,
     pub demo_banner: &'static str,
     pub open_label: &'static str,
+    /// Open change requests, support and security tickets: counted apart from faults.
+    pub tickets_count: &'static str,
     pub late_count: &'static str,
     pub score: &'static str,
     pub daily_missing: &'static str,
