@@ -288,7 +288,14 @@ async fn an_incident_opened_critical_and_reclassified_reads_opened_critical() {
     let day = |h, m| local(2026, 11, 3, h, m);
     let rig = Rig::start(day(8, 0));
     let id = rig
-        .open("li", Kind::Fault, Severity::Critical, "数据库连接失败", Some("digital"), None)
+        .open(
+            "li",
+            Kind::Fault,
+            Severity::Critical,
+            "数据库连接失败",
+            Some("digital"),
+            None,
+        )
         .await;
     rig.set(day(8, 30));
     rig.run(
@@ -302,7 +309,13 @@ async fn an_incident_opened_critical_and_reclassified_reads_opened_critical() {
     .await;
     rig.set(day(9, 0));
     let RecordsReply::Handover(summary) = rig
-        .records("li", RecordsCommand::HandoverSummary { since: None, notes: None })
+        .records(
+            "li",
+            RecordsCommand::HandoverSummary {
+                since: None,
+                notes: None,
+            },
+        )
         .await
     else {
         panic!("expected a handover summary")
@@ -314,7 +327,12 @@ async fn an_incident_opened_critical_and_reclassified_reads_opened_critical() {
         .collect();
     assert_eq!(opened.len(), 1, "{:?}", summary.events);
     assert!(
-        matches!(opened[0].what, EventKind::Opened { severity: Severity::Critical }),
+        matches!(
+            opened[0].what,
+            EventKind::Opened {
+                severity: Severity::Critical
+            }
+        ),
         "opened as it was opened, not as it is now: {:?}",
         opened[0]
     );

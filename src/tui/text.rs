@@ -91,7 +91,10 @@ mod tests {
 
     #[test]
     fn wrapping_counts_columns_and_marks_what_is_left_out() {
-        assert_eq!(wrap("connect timeout after 5s", 10, 3), ["connect ti", "meout afte", "r 5s"]);
+        assert_eq!(
+            wrap("connect timeout after 5s", 10, 3),
+            ["connect ti", "meout afte", "r 5s"]
+        );
         assert_eq!(wrap("数据库连接失败", 5, 3), ["数据", "库连", "接失…"]);
         assert!(wrap("abc", 0, 2).is_empty());
     }

@@ -79,7 +79,10 @@ fn only_ctrl_s_saves_and_enter_moves_on_or_breaks_a_line() {
     let mut form = Form::new_incident(&[], None);
     form.focus = 2;
     type_text(&mut form, "数据库连接失败");
-    assert_eq!(form.key(key(KeyCode::Enter), now(), Shanghai), FormEvent::Consumed);
+    assert_eq!(
+        form.key(key(KeyCode::Enter), now(), Shanghai),
+        FormEvent::Consumed
+    );
     assert_ne!(form.focus, 2, "Enter moved to the next field");
     let FormEvent::Submit(Command::OpenIncident(new)) = form.key(ctrl_s(), now(), Shanghai) else {
         panic!("expected a submit");

@@ -80,6 +80,8 @@ pub(super) static EN: Strings = Strings {
     ago: "{} ago",
     none: "—",
     details: "Incident {}",
+    selected_none: "No incident selected",
+    timeline_recent: "Latest in the timeline",
     detected: "detected",
     state: "state",
     subsystem: "subsystem",

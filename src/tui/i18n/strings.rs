@@ -91,6 +91,10 @@ pub struct Strings {
     pub none: &'static str,
     // Incident details
     pub details: &'static str,
+    /// The selected-incident pane with nothing to show.
+    pub selected_none: &'static str,
+    /// Heading of the last timeline entries in the selected-incident pane.
+    pub timeline_recent: &'static str,
     pub detected: &'static str,
     pub state: &'static str,
     pub subsystem: &'static str,

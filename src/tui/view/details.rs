@@ -9,10 +9,10 @@ use ratatui::widgets::Paragraph;
 use super::Ctx;
 use super::incidents::{deadline_text, severity_style};
 use super::widgets::{level_style, panel, prose, scrolled};
-use crate::model::{AutoSource, DeadlineState, IncidentId, TimelineKind};
+use crate::model::{AutoSource, DeadlineState, Incident, IncidentId, TimelineEntry, TimelineKind};
 use crate::tui::app::find_incident;
 use crate::tui::i18n::fill;
-use crate::tui::text::{fit, width};
+use crate::tui::text::{first_line, fit, width};
 use crate::tui::timefmt::{points, span, stamp};
 use crate::tui::urgency::{self, Cost};
 
@@ -81,6 +81,48 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: IncidentId) {
     lines.push(Line::raw(""));
 
     lines.push(Line::styled(t.deadlines, theme.accent));
+    lines.extend(deadline_lines(cx, inc));
+    if let Some(due) = inc.due {
+        lines.push(Line::styled(
+            format!("  {}", fill(t.agreed_due, &[&at(due)])),
+            theme.muted,
+        ));
+    }
+
+    if let Some(plan) = &inc.plan {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(t.plan_text, theme.accent));
+        prose(&mut lines, plan, theme.text);
+    }
+    if let Some(r) = &inc.resolution {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(t.resolution, theme.accent));
+        for (name, text) in [
+            (t.field_cause, Some(&r.cause)),
+            (t.field_process, Some(&r.process)),
+            (t.field_solution, r.solution.as_ref()),
+        ] {
+            if let Some(text) = text {
+                lines.push(Line::styled(format!("  {name}:"), theme.muted));
+                prose(&mut lines, text, theme.text);
+            }
+        }
+    }
+
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(t.timeline, theme.accent));
+    for e in &inc.timeline {
+        timeline_entry(cx, e, &mut lines, true);
+    }
+
+    scrolled(frame, inner, cx, lines);
+}
+
+/// Each deadline with its due time and met / late / time left, then what the next one costs.
+pub fn deadline_lines(cx: &Ctx, inc: &Incident) -> Vec<Line<'static>> {
+    let (t, theme, now) = (cx.t, cx.theme, cx.now);
+    let at = |when| stamp(when, now, cx.snap.timezone);
+    let mut lines = Vec::new();
     let deadlines = inc.deadlines(&cx.snap.policy, now);
     if deadlines.is_empty() {
         lines.push(Line::styled(format!("  {}", t.on_demand), theme.muted));
@@ -117,69 +159,51 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: IncidentId) {
         Cost::None => Span::styled(t.cost_none, theme.muted),
     };
     lines.push(Line::from(vec![Span::raw("  "), cost]));
-    if let Some(due) = inc.due {
-        lines.push(Line::styled(
-            format!("  {}", fill(t.agreed_due, &[&at(due)])),
-            theme.muted,
-        ));
-    }
+    lines
+}
 
-    if let Some(plan) = &inc.plan {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(t.plan_text, theme.accent));
-        prose(&mut lines, plan, theme.text);
-    }
-    if let Some(r) = &inc.resolution {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(t.resolution, theme.accent));
-        for (name, text) in [
-            (t.field_cause, Some(&r.cause)),
-            (t.field_process, Some(&r.process)),
-            (t.field_solution, r.solution.as_ref()),
-        ] {
-            if let Some(text) = text {
-                lines.push(Line::styled(format!("  {name}:"), theme.muted));
-                prose(&mut lines, text, theme.text);
-            }
+/// One timeline entry: when, who, what; with its text under it (`full`) or only its first line beside it.
+pub fn timeline_entry(cx: &Ctx, e: &TimelineEntry, lines: &mut Vec<Line<'static>>, full: bool) {
+    let (t, theme) = (cx.t, cx.theme);
+    let at = |when| stamp(when, cx.now, cx.snap.timezone);
+    let (what, detail) = match &e.kind {
+        TimelineKind::Opened => (t.ev_opened.to_string(), None),
+        TimelineKind::Acknowledged { note, due } => {
+            let due = due.map(|d| fill(t.agreed_due, &[&at(d)]));
+            let detail = [note.clone(), due]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("\n");
+            (
+                t.ev_acknowledged.to_string(),
+                Some(detail).filter(|d| !d.is_empty()),
+            )
         }
-    }
-
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(t.timeline, theme.accent));
-    for e in &inc.timeline {
-        let (what, detail) = match &e.kind {
-            TimelineKind::Opened => (t.ev_opened.to_string(), None),
-            TimelineKind::Acknowledged { note, due } => {
-                let due = due.map(|d| fill(t.agreed_due, &[&at(d)]));
-                let detail = [note.clone(), due]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                (
-                    t.ev_acknowledged.to_string(),
-                    Some(detail).filter(|d| !d.is_empty()),
-                )
-            }
-            TimelineKind::Planned { text } => (t.ev_planned.to_string(), Some(text.clone())),
-            TimelineKind::Resolved(r) => (t.ev_resolved.to_string(), Some(r.cause.clone())),
-            TimelineKind::Note { text } => (t.ev_note.to_string(), Some(text.clone())),
-            TimelineKind::Reclassified { from, to, reason } => (
-                fill(t.ev_reclassified, &[t.severity(*from), t.severity(*to)]),
-                Some(reason.clone()),
-            ),
-            TimelineKind::Restored => (t.ev_restored.to_string(), None),
-            TimelineKind::Failed { detail } => (t.ev_failed.to_string(), Some(detail.clone())),
-        };
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {}  ", at(e.at)), theme.muted),
-            Span::styled(format!("{}  ", e.actor), theme.info),
-            Span::styled(what, theme.text),
-        ]));
-        if let Some(detail) = detail {
-            prose(&mut lines, &detail, theme.muted);
+        TimelineKind::Planned { text } => (t.ev_planned.to_string(), Some(text.clone())),
+        TimelineKind::Resolved(r) => (t.ev_resolved.to_string(), Some(r.cause.clone())),
+        TimelineKind::Note { text } => (t.ev_note.to_string(), Some(text.clone())),
+        TimelineKind::Reclassified { from, to, reason } => (
+            fill(t.ev_reclassified, &[t.severity(*from), t.severity(*to)]),
+            Some(reason.clone()),
+        ),
+        TimelineKind::Restored => (t.ev_restored.to_string(), None),
+        TimelineKind::Failed { detail } => (t.ev_failed.to_string(), Some(detail.clone())),
+    };
+    let mut head = vec![
+        Span::styled(format!("  {}  ", at(e.at)), theme.muted),
+        Span::styled(format!("{}  ", e.actor), theme.info),
+        Span::styled(what, theme.text),
+    ];
+    match detail {
+        Some(detail) if full => {
+            lines.push(Line::from(head));
+            prose(lines, &detail, theme.muted);
         }
+        Some(detail) => {
+            head.push(Span::styled(format!("  {}", first_line(&detail)), theme.muted));
+            lines.push(Line::from(head));
+        }
+        None => lines.push(Line::from(head)),
     }
-
-    scrolled(frame, inner, cx, lines);
 }

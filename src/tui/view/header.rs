@@ -81,7 +81,10 @@ fn second_line(cx: &Ctx, w: usize) -> Line<'static> {
         Mode::Attached => (t.mode_attached, theme.info),
     };
     part(vec![Span::styled(mode.to_string(), mode_style)], 6);
-    part(vec![Span::styled(fill(t.on_duty, &[&cx.ui.on_duty]), theme.text)], 5);
+    part(
+        vec![Span::styled(fill(t.on_duty, &[&cx.ui.on_duty]), theme.text)],
+        5,
+    );
     let faults = |sev: Severity| {
         cx.list
             .all(cx.snap)
@@ -100,9 +103,19 @@ fn second_line(cx: &Ctx, w: usize) -> Line<'static> {
         counts.push(Span::styled(format!(" {} {n}", t.severity(sev)), style));
     }
     part(counts, 2);
-    let tickets = cx.list.all(cx.snap).filter(|r| r.incident.kind != Kind::Fault).count();
+    let tickets = cx
+        .list
+        .all(cx.snap)
+        .filter(|r| r.incident.kind != Kind::Fault)
+        .count();
     let ticket_style = if tickets > 0 { theme.text } else { theme.muted };
-    part(vec![Span::styled(fill(t.tickets_count, &[&tickets.to_string()]), ticket_style)], 3);
+    part(
+        vec![Span::styled(
+            fill(t.tickets_count, &[&tickets.to_string()]),
+            ticket_style,
+        )],
+        3,
+    );
     let late = cx.list.all(cx.snap).filter(|r| r.level == Level::Late).count();
     let late_text = fill(t.late_count, &[&late.to_string()]);
     part(
@@ -124,7 +137,10 @@ fn second_line(cx: &Ctx, w: usize) -> Line<'static> {
         part(vec![Span::styled(t.monthly_missing.to_string(), theme.warn)], 1);
     }
     if cx.snap.generated_at == DateTime::<chrono::Utc>::MIN_UTC {
-        part(vec![Span::styled(t.waiting_first_snapshot.to_string(), theme.muted)], 4);
+        part(
+            vec![Span::styled(t.waiting_first_snapshot.to_string(), theme.muted)],
+            4,
+        );
     }
     const SEP: usize = 3;
     let total = |parts: &[Part]| -> usize {

@@ -15,7 +15,7 @@ use crate::tui::app::{Panel, View};
 use crate::tui::i18n::{I18n, fill};
 use crate::tui::text::{first_line, fit, fit_right, width};
 use crate::tui::theme::Theme;
-use crate::tui::timefmt::{points, span};
+use crate::tui::timefmt::{minus, span};
 use crate::tui::urgency::{self, Cost, Level, Ranked};
 
 pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
@@ -48,16 +48,18 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
         return;
     }
     let iw = inner.width as usize;
+    let cols = Columns::new(cx.t, iw);
     if list.is_empty() {
         let line = if cx.snap.open_incidents.is_empty() {
             Line::styled(fit(cx.t.no_incidents, iw), cx.theme.ok)
         } else {
             Line::styled(fit(cx.t.no_match, iw), cx.theme.warn)
         };
-        frame.render_widget(Paragraph::new(line), inner);
+        let mut lines = vec![line];
+        resolved(cx, &cols, inner.height as usize, &mut lines);
+        frame.render_widget(Paragraph::new(lines), inner);
         return;
     }
-    let cols = Columns::new(cx.t, iw);
     let mut lines = vec![cols.header(cx.t).style(cx.theme.muted)];
     for (i, r) in list.visible(cx.snap).enumerate().skip(offset).take(visible) {
         let is_sel = cx.ui.selected == Some(r.incident.id) || (cx.ui.selected.is_none() && i == 0);
@@ -239,14 +241,14 @@ pub fn deadline_text(t: &I18n, d: &DeadlineStatus) -> String {
 fn cost_cell(theme: &Theme, cost: Cost, level: Level) -> (String, Style) {
     match cost {
         Cost::AtRisk(p) => (
-            format!("−{}", points(p)),
+            minus(p),
             if level >= Level::Warning {
                 theme.warn
             } else {
                 theme.muted
             },
         ),
-        Cost::Lost(p) => (format!("✗−{}", points(p)), theme.crit),
+        Cost::Lost(p) => (format!("✗{}", minus(p)), theme.crit),
         Cost::None => (String::new(), theme.muted),
     }
 }

@@ -127,12 +127,18 @@ fn row(
     };
     // Why a row is not up matters more than its sparkline: the note takes the room it needs, the sparkline
     // what is left (none when that is too little to read).
-    let note_w = note.as_deref().map_or(0, |n| width(n).min(rest.saturating_sub(1)));
+    let note_w = note
+        .as_deref()
+        .map_or(0, |n| width(n).min(rest.saturating_sub(1)));
     let mut spark_w = rest.saturating_sub(note_w + 2).min(60);
     if note.is_some() && spark_w < MIN_SPARK {
         spark_w = 0;
     }
-    let note_w = if spark_w == 0 { rest.saturating_sub(1) } else { note_w };
+    let note_w = if spark_w == 0 {
+        rest.saturating_sub(1)
+    } else {
+        note_w
+    };
     spans.push(Span::styled(
         fit(&sparkline(&s.sparkline, spark_w), spark_w),
         theme.muted,
