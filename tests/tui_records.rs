@@ -442,6 +442,9 @@ async fn pages_match_their_snapshots() {
         for lang in [Lang::En, Lang::Zh] {
             let tag = if lang == Lang::En { "en" } else { "zh" };
             insta::assert_snapshot!(format!("page_{name}_120x44_{tag}"), draw(&app, lang, 120, 44));
+            for (w, h) in [(80, 24), (120, 40), (160, 48)] {
+                insta::assert_snapshot!(format!("page_{name}_{w}x{h}_{tag}"), draw(&app, lang, w, h));
+            }
         }
     }
     // The form over the daily page.

@@ -83,10 +83,7 @@ pub(crate) fn judge(
     {
         return down(
             Phase::File,
-            format!(
-                "newest file {path} is {age_text} old, more than {}",
-                span_of(max)
-            ),
+            format!("newest file {path} is {age_text} old, more than {}", span_of(max)),
         );
     }
     if let Some(min) = min_size
