@@ -82,6 +82,7 @@ pub(super) static EN: Strings = Strings {
     details: "Incident {}",
     selected_none: "No incident selected",
     timeline_recent: "Latest in the timeline",
+    latency_of: "Latency of {}, recent checks (peak {} ms)",
     detected: "detected",
     state: "state",
     subsystem: "subsystem",

@@ -95,6 +95,8 @@ pub struct Strings {
     pub selected_none: &'static str,
     /// Heading of the last timeline entries in the selected-incident pane.
     pub timeline_recent: &'static str,
+    /// Heading of the selected incident's subsystem latency chart: name, peak in ms.
+    pub latency_of: &'static str,
     pub detected: &'static str,
     pub state: &'static str,
     pub subsystem: &'static str,

@@ -81,6 +81,7 @@ pub(super) static ZH: Strings = Strings {
     none: "—",
     selected_none: "未选中工单",
     timeline_recent: "最近经过",
+    latency_of: "{} 最近检查延迟（峰值 {} ms）",
     details: "工单 {}",
     detected: "发现时间",
     state: "状态",

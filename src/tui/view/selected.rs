@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Sparkline};
 
 use super::Ctx;
 use super::details::{deadline_lines, timeline_entry};
@@ -72,5 +72,32 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
     }
     recent.reverse();
     lines.extend(recent);
+    let used = lines.len() as u16;
     frame.render_widget(Paragraph::new(lines), inner);
+
+    // Room left: the incident's subsystem's recent latency, a few rows tall (failures as gaps).
+    let Some(sub) = inc
+        .subsystem
+        .as_ref()
+        .and_then(|id| cx.snap.subsystems.iter().find(|s| &s.id == id))
+    else {
+        return;
+    };
+    let room = inner.height.saturating_sub(used + 1);
+    if room < 4 || sub.sparkline.is_empty() {
+        return;
+    }
+    let chart_h = room.min(8) - 1;
+    let y = inner.y + inner.height - chart_h - 1;
+    let peak = sub.sparkline.iter().copied().max().unwrap_or(0);
+    let head = fill(t.latency_of, &[&sub.name, &peak.to_string()]);
+    frame.render_widget(
+        Paragraph::new(Line::styled(fit(&head, iw), theme.accent)),
+        Rect::new(inner.x, y, inner.width, 1),
+    );
+    let shown = &sub.sparkline[sub.sparkline.len().saturating_sub(iw)..];
+    frame.render_widget(
+        Sparkline::default().data(shown).style(theme.muted),
+        Rect::new(inner.x, y + 1, inner.width, chart_h),
+    );
 }
