@@ -188,6 +188,11 @@ fn peak_rss_of_report(dir: &Path, config: &Path, quarter: &str) -> (f64, Duratio
         .env_clear()
         .env("HOME", dir)
         .env("USER", "bench")
+        // The key the store was seeded with: without it the child refuses to record the report and stops early.
+        .env(
+            "WATCHDESK_AUDIT_KEY",
+            watchdesk::store::default_key_path().expect("audit key path"),
+        )
         .arg("--config")
         .arg(config)
         .arg("--data-dir")

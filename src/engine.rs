@@ -6,6 +6,7 @@ mod command;
 mod events;
 mod handle;
 mod incidents;
+mod long_read;
 mod monitor;
 mod records;
 mod snapshot;
@@ -68,6 +69,8 @@ pub(crate) struct Engine {
     announced: events::Announced,
     /// What the notifier reports of its deliveries, shown in the snapshot.
     delivery: watch::Receiver<DeliveryStatus>,
+    /// Long reads running off the engine task; waited for at shutdown, so the store is let go only after them.
+    reads: Vec<tokio::task::JoinHandle<()>>,
 }
 
 /// Starts the engine task on the current tokio runtime. It owns `store` from now on.
@@ -142,6 +145,7 @@ impl Engine {
             events,
             announced: events::Announced::default(),
             delivery,
+            reads: Vec::new(),
         };
         // History older than the retention goes at start-up; a long-running daemon prunes again each day.
         let retention = engine.config.health.retention_days;
@@ -168,10 +172,21 @@ impl Engine {
                 biased;
                 Some(done) = stop.recv() => break Some(done),
                 Some(request) = requests.recv() => {
-                    let result = self.execute(&request.actor, request.command);
-                    self.note_result(&result);
-                    self.publish();
-                    let _ = request.reply.send(result);
+                    let Request { actor, command, reply } = request;
+                    match self.execute(&actor, command) {
+                        long_read::Work::Done(result) => {
+                            self.note_result(&result);
+                            self.publish();
+                            let _ = reply.send(result);
+                        }
+                        long_read::Work::Read(read) => {
+                            self.publish();
+                            self.reads.retain(|r| !r.is_finished());
+                            self.reads.push(tokio::task::spawn_blocking(move || {
+                                let _ = reply.send(read());
+                            }));
+                        }
+                    }
                 }
                 Ok(()) = self.delivery.changed() => self.dirty = true,
                 Some(result) = probes.recv() => {
@@ -193,6 +208,9 @@ impl Engine {
                 else => break None,
             }
         };
+        for read in std::mem::take(&mut self.reads) {
+            let _ = read.await;
+        }
         let pending = self.history.drain();
         if let Err(e) = history::write(&self.store, pending).and_then(|()| self.store.sync()) {
             tracing_error(&format!("final flush failed: {e}"));

@@ -13,7 +13,8 @@ use serde_json::json;
 
 pub(super) use cache::RecordsCache;
 
-use super::{Engine, EngineError};
+use super::long_read::Work;
+use super::{Engine, EngineError, Reply};
 use crate::model::{
     Actor, AdviceRecord, DailyEntry, DailyRecord, HandEntry, HandItem, HandoverRecord, MonthlyEntry,
     MonthlyRecord, Quarter, QuarterlyProduced, RecordError,
@@ -83,7 +84,7 @@ impl Engine {
         actor: &Actor,
         command: RecordsCommand,
         now: DateTime<Utc>,
-    ) -> Result<RecordsReply, EngineError> {
+    ) -> Result<Work, EngineError> {
         let cal = self.policy.calendar.clone();
         let today = cal.local_day(now);
         let this_quarter = Quarter::of_day(today);
@@ -93,13 +94,10 @@ impl Engine {
             }
             RecordsCommand::DailyView { date } => {
                 let day = date.unwrap_or(today);
-                RecordsReply::Daily(daily::view(
-                    &self.store,
-                    &self.config,
-                    day,
-                    now,
-                    self.live(day, today),
-                )?)
+                let (store, config, live) = (self.store.reader(), self.config.clone(), self.live(day, today));
+                return Ok(Work::records(move || {
+                    Ok(RecordsReply::Daily(daily::view(&store, &config, day, now, live)?))
+                }));
             }
             RecordsCommand::SaveMonthly(entry) => {
                 let key = MonthlyRecord::key(entry.date);
@@ -113,7 +111,24 @@ impl Engine {
                 RecordsReply::Monthly(record)
             }
             RecordsCommand::HandoverSummary { since, notes } => {
-                RecordsReply::Handover(self.handover_summary(actor, since, notes, now)?)
+                let (store, config, live) = (
+                    self.store.reader(),
+                    self.config.clone(),
+                    self.snapshots.borrow().clone(),
+                );
+                let outgoing = actor.clone();
+                return Ok(Work::records(move || {
+                    let request = HandoverRequest {
+                        since,
+                        notes,
+                        outgoing,
+                        now,
+                        live: Some(&live),
+                    };
+                    Ok(RecordsReply::Handover(handover::summary(
+                        &store, &config, request,
+                    )?))
+                }));
             }
             RecordsCommand::RecordHandover { to, notes, since } => {
                 let to = required("to (the incoming engineer)", &to)?;
@@ -133,12 +148,13 @@ impl Engine {
                     .commit(actor, now, "handover.record", &record.to, payload, vec![put])?;
                 RecordsReply::HandoverRecorded { record, summary }
             }
-            RecordsCommand::Score { quarter } => RecordsReply::Score(score::load(
-                &self.store,
-                &self.policy,
-                quarter.unwrap_or(this_quarter),
-                now,
-            )?),
+            RecordsCommand::Score { quarter } => {
+                let (store, policy) = (self.store.reader(), self.policy.clone());
+                let quarter = quarter.unwrap_or(this_quarter);
+                return Ok(Work::records(move || {
+                    Ok(RecordsReply::Score(score::load(&store, &policy, quarter, now)?))
+                }));
+            }
             RecordsCommand::SetScoreItem {
                 quarter,
                 item,
@@ -192,13 +208,25 @@ impl Engine {
                 let payload = json!({ "quarter": quarter, "times": produced.times });
                 self.store
                     .commit(actor, now, "report.quarterly", &key, payload, vec![put])?;
-                RecordsReply::Quarterly(quarterly::build(&self.store, &self.config, quarter, now, actor)?)
+                self.records_changed();
+                // Recorded and durable; the report itself reads the quarter, off the engine task.
+                let (store, config, by) = (self.store.reader(), self.config.clone(), actor.clone());
+                return Ok(Work::records(move || {
+                    Ok(RecordsReply::Quarterly(quarterly::build(
+                        &store, &config, quarter, now, &by,
+                    )?))
+                }));
             }
         };
+        self.records_changed();
+        Ok(Work::Done(Ok(Reply::Records(Box::new(reply)))))
+    }
+
+    /// A record was written: the reminders and the score are recomputed now.
+    fn records_changed(&mut self) {
         self.records.invalidate();
         self.refresh_records();
         self.dirty = true;
-        Ok(reply)
     }
 
     fn save_daily(

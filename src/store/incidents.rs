@@ -1,10 +1,10 @@
 //! Incidents in the store: never-reused numbers, the record itself and the open index that keeps the list of
 //! unresolved incidents cheap however large the archive grows.
 
-use super::{Put, Store, StoreError, TreeName};
+use super::{Put, Store, StoreError, StoreReader, TreeName};
 use crate::model::{Incident, IncidentId};
 
-impl Store {
+impl StoreReader {
     /// The next never-used incident number of `year`. The counter is written with the incident, in the same
     /// transaction, so a number reported to anyone is never handed out again.
     pub fn next_incident_id(&self, year: i32) -> Result<(IncidentId, Put), StoreError> {
@@ -32,6 +32,24 @@ impl Store {
         self.get_json(TreeName::Incidents, &id.key())
     }
 
+    /// The incidents not yet resolved, through the open index (cheap however large the archive).
+    pub fn open_incidents(&self) -> Result<Vec<Incident>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.tree(TreeName::Open).iter() {
+            let (key, _) = item?;
+            if let Some(incident) = self.get_json::<Incident>(TreeName::Incidents, &key)? {
+                out.push(incident);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn all_incidents(&self) -> impl Iterator<Item = Result<Incident, StoreError>> {
+        self.scan_json(TreeName::Incidents)
+    }
+}
+
+impl Store {
     /// The writes that store `incident` and keep the open index in step.
     pub fn put_incident(incident: &Incident) -> Result<Vec<Put>, StoreError> {
         let key = incident.id.key().to_vec();
@@ -48,21 +66,5 @@ impl Store {
             }
         };
         Ok(vec![Put::json(TreeName::Incidents, key, incident)?, index])
-    }
-
-    /// The incidents not yet resolved, through the open index (cheap however large the archive).
-    pub fn open_incidents(&self) -> Result<Vec<Incident>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.tree(TreeName::Open).iter() {
-            let (key, _) = item?;
-            if let Some(incident) = self.get_json::<Incident>(TreeName::Incidents, &key)? {
-                out.push(incident);
-            }
-        }
-        Ok(out)
-    }
-
-    pub fn all_incidents(&self) -> impl Iterator<Item = Result<Incident, StoreError>> {
-        self.scan_json(TreeName::Incidents)
     }
 }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use super::audit::{
     AUDITED_TREES, AuditEvent, AuditHead, GENESIS, HEAD, KEYED_FROM, KeyedFrom, SealedHead, digest,
 };
-use super::{Store, StoreError, TreeName, display_key};
+use super::{StoreError, StoreReader, TreeName, display_key};
 use crate::model::IncidentId;
 
 /// What a verification that passed checked.
@@ -72,9 +72,25 @@ pub fn record_name(tree: TreeName, key: &[u8]) -> String {
     }
 }
 
-impl Store {
+/// Checks while the owner goes on writing: a failure seen while an event was committed is checked again, since
+/// the log and the records were read at different moments.
+const ATTEMPTS: usize = 5;
+
+impl StoreReader {
     /// Verifies the audit log and the records against it; `expect` is a head published earlier.
     pub fn verify(&self, expect: Option<&AuditHead>) -> Result<Result<Verified, VerifyFailure>, StoreError> {
+        let mut attempt = 1;
+        loop {
+            let before = self.last_seq()?;
+            let verdict = self.verify_once(expect)?;
+            if verdict.is_ok() || attempt == ATTEMPTS || self.last_seq()? == before {
+                return Ok(verdict);
+            }
+            attempt += 1;
+        }
+    }
+
+    fn verify_once(&self, expect: Option<&AuditHead>) -> Result<Result<Verified, VerifyFailure>, StoreError> {
         let meta = self.tree(TreeName::Meta);
         let keyed_from = match meta.get(KEYED_FROM)? {
             None => None,
