@@ -189,6 +189,10 @@ impl Engine {
                     }
                 }
                 Ok(()) = self.delivery.changed() => self.dirty = true,
+                read = self.records.inputs.read_finished() => {
+                    self.score_inputs_read(read);
+                    self.publish();
+                }
                 Some(result) = probes.recv() => {
                     self.observe_probe(result);
                     while let Ok(more) = probes.try_recv() {
@@ -209,6 +213,9 @@ impl Engine {
             }
         };
         for read in std::mem::take(&mut self.reads) {
+            let _ = read.await;
+        }
+        if let Some(read) = self.records.inputs.stop_reading() {
             let _ = read.await;
         }
         let pending = self.history.drain();

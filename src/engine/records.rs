@@ -93,6 +93,7 @@ impl Engine {
                 RecordsReply::Daily(self.save_daily(actor, date.unwrap_or(today), entry, now)?)
             }
             RecordsCommand::DailyView { date } => {
+                self.records_changed();
                 let day = date.unwrap_or(today);
                 let (store, config, live) = (self.store.reader(), self.config.clone(), self.live(day, today));
                 return Ok(Work::records(move || {
@@ -111,6 +112,7 @@ impl Engine {
                 RecordsReply::Monthly(record)
             }
             RecordsCommand::HandoverSummary { since, notes } => {
+                self.records_changed();
                 let (store, config, live) = (
                     self.store.reader(),
                     self.config.clone(),
@@ -149,11 +151,20 @@ impl Engine {
                 RecordsReply::HandoverRecorded { record, summary }
             }
             RecordsCommand::Score { quarter } => {
-                let (store, policy) = (self.store.reader(), self.policy.clone());
                 let quarter = quarter.unwrap_or(this_quarter);
-                return Ok(Work::records(move || {
-                    Ok(RecordsReply::Score(score::load(&store, &policy, quarter, now)?))
-                }));
+                // The half-year the live score keeps answers at once; another quarter is read off the task.
+                if let Some(score) = (quarter == this_quarter)
+                    .then(|| self.live_score(quarter, now))
+                    .flatten()
+                {
+                    RecordsReply::Score(score?)
+                } else {
+                    self.records_changed();
+                    let (store, policy) = (self.store.reader(), self.policy.clone());
+                    return Ok(Work::records(move || {
+                        Ok(RecordsReply::Score(score::load(&store, &policy, quarter, now)?))
+                    }));
+                }
             }
             RecordsCommand::SetScoreItem {
                 quarter,
@@ -222,7 +233,8 @@ impl Engine {
         Ok(Work::Done(Ok(Reply::Records(Box::new(reply)))))
     }
 
-    /// A record was written: the reminders and the score are recomputed now.
+    /// A record was written, or one is read: the reminders and the live score are brought up to this moment,
+    /// so that a page and the dashboard's header agree.
     fn records_changed(&mut self) {
         self.records.invalidate();
         self.refresh_records();

@@ -103,8 +103,9 @@ pub fn compute(input: &ScoreInput) -> Score {
 }
 
 /// What the score reads of a quarter's incidents, summed one incident at a time, so that a report over a big
-/// quarter need not hold its incidents to score them.
-#[derive(Debug, Clone, Default)]
+/// quarter need not hold its incidents to score them, and the engine can keep each incident's share (see
+/// `src/engine/records/score_inputs.rs`) instead of the incident. Tallies add up with `merge`.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IncidentTally {
     /// Incidents of every kind detected in the quarter.
     pub incidents: usize,
@@ -130,6 +131,43 @@ impl IncidentTally {
             tally.add(i, input.policy, input.now);
         }
         tally
+    }
+
+    /// The share of one incident detected in the quarter, as of `now`.
+    pub fn one(i: &Incident, policy: &Policy, now: DateTime<Utc>) -> IncidentTally {
+        let mut tally = IncidentTally::default();
+        tally.add(i, policy, now);
+        tally
+    }
+
+    /// The share of one incident if no passing of time can change it any more (every deadline and reporting
+    /// window it is measured against is behind it, met or missed), else `None`: it is the same as of `now`
+    /// and a century on, and lateness only grows with time.
+    pub fn settled(i: &Incident, policy: &Policy, now: DateTime<Utc>) -> Option<IncidentTally> {
+        let share = IncidentTally::one(i, policy, now);
+        let later = now + chrono::Duration::days(36_525);
+        (share == IncidentTally::one(i, policy, later)).then_some(share)
+    }
+
+    /// Adds `other`'s counts to these, its costs after these.
+    pub fn merge(&mut self, other: &IncidentTally) {
+        // Spelled out field by field, so that a new field cannot be forgotten here.
+        let IncidentTally {
+            incidents,
+            faults,
+            costs,
+            resolved,
+            archived,
+            server_on_time,
+            server_late,
+        } = other;
+        self.incidents += incidents;
+        self.faults += faults;
+        self.costs.extend(costs.iter().cloned());
+        self.resolved += resolved;
+        self.archived += archived;
+        self.server_on_time += server_on_time;
+        self.server_late += server_late;
     }
 
     /// Counts one incident detected in the quarter.

@@ -8,24 +8,30 @@ impl StoreReader {
     /// The next never-used incident number of `year`. The counter is written with the incident, in the same
     /// transaction, so a number reported to anyone is never handed out again.
     pub fn next_incident_id(&self, year: i32) -> Result<(IncidentId, Put), StoreError> {
-        let key = format!("seq/{year}");
-        let current = match self.tree(TreeName::Meta).get(&key)? {
-            Some(v) => u32::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
-                tree: "meta",
-                key: key.clone(),
-                reason: "not a 4-byte counter".into(),
-            })?),
-            None => 0,
-        };
-        let seq = current + 1;
+        let seq = self.incidents_in_year(year)? + 1;
         Ok((
             IncidentId { year, seq },
             Put::Insert {
                 tree: TreeName::Meta,
-                key: key.into_bytes(),
+                key: format!("seq/{year}").into_bytes(),
                 value: seq.to_be_bytes().to_vec(),
             },
         ))
+    }
+
+    /// How many incident numbers `year` has handed out (one counter read): what a pass over the year costs.
+    pub fn incidents_in_year(&self, year: i32) -> Result<u32, StoreError> {
+        let key = format!("seq/{year}");
+        match self.tree(TreeName::Meta).get(&key)? {
+            Some(v) => Ok(u32::from_be_bytes(v.as_ref().try_into().map_err(|_| {
+                StoreError::Corrupt {
+                    tree: "meta",
+                    key,
+                    reason: "not a 4-byte counter".into(),
+                }
+            })?)),
+            None => Ok(0),
+        }
     }
 
     pub fn incident(&self, id: IncidentId) -> Result<Option<Incident>, StoreError> {
