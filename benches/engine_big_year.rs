@@ -141,7 +141,10 @@ fn long_read(engine: &EngineHandle, n: u64, dir: &Path, quarter: Quarter) -> tok
                     quarter: Some(quarter.prev()),
                 }),
             ),
-            1 => ("audit verify", Command::Store(StoreCommand::VerifyAudit { expect: None })),
+            1 => (
+                "audit verify",
+                Command::Store(StoreCommand::VerifyAudit { expect: None }),
+            ),
             _ => ("backup", Command::Store(StoreCommand::Backup { out })),
         };
         let sent = Instant::now();
@@ -239,10 +242,7 @@ async fn drive(name: &str, engine: &EngineHandle, secs: u64, dir: &Path, started
     let probe = line("probe", &probes);
     println!("{name:<28} CPU      {cpu:>8.2} % of one core");
     match score_shown {
-        Some(t) => println!(
-            "{name:<28} live score shown {:.2} s after start",
-            t.as_secs_f64()
-        ),
+        Some(t) => println!("{name:<28} live score shown {:.2} s after start", t.as_secs_f64()),
         None => println!("{name:<28} live score NOT shown during the run"),
     }
     for read in reads {

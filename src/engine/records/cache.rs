@@ -237,9 +237,7 @@ impl Engine {
                 self.records.inputs.read_off_task(quarter, zone, read);
             }
         }
-        self.records
-            .inputs
-            .score(&self.store, &self.policy, quarter, now)
+        self.records.inputs.score(&self.store, &self.policy, quarter, now)
     }
 
     /// The half-year read off the engine task came back: the score is recomputed from it.
@@ -248,14 +246,21 @@ impl Engine {
         result: Result<Result<HalfYearShares, StoreError>, tokio::task::JoinError>,
     ) {
         let failed = match result {
-            Ok(read) => self.records.inputs.read_returned(read).err().map(|e| e.to_string()),
+            Ok(read) => self
+                .records
+                .inputs
+                .read_returned(read)
+                .err()
+                .map(|e| e.to_string()),
             Err(e) => {
                 self.records.inputs.read_returned_nothing();
                 Some(e.to_string())
             }
         };
         if let Some(e) = failed {
-            self.engine_error = Some(format!("the live score could not read this half-year's incidents: {e}"));
+            self.engine_error = Some(format!(
+                "the live score could not read this half-year's incidents: {e}"
+            ));
         }
         self.records.invalidate();
         self.refresh_records();

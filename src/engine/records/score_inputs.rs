@@ -102,7 +102,9 @@ impl ScoreInputs {
 
     /// Waits for the read in flight (forever when there is none). Cancel-safe: the read goes on if this is
     /// dropped.
-    pub(in crate::engine) async fn read_finished(&mut self) -> Result<Result<HalfYearShares, StoreError>, JoinError> {
+    pub(in crate::engine) async fn read_finished(
+        &mut self,
+    ) -> Result<Result<HalfYearShares, StoreError>, JoinError> {
         match self.reading.as_mut().and_then(|r| r.task.as_mut()) {
             Some(task) => {
                 let result = task.await;
@@ -117,7 +119,10 @@ impl ScoreInputs {
 
     /// The read came back: what changed while it ran is laid over it. A read that failed is dropped, and the
     /// next refresh starts another.
-    pub(in crate::engine) fn read_returned(&mut self, result: Result<HalfYearShares, StoreError>) -> Result<(), StoreError> {
+    pub(in crate::engine) fn read_returned(
+        &mut self,
+        result: Result<HalfYearShares, StoreError>,
+    ) -> Result<(), StoreError> {
         let Some(reading) = self.reading.take() else {
             return Ok(());
         };
@@ -132,7 +137,9 @@ impl ScoreInputs {
     }
 
     /// The read in flight, if any, given up (for shutdown: wait for it before letting the store go).
-    pub(in crate::engine) fn stop_reading(&mut self) -> Option<JoinHandle<Result<HalfYearShares, StoreError>>> {
+    pub(in crate::engine) fn stop_reading(
+        &mut self,
+    ) -> Option<JoinHandle<Result<HalfYearShares, StoreError>>> {
         self.reading.take().and_then(|r| r.task)
     }
 

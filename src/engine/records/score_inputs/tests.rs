@@ -47,7 +47,14 @@ fn put(store: &mut Store, incidents: &[Incident]) {
     }
     let at = incidents.first().map_or_else(Utc::now, |i| i.detected_at);
     store
-        .commit(&Actor::named("li"), at, "seed", "test", serde_json::json!({}), puts)
+        .commit(
+            &Actor::named("li"),
+            at,
+            "seed",
+            "test",
+            serde_json::json!({}),
+            puts,
+        )
         .unwrap();
 }
 
@@ -89,7 +96,11 @@ fn kept_shares_follow_time_and_changes_as_worked_out_by_hand() {
     let score = kept_score(&mut kept, &store, &policy, now);
     assert_eq!(score.fault_deductions, 0.3);
     assert_eq!(score.points(ScoreItem::FaultResponse), 14.7);
-    assert_eq!(score.points(ScoreItem::ServerReport), 2.0, "still inside its 12 hours");
+    assert_eq!(
+        score.points(ScoreItem::ServerReport),
+        2.0,
+        "still inside its 12 hours"
+    );
 
     // A new critical fault, through `incident_changed` only: no cost until 15 minutes have passed.
     let open = fault(4, Severity::Critical, now);
@@ -135,7 +146,11 @@ fn kept_shares_give_the_score_read_from_the_store() {
     let mut kept = read(&store, &policy, now);
     let check = |kept: &mut ScoreInputs, store: &Store, at: DateTime<Utc>| {
         let score = kept_score(kept, store, &policy, at);
-        assert_eq!(score, score::load(store, &policy, score.quarter, at).unwrap(), "at {at}");
+        assert_eq!(
+            score,
+            score::load(store, &policy, score.quarter, at).unwrap(),
+            "at {at}"
+        );
         score
     };
     let first = check(&mut kept, &store, now);
@@ -181,7 +196,10 @@ async fn a_read_off_the_task_takes_the_changes_made_while_it_ran() {
     });
     read_done.recv().unwrap();
     assert!(kept.has(quarter, policy.calendar.zone));
-    assert!(kept.score(&store, &policy, quarter, now).is_none(), "nothing to score yet");
+    assert!(
+        kept.score(&store, &policy, quarter, now).is_none(),
+        "nothing to score yet"
+    );
 
     ack(&mut open, now);
     resolve(&mut open, now);
@@ -191,6 +209,10 @@ async fn a_read_off_the_task_takes_the_changes_made_while_it_ran() {
     let read = kept.read_finished().await.unwrap();
     kept.read_returned(read).unwrap();
     let score = kept_score(&mut kept, &store, &policy, now);
-    assert_eq!(score.points(ScoreItem::FaultArchive), 5.0, "the resolution made during the read counts");
+    assert_eq!(
+        score.points(ScoreItem::FaultArchive),
+        5.0,
+        "the resolution made during the read counts"
+    );
     assert_eq!(score, score::load(&store, &policy, quarter, now).unwrap());
 }
