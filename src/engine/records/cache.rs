@@ -86,7 +86,11 @@ impl RecordsCache {
     }
 }
 
-/// The snapshot's view of a score.
+/// The most faults a snapshot lists: it is built for every probe result and sent to every attached dashboard,
+/// so a year of late faults is left to the score page (which reads the whole list) and counted here.
+pub const SUMMARY_FAULTS: usize = 50;
+
+/// The snapshot's view of a score: the newest `SUMMARY_FAULTS` of its faults.
 pub fn summary(score: &Score) -> ScoreSummary {
     ScoreSummary {
         quarter: score.quarter.to_string(),
@@ -95,7 +99,8 @@ pub fn summary(score: &Score) -> ScoreSummary {
         fee_pct: score.payment.fee_pct,
         may_cancel: score.payment.may_cancel,
         lines: score.lines.clone(),
-        faults: score.faults.clone(),
+        faults: score.faults[score.faults.len().saturating_sub(SUMMARY_FAULTS)..].to_vec(),
+        faults_count: score.faults.len(),
         not_entered: score.not_entered.clone(),
         half_year_mean: score.half_year.as_ref().map(|h| h.mean),
     }
