@@ -151,20 +151,8 @@ impl Engine {
                 RecordsReply::HandoverRecorded { record, summary }
             }
             RecordsCommand::Score { quarter } => {
-                let quarter = quarter.unwrap_or(this_quarter);
-                // The half-year the live score keeps answers at once; another quarter is read off the task.
-                if let Some(score) = (quarter == this_quarter)
-                    .then(|| self.live_score(quarter, now))
-                    .flatten()
-                {
-                    RecordsReply::Score(score?)
-                } else {
-                    self.records_changed();
-                    let (store, policy) = (self.store.reader(), self.policy.clone());
-                    return Ok(Work::records(move || {
-                        Ok(RecordsReply::Score(score::load(&store, &policy, quarter, now)?))
-                    }));
-                }
+                self.records_changed();
+                return self.score_reply(quarter.unwrap_or(this_quarter), this_quarter, now);
             }
             RecordsCommand::SetScoreItem {
                 quarter,
@@ -180,7 +168,9 @@ impl Engine {
                 let put = Put::json(TreeName::Scores, key.clone(), &entry)?;
                 self.store
                     .commit(actor, now, "score.set", &key, payload, vec![put])?;
-                RecordsReply::Score(score::load(&self.store, &self.policy, quarter, now)?)
+                // Stored and durable; the score it changed is answered as a score read is.
+                self.records_changed();
+                return self.score_reply(quarter, this_quarter, now);
             }
             RecordsCommand::SetAdvice { quarter, text } => {
                 let quarter = quarter.unwrap_or(this_quarter);
@@ -231,6 +221,25 @@ impl Engine {
         };
         self.records_changed();
         Ok(Work::Done(Ok(Reply::Records(Box::new(reply)))))
+    }
+
+    /// The score of `quarter`: this quarter's from the inputs the live score keeps, when they are held; any
+    /// other (or while they are read) read from the store off the engine task.
+    fn score_reply(
+        &mut self,
+        quarter: Quarter,
+        this_quarter: Quarter,
+        now: DateTime<Utc>,
+    ) -> Result<Work, EngineError> {
+        if quarter == this_quarter
+            && let Some(score) = self.live_score(quarter, now)
+        {
+            return Ok(Work::Done(Ok(Reply::Records(Box::new(RecordsReply::Score(score?))))));
+        }
+        let (store, policy) = (self.store.reader(), self.policy.clone());
+        Ok(Work::records(move || {
+            Ok(RecordsReply::Score(score::load(&store, &policy, quarter, now)?))
+        }))
     }
 
     /// A record was written, or one is read: the reminders and the live score are brought up to this moment,
