@@ -71,6 +71,11 @@ pub(crate) struct Engine {
     delivery: watch::Receiver<DeliveryStatus>,
     /// Long reads running off the engine task; waited for at shutdown, so the store is let go only after them.
     reads: Vec<tokio::task::JoinHandle<()>>,
+    /// Commands whose long read is done, back to be finished on the engine task.
+    finishing: (
+        mpsc::UnboundedSender<long_read::Finishing>,
+        mpsc::UnboundedReceiver<long_read::Finishing>,
+    ),
 }
 
 /// Starts the engine task on the current tokio runtime. It owns `store` from now on.
@@ -146,6 +151,7 @@ impl Engine {
             announced: events::Announced::default(),
             delivery,
             reads: Vec::new(),
+            finishing: mpsc::unbounded_channel(),
         };
         // History older than the retention goes at start-up; a long-running daemon prunes again each day.
         let retention = engine.config.health.retention_days;
@@ -173,20 +179,13 @@ impl Engine {
                 Some(done) = stop.recv() => break Some(done),
                 Some(request) = requests.recv() => {
                     let Request { actor, command, reply } = request;
-                    match self.execute(&actor, command) {
-                        long_read::Work::Done(result) => {
-                            self.note_result(&result);
-                            self.publish();
-                            let _ = reply.send(result);
-                        }
-                        long_read::Work::Read(read) => {
-                            self.publish();
-                            self.reads.retain(|r| !r.is_finished());
-                            self.reads.push(tokio::task::spawn_blocking(move || {
-                                let _ = reply.send(read());
-                            }));
-                        }
-                    }
+                    let work = self.execute(&actor, command);
+                    self.dispatch(work, reply);
+                }
+                Some(back) = self.finishing.1.recv() => {
+                    let long_read::Finishing { finish, reply } = back;
+                    let work = finish(&mut self);
+                    self.dispatch(work, reply);
                 }
                 Ok(()) = self.delivery.changed() => self.dirty = true,
                 read = self.records.inputs.read_finished() => {

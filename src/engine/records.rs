@@ -90,7 +90,7 @@ impl Engine {
         let this_quarter = Quarter::of_day(today);
         let reply = match command {
             RecordsCommand::SaveDaily { date, entry } => {
-                RecordsReply::Daily(self.save_daily(actor, date.unwrap_or(today), entry, now)?)
+                return self.save_daily(actor, date.unwrap_or(today), entry, now);
             }
             RecordsCommand::DailyView { date } => {
                 self.records_changed();
@@ -234,7 +234,9 @@ impl Engine {
         if quarter == this_quarter
             && let Some(score) = self.live_score(quarter, now)
         {
-            return Ok(Work::Done(Ok(Reply::Records(Box::new(RecordsReply::Score(score?))))));
+            return Ok(Work::Done(Ok(Reply::Records(Box::new(RecordsReply::Score(
+                score?,
+            ))))));
         }
         let (store, policy) = (self.store.reader(), self.policy.clone());
         Ok(Work::records(move || {
@@ -250,26 +252,48 @@ impl Engine {
         self.dirty = true;
     }
 
+    /// The day's figures are read off the engine task (they look at the year's incidents); the record is
+    /// written back on it, and the view answered is read off it again.
     fn save_daily(
         &mut self,
         actor: &Actor,
         day: NaiveDate,
         entry: DailyEntry,
         now: DateTime<Utc>,
-    ) -> Result<DailyView, EngineError> {
+    ) -> Result<Work, EngineError> {
         let today = self.policy.calendar.local_day(now);
         if day > today {
             return Err(RecordError::FutureDate { date: day, today }.into());
         }
+        let (store, config, live) = (self.store.reader(), self.config.clone(), self.live(day, today));
+        let actor = actor.clone();
+        Ok(Work::read_then(
+            move || daily::figures(&store, &config, day, now, live),
+            move |engine: &mut Engine, figures| {
+                engine
+                    .write_daily(&actor, day, entry, figures, now)
+                    .unwrap_or_else(Work::failed)
+            },
+        ))
+    }
+
+    fn write_daily(
+        &mut self,
+        actor: &Actor,
+        day: NaiveDate,
+        entry: DailyEntry,
+        figures: Result<crate::model::DailyFigures, crate::store::StoreError>,
+        now: DateTime<Utc>,
+    ) -> Result<Work, EngineError> {
+        let today = self.policy.calendar.local_day(now);
+        let mut figures = figures?;
         let key = DailyRecord::key(day);
         let previous: Option<DailyRecord> = self.store.get_json(TreeName::Daily, key.as_bytes())?;
-        let mut live = self.live(day, today);
         if let Some(p) = &previous {
             // What this process did not see, the earlier save may have.
-            live.hosts = live.hosts.or_else(|| p.figures.hosts.clone());
-            live.backups = live.backups.or_else(|| p.figures.backups.clone());
+            figures.hosts = figures.hosts.or_else(|| p.figures.hosts.clone());
+            figures.backups = figures.backups.or_else(|| p.figures.backups.clone());
         }
-        let figures = daily::figures(&self.store, &self.config, day, now, live)?;
         let mut record =
             DailyRecord::save(previous.as_ref(), day, today, entry.clone(), figures, actor, now)?;
         record.audit_head = Some(self.store.chain_head());
@@ -277,13 +301,11 @@ impl Engine {
         let put = Put::json(TreeName::Daily, key.clone(), &record)?;
         self.store
             .commit(actor, now, "daily.save", &key, payload, vec![put])?;
-        Ok(daily::view(
-            &self.store,
-            &self.config,
-            day,
-            now,
-            self.live(day, today),
-        )?)
+        self.records_changed();
+        let (store, config, live) = (self.store.reader(), self.config.clone(), self.live(day, today));
+        Ok(Work::records(move || {
+            Ok(RecordsReply::Daily(daily::view(&store, &config, day, now, live)?))
+        }))
     }
 
     /// What only this process saw of `day`: host peaks, and (today only) the backup checks' latest results.
