@@ -6,10 +6,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
 
-use super::audit::{
-    AUDITED_TREES, AuditEvent, AuditHead, GENESIS, HEAD, KEYED_FROM, KeyedFrom, SealedHead, digest,
-};
+use super::audit::{AUDITED_TREES, AuditEvent, AuditHead, GENESIS, HEAD, KEYED_FROM, KeyedFrom, SealedHead};
 use super::{StoreError, StoreReader, TreeName, display_key};
 use crate::model::IncidentId;
 
@@ -120,7 +119,7 @@ impl StoreReader {
         // The chain itself, remembering the last digest each event gave each record.
         let mut expected_seq = 1u64;
         let mut prev = GENESIS.to_string();
-        let mut last_written: BTreeMap<(String, String), (Option<String>, u64)> = BTreeMap::new();
+        let mut last_written = LastWritten::default();
         let mut found_expected = false;
         for item in self.tree(TreeName::Events).iter() {
             let (key, value) = item?;
@@ -157,7 +156,7 @@ impl StoreReader {
                     return Ok(Err(event_failure(key_seq, why)));
                 }
                 for w in &event.writes {
-                    last_written.insert((w.tree.clone(), w.key.clone()), (w.sha256.clone(), event.seq));
+                    last_written.insert(&w.tree, &w.key, w.sha256.as_deref(), event.seq);
                 }
             } else if event.compute_hash() != event.hash {
                 return Ok(Err(event_failure(
@@ -262,7 +261,7 @@ impl StoreReader {
                     let (key, value) = item?;
                     records_checked += 1;
                     let name = record_name(tree, &key);
-                    match last_written.remove(&(tree.as_str().to_string(), hex::encode(&key))) {
+                    match last_written.remove(tree.as_str(), &key) {
                         None | Some((None, _)) => {
                             return Ok(Err(VerifyFailure {
                                 seq: 0,
@@ -271,7 +270,7 @@ impl StoreReader {
                                     .into(),
                             }));
                         }
-                        Some((Some(sha), seq)) if sha != digest(&value) => {
+                        Some((Some(sha), seq)) if *sha != *Sha256::digest(&value) => {
                             return Ok(Err(VerifyFailure {
                                 seq: 0,
                                 record: name,
@@ -284,10 +283,7 @@ impl StoreReader {
                     }
                 }
             }
-            if let Some(((tree, key), (_, seq))) =
-                last_written.into_iter().find(|(_, (sha, _))| sha.is_some())
-            {
-                let key = hex::decode(&key).unwrap_or_default();
+            if let Some((tree, key, seq)) = last_written.first_present() {
                 let name = TreeName::parse(&tree)
                     .map(|t| record_name(t, &key))
                     .unwrap_or_else(|| format!("{tree} record {}", display_key(&key)));
@@ -306,5 +302,42 @@ impl StoreReader {
             head,
             records_checked,
         }))
+    }
+}
+
+/// What the last event that wrote each record says of it, tree by tree: the record's key and the SHA-256 of its
+/// value as bytes (half their hex), since it is kept for every record the log names.
+#[derive(Default)]
+struct LastWritten(BTreeMap<String, BTreeMap<Box<[u8]>, (Option<Box<[u8]>>, u64)>>);
+
+impl LastWritten {
+    /// `key` and `sha256` as the event gives them (hex); text that is not hex is kept as it is, and then
+    /// matches no record.
+    fn insert(&mut self, tree: &str, key: &str, sha256: Option<&str>, seq: u64) {
+        let bytes = |text: &str| -> Box<[u8]> {
+            hex::decode(text)
+                .unwrap_or_else(|_| text.as_bytes().to_vec())
+                .into()
+        };
+        if !self.0.contains_key(tree) {
+            self.0.insert(tree.to_string(), BTreeMap::new());
+        }
+        if let Some(records) = self.0.get_mut(tree) {
+            records.insert(bytes(key), (sha256.map(bytes), seq));
+        }
+    }
+
+    fn remove(&mut self, tree: &str, key: &[u8]) -> Option<(Option<Box<[u8]>>, u64)> {
+        self.0.get_mut(tree).and_then(|records| records.remove(key))
+    }
+
+    /// A record still written (not removed) by its last event: tree, key and that event.
+    fn first_present(self) -> Option<(String, Vec<u8>, u64)> {
+        self.0.into_iter().find_map(|(tree, records)| {
+            records
+                .into_iter()
+                .find(|(_, (sha, _))| sha.is_some())
+                .map(|(key, (_, seq))| (tree.clone(), key.into_vec(), seq))
+        })
     }
 }
