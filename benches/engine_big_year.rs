@@ -5,7 +5,7 @@
 //! after start the live score first shows, and the long reads (the last quarter's score, audit verify, a
 //! backup) sent meanwhile, every few seconds, without waiting for them. Then the ratios of the big store to the
 //! fresh one, and for both stores one score refresh done by reading the quarter (`score::load`) and the peak
-//! RSS of `watchdesk report quarterly` run over it as a child.
+//! RSS of `watchdesk report quarterly`, `audit verify` and `backup` run over it as children.
 //!
 //! `cargo bench --bench engine_big_year` (ENGINE_BENCH_SECS=30 per store, ENGINE_BENCH_INCIDENTS=100000).
 
@@ -253,9 +253,24 @@ async fn drive(name: &str, engine: &EngineHandle, secs: u64, dir: &Path, started
     Run { command, probe, cpu }
 }
 
-fn peak_rss_of_report(dir: &Path, config: &Path, quarter: &str) -> (f64, Duration) {
+/// GNU time measures a child it forks itself. A child this (large) process spawns would report at least this
+/// process's RSS: Linux carries the peak of the memory a process had before `exec` into its `ru_maxrss`.
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// Peak RSS (MiB) and time of `watchdesk ARGS` run as a child over the store in `dir`.
+fn peak_rss_of(dir: &Path, config: &Path, args: &[&str]) -> (f64, Duration) {
     let started = Instant::now();
-    let mut child = Spawn::new(env!("CARGO_BIN_EXE_watchdesk"))
+    let measured = dir.join("maxrss");
+    let gnu_time = Path::new(GNU_TIME).exists();
+    let mut command = if gnu_time {
+        let mut c = Spawn::new(GNU_TIME);
+        c.arg("-f").arg("%M").arg("-o").arg(&measured);
+        c.arg(env!("CARGO_BIN_EXE_watchdesk"));
+        c
+    } else {
+        Spawn::new(env!("CARGO_BIN_EXE_watchdesk"))
+    };
+    let mut child = command
         .env_clear()
         .env("HOME", dir)
         .env("USER", "bench")
@@ -268,11 +283,10 @@ fn peak_rss_of_report(dir: &Path, config: &Path, quarter: &str) -> (f64, Duratio
         .arg(config)
         .arg("--data-dir")
         .arg(dir.join("data"))
-        .args(["report", "quarterly", "--quarter", quarter, "--out"])
-        .arg(dir.join("report.md"))
+        .args(args)
         .stdout(std::process::Stdio::null())
         .spawn()
-        .expect("watchdesk report quarterly");
+        .expect("watchdesk");
     let mut status = 0;
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     // SAFETY: wait4 on our own child; it fills the rusage given.
@@ -282,9 +296,19 @@ fn peak_rss_of_report(dir: &Path, config: &Path, quarter: &str) -> (f64, Duratio
     };
     let _ = child.try_wait();
     if status != 0 {
-        println!("(report quarterly exited with status {status})");
+        println!("(watchdesk {} exited with status {status})", args.join(" "));
     }
-    (usage.ru_maxrss as f64 / 1024.0, started.elapsed())
+    let kib = if gnu_time {
+        let text = std::fs::read_to_string(&measured).unwrap_or_default();
+        text.lines()
+            .last()
+            .and_then(|l| l.trim().parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    } else {
+        println!("({GNU_TIME} not found: this peak includes the bench's own memory)");
+        usage.ru_maxrss as f64
+    };
+    (kib / 1024.0, started.elapsed())
 }
 
 fn main() {
@@ -346,12 +370,27 @@ fn main() {
             before.elapsed().as_secs_f64() * 1e3
         );
         drop(store);
-        let (rss, took) = peak_rss_of_report(dir.path(), &config_path, &quarter.to_string());
-        println!(
-            "{name:<28} report quarterly {quarter}: peak RSS {rss:.0} MiB, {:.2} s",
-            took.as_secs_f64()
+        let (report, backup) = (dir.path().join("report.md"), dir.path().join("cli-backup.jsonl"));
+        let (quarter, report, backup) = (
+            quarter.to_string(),
+            report.to_string_lossy(),
+            backup.to_string_lossy(),
         );
-        reports.push(rss);
+        let mut peaks = Vec::new();
+        for args in [
+            &["report", "quarterly", "--quarter", &quarter, "--out", &report][..],
+            &["audit", "verify"],
+            &["backup", "--out", &backup],
+        ] {
+            let (rss, took) = peak_rss_of(dir.path(), &config_path, args);
+            println!(
+                "{name:<28} {:<24} peak RSS {rss:>5.0} MiB, {:.2} s",
+                args.iter().take(2).copied().collect::<Vec<_>>().join(" "),
+                took.as_secs_f64()
+            );
+            peaks.push(rss);
+        }
+        reports.push(peaks);
     }
     if let [fresh, big] = &runs[..] {
         let ratio = |a: f64, b: f64| b / a;
@@ -367,10 +406,10 @@ fn main() {
             big.probe[2],
         );
     }
-    if let [fresh, big] = reports[..] {
-        println!(
-            "big / fresh: report quarterly peak RSS {:.2}x ({big:.0} / {fresh:.0} MiB)",
-            big / fresh
-        );
+    if let [fresh, big] = &reports[..] {
+        for (n, what) in ["report quarterly", "audit verify", "backup"].iter().enumerate() {
+            let (f, b) = (fresh[n], big[n]);
+            println!("big / fresh: {what} peak RSS {:.2}x ({b:.0} / {f:.0} MiB)", b / f);
+        }
     }
 }
