@@ -154,30 +154,22 @@ fn long_read(engine: &EngineHandle, n: u64, dir: &Path, quarter: Quarter) -> tok
     })
 }
 
-/// Commands and probe results against a running engine for `secs`; prints one line per measure.
-async fn drive(name: &str, engine: &EngineHandle, secs: u64, dir: &Path, started: Instant) -> Run {
+/// What one phase of a run saw: command and probe round trips, process CPU (% of one core), long reads.
+struct Phase {
+    commands: Vec<Duration>,
+    probes: Vec<Duration>,
+    cpu: f64,
+    reads: Vec<String>,
+}
+
+/// For `secs`: a probe result ten times a second (waiting for the snapshot that shows it) and a note on an
+/// open incident once a second; with `long_reads`, a long read every 5 s, not waited for.
+async fn measure(engine: &EngineHandle, open: &[IncidentId], secs: u64, long_reads: Option<&Path>) -> Phase {
     let actor = Actor::named("bench");
     let quarter = Quarter::of_day(config().policy.calendar.local_day(Utc::now()));
-    let mut open = Vec::new();
-    for i in 0..20 {
-        let new = NewIncident {
-            kind: Kind::Fault,
-            severity: Severity::Major,
-            title: format!("待处理 {i}"),
-            subsystem: Some("digital".into()),
-            detected_at: None,
-            source: None,
-        };
-        match engine.execute(actor.clone(), Command::OpenIncident(new)).await {
-            Ok(engine::Reply::Incident(i)) => open.push(i.id),
-            other => panic!("open: {other:?}"),
-        }
-    }
     let cpu_start = cpu_seconds();
     let wall = Instant::now();
-    let (mut commands, mut probes) = (Vec::new(), Vec::new());
-    let mut reads = Vec::new();
-    let mut score_shown = None;
+    let (mut commands, mut probes, mut reads) = (Vec::new(), Vec::new(), Vec::new());
     let mut snapshots = engine.subscribe();
     let mut n = 0u64;
     while wall.elapsed() < Duration::from_secs(secs) {
@@ -192,7 +184,9 @@ async fn drive(name: &str, engine: &EngineHandle, secs: u64, dir: &Path, started
                 .expect("note");
             commands.push(sent.elapsed());
         }
-        if n.is_multiple_of(50) {
+        if let Some(dir) = long_reads
+            && n % 50 == 1
+        {
             reads.push(long_read(engine, n / 50, dir, quarter));
         }
         let at = Utc::now();
@@ -216,20 +210,56 @@ async fn drive(name: &str, engine: &EngineHandle, secs: u64, dir: &Path, started
                 .flat_map(|x| &x.checks)
                 .any(|c| c.last.as_ref().is_some_and(|l| l.at == at))
         };
-        loop {
-            let snapshot = snapshots.borrow_and_update().clone();
-            if score_shown.is_none() && snapshot.score.is_some() {
-                score_shown = Some(started.elapsed());
-            }
-            if shown(&snapshot) {
-                break;
-            }
+        while !shown(&snapshots.borrow_and_update()) {
             snapshots.changed().await.expect("snapshot");
         }
         probes.push(sent.elapsed());
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let mut finished = Vec::new();
+    for read in reads {
+        finished.push(read.await.expect("long read"));
+    }
     let cpu = (cpu_seconds() - cpu_start) / wall.elapsed().as_secs_f64() * 100.0;
+    Phase {
+        commands,
+        probes,
+        cpu,
+        reads: finished,
+    }
+}
+
+/// The run on one store: the live score's first showing, then a quiet phase (the figures compared) and a
+/// phase with long reads; prints one line per measure.
+async fn drive(name: &str, engine: &EngineHandle, secs: u64, dir: &Path, started: Instant) -> Run {
+    let actor = Actor::named("bench");
+    let mut open = Vec::new();
+    for i in 0..20 {
+        let new = NewIncident {
+            kind: Kind::Fault,
+            severity: Severity::Major,
+            title: format!("待处理 {i}"),
+            subsystem: Some("digital".into()),
+            detected_at: None,
+            source: None,
+        };
+        match engine.execute(actor.clone(), Command::OpenIncident(new)).await {
+            Ok(engine::Reply::Incident(i)) => open.push(i.id),
+            other => panic!("open: {other:?}"),
+        }
+    }
+    let mut snapshots = engine.subscribe();
+    let deadline = started + Duration::from_secs(300);
+    while snapshots.borrow_and_update().score.is_none() && Instant::now() < deadline {
+        let _ = tokio::time::timeout(Duration::from_secs(1), snapshots.changed()).await;
+    }
+    match engine.snapshot().score.is_some() {
+        true => println!(
+            "{name:<28} live score shown {:.2} s after start",
+            started.elapsed().as_secs_f64()
+        ),
+        false => println!("{name:<28} live score NOT shown in 300 s"),
+    }
     let line = |what: &str, samples: &[Duration]| {
         let [p50, p99, max] = quantiles(samples.to_vec());
         println!(
@@ -238,19 +268,25 @@ async fn drive(name: &str, engine: &EngineHandle, secs: u64, dir: &Path, started
         );
         [p50, p99, max]
     };
-    let command = line("command", &commands);
-    let probe = line("probe", &probes);
-    println!("{name:<28} CPU      {cpu:>8.2} % of one core");
-    match score_shown {
-        Some(t) => println!("{name:<28} live score shown {:.2} s after start", t.as_secs_f64()),
-        None => println!("{name:<28} live score NOT shown during the run"),
-    }
-    for read in reads {
-        println!("{name:<28} long read: {}", read.await.expect("long read"));
+    let quiet = measure(engine, &open, secs, None).await;
+    let command = line("command", &quiet.commands);
+    let probe = line("probe", &quiet.probes);
+    println!("{name:<28} CPU      {:>8.2} % of one core", quiet.cpu);
+    let busy = measure(engine, &open, (secs / 2).max(10), Some(dir)).await;
+    println!("{name:<28} while long reads run:");
+    line("command", &busy.commands);
+    line("probe", &busy.probes);
+    println!("{name:<28} CPU      {:>8.2} % of one core", busy.cpu);
+    for read in &busy.reads {
+        println!("{name:<28} long read: {read}");
     }
     let (peak, now) = rss();
     println!("{name:<28} process RSS {now:.0} MiB (peak so far {peak:.0} MiB)");
-    Run { command, probe, cpu }
+    Run {
+        command,
+        probe,
+        cpu: quiet.cpu,
+    }
 }
 
 /// GNU time measures a child it forks itself. A child this (large) process spawns would report at least this
@@ -378,7 +414,8 @@ fn main() {
         );
         let mut peaks = Vec::new();
         for args in [
-            &["report", "quarterly", "--quarter", &quarter, "--out", &report][..],
+            &["monthly", "list"][..],
+            &["report", "quarterly", "--quarter", &quarter, "--out", &report],
             &["audit", "verify"],
             &["backup", "--out", &backup],
         ] {
@@ -407,7 +444,13 @@ fn main() {
         );
     }
     if let [fresh, big] = &reports[..] {
-        for (n, what) in ["report quarterly", "audit verify", "backup"].iter().enumerate() {
+        let floor = [
+            "monthly list (opens the store)",
+            "report quarterly",
+            "audit verify",
+            "backup",
+        ];
+        for (n, what) in floor.iter().enumerate() {
             let (f, b) = (fresh[n], big[n]);
             println!("big / fresh: {what} peak RSS {:.2}x ({b:.0} / {f:.0} MiB)", b / f);
         }

@@ -308,7 +308,10 @@ impl StoreReader {
 /// What the last event that wrote each record says of it, tree by tree: the record's key and the SHA-256 of its
 /// value as bytes (half their hex), since it is kept for every record the log names.
 #[derive(Default)]
-struct LastWritten(BTreeMap<String, BTreeMap<Box<[u8]>, (Option<Box<[u8]>>, u64)>>);
+struct LastWritten(BTreeMap<String, BTreeMap<Box<[u8]>, Wrote>>);
+
+/// The digest an event wrote (`None`: it removed the record), and that event.
+type Wrote = (Option<Box<[u8]>>, u64);
 
 impl LastWritten {
     /// `key` and `sha256` as the event gives them (hex); text that is not hex is kept as it is, and then
@@ -327,7 +330,7 @@ impl LastWritten {
         }
     }
 
-    fn remove(&mut self, tree: &str, key: &[u8]) -> Option<(Option<Box<[u8]>>, u64)> {
+    fn remove(&mut self, tree: &str, key: &[u8]) -> Option<Wrote> {
         self.0.get_mut(tree).and_then(|records| records.remove(key))
     }
 
