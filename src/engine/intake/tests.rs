@@ -55,7 +55,10 @@ async fn a_firing_alert_opens_one_incident_and_its_resolution_records_restored()
     let before = engine.snapshot();
     let again = intake(&engine, vec![first.clone(), first.clone()]).await.unwrap();
     assert_eq!((again.opened.len(), again.unchanged), (0, 2));
-    assert!(Arc::ptr_eq(&before, &engine.snapshot()), "a repeat changes nothing");
+    assert!(
+        Arc::ptr_eq(&before, &engine.snapshot()),
+        "a repeat changes nothing"
+    );
     let snap = engine.snapshot();
     assert_eq!(snap.open_incidents.len(), 1);
     let inc = &snap.open_incidents[0];
