@@ -10,6 +10,7 @@ use clap::Subcommand;
 use super::context::{CliError, Context, display};
 use super::records::{ask_daemon, execute, parse_quarter, unexpected};
 use super::time::parse_time;
+use super::values::Choice;
 use crate::engine::{RecordsCommand, RecordsReply};
 use crate::model::{Actor, Quarter};
 use crate::report::handover::{self, HandoverRequest};
@@ -22,7 +23,8 @@ pub enum ReportCmd {
         /// Start of the period (default: the last handover, else 12 hours ago).
         #[arg(long, value_name = "TIME")]
         since: Option<String>,
-        #[arg(long, default_value = "md", value_parser = md_or_json)]
+        /// Output format.
+        #[arg(long, default_value = "md", value_parser = Choice::only("format", MD_JSON))]
         format: Format,
         /// The outgoing engineer's notes.
         #[arg(long, value_name = "TEXT")]
@@ -36,7 +38,8 @@ pub enum ReportCmd {
         /// e.g. 2026Q4 (default: the current quarter).
         #[arg(long, value_parser = parse_quarter)]
         quarter: Option<Quarter>,
-        #[arg(long, default_value = "md", value_parser = any_format)]
+        /// Output format.
+        #[arg(long, default_value = "md", value_parser = Choice::only("format", QUARTERLY))]
         format: Format,
         /// Write to FILE instead of standard output.
         #[arg(long, value_name = "FILE")]
@@ -44,30 +47,28 @@ pub enum ReportCmd {
     },
     /// The assessment score of a quarter, item by item, and its payment band.
     Score {
+        /// e.g. 2026Q4 (default: the current quarter).
         #[arg(long, value_parser = parse_quarter)]
         quarter: Option<Quarter>,
-        #[arg(long, default_value = "md", value_parser = md_or_json)]
+        /// Output format.
+        #[arg(long, default_value = "md", value_parser = Choice::only("format", MD_JSON))]
         format: Format,
     },
     /// Enter the engineer's advice printed in the quarterly report.
     Advice {
+        /// e.g. 2026Q4 (default: the current quarter).
         #[arg(long, value_parser = parse_quarter)]
         quarter: Option<Quarter>,
+        /// The advice, as printed.
         #[arg(long, value_name = "TEXT")]
         text: String,
     },
 }
 
-fn md_or_json(s: &str) -> Result<Format, String> {
-    match s.parse::<Format>() {
-        Ok(f @ (Format::Markdown | Format::Json)) => Ok(f),
-        _ => Err(format!("unknown format \"{s}\": accepted are md, json")),
-    }
-}
-
-fn any_format(s: &str) -> Result<Format, String> {
-    s.parse()
-}
+/// The forms of the handover summary and the score.
+const MD_JSON: &[Format] = &[Format::Markdown, Format::Json];
+/// The forms of the quarterly report.
+const QUARTERLY: &[Format] = &[Format::Markdown, Format::Json, Format::Csv];
 
 pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
     let config = ctx.config_or_empty()?;
