@@ -81,7 +81,8 @@ pub struct Cli {
         global = true,
         help_heading = "Global options",
         value_name = "FILTER",
-        env = "RUST_LOG"
+        env = "RUST_LOG",
+        hide_env_values = true
     )]
     pub log_filter: Option<String>,
     /// Where log lines go (auto: the journal when systemd connected standard error to it, else text).

@@ -22,12 +22,14 @@ pub fn man(out_dir: Option<&Path>) -> Result<i32, CliError> {
     let command = Cli::command();
     match out_dir {
         Some(dir) => {
-            clap_mangen::generate_to(command, dir).map_err(|e| {
-                CliError::bad_input(format!(
-                    "cannot write the manual pages into {}: {e}",
-                    display(dir)
-                ))
-            })?;
+            std::fs::create_dir_all(dir)
+                .and_then(|()| clap_mangen::generate_to(command, dir))
+                .map_err(|e| {
+                    CliError::bad_input(format!(
+                        "cannot write the manual pages into {}: {e}",
+                        display(dir)
+                    ))
+                })?;
             outln!("manual pages written to {}", display(dir));
         }
         None => {
