@@ -121,7 +121,13 @@ pub fn init(options: &LogOptions) -> Result<Destination, String> {
             let layer = tracing_journald::layer()
                 .map_err(|e| format!("cannot write to the systemd journal: {e} (use --log-format text)"))?
                 .with_syslog_identifier("watchdesk".to_string())
-                .with_field_prefix(None);
+                .with_field_prefix(None)
+                // syslog's meaning: info is informational (6), debug is debug (7).
+                .with_priority_mappings(tracing_journald::PriorityMappings {
+                    info: tracing_journald::Priority::Informational,
+                    debug: tracing_journald::Priority::Debug,
+                    ..tracing_journald::PriorityMappings::new()
+                });
             registry.with(layer).try_init()
         }
         Destination::File(path) => {

@@ -115,6 +115,7 @@ pub fn serve(ctx: &Context) -> Result<i32, CliError> {
     let store = Store::open_with_key_file(&dir, config.audit_key_file.as_deref())?;
     let rt = runtime()?;
     rt.block_on(async move {
+        let stop = stop_signal();
         let n_checks: usize = config.subsystems.iter().map(|s| s.checks.len()).sum();
         let n_hosts = config.hosts.len();
         let n_channels = config.notify.channels.len();
@@ -152,7 +153,7 @@ pub fn serve(ctx: &Context) -> Result<i32, CliError> {
             "started: {n_checks} checks, {n_hosts} hosts, {n_channels} notification channels; store {store}; \
              dashboards attach on {socket_shown}"
         );
-        let signal = wait_for_stop().await;
+        let signal = stop.await;
         tracing::info!(signal, "{signal}: stopping");
         server.stop().await;
         watch.stop().await;
@@ -168,21 +169,26 @@ pub fn serve(ctx: &Context) -> Result<i32, CliError> {
     })
 }
 
-async fn wait_for_stop() -> &'static str {
+/// The handlers are installed when this is called (before the daemon says it started, so a SIGTERM right
+/// after that is a clean stop); the future answers which signal came.
+fn stop_signal() -> impl std::future::Future<Output = &'static str> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+    let handlers = (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
         signal(SignalKind::hangup()),
-    ) else {
-        // Without handlers the default actions stop the process; nothing to wait for here but the end.
-        return std::future::pending().await;
-    };
-    loop {
-        tokio::select! {
+    );
+    async move {
+        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = handlers else {
+            // Without handlers the default actions stop the process; nothing to wait for here but the end.
+            return std::future::pending().await;
+        };
+        loop {
+            tokio::select! {
             _ = term.recv() => return "SIGTERM",
             _ = int.recv() => return "SIGINT",
-            _ = hup.recv() => tracing::info!("SIGHUP ignored (the daemon keeps watching)"),
+                _ = hup.recv() => tracing::info!("SIGHUP ignored (the daemon keeps watching)"),
+            }
         }
     }
 }
