@@ -20,6 +20,7 @@ mod dashboard;
 mod docs;
 mod incident;
 mod notify_cmds;
+mod progress;
 mod records;
 mod report;
 mod store_cmds;

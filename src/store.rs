@@ -21,6 +21,7 @@ mod incidents;
 mod key;
 mod lock;
 mod opening;
+mod progress;
 mod trees;
 mod verify;
 
@@ -33,9 +34,10 @@ use serde::de::DeserializeOwned;
 use sled::Transactional;
 
 pub use audit::{AUDITED_TREES, AuditEvent, AuditHead, Written};
-pub use backup::{BackupSummary, verify_backup};
+pub use backup::{BackupSummary, verify_backup, verify_backup_with};
 pub use error::StoreError;
 pub use key::{AuditKey, default_key_path};
+pub use progress::{Progress, Quiet};
 pub use trees::{Put, TreeName, display_key};
 pub use verify::{Verified, VerifyFailure, record_name};
 
@@ -382,7 +384,12 @@ impl Store {
 
     /// Writes a consistent, checksummed export of every tree.
     pub fn backup(&self, out: &Path) -> Result<BackupSummary, StoreError> {
-        backup::write(self, out)
+        backup::write(self, out, &Quiet)
+    }
+
+    /// `backup`, telling `progress` of each record written.
+    pub fn backup_with(&self, out: &Path, progress: &dyn Progress) -> Result<BackupSummary, StoreError> {
+        backup::write(self, out, progress)
     }
 
     /// Rebuilds a store in `dir` (which must be empty or absent) from a verified backup.
@@ -392,7 +399,17 @@ impl Store {
         dir: &Path,
         key: &AuditKey,
     ) -> Result<(Store, BackupSummary), StoreError> {
-        backup::restore(backup_file, dir, key)
+        backup::restore(backup_file, dir, key, &Quiet)
+    }
+
+    /// `restore`, telling `progress` how far the check and the rebuild have come.
+    pub fn restore_with(
+        backup_file: &Path,
+        dir: &Path,
+        key: &AuditKey,
+        progress: &dyn Progress,
+    ) -> Result<(Store, BackupSummary), StoreError> {
+        backup::restore(backup_file, dir, key, progress)
     }
 }
 

@@ -8,6 +8,7 @@ use chrono::Utc;
 use clap::Subcommand;
 
 use super::context::{CliError, Context, display};
+use super::progress::Shown;
 use super::records::{ask_daemon, execute, parse_quarter, unexpected};
 use super::time::parse_time;
 use super::values::Choice;
@@ -113,7 +114,9 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
             Ok(0)
         }
         ReportCmd::Score { quarter, format } => {
-            let s = match ask_daemon(ctx, &config, RecordsCommand::Score { quarter })? {
+            let waiting = Shown::waiting("computing the score");
+            let reply = ask_daemon(ctx, &config, RecordsCommand::Score { quarter });
+            let s = match reply? {
                 Some(RecordsReply::Score(s)) => s,
                 Some(other) => return Err(unexpected(other)),
                 None => {
@@ -123,6 +126,7 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
                     score::load(&store, &config.policy, quarter, now)?
                 }
             };
+            drop(waiting);
             match format {
                 Format::Json => outln!("{}", serde_json::to_string_pretty(&s).unwrap_or_default()),
                 _ => out!("{}", score::markdown(&s)),
@@ -144,7 +148,10 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
             if let Some(path) = &out {
                 check_writable(path)?;
             }
-            let report = match execute(ctx, config, RecordsCommand::QuarterlyReport { quarter })? {
+            let waiting = Shown::waiting("computing the quarterly report");
+            let reply = execute(ctx, config, RecordsCommand::QuarterlyReport { quarter });
+            drop(waiting);
+            let report = match reply? {
                 RecordsReply::Quarterly(r) => r,
                 other => {
                     return Err(CliError::store(format!(

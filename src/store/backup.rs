@@ -20,6 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::progress::{Progress, Quiet};
 use super::{AuditHead, AuditKey, SCHEMA_VERSION, Store, StoreError, TreeName, display_key, record_name};
 
 const FORMAT: &str = "watchdesk-backup";
@@ -90,7 +91,7 @@ fn footer_mac(key: &AuditKey, prev: &str, records: u64, sha256: &str) -> String 
     key.mac(&[format!("watchdesk backup end\n{prev}\n{records}\n{sha256}").as_bytes()])
 }
 
-pub(super) fn write(store: &Store, out: &Path) -> Result<BackupSummary, StoreError> {
+pub(super) fn write(store: &Store, out: &Path, progress: &dyn Progress) -> Result<BackupSummary, StoreError> {
     let io = |e: std::io::Error| {
         StoreError::Backup(format!(
             "cannot write backup {}: {}",
@@ -122,6 +123,7 @@ pub(super) fn write(store: &Store, out: &Path) -> Result<BackupSummary, StoreErr
     let mut per_tree = BTreeMap::new();
     let mut records = 0u64;
     let mut line_no = 1u64;
+    progress.stage("writing the backup", None);
     for tree in TreeName::ALL {
         let mut n = 0u64;
         for item in store.tree(tree).iter() {
@@ -137,6 +139,7 @@ pub(super) fn write(store: &Store, out: &Path) -> Result<BackupSummary, StoreErr
             record.mac = Some(mac.clone());
             prev = mac;
             write_line(&mut w, &record).map_err(io)?;
+            progress.advance(1);
             n += 1;
         }
         per_tree.insert(tree.as_str().to_string(), n);
@@ -197,9 +200,18 @@ fn write_line<W: Write, T: Serialize>(w: &mut W, value: &T) -> std::io::Result<(
 fn read(
     path: &Path,
     key: Option<&AuditKey>,
+    progress: &dyn Progress,
     mut each: impl FnMut(TreeName, Vec<u8>, Vec<u8>) -> Result<(), StoreError>,
 ) -> Result<BackupSummary, StoreError> {
     let file = File::open(path).map_err(|e| bad(path, super::error::io_sentence(&e)))?;
+    progress.stage(
+        if key.is_some() {
+            "checking the backup"
+        } else {
+            "reading the backup"
+        },
+        file.metadata().ok().map(|m| m.len()),
+    );
     let mut reader = BufReader::new(file);
     let mut hash = Sha256::new();
     let mut line = String::new();
@@ -215,6 +227,7 @@ fn read(
             .read_line(&mut line)
             .map_err(|e| bad(path, super::error::io_sentence(&e)))?;
         line_no += 1;
+        progress.advance(n as u64);
         if n == 0 {
             return Err(bad(path, "it ends without its checksum line (truncated)"));
         }
@@ -339,10 +352,24 @@ fn read(
 /// Checks a backup without touching any store; with `key`, every line's MAC too (and a backup carrying none is
 /// accepted only if it predates keyed backups).
 pub fn verify_backup(path: &Path, key: Option<&AuditKey>) -> Result<BackupSummary, StoreError> {
-    read(path, key, |_, _, _| Ok(()))
+    read(path, key, &Quiet, |_, _, _| Ok(()))
 }
 
-pub(super) fn restore(path: &Path, dir: &Path, key: &AuditKey) -> Result<(Store, BackupSummary), StoreError> {
+/// `verify_backup`, telling `progress` how many bytes of the file are checked.
+pub fn verify_backup_with(
+    path: &Path,
+    key: Option<&AuditKey>,
+    progress: &dyn Progress,
+) -> Result<BackupSummary, StoreError> {
+    read(path, key, progress, |_, _, _| Ok(()))
+}
+
+pub(super) fn restore(
+    path: &Path,
+    dir: &Path,
+    key: &AuditKey,
+    progress: &dyn Progress,
+) -> Result<(Store, BackupSummary), StoreError> {
     if let Ok(mut entries) = fs::read_dir(dir)
         && entries.next().is_some()
     {
@@ -353,7 +380,7 @@ pub(super) fn restore(path: &Path, dir: &Path, key: &AuditKey) -> Result<(Store,
     }
     // Verify fully before creating anything.
     let key = key.clone();
-    verify_backup(path, Some(&key))?;
+    verify_backup_with(path, Some(&key), progress)?;
     let summary = {
         let store = Store::open_keyed(dir, key.clone())?;
         // The new store's own schema and switch point give way to the backup's: a backup of a store from before
@@ -362,7 +389,7 @@ pub(super) fn restore(path: &Path, dir: &Path, key: &AuditKey) -> Result<(Store,
         for k in ["schema", super::audit::KEYED_FROM, super::audit::HEAD] {
             meta.remove(k)?;
         }
-        let summary = read(path, Some(&key), |tree, key, value| {
+        let summary = read(path, Some(&key), progress, |tree, key, value| {
             store.tree(tree).insert(key, value)?;
             Ok(())
         })?;
@@ -370,7 +397,7 @@ pub(super) fn restore(path: &Path, dir: &Path, key: &AuditKey) -> Result<(Store,
         summary
     };
     let store = Store::open_keyed(dir, key)?;
-    if let Err(failure) = store.verify_audit()? {
+    if let Err(failure) = store.verify_with(None, progress)?.map(|v| v.events) {
         return Err(StoreError::Backup(format!(
             "restored store fails audit verification: {failure}"
         )));

@@ -75,6 +75,15 @@ pub fn record_name(tree: TreeName, key: &[u8]) -> String {
 impl Store {
     /// Verifies the audit log and the records against it; `expect` is a head published earlier.
     pub fn verify(&self, expect: Option<&AuditHead>) -> Result<Result<Verified, VerifyFailure>, StoreError> {
+        self.verify_with(expect, &super::Quiet)
+    }
+
+    /// `verify`, telling `progress` of each event and record checked.
+    pub fn verify_with(
+        &self,
+        expect: Option<&AuditHead>,
+        progress: &dyn super::Progress,
+    ) -> Result<Result<Verified, VerifyFailure>, StoreError> {
         let meta = self.tree(TreeName::Meta);
         let keyed_from = match meta.get(KEYED_FROM)? {
             None => None,
@@ -106,8 +115,10 @@ impl Store {
         let mut prev = GENESIS.to_string();
         let mut last_written: BTreeMap<(String, String), (Option<String>, u64)> = BTreeMap::new();
         let mut found_expected = false;
+        progress.stage("checking the audit chain", Some(self.chain_head_seq()));
         for item in self.tree(TreeName::Events).iter() {
             let (key, value) = item?;
+            progress.advance(1);
             let key_seq = key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
             let event: AuditEvent = match serde_json::from_slice(&value) {
                 Ok(e) => e,
@@ -241,10 +252,12 @@ impl Store {
         // Every audited record against the event that last wrote it.
         let mut records_checked = 0u64;
         if keyed_from.is_some() {
+            progress.stage("checking the records against their events", None);
             for tree in AUDITED_TREES {
                 for item in self.tree(tree).iter() {
                     let (key, value) = item?;
                     records_checked += 1;
+                    progress.advance(1);
                     let name = record_name(tree, &key);
                     match last_written.remove(&(tree.as_str().to_string(), hex::encode(&key))) {
                         None | Some((None, _)) => {
