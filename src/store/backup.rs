@@ -200,18 +200,12 @@ fn write_line<W: Write, T: Serialize>(w: &mut W, value: &T) -> std::io::Result<(
 fn read(
     path: &Path,
     key: Option<&AuditKey>,
-    progress: &dyn Progress,
+    progress: (&dyn Progress, &str),
     mut each: impl FnMut(TreeName, Vec<u8>, Vec<u8>) -> Result<(), StoreError>,
 ) -> Result<BackupSummary, StoreError> {
     let file = File::open(path).map_err(|e| bad(path, super::error::io_sentence(&e)))?;
-    progress.stage(
-        if key.is_some() {
-            "checking the backup"
-        } else {
-            "reading the backup"
-        },
-        file.metadata().ok().map(|m| m.len()),
-    );
+    let (progress, stage) = progress;
+    progress.stage(stage, file.metadata().ok().map(|m| m.len()));
     let mut reader = BufReader::new(file);
     let mut hash = Sha256::new();
     let mut line = String::new();
@@ -352,7 +346,7 @@ fn read(
 /// Checks a backup without touching any store; with `key`, every line's MAC too (and a backup carrying none is
 /// accepted only if it predates keyed backups).
 pub fn verify_backup(path: &Path, key: Option<&AuditKey>) -> Result<BackupSummary, StoreError> {
-    read(path, key, &Quiet, |_, _, _| Ok(()))
+    read(path, key, (&Quiet, ""), |_, _, _| Ok(()))
 }
 
 /// `verify_backup`, telling `progress` how many bytes of the file are checked.
@@ -361,7 +355,7 @@ pub fn verify_backup_with(
     key: Option<&AuditKey>,
     progress: &dyn Progress,
 ) -> Result<BackupSummary, StoreError> {
-    read(path, key, progress, |_, _, _| Ok(()))
+    read(path, key, (progress, "checking the backup"), |_, _, _| Ok(()))
 }
 
 pub(super) fn restore(
@@ -389,7 +383,7 @@ pub(super) fn restore(
         for k in ["schema", super::audit::KEYED_FROM, super::audit::HEAD] {
             meta.remove(k)?;
         }
-        let summary = read(path, Some(&key), progress, |tree, key, value| {
+        let summary = read(path, Some(&key), (progress, "restoring"), |tree, key, value| {
             store.tree(tree).insert(key, value)?;
             Ok(())
         })?;
