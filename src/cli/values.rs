@@ -109,13 +109,16 @@ impl ValueEnum for HandItem {
     }
 }
 
+/// A parser that reads a word as a `T` or says why not.
+type Parse<T> = fn(&str) -> Result<T, String>;
+
 /// Parses one of `T`'s values (or of a subset), ignoring case and surrounding blanks. A word that is none of
 /// them is refused with "unknown WHAT "word": accepted are a, b, c".
 pub struct Choice<T: 'static> {
     what: &'static str,
     only: Option<&'static [T]>,
     /// A parser of the type's own, whose error says more than the names (the score items' ranges).
-    own: Option<fn(&str) -> Result<T, String>>,
+    own: Option<Parse<T>>,
     _of: PhantomData<fn() -> T>,
 }
 
@@ -142,7 +145,7 @@ impl<T: ValueEnum + 'static> Choice<T> {
     }
 
     /// Every value of `T`, read by `parse` (which accepts the same words) for its own error messages.
-    pub fn parsed_by(parse: fn(&str) -> Result<T, String>) -> Self {
+    pub fn parsed_by(parse: Parse<T>) -> Self {
         Choice {
             what: "",
             only: None,
