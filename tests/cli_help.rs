@@ -291,11 +291,19 @@ fn the_manual_pages_render() {
         "SUBCOMMANDS",
         "--data-dir",
         "WATCHDESK_DATA",
+        "EXIT STATUS",
+        "WATCHDESK_AUDIT_KEY",
+        "JOURNAL_STREAM",
+        "SEE ALSO",
         "incident",
         "serve",
     ] {
         assert!(text.contains(word), "watchdesk(1) lacks {word}:\n{text}");
     }
+    assert!(
+        !text.contains("BRUST_LOGR"),
+        "font escapes are roff's, not text:\n{text}"
+    );
     let text = render(&open).unwrap();
     for word in ["--severity", "critical", "major", "minor", "security"] {
         assert!(
