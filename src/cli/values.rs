@@ -12,7 +12,6 @@ use clap::{Arg, Command, ValueEnum};
 use crate::config::Lang;
 use crate::model::HandItem;
 use crate::policy::{Kind, Severity};
-use crate::report::Format;
 use crate::tui::theme::ColorChoice;
 
 impl ValueEnum for Severity {
@@ -43,21 +42,6 @@ impl ValueEnum for Kind {
             Kind::Security => "安全加固: security hardening, fixed within 10 working days",
         };
         Some(PossibleValue::new(self.as_str()).help(help))
-    }
-}
-
-impl ValueEnum for Format {
-    fn value_variants<'a>() -> &'a [Self] {
-        &[Format::Markdown, Format::Json, Format::Csv]
-    }
-
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        let value = PossibleValue::new(self.as_str());
-        Some(match self {
-            Format::Markdown => value.alias("markdown").help("Markdown, for reading and printing"),
-            Format::Json => value.help("JSON, for scripts"),
-            _ => value,
-        })
     }
 }
 
@@ -270,18 +254,14 @@ mod tests {
             Choice::<HandItem>::all("item").parse("assigned-tasks"),
             Ok(HandItem::AssignedTasks)
         );
-        assert_eq!(
-            Choice::<Format>::all("format").parse("markdown"),
-            Ok(Format::Markdown)
-        );
     }
 
     #[test]
     fn a_subset_refuses_the_rest_and_says_what_it_accepts() {
-        let md_or_json = Choice::only("format", &[Format::Markdown, Format::Json]);
+        let rare = Choice::only("severity", &[Severity::Critical, Severity::Major]);
         assert_eq!(
-            md_or_json.parse("csv"),
-            Err("unknown format \"csv\": accepted are md, json".to_string())
+            rare.parse("minor"),
+            Err("unknown severity \"minor\": accepted are critical, major".to_string())
         );
         assert_eq!(
             Choice::<Kind>::all("kind").parse("outage"),
