@@ -104,8 +104,11 @@ fn help_of_every_subcommand_lists_the_values_of_its_enumerated_arguments() {
             &["incident", "reclassify", "--help"],
             &["critical", "major", "minor"],
         ),
-        (&["report", "quarterly", "--help"], &["md", "json", "csv"]),
-        (&["report", "handover", "--help"], &["md", "json"]),
+        (
+            &["report", "quarterly", "--help"],
+            &["md", "json", "csv", "docx", "html"],
+        ),
+        (&["report", "handover", "--help"], &["md", "json", "docx"]),
         (
             &["score", "set", "--help"],
             &["personnel", "tasks", "complaints", "notices"],
