@@ -18,12 +18,17 @@ pub enum IncidentCmd {
     Open {
         #[arg(long, value_parser = parse_kind)]
         kind: Kind,
+        /// Required for a fault or a support ticket; a change request or a security finding has none.
         #[arg(long, value_parser = parse_severity)]
-        severity: Severity,
+        severity: Option<Severity>,
         #[arg(long)]
         title: String,
         #[arg(long, value_name = "ID")]
         subsystem: Option<String>,
+        /// The server a fault found by hand is on (a configured [[host]] name): it is then a server-inspection
+        /// fault, to be reported within 12 h.
+        #[arg(long, value_name = "NAME")]
+        host: Option<String>,
         #[arg(long, value_name = "TIME")]
         detected_at: Option<String>,
     },
@@ -67,13 +72,17 @@ pub enum IncidentCmd {
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
     },
-    /// Change the severity; deadlines are recomputed from detection.
+    /// Change the severity; deadlines are recomputed from detection, and a deadline already missed under the
+    /// old severity stays missed.
     Reclassify {
         id: String,
         #[arg(long, value_parser = parse_severity)]
         severity: Severity,
         #[arg(long)]
         reason: String,
+        /// When the severity changed, if earlier than now.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
     },
     /// Open incidents (all with --all), each deadline with time left or how late.
     List {
@@ -98,6 +107,36 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
 }
 
+/// A fault or support ticket needs a severity (it sets the deadlines); a change request or a security finding
+/// has one deadline whatever the severity, so one given there is refused rather than stored as if it meant
+/// something. Such tickets are kept as minor.
+fn severity_for(kind: Kind, severity: Option<Severity>) -> Result<Severity, CliError> {
+    match (kind.has_severity(), severity) {
+        (true, Some(s)) => Ok(s),
+        (true, None) => Err(CliError::bad_input(format!(
+            "--severity is required for a {kind}: accepted are critical, major, minor"
+        ))),
+        (false, None) => Ok(Severity::Minor),
+        (false, Some(_)) => Err(CliError::bad_input(format!(
+            "--severity does not apply to a {}: its deadline is {} whatever the severity; leave --severity out",
+            kind_words(kind),
+            match kind {
+                Kind::Change => "24 h",
+                _ => "10 working days",
+            }
+        ))),
+    }
+}
+
+fn kind_words(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Change => "change request",
+        Kind::Security => "security finding",
+        Kind::Fault => "fault",
+        Kind::Support => "support ticket",
+    }
+}
+
 fn parse_id(s: &str) -> Result<IncidentId, CliError> {
     s.parse().map_err(CliError::bad_input)
 }
@@ -117,14 +156,16 @@ pub fn run(ctx: &Context, cmd: IncidentCmd) -> Result<i32, CliError> {
             severity,
             title,
             subsystem,
+            host,
             detected_at,
         } => Command::OpenIncident(NewIncident {
             kind,
-            severity,
+            severity: severity_for(kind, severity)?,
             title,
             subsystem,
             detected_at: time(detected_at)?,
             source: None,
+            host,
         }),
         IncidentCmd::Ack { id, note, due, at } => Command::Acknowledge {
             id: parse_id(&id)?,
@@ -157,8 +198,14 @@ pub fn run(ctx: &Context, cmd: IncidentCmd) -> Result<i32, CliError> {
             at: time(at)?,
             text,
         },
-        IncidentCmd::Reclassify { id, severity, reason } => Command::Reclassify {
+        IncidentCmd::Reclassify {
+            id,
+            severity,
+            reason,
+            at,
+        } => Command::Reclassify {
             id: parse_id(&id)?,
+            at: time(at)?,
             severity,
             reason,
         },

@@ -39,6 +39,15 @@ pub struct RawConfig {
     pub redaction: RawRedaction,
     #[serde(default)]
     pub audit: RawAudit,
+    #[serde(default)]
+    pub contract: RawContract,
+}
+
+/// `[contract] start = "2026-07-01"`: the first day of service.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContract {
+    pub start: Option<Spanned<Day>>,
 }
 
 /// `[redaction] names = [...]`: more query parameter and header names whose values are secret.

@@ -37,13 +37,16 @@ impl Engine {
                 inc.note(actor, at, now, &text)?;
                 Ok(json!({ "at": at, "text": text }))
             }),
-            Command::Reclassify { id, severity, reason } => {
-                self.change(actor, id, now, "incident.reclassify", |inc| {
-                    let from = inc.severity;
-                    inc.reclassify(actor, now, severity, &reason)?;
-                    Ok(json!({ "from": from, "to": severity, "reason": reason }))
-                })
-            }
+            Command::Reclassify {
+                id,
+                at,
+                severity,
+                reason,
+            } => self.change(actor, id, now, "incident.reclassify", |inc| {
+                let from = inc.severity;
+                inc.reclassify(actor, at, now, severity, &reason)?;
+                Ok(json!({ "at": at, "from": from, "to": severity, "reason": reason }))
+            }),
             Command::Records(command) => self
                 .execute_records(actor, command, now)
                 .map(|r| Reply::Records(Box::new(r))),
@@ -74,6 +77,18 @@ impl Engine {
                 accepted: ids.join(", "),
             });
         }
+        if let Some(host) = &new.host
+            && !self.config.hosts.iter().any(|h| h.name == host.trim())
+        {
+            let mut names: Vec<_> = self.config.hosts.iter().map(|h| format!("\"{}\"", h.name)).collect();
+            if names.is_empty() {
+                names.push("(no hosts are configured)".into());
+            }
+            return Err(EngineError::UnknownHost {
+                name: host.clone(),
+                accepted: names.join(", "),
+            });
+        }
         let detected = new.detected_at.unwrap_or(now);
         let year = detected.with_timezone(&self.config.platform.timezone).year();
         let (id, counter) = self.store.next_incident_id(year)?;
@@ -87,6 +102,7 @@ impl Engine {
             "subsystem": incident.subsystem,
             "detected_at": incident.detected_at,
             "source": incident.source,
+            "host": incident.host,
         });
         self.store
             .commit(actor, now, "incident.open", &id.to_string(), payload, puts)?;

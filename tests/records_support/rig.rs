@@ -83,6 +83,7 @@ impl Rig {
             subsystem: subsystem.map(str::to_string),
             detected_at: None,
             source,
+            host: None,
         };
         match self.run(who, Command::OpenIncident(new)).await {
             Reply::Incident(i) => i.id,

@@ -20,8 +20,9 @@ pub(in crate::engine) struct ScoreInputs {
 #[derive(Debug)]
 struct Loaded {
     quarter: Quarter,
+    partner: Quarter,
     zone: Tz,
-    /// Indexed like `[quarter, quarter.partner()]`.
+    /// Indexed like `[quarter, partner]` (the other quarter of its half year, see `Contract::partner`).
     incidents: [Vec<Incident>; 2],
 }
 
@@ -36,20 +37,24 @@ impl ScoreInputs {
         now: DateTime<Utc>,
     ) -> Result<Score, StoreError> {
         let zone = policy.calendar.zone;
+        let partner = policy.contract.partner(quarter);
         let loaded = match &mut self.loaded {
-            Some(loaded) if loaded.quarter == quarter && loaded.zone == zone => loaded,
+            Some(loaded) if loaded.quarter == quarter && loaded.partner == partner && loaded.zone == zone => {
+                loaded
+            }
             slot => slot.insert(Loaded {
                 quarter,
+                partner,
                 zone,
-                incidents: score::incidents_of(store, [quarter, quarter.partner()], zone)?,
+                incidents: score::incidents_of(store, [quarter, partner], zone)?,
             }),
         };
         let [this, other] = &loaded.incidents;
         let this_records = score::records_besides_incidents(store, quarter)?;
-        let other_records = score::records_besides_incidents(store, quarter.partner())?;
+        let other_records = score::records_besides_incidents(store, partner)?;
         let mut this_input = this_records.input(quarter, now, policy);
         this_input.incidents = this;
-        let mut other_input = other_records.input(quarter.partner(), now, policy);
+        let mut other_input = other_records.input(partner, now, policy);
         other_input.incidents = other;
         Ok(score::with_half_year(&this_input, &other_input))
     }
@@ -61,7 +66,7 @@ impl ScoreInputs {
             return;
         };
         let day = incident.detected_at.with_timezone(&loaded.zone).date_naive();
-        let quarters = [loaded.quarter, loaded.quarter.partner()];
+        let quarters = [loaded.quarter, loaded.partner];
         let Some(list) = quarters
             .iter()
             .position(|q| q.contains(day))
@@ -96,6 +101,7 @@ mod tests {
             subsystem: None,
             detected_at: Some(detected_at),
             source: None,
+            host: None,
         };
         Incident::open(
             IncidentId { year: 2026, seq },

@@ -16,6 +16,7 @@ fn new(severity: Severity) -> NewIncident {
         subsystem: Some("digital".into()),
         detected_at: Some(t(1, 0)),
         source: None,
+        host: None,
     }
 }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::{HalfYear, Score, ScoreInput, compute, payment, round2};
+use super::{ContractRecords, HalfYear, Score, ScoreInput, compute, payment, round2};
 use crate::model::{DailyRecord, HandEntry, Incident, Quarter, QuarterlyProduced};
 use crate::policy::{Kind, Policy};
 use crate::store::{Store, StoreError, TreeName};
@@ -17,6 +17,7 @@ pub struct QuarterRecords {
     pub daily: Vec<DailyRecord>,
     pub hand: Vec<HandEntry>,
     pub produced: Option<QuarterlyProduced>,
+    pub contract: ContractRecords,
 }
 
 impl QuarterRecords {
@@ -29,6 +30,7 @@ impl QuarterRecords {
             daily: &self.daily,
             hand: &self.hand,
             produced: self.produced.as_ref(),
+            contract: &self.contract,
         }
     }
 }
@@ -39,6 +41,7 @@ fn has_any(input: &ScoreInput<'_>) -> bool {
     !input.daily.is_empty()
         || !input.hand.is_empty()
         || input.produced.is_some()
+        || input.contract.delivered.is_some()
         || input
             .incidents
             .iter()
@@ -59,33 +62,35 @@ pub fn load_quarter_records(store: &Store, quarter: Quarter, zone: Tz) -> Result
     })
 }
 
-/// The incidents detected in each of `quarters` (all of one year), in one pass over that year: each is
-/// decoded in full only when it belongs to one of them.
+/// The incidents detected in each of `quarters`, in one pass over each year they fall in (a service half year
+/// may span two): each is decoded in full only when it belongs to one of them.
 pub fn incidents_of<const N: usize>(
     store: &Store,
     quarters: [Quarter; N],
     zone: Tz,
 ) -> Result<[Vec<Incident>; N], StoreError> {
     let mut out: [Vec<Incident>; N] = std::array::from_fn(|_| Vec::new());
-    let Some(year) = quarters.first().map(|q| q.year) else {
-        return Ok(out);
-    };
+    let mut years: Vec<i32> = quarters.iter().map(|q| q.year).collect();
+    years.sort_unstable();
+    years.dedup();
     let corrupt = |key: &[u8], e: serde_json::Error| StoreError::Corrupt {
         tree: "incidents",
         key: crate::store::display_key(key),
         reason: e.to_string(),
     };
-    for item in store
-        .tree(TreeName::Incidents)
-        .scan_prefix((year as u32).to_be_bytes())
-    {
-        let (key, value) = item?;
-        let detected: Detected = serde_json::from_slice(&value).map_err(|e| corrupt(&key, e))?;
-        let day = detected.detected_at.with_timezone(&zone).date_naive();
-        if let Some(n) = quarters.iter().position(|q| q.contains(day))
-            && let Some(list) = out.get_mut(n)
+    for year in years {
+        for item in store
+            .tree(TreeName::Incidents)
+            .scan_prefix((year as u32).to_be_bytes())
         {
-            list.push(serde_json::from_slice::<Incident>(&value).map_err(|e| corrupt(&key, e))?);
+            let (key, value) = item?;
+            let detected: Detected = serde_json::from_slice(&value).map_err(|e| corrupt(&key, e))?;
+            let day = detected.detected_at.with_timezone(&zone).date_naive();
+            if let Some(n) = quarters.iter().position(|q| q.contains(day))
+                && let Some(list) = out.get_mut(n)
+            {
+                list.push(serde_json::from_slice::<Incident>(&value).map_err(|e| corrupt(&key, e))?);
+            }
         }
     }
     Ok(out)
@@ -104,6 +109,7 @@ pub fn records_besides_incidents(store: &Store, quarter: Quarter) -> Result<Quar
         daily,
         hand,
         produced,
+        contract: super::load_contract_records(store, quarter)?,
     })
 }
 
@@ -137,7 +143,7 @@ pub fn load(
     now: DateTime<Utc>,
 ) -> Result<Score, StoreError> {
     let zone = policy.calendar.zone;
-    let partner = quarter.partner();
+    let partner = policy.contract.partner(quarter);
     let [this, other] = incidents_of(store, [quarter, partner], zone)?;
     let this = QuarterRecords {
         incidents: this,
@@ -164,10 +170,10 @@ pub fn with_half_year(this: &ScoreInput<'_>, other: &ScoreInput<'_>) -> Score {
         quarters.sort_by_key(|(q, _)| *q);
         let mean = round2((score.total + other_score.total) / 2.0);
         score.half_year = Some(HalfYear {
-            label: format!("{}H{}", quarter.year, quarter.half()),
+            label: policy.contract.half_label(quarter),
             quarters,
             mean,
-            payment: payment(mean),
+            payment: payment(mean).with_accidents(score.accidents.by_contractor),
             projected: !(score.finished && other_score.finished),
         });
     }

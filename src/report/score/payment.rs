@@ -25,11 +25,38 @@ pub struct Payment {
     pub band: Band,
     /// Percent of the quarter's fee.
     pub fee_pct: f64,
+    /// Below 60, or two major accidents caused by the contractor: the client may refuse the rest and cancel.
     pub may_cancel: bool,
+    /// Major accidents the contractor was found responsible for in the service year so far.
+    #[serde(default)]
+    pub major_accidents: u32,
 }
 
 impl Payment {
+    /// The same band, with the contractor's major accidents: two of them let the client refuse the rest of
+    /// the fee and cancel, whatever the score.
+    pub fn with_accidents(self, by_contractor: u32) -> Payment {
+        Payment {
+            major_accidents: by_contractor,
+            may_cancel: self.may_cancel || by_contractor >= 2,
+            ..self
+        }
+    }
+
     pub fn words(&self) -> String {
+        let band = self.band_words();
+        if self.major_accidents >= 2 {
+            format!(
+                "{band}; {} major accidents caused by the contractor: the client may refuse the rest of the fee \
+                 and cancel the contract",
+                self.major_accidents
+            )
+        } else {
+            band
+        }
+    }
+
+    fn band_words(&self) -> String {
         match self.band {
             Band::Full => "above 90: full fee".to_string(),
             Band::Proportional => format!("80 to 90: {} % of the fee", points(self.fee_pct)),
@@ -49,24 +76,28 @@ pub fn payment(total: f64) -> Payment {
             band: Band::Full,
             fee_pct: 100.0,
             may_cancel: false,
+            major_accidents: 0,
         }
     } else if t >= 80.0 {
         Payment {
             band: Band::Proportional,
             fee_pct: t,
             may_cancel: false,
+            major_accidents: 0,
         }
     } else if t >= 60.0 {
         Payment {
             band: Band::Half,
             fee_pct: 50.0,
             may_cancel: false,
+            major_accidents: 0,
         }
     } else {
         Payment {
             band: Band::Refusable,
             fee_pct: 50.0,
             may_cancel: true,
+            major_accidents: 0,
         }
     }
 }

@@ -26,6 +26,7 @@ fn fault(seq: u32, severity: Severity, detected: DateTime<Utc>) -> Incident {
             subsystem: None,
             detected_at: Some(detected),
             source: None,
+            host: None,
         },
         Actor::named("li"),
         detected,
