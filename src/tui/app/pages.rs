@@ -97,7 +97,10 @@ impl App {
                 PageContent::Handover(Box::new(s.clone()))
             }
             RecordsReply::Score(s) => PageContent::Score(Box::new(s.clone())),
-            RecordsReply::Monthly(_) | RecordsReply::Advice(_) | RecordsReply::Quarterly(_) => return,
+            RecordsReply::Monthly(_)
+            | RecordsReply::Advice(_)
+            | RecordsReply::Quarterly(_)
+            | RecordsReply::Contract(_) => return,
         };
         self.show(content);
     }
