@@ -26,7 +26,7 @@ pub use load::{
     QuarterRecords, at_risk, incidents_of, load, load_quarter_records, records_besides_incidents,
     with_half_year,
 };
-pub use payment::{Band, HalfYear, Payment, payment};
+pub use payment::{Band, FeeBasis, HalfYear, Payment, payment};
 pub use render::markdown;
 
 /// Where a row's points come from.

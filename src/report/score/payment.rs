@@ -113,3 +113,53 @@ pub struct HalfYear {
     /// A quarter of it is still running.
     pub projected: bool,
 }
+
+/// What the fee of a quarter is paid on. The seed ties payment to the half-year score (前半年考核分数…直接与服务
+/// 费用支付挂钩): the mean of the two quarters of the service half year. Until the other quarter has begun it
+/// cannot be known, and this quarter's own band is what it would be if the other scored the same.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FeeBasis<'a> {
+    HalfYear(&'a HalfYear),
+    AwaitingPartner { label: &'a str, partner: Option<Quarter> },
+}
+
+impl super::Score {
+    pub fn fee_basis(&self) -> FeeBasis<'_> {
+        match &self.half_year {
+            Some(h) => FeeBasis::HalfYear(h),
+            None => FeeBasis::AwaitingPartner {
+                label: &self.half_label,
+                partner: self.partner,
+            },
+        }
+    }
+
+    /// The headline in words: this quarter's band, the half-year mean, and which one the fee follows.
+    pub fn fee_words(&self) -> String {
+        let quarter = format!(
+            "this quarter {}: {}",
+            points(self.total),
+            self.payment.words()
+        );
+        match self.fee_basis() {
+            FeeBasis::HalfYear(h) => format!(
+                "{quarter}. The fee follows the half-year mean: {} {}{} — {}",
+                h.label,
+                points(h.mean),
+                if h.projected { " (projected)" } else { "" },
+                h.payment.words()
+            ),
+            FeeBasis::AwaitingPartner { label, partner } => match partner {
+                Some(p) if p < self.quarter => format!(
+                    "{quarter}. The fee follows the half-year mean ({label}); {p} holds no records here: if it \
+                     scored the same, the fee is as above"
+                ),
+                Some(p) => format!(
+                    "{quarter}. The fee follows the half-year mean ({label}), known once {p} is scored; if it \
+                     scores the same, the fee is as above"
+                ),
+                None => format!("{quarter}. The fee follows the half-year mean ({label})"),
+            },
+        }
+    }
+}
