@@ -128,6 +128,15 @@ fn severity_for(kind: Kind, severity: Option<Severity>) -> Result<Severity, CliE
     }
 }
 
+/// A change request or a security finding has no severity: `—` rather than the one it is kept with.
+fn severity_words(incident: &Incident) -> &'static str {
+    if incident.kind.has_severity() {
+        incident.severity.as_str()
+    } else {
+        "—"
+    }
+}
+
 fn kind_words(kind: Kind) -> &'static str {
     match kind {
         Kind::Change => "change request",
@@ -285,7 +294,7 @@ fn show(ctx: &Context, config: &Config, id: IncidentId, json: bool) -> Result<i3
         "{}  {}  {}  {}",
         incident.id,
         incident.kind,
-        incident.severity,
+        severity_words(&incident),
         incident.title
     );
     outln!("state     {}", incident.state().as_str());
@@ -300,6 +309,18 @@ fn show(ctx: &Context, config: &Config, id: IncidentId, json: bool) -> Result<i3
             local(d.due, zone),
             deadline_words(&d)
         );
+    }
+    for m in incident.earlier_misses(policy) {
+        outln!(
+            "{:<9} due {}  missed while {} (reclassified {}): still counts",
+            m.stage.as_str(),
+            local(m.due, zone),
+            m.severity,
+            local(m.reclassified_at, zone)
+        );
+    }
+    if let Some(host) = incident.server() {
+        outln!("host      {host}");
     }
     if let Some(r) = &incident.resolution {
         outln!("cause     {}", r.cause);
@@ -350,6 +371,7 @@ fn with_deadlines(incident: &Incident, policy: &Policy, now: DateTime<Utc>) -> s
     value["state"] = serde_json::Value::String(incident.state().as_str().into());
     value["deadlines"] = serde_json::to_value(incident.deadlines(policy, now)).unwrap_or_default();
     value["breached"] = serde_json::Value::Bool(incident.is_breached(policy, now));
+    value["earlier_misses"] = serde_json::to_value(incident.earlier_misses(policy)).unwrap_or_default();
     value
 }
 
@@ -363,7 +385,7 @@ fn summary_line(incident: &Incident, policy: &Policy, now: DateTime<Utc>, zone: 
         "{}  {:<8} {:<8} {:<12} {}  [detected {}]  {}",
         incident.id,
         incident.kind.as_str(),
-        incident.severity.as_str(),
+        severity_words(incident),
         incident.state().as_str(),
         incident.title,
         local(incident.detected_at, zone),

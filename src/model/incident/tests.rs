@@ -216,15 +216,15 @@ fn reclassification_needs_a_reason_and_recomputes_deadlines() {
     let li = Actor::named("li");
     let mut inc = open(Severity::Major, t(1, 0));
     assert_eq!(
-        inc.reclassify(&li, t(2, 0), Severity::Critical, ""),
+        inc.reclassify(&li, None, t(2, 0), Severity::Critical, ""),
         Err(LifecycleError::Empty { field: "reason" })
     );
-    inc.reclassify(&li, t(2, 0), Severity::Critical, "影响全部用户登录")
+    inc.reclassify(&li, None, t(2, 0), Severity::Critical, "影响全部用户登录")
         .unwrap();
     let ds = inc.deadlines(&policy, t(2, 0));
     assert_eq!(ds[2].due, t(13, 0));
     assert!(matches!(
-        inc.reclassify(&li, t(2, 0), Severity::Critical, "x"),
+        inc.reclassify(&li, None, t(2, 0), Severity::Critical, "x"),
         Err(LifecycleError::SameSeverity { .. })
     ));
 }
