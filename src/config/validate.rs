@@ -206,7 +206,7 @@ pub(super) fn validate(
     let defaults = crate::policy::Policy::default();
     let p = raw.policy;
     let policy = crate::policy::Policy {
-        contract: contract(&cx, raw.contract)?,
+        contract: contract(raw.contract),
         critical: limits(p.critical, defaults.critical),
         major: limits(p.major, defaults.major),
         minor: limits(p.minor, defaults.minor),

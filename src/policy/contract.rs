@@ -3,10 +3,13 @@
 //! half-year score, "the mean of the first and second quarters of the service period" (服务期的第一季度和第二季度),
 //! so with a service starting on 1 July the first half year is July to December.
 //!
-//! The start must be the first day of a calendar quarter (1 January, 1 April, 1 July or 1 October): the store
-//! keeps its records by calendar quarter (`2026Q3`), and a service quarter is then exactly one of them.
+//! The store keeps its records by calendar quarter (`2026Q3`). A service starting on the first day of a
+//! calendar quarter (1 January, 1 April, 1 July, 1 October) makes each service quarter exactly one of them.
+//! A service starting inside a quarter counts that quarter as its first, from the start day on: its days
+//! before the start are not counted, and the later service quarters are the calendar quarters that follow
+//! (the seed's "first three months" then become the rest of the first calendar quarter).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::model::Quarter;
 
@@ -20,11 +23,6 @@ pub struct Contract {
 impl Contract {
     pub fn starting(start: NaiveDate) -> Contract {
         Contract { start: Some(start) }
-    }
-
-    /// A start the store's quarters can follow: the first day of a calendar quarter.
-    pub fn is_quarter_start(day: NaiveDate) -> bool {
-        day.day() == 1 && matches!(day.month(), 1 | 4 | 7 | 10)
     }
 
     /// 服务期第 N 季度: 1 for the quarter the service starts in, 2 for the next, …; `None` without a start or
@@ -102,9 +100,12 @@ mod tests {
     }
 
     #[test]
-    fn only_quarter_starts_are_accepted() {
-        assert!(Contract::is_quarter_start(day("2026-07-01")));
-        assert!(!Contract::is_quarter_start(day("2026-08-01")));
-        assert!(!Contract::is_quarter_start(day("2026-07-02")));
+    fn a_start_inside_a_quarter_counts_that_quarter_from_the_start_day() {
+        // Service from 15 August 2026: 2026Q3 is service quarter 1, counted from 15 August; 2026Q4 is the second.
+        let c = Contract::starting(day("2026-08-15"));
+        assert_eq!(c.service_quarter(q(2026, 3)), Some(1));
+        assert_eq!(c.first_counted_day(q(2026, 3)), day("2026-08-15"));
+        assert_eq!(c.first_counted_day(q(2026, 4)), day("2026-10-01"));
+        assert_eq!(c.partner(q(2026, 3)), q(2026, 4));
     }
 }
