@@ -104,7 +104,8 @@ pub fn lines(cx: &Ctx, score: &Score, w: usize) -> Vec<Line<'static>> {
                 theme.muted,
             ),
         ]));
-        if l.item == ScoreItem::Personnel {
+        // The sub-items once any is entered (until then the row says "not entered" for all four).
+        if l.item == ScoreItem::Personnel && l.basis != Basis::NotEntered {
             for p in &score.personnel {
                 let (basis, basis_style) = basis_words(cx, p.basis);
                 lines.push(row(vec![
@@ -133,10 +134,7 @@ pub fn lines(cx: &Ctx, score: &Score, w: usize) -> Vec<Line<'static>> {
         );
         for f in &score.faults {
             let late: Vec<&str> = f.late.iter().map(|s| t.stage(*s)).collect();
-            let mut late = format!("{} {}", t.late, late.join(", "));
-            if f.charged_as != f.severity {
-                late = format!("{late} ({})", fill(wd.late_while, &[t.severity(f.charged_as)]));
-            }
+            let late = format!("{} {}", t.late, late.join(", "));
             let mut cells = vec![
                 left(&f.id, 10, theme.accent),
                 left(t.severity(f.severity), 8, theme.text),
@@ -145,6 +143,11 @@ pub fn lines(cx: &Ctx, score: &Score, w: usize) -> Vec<Line<'static>> {
             ];
             if f.open {
                 cells.push(left(t.still_open, width(t.still_open), theme.warn));
+            }
+            // Reclassified after a deadline passed: charged at the severity it was late under.
+            if f.charged_as != f.severity {
+                let note = fill(wd.late_while, &[t.severity(f.charged_as)]);
+                cells.push(left(&note, width(&note), theme.crit));
             }
             cells.push(Span::styled(f.title.clone(), theme.text));
             lines.push(row(cells));
@@ -201,6 +204,13 @@ pub fn lines(cx: &Ctx, score: &Score, w: usize) -> Vec<Line<'static>> {
     }
     if missing == 0 {
         lines.push(Line::styled(format!("  {}", wd.nothing_missing), theme.muted));
+    }
+    let days_short = [ScoreItem::DailyLedger, ScoreItem::DatabaseArchive, ScoreItem::DataAnomaly]
+        .iter()
+        .any(|i| score.line(*i).is_some_and(|l| l.points + 1e-9 < l.max));
+    if days_short && score.service.start.is_none() {
+        let first = score.quarter.first_day().to_string();
+        lines.push(Line::styled(cut(&fill(wd.no_start_hint, &[&first]), w), theme.muted));
     }
 
     if let Some(half) = &score.half_year {

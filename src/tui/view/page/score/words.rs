@@ -25,6 +25,8 @@ pub struct Words {
     pub nothing_missing: &'static str,
     /// `{}` severity.
     pub late_while: &'static str,
+    /// `{}` the quarter's first day.
+    pub no_start_hint: &'static str,
 }
 
 const EN: Words = Words {
@@ -40,6 +42,7 @@ const EN: Words = Words {
     missing_heading: "Why points are missing",
     nothing_missing: "no points missing",
     late_while: "late while {}",
+    no_start_hint: "  days count from {}, the quarter's first day: set [contract] start if the service began later",
 };
 
 const ZH: Words = Words {
@@ -55,6 +58,7 @@ const ZH: Words = Words {
     missing_heading: "失分原因",
     nothing_missing: "未失分",
     late_while: "{}时超时",
+    no_start_hint: "  天数自季度首日 {} 起计：服务期晚于此开始的，请在配置中设置 [contract] start",
 };
 
 pub fn words(lang: Lang) -> &'static Words {
