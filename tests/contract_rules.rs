@@ -8,9 +8,7 @@ mod rig;
 
 use chrono::{Duration, NaiveDate};
 use rig::{Rig, config_with, local};
-use watchdesk::engine::{
-    Command, ContractCommand, ContractReply, RecordsCommand, RecordsReply, Reply,
-};
+use watchdesk::engine::{Command, ContractCommand, ContractReply, RecordsCommand, RecordsReply, Reply};
 use watchdesk::model::{
     AccidentEntry, Actor, DailyEntry, HandEntry, HandItem, Incident, IncidentId, NewIncident, Quarter,
     Responsibility,
@@ -80,7 +78,11 @@ async fn set(rig: &Rig, item: HandItem, value: f64, reason: &str) -> Score {
     }
 }
 
-fn open_command(kind: Kind, severity: Severity, detected_at: Option<chrono::DateTime<chrono::Utc>>) -> Command {
+fn open_command(
+    kind: Kind,
+    severity: Severity,
+    detected_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Command {
     Command::OpenIncident(NewIncident {
         kind,
         severity,
@@ -149,7 +151,10 @@ fn a_bad_contract_start_names_its_line_and_column() {
     // Line 5, the value starts at column 9 (`start = "` is 8 characters).
     assert_eq!((loc.line, loc.column), (5, 9));
     let words = err.to_string();
-    assert!(words.contains("invalid date \"2026-13-01\": write it as YYYY-MM-DD"), "{words}");
+    assert!(
+        words.contains("invalid date \"2026-13-01\": write it as YYYY-MM-DD"),
+        "{words}"
+    );
 
     let text = "[[host]]\nname = \"local\"\nsource = \"local\"\n[contract]\nbegin = \"2026-07-01\"\n";
     let err = watchdesk::config::Config::parse(std::path::Path::new("c.toml"), text).unwrap_err();
@@ -168,7 +173,8 @@ async fn the_fee_follows_the_mean_of_the_service_half_year() {
     // A critical fault on 10 June acknowledged after 20 minutes (15 allowed), then resolved with its archive.
     let detected = local(2026, 6, 10, 9, 0);
     let id = open_at(&rig, Severity::Critical, detected).await;
-    rig.ack("li", id, Some(detected + Duration::minutes(20)), None).await;
+    rig.ack("li", id, Some(detected + Duration::minutes(20)), None)
+        .await;
     rig.resolve("li", id, "证书过期", "更换证书", None).await;
 
     let s = score(&rig, Some(Quarter { year: 2026, q: 3 })).await;
@@ -183,14 +189,22 @@ async fn the_fee_follows_the_mean_of_the_service_half_year() {
     // 80 to 90 pays 81.5 %.
     assert_eq!(
         half.quarters,
-        vec![(Quarter { year: 2026, q: 2 }, 81.0), (Quarter { year: 2026, q: 3 }, 82.0)]
+        vec![
+            (Quarter { year: 2026, q: 2 }, 81.0),
+            (Quarter { year: 2026, q: 3 }, 82.0)
+        ]
     );
     assert_eq!(half.mean, 81.5);
     assert_eq!(half.payment.fee_pct, 81.5);
     let words = s.fee_words();
-    assert!(words.contains("this quarter 82: 80 to 90: 82 % of the fee"), "{words}");
     assert!(
-        words.contains("The fee follows the half-year mean: 2026Q2–2026Q3 81.5 (projected) — 80 to 90: 81.5 % of the fee"),
+        words.contains("this quarter 82: 80 to 90: 82 % of the fee"),
+        "{words}"
+    );
+    assert!(
+        words.contains(
+            "The fee follows the half-year mean: 2026Q2–2026Q3 81.5 (projected) — 80 to 90: 81.5 % of the fee"
+        ),
         "{words}"
     );
 }
@@ -232,7 +246,10 @@ async fn personnel_is_four_sub_items_each_floored_at_zero() {
         }),
     )
     .await;
-    assert!(words.contains("personnel is entered as its four sub-items"), "{words}");
+    assert!(
+        words.contains("personnel is entered as its four sub-items"),
+        "{words}"
+    );
     // A count must be whole.
     let words = refused(
         &rig,
@@ -244,7 +261,10 @@ async fn personnel_is_four_sub_items_each_floored_at_zero() {
         }),
     )
     .await;
-    assert!(words.contains("contact must be a whole count from 0 to 99, got 1.5"), "{words}");
+    assert!(
+        words.contains("contact must be a whole count from 0 to 99, got 1.5"),
+        "{words}"
+    );
 }
 
 #[tokio::test]
@@ -265,7 +285,14 @@ async fn a_store_with_the_single_personnel_figure_is_read_until_a_sub_item_repla
         let key = HandEntry::key(Q4, HandItem::Personnel);
         let put = Put::json(TreeName::Scores, key.clone(), &old).unwrap();
         store
-            .commit(&Actor::named("li"), now, "score.set", &key, serde_json::json!({}), vec![put])
+            .commit(
+                &Actor::named("li"),
+                now,
+                "score.set",
+                &key,
+                serde_json::json!({}),
+                vec![put],
+            )
             .unwrap();
     }
     let rig = Rig::start_in(dir, now);
@@ -274,17 +301,31 @@ async fn a_store_with_the_single_personnel_figure_is_read_until_a_sub_item_repla
     assert_eq!(s.points(ScoreItem::Personnel), 42.0);
     let line = s.line(ScoreItem::Personnel).unwrap();
     assert_eq!(line.basis, Basis::Entered);
-    assert!(line.detail.contains("entered as one figure before the four sub-items"), "{}", line.detail);
+    assert!(
+        line.detail
+            .contains("entered as one figure before the four sub-items"),
+        "{}",
+        line.detail
+    );
     assert!(s.personnel.is_empty());
 
     // One sub-item entered: the sub-items rule. Satisfaction 13, the other three not entered (full):
     // 10 + 15 + 5 + 13 = 43.
     let s = set(&rig, HandItem::PersonnelSatisfaction, 13.0, "甲方评分").await;
     assert_eq!(s.points(ScoreItem::Personnel), 43.0);
-    assert!(s.line(ScoreItem::Personnel).unwrap().detail.contains("replaces the single figure 42"));
+    assert!(
+        s.line(ScoreItem::Personnel)
+            .unwrap()
+            .detail
+            .contains("replaces the single figure 42")
+    );
     assert_eq!(
         s.not_entered[..3],
-        [HandItem::PersonnelContact, HandItem::PersonnelChange, HandItem::PersonnelExtra]
+        [
+            HandItem::PersonnelContact,
+            HandItem::PersonnelChange,
+            HandItem::PersonnelExtra
+        ]
     );
 }
 
@@ -304,7 +345,9 @@ async fn two_major_accidents_caused_by_the_contractor_let_the_client_cancel() {
     no_evidence.evidence = " ".into();
     let words = refused(
         &rig,
-        Command::Records(RecordsCommand::Contract(ContractCommand::RecordAccident(no_evidence))),
+        Command::Records(RecordsCommand::Contract(ContractCommand::RecordAccident(
+            no_evidence,
+        ))),
     )
     .await;
     assert_eq!(words, "evidence must not be empty");
@@ -349,7 +392,10 @@ async fn two_major_accidents_caused_by_the_contractor_let_the_client_cancel() {
     else {
         panic!("expected the accident");
     };
-    assert_eq!((amended.revision, amended.evidence.as_str()), (2, "甲方函〔2026〕12号"));
+    assert_eq!(
+        (amended.revision, amended.evidence.as_str()),
+        (2, "甲方函〔2026〕12号")
+    );
     let s = score(&rig, None).await;
     assert_eq!(s.accidents.by_contractor, 2);
     assert!(s.payment.may_cancel);
@@ -407,20 +453,28 @@ async fn a_server_fault_found_by_hand_counts_for_the_12_hour_report() {
     };
     // A host that is not configured is refused, naming the ones that are.
     let words = refused(&rig, open_on("db-09", local(2026, 11, 1, 8, 0))).await;
-    assert_eq!(words, "unknown host \"db-09\": accepted are the configured hosts \"app-01\"");
+    assert_eq!(
+        words,
+        "unknown host \"db-09\": accepted are the configured hosts \"app-01\""
+    );
 
     // Found on 1 November 08:00, reported (acknowledged) at 21:00: 13 h, over the 12 allowed.
     let late: Incident = rig::incident(rig.run("li", open_on("app-01", local(2026, 11, 1, 8, 0))).await);
     assert_eq!(late.server(), Some("app-01"));
-    rig.ack("li", late.id, Some(local(2026, 11, 1, 21, 0)), None).await;
+    rig.ack("li", late.id, Some(local(2026, 11, 1, 21, 0)), None)
+        .await;
     let s = score(&rig, None).await;
     // 0 of 1 in time: 2 × 0/1 = 0.
     assert_eq!(s.points(ScoreItem::ServerReport), 0.0);
-    assert_eq!(s.line(ScoreItem::ServerReport).unwrap().detail, "0 of 1 server fault reported in time");
+    assert_eq!(
+        s.line(ScoreItem::ServerReport).unwrap().detail,
+        "0 of 1 server fault reported in time"
+    );
 
     // Another, reported after 1 hour: 1 of 2 in time, 2 × 1/2 = 1.
     let on_time = rig::incident(rig.run("li", open_on("app-01", local(2026, 11, 2, 8, 0))).await);
-    rig.ack("li", on_time.id, Some(local(2026, 11, 2, 9, 0)), None).await;
+    rig.ack("li", on_time.id, Some(local(2026, 11, 2, 9, 0)), None)
+        .await;
     let s = score(&rig, None).await;
     assert_eq!(s.points(ScoreItem::ServerReport), 1.0);
 }
@@ -439,16 +493,28 @@ async fn reclassifying_to_minor_keeps_a_deadline_already_missed() {
         severity,
         reason: "仅个别用户界面问题".into(),
     };
-    rig.run("li", reclassify(detected + Duration::minutes(20), Severity::Minor)).await;
-    let inc = rig.ack("li", id, Some(detected + Duration::minutes(25)), None).await;
+    rig.run(
+        "li",
+        reclassify(detected + Duration::minutes(20), Severity::Minor),
+    )
+    .await;
+    let inc = rig
+        .ack("li", id, Some(detected + Duration::minutes(25)), None)
+        .await;
     let misses = inc.earlier_misses(&watchdesk::policy::Policy::default());
     assert_eq!(misses.len(), 1);
-    assert_eq!((misses[0].severity, misses[0].stage), (Severity::Major, Stage::Respond));
+    assert_eq!(
+        (misses[0].severity, misses[0].stage),
+        (Severity::Major, Stage::Respond)
+    );
     let s = score(&rig, None).await;
     // Charged once, as major: 15 − 0.3 = 14.7.
     assert_eq!(s.points(ScoreItem::FaultResponse), 14.7);
     assert_eq!(s.faults.len(), 1);
-    assert_eq!((s.faults[0].severity, s.faults[0].charged_as), (Severity::Minor, Severity::Major));
+    assert_eq!(
+        (s.faults[0].severity, s.faults[0].charged_as),
+        (Severity::Minor, Severity::Major)
+    );
 
     // A fault reclassified at 09:10, before its response was due, owes nothing: minor has no deadline.
     let other = open_at(&rig, Severity::Major, detected).await;
@@ -529,13 +595,22 @@ async fn the_quarterly_summary_is_earned_by_recording_its_delivery() {
     };
     // Not produced yet: nothing to deliver.
     let words = refused(&rig, delivered(None)).await;
-    assert!(words.contains("the quarterly report of 2026Q4 has not been produced yet"), "{words}");
+    assert!(
+        words.contains("the quarterly report of 2026Q4 has not been produced yet"),
+        "{words}"
+    );
 
     // Produced (printed): still 0 of 5.
-    rig.records("li", RecordsCommand::QuarterlyReport { quarter: Some(Q4) }).await;
+    rig.records("li", RecordsCommand::QuarterlyReport { quarter: Some(Q4) })
+        .await;
     let s = score(&rig, Some(Q4)).await;
     assert_eq!(s.points(ScoreItem::QuarterlySummary), 0.0);
-    assert!(s.line(ScoreItem::QuarterlySummary).unwrap().detail.contains("not delivered yet"));
+    assert!(
+        s.line(ScoreItem::QuarterlySummary)
+            .unwrap()
+            .detail
+            .contains("not delivered yet")
+    );
 
     // A delivery dated before the quarter began is refused.
     let words = refused(&rig, delivered(Some(local(2026, 9, 30, 10, 0)))).await;

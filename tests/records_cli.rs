@@ -411,6 +411,12 @@ fn the_quarterly_report_is_written_in_each_format_and_recorded() {
     );
     let (points, detail) = summary_points();
     assert_eq!(points, 5.0);
-    assert!(detail.as_str().unwrap().starts_with("delivered to 水利厅 张工 on 2026-04-02 10:00"), "{detail}");
+    assert!(
+        detail
+            .as_str()
+            .unwrap()
+            .starts_with("delivered to 水利厅 张工 on 2026-04-02 10:00"),
+        "{detail}"
+    );
     assert!(ok(h, &["audit", "verify"]).contains("intact"));
 }

@@ -354,7 +354,10 @@ async fn the_quarterly_report_in_markdown_json_and_csv() {
         }),
     )
     .await;
-    let RecordsReply::Score(after) = rig.records("li", RecordsCommand::Score { quarter: Some(Q4) }).await else {
+    let RecordsReply::Score(after) = rig
+        .records("li", RecordsCommand::Score { quarter: Some(Q4) })
+        .await
+    else {
         panic!("expected the score");
     };
     assert_eq!(after.points(ScoreItem::QuarterlySummary), 5.0);

@@ -80,7 +80,12 @@ impl Engine {
         if let Some(host) = &new.host
             && !self.config.hosts.iter().any(|h| h.name == host.trim())
         {
-            let mut names: Vec<_> = self.config.hosts.iter().map(|h| format!("\"{}\"", h.name)).collect();
+            let mut names: Vec<_> = self
+                .config
+                .hosts
+                .iter()
+                .map(|h| format!("\"{}\"", h.name))
+                .collect();
             if names.is_empty() {
                 names.push("(no hosts are configured)".into());
             }

@@ -12,8 +12,8 @@ mod quarter;
 
 pub use accident::{Accident, AccidentEntry, Responsibility};
 pub use daily::{BackupCheck, DailyEntry, DailyFigures, DailyRecord, HostPeak, MissedDeadline, SubsystemDay};
-pub use hand::{AdviceRecord, HandEntry, HandItem, QuarterlyProduced};
 pub use delivery::ReportDelivery;
+pub use hand::{AdviceRecord, HandEntry, HandItem, QuarterlyProduced};
 pub use handover::HandoverRecord;
 pub use monthly::{MonthlyEntry, MonthlyRecord};
 pub use quarter::{Quarter, day_start};
@@ -49,12 +49,16 @@ pub enum RecordError {
         at: chrono::DateTime<chrono::Utc>,
         now: chrono::DateTime<chrono::Utc>,
     },
-    #[error("time {at} is before {quarter} began; a quarter's report is delivered once the quarter has begun")]
+    #[error(
+        "time {at} is before {quarter} began; a quarter's report is delivered once the quarter has begun"
+    )]
     BeforeQuarter {
         quarter: Quarter,
         at: chrono::DateTime<chrono::Utc>,
     },
-    #[error("the quarterly report of {0} has not been produced yet: produce it first (watchdesk report quarterly --quarter {0})")]
+    #[error(
+        "the quarterly report of {0} has not been produced yet: produce it first (watchdesk report quarterly --quarter {0})"
+    )]
     NotProduced(Quarter),
     #[error("no major accident number {0}; `watchdesk score accident list` shows them")]
     NoAccident(u32),

@@ -29,7 +29,11 @@ pub fn config() -> Config {
 
 /// The template with more TOML after it (e.g. a `[contract]` table).
 pub fn config_with(extra: &str) -> Config {
-    Config::parse(std::path::Path::new("watchdesk.toml"), &format!("{TEMPLATE}\n{extra}")).unwrap()
+    Config::parse(
+        std::path::Path::new("watchdesk.toml"),
+        &format!("{TEMPLATE}\n{extra}"),
+    )
+    .unwrap()
 }
 
 pub struct Rig {

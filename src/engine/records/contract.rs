@@ -114,7 +114,8 @@ impl Engine {
                     now,
                 )?;
                 let key = ReportDelivery::key(quarter);
-                let previous: Option<ReportDelivery> = self.store.get_json(TreeName::Scores, key.as_bytes())?;
+                let previous: Option<ReportDelivery> =
+                    self.store.get_json(TreeName::Scores, key.as_bytes())?;
                 let put = Put::json(TreeName::Scores, key.clone(), &delivery)?;
                 let payload = json!({ "record": delivery, "previous": previous });
                 self.store

@@ -112,7 +112,9 @@ impl HandItem {
                 let (min, max) = i.range();
                 let what = match (i.per_event(), i.personnel_max()) {
                     (Some(each), Some(cap)) => format!("count, −{each} each from {cap},"),
-                    (Some(each), None) => format!("count, −{each} point{} each", if each == 1.0 { "" } else { "s" }),
+                    (Some(each), None) => {
+                        format!("count, −{each} point{} each", if each == 1.0 { "" } else { "s" })
+                    }
                     _ => "points".to_string(),
                 };
                 format!("{} ({what} {min}–{max})", i.as_str())

@@ -97,7 +97,10 @@ fn hand_items_are_bounded_and_named_in_errors() {
         HandItem::AssignedTasks
     );
     let err = "bonus".parse::<HandItem>().unwrap_err().to_string();
-    assert!(err.contains("staff-change (count, −5 each from 15, 0–99)"), "{err}");
+    assert!(
+        err.contains("staff-change (count, −5 each from 15, 0–99)"),
+        "{err}"
+    );
     assert!(err.contains("satisfaction (points 0–15)"), "{err}");
     assert!(err.contains("notices (count, −3 points each 0–4)"), "{err}");
     assert_eq!(HandItem::PersonnelSatisfaction.check(13.5), Ok(13.5));
@@ -105,7 +108,10 @@ fn hand_items_are_bounded_and_named_in_errors() {
     assert!(HandItem::PersonnelContact.check(2.5).is_err());
     // The single personnel figure of older stores is refused as a new entry, naming the sub-items.
     let e = HandItem::Personnel.check(40.0).unwrap_err().to_string();
-    assert!(e.contains("personnel is entered as its four sub-items: contact"), "{e}");
+    assert!(
+        e.contains("personnel is entered as its four sub-items: contact"),
+        "{e}"
+    );
     assert!(HandItem::Complaints.check(1.5).is_err());
     assert!(HandItem::Notices.check(-1.0).is_err());
     let e = HandEntry::new(

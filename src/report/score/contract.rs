@@ -66,7 +66,10 @@ pub(super) fn personnel_line<'a>(
         .map(|&sub| personnel_part(sub, hand(sub), not_entered))
         .collect();
     if !entered {
-        return (line(item, item.max(), Basis::NotEntered, "not entered".into()), parts);
+        return (
+            line(item, item.max(), Basis::NotEntered, "not entered".into()),
+            parts,
+        );
     }
     let mut detail = parts
         .iter()
@@ -102,7 +105,12 @@ fn personnel_part(
     let (value, detail) = match item.per_event() {
         Some(each) => (
             max - e.value * each,
-            format!("{} (−{} each): {}", plural(e.value as usize, "time"), points(each), e.reason),
+            format!(
+                "{} (−{} each): {}",
+                plural(e.value as usize, "time"),
+                points(each),
+                e.reason
+            ),
         ),
         None => (e.value, format!("graded {}: {}", points(e.value), e.reason)),
     };
@@ -127,7 +135,12 @@ pub(super) fn summary_line(
             item,
             item.max(),
             Basis::Computed,
-            format!("delivered to {} on {} (recorded by {})", d.to, local(d.at, zone), d.actor),
+            format!(
+                "delivered to {} on {} (recorded by {})",
+                d.to,
+                local(d.at, zone),
+                d.actor
+            ),
         ),
         (None, Some(p)) => line(
             item,
@@ -192,7 +205,10 @@ pub(super) fn accident_summary(
 /// service quarter, and so on.
 fn service_year_start(contract: &Contract, quarter: Quarter) -> Option<NaiveDate> {
     let start = contract.start?;
-    let years = contract.service_quarter(quarter).map(|n| (n - 1) / 4).unwrap_or(0);
+    let years = contract
+        .service_quarter(quarter)
+        .map(|n| (n - 1) / 4)
+        .unwrap_or(0);
     start.checked_add_months(Months::new(12 * years))
 }
 

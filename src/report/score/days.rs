@@ -54,4 +54,3 @@ pub fn quarter_days_from(
         anomaly_checked: records.iter().filter(|r| r.anomaly_checked).count(),
     }
 }
-

@@ -297,7 +297,12 @@ fn the_quarterly_summary_earns_5_once_delivered_not_once_produced() {
     let none = ContractRecords::default();
     let s = compute(&input(&none));
     assert_eq!(s.points(ScoreItem::QuarterlySummary), 0.0);
-    assert!(s.line(ScoreItem::QuarterlySummary).unwrap().detail.contains("not delivered yet"));
+    assert!(
+        s.line(ScoreItem::QuarterlySummary)
+            .unwrap()
+            .detail
+            .contains("not delivered yet")
+    );
     let delivered = ContractRecords {
         accidents: Vec::new(),
         delivered: Some(

@@ -41,7 +41,10 @@ pub fn lines(cx: &Ctx, score: &Score, w: usize) -> Vec<Line<'static>> {
     lines.push(Line::styled(cut(&fee_line(t, wd, score), w), theme.text));
     if score.accidents.may_cancel() {
         let n = score.accidents.by_contractor.to_string();
-        lines.push(Line::styled(cut(&fill(wd.accidents_cancel, &[&n]), w), theme.crit));
+        lines.push(Line::styled(
+            cut(&fill(wd.accidents_cancel, &[&n]), w),
+            theme.crit,
+        ));
     }
     if let Some(start) = score.service.start {
         let start = start.to_string();
@@ -109,7 +112,11 @@ pub fn lines(cx: &Ctx, score: &Score, w: usize) -> Vec<Line<'static>> {
             for p in &score.personnel {
                 let (basis, basis_style) = basis_words(cx, p.basis);
                 lines.push(row(vec![
-                    left(&format!("  · {}", words::sub_item(t.lang, p.item)), item_w, theme.muted),
+                    left(
+                        &format!("  · {}", words::sub_item(t.lang, p.item)),
+                        item_w,
+                        theme.muted,
+                    ),
                     right(&points(p.points), 7, below_style(cx, p.points, p.max)),
                     right(&points(p.max), 5, theme.muted),
                     left(basis, 12, basis_style),
@@ -171,10 +178,17 @@ pub fn lines(cx: &Ctx, score: &Score, w: usize) -> Vec<Line<'static>> {
                 x.title,
                 x.evidence
             );
-            let style = if x.caused_by_contractor() { theme.crit } else { theme.text };
+            let style = if x.caused_by_contractor() {
+                theme.crit
+            } else {
+                theme.text
+            };
             lines.push(Line::styled(cut(&text, w), style));
         }
-        lines.push(Line::styled(cut(&format!("  {}", wd.accidents_count), w), theme.muted));
+        lines.push(Line::styled(
+            cut(&format!("  {}", wd.accidents_count), w),
+            theme.muted,
+        ));
     }
 
     heading(&mut lines, cx, wd.missing_heading.to_string());
@@ -205,12 +219,19 @@ pub fn lines(cx: &Ctx, score: &Score, w: usize) -> Vec<Line<'static>> {
     if missing == 0 {
         lines.push(Line::styled(format!("  {}", wd.nothing_missing), theme.muted));
     }
-    let days_short = [ScoreItem::DailyLedger, ScoreItem::DatabaseArchive, ScoreItem::DataAnomaly]
-        .iter()
-        .any(|i| score.line(*i).is_some_and(|l| l.points + 1e-9 < l.max));
+    let days_short = [
+        ScoreItem::DailyLedger,
+        ScoreItem::DatabaseArchive,
+        ScoreItem::DataAnomaly,
+    ]
+    .iter()
+    .any(|i| score.line(*i).is_some_and(|l| l.points + 1e-9 < l.max));
     if days_short && score.service.start.is_none() {
         let first = score.quarter.first_day().to_string();
-        lines.push(Line::styled(cut(&fill(wd.no_start_hint, &[&first]), w), theme.muted));
+        lines.push(Line::styled(
+            cut(&fill(wd.no_start_hint, &[&first]), w),
+            theme.muted,
+        ));
     }
 
     if let Some(half) = &score.half_year {
