@@ -4,6 +4,7 @@
 mod error;
 mod notify;
 mod raw;
+mod secret;
 mod template;
 mod validate;
 

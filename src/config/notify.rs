@@ -29,12 +29,11 @@ mod raw;
 mod validate;
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
 
+pub use crate::config::secret::Secret;
 pub use crate::model::EventKind;
 use crate::policy::Severity;
 
@@ -148,34 +147,6 @@ pub enum SmtpSecurity {
     Starttls,
     /// No encryption: only for a relay on this host.
     None,
-}
-
-/// A credential read from the environment or a private file. It never prints: `Debug` and `Display` show
-/// `***`, and it is not `Serialize`, so it cannot reach a snapshot, the store or a log by accident.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(Arc<str>);
-
-impl Secret {
-    pub fn new(value: impl Into<Arc<str>>) -> Secret {
-        Secret(value.into())
-    }
-
-    /// The value itself, for the one place that signs or sends with it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
 }
 
 /// Whether, where and from which severity one kind of event is sent.

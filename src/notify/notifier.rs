@@ -4,28 +4,27 @@
 //! process ever sends.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{Notify, broadcast, watch};
 use tokio::task::JoinHandle;
 
+mod status;
+mod worker;
+
+use status::StatusBoard;
+use worker::Worker;
+
 use super::outbox::{Outbox, Planned};
-use super::rules::{Planner, digest};
-use super::{Message, SendError, channel};
+use super::rules::Planner;
 use crate::clock::SharedClock;
-use crate::config::{Channel, Config, Lang};
-use crate::engine::{ChannelStatus, DeliveryStatus, DomainEvent, EngineHandle};
-use crate::model::{Delivery, Entry};
+use crate::config::{Config, Lang};
+use crate::engine::{DomainEvent, EngineHandle};
+use crate::model::Delivery;
 use crate::model::{Incident, IncidentId};
 use crate::store::{AuditEvent, Store, StoreError, TreeName};
 
-/// How long a notification is retried before it is given up.
-const GIVE_UP_AFTER: chrono::Duration = chrono::Duration::hours(24);
-/// The first retry waits this long, then twice as long each time, up to `MAX_BACKOFF`.
-const FIRST_BACKOFF: Duration = Duration::from_secs(5);
-const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// Finished entries are kept this long, for `notify list` and the dashboard.
 const KEEP_FINISHED: chrono::Duration = chrono::Duration::days(90);
 
@@ -231,274 +230,5 @@ impl PlannerTask {
             }
             Err(e) => self.status.planner_error(&e),
         }
-    }
-}
-
-struct Worker {
-    channel: Channel,
-    outbox: Outbox,
-    http: reqwest::Client,
-    clock: SharedClock,
-    wake: Arc<Notify>,
-    status: Arc<StatusBoard>,
-    lang: Lang,
-    window: Duration,
-    /// When this channel sent in the last minute: the rate limit's memory.
-    sent: VecDeque<DateTime<Utc>>,
-}
-
-impl Worker {
-    async fn run(mut self, mut stop: watch::Receiver<bool>) {
-        if let Some(why) = self.channel.unavailable.clone() {
-            // Its messages stay queued for a process that can send them (the daemon, with its secrets).
-            self.status.channel_error(&self.channel.name, &why);
-            let _ = stop.changed().await;
-            return;
-        }
-        let now = self.clock.now();
-        if let Ok(times) = self
-            .outbox
-            .sent_since(&self.channel.name, now - chrono::Duration::minutes(1))
-        {
-            let mut times = times;
-            times.sort();
-            self.sent = times.into();
-        }
-        // Whatever was queued before a restart goes out first.
-        let mut next: Option<Duration> = Some(Duration::ZERO);
-        loop {
-            let sleep = next.unwrap_or(Duration::from_secs(3600));
-            tokio::select! {
-                _ = stop.changed() => return,
-                _ = self.wake.notified() => {
-                    // Gather what comes with it (a whole platform going down at once) into one message.
-                    tokio::select! {
-                        _ = stop.changed() => return,
-                        _ = tokio::time::sleep(self.window) => {}
-                    }
-                }
-                _ = tokio::time::sleep(sleep) => {}
-            }
-            next = self.pass().await;
-        }
-    }
-
-    /// Sends what is due; answers how long until something else is.
-    async fn pass(&mut self) -> Option<Duration> {
-        let now = self.clock.now();
-        let queued = match self.outbox.queued(&self.channel.name) {
-            Ok(q) => q,
-            Err(e) => {
-                self.status.channel_error(&self.channel.name, &e.to_string());
-                return Some(FIRST_BACKOFF);
-            }
-        };
-        let (mut due, later): (Vec<Entry>, Vec<Entry>) = queued.into_iter().partition(|e| e.next_at <= now);
-        let wait_for_later = later
-            .iter()
-            .map(|e| (e.next_at - now).to_std().unwrap_or_default())
-            .min();
-        if due.is_empty() {
-            return wait_for_later;
-        }
-        // Too old to be worth sending: record it as given up, visibly.
-        let (stale, fresh): (Vec<Entry>, Vec<Entry>) =
-            due.drain(..).partition(|e| now - e.created_at > GIVE_UP_AFTER);
-        if !stale.is_empty() {
-            let given_up: Vec<Entry> = stale
-                .into_iter()
-                .map(|mut e| {
-                    let reason = format!(
-                        "gave up after {} attempts over 24 h: {}",
-                        e.attempts,
-                        e.last_error.clone().unwrap_or_default()
-                    );
-                    e.state = Delivery::Failed { at: now, reason };
-                    e
-                })
-                .collect();
-            self.save(&given_up);
-        }
-        let due = fresh;
-        if due.is_empty() {
-            return wait_for_later;
-        }
-        while self
-            .sent
-            .front()
-            .is_some_and(|t| now - *t >= chrono::Duration::minutes(1))
-        {
-            self.sent.pop_front();
-        }
-        if self.sent.len() as u32 >= self.channel.per_minute {
-            let oldest = self.sent.front().copied().unwrap_or(now);
-            let free_at = (oldest + chrono::Duration::minutes(1) - now)
-                .to_std()
-                .unwrap_or_default();
-            return Some(free_at.max(Duration::from_millis(100)));
-        }
-        let message = if due.len() == 1 {
-            due[0].message.clone()
-        } else {
-            let messages: Vec<&Message> = due.iter().map(|e| &e.message).collect();
-            digest(&messages, self.lang, now)
-        };
-        let result = channel::send(&self.http, &self.channel, &message, now).await;
-        let now = self.clock.now();
-        let mut changed = due;
-        match result {
-            Ok(delivered) => {
-                self.sent.push_back(now);
-                let in_digest = (!message.digest_of.is_empty()).then(|| message.key.clone());
-                for e in &mut changed {
-                    e.attempts += 1;
-                    e.last_error = None;
-                    e.state = Delivery::Sent {
-                        at: now,
-                        answer: delivered.answer.clone(),
-                        in_digest: in_digest.clone(),
-                    };
-                }
-                self.status.channel_sent(&self.channel.name, now);
-            }
-            Err(error) => {
-                let text = error.to_string();
-                for e in &mut changed {
-                    e.attempts += 1;
-                    e.last_error = Some(text.clone());
-                    match &error {
-                        SendError::Rejected(reason) => {
-                            e.state = Delivery::Failed {
-                                at: now,
-                                reason: reason.clone(),
-                            }
-                        }
-                        SendError::Throttled { retry_after, .. } => {
-                            let wait = retry_after
-                                .unwrap_or_else(|| backoff(e.attempts))
-                                .max(Duration::from_secs(1));
-                            e.next_at = now + chrono::Duration::from_std(wait).unwrap_or_default();
-                        }
-                        SendError::Transient(_) => {
-                            e.next_at =
-                                now + chrono::Duration::from_std(backoff(e.attempts)).unwrap_or_default();
-                        }
-                    }
-                }
-                self.status.channel_error(&self.channel.name, &text);
-            }
-        }
-        self.save(&changed);
-        let soonest = changed
-            .iter()
-            .filter(|e| e.state == Delivery::Queued)
-            .map(|e| (e.next_at - now).to_std().unwrap_or_default())
-            .chain(wait_for_later)
-            .min();
-        soonest.or(Some(Duration::from_secs(3600)))
-    }
-
-    fn save(&self, entries: &[Entry]) {
-        if let Err(e) = self.outbox.update(entries) {
-            self.status
-                .channel_error(&self.channel.name, &format!("outbox not saved: {e}"));
-        }
-        self.status.refresh_counts();
-    }
-}
-
-fn backoff(attempts: u32) -> Duration {
-    let factor = 1u32 << attempts.saturating_sub(1).min(10);
-    (FIRST_BACKOFF * factor).min(MAX_BACKOFF)
-}
-
-/// What the dashboard shows of deliveries, kept current by the tasks and pushed to the engine.
-struct StatusBoard {
-    engine: EngineHandle,
-    outbox: Outbox,
-    state: Mutex<DeliveryStatus>,
-}
-
-impl StatusBoard {
-    fn new(engine: EngineHandle, config: &Config, outbox: &Outbox) -> StatusBoard {
-        let channels = config
-            .notify
-            .channels
-            .iter()
-            .map(|c| ChannelStatus {
-                name: c.name.clone(),
-                kind: c.spec.kind().to_string(),
-                ..ChannelStatus::default()
-            })
-            .collect();
-        let board = StatusBoard {
-            engine,
-            outbox: outbox.clone(),
-            state: Mutex::new(DeliveryStatus {
-                active: !config.notify.channels.is_empty(),
-                channels,
-                queued: 0,
-                failed: 0,
-            }),
-        };
-        board.refresh_counts();
-        board
-    }
-
-    fn with(&self, f: impl FnOnce(&mut DeliveryStatus)) {
-        let snapshot = {
-            let Ok(mut state) = self.state.lock() else { return };
-            f(&mut state);
-            state.clone()
-        };
-        self.engine.report_delivery(snapshot);
-    }
-
-    fn publish(&self) {
-        self.with(|_| {});
-    }
-
-    fn refresh_counts(&self) {
-        let counts = self.outbox.counts().ok();
-        let failed = self.outbox.failed_recently().ok();
-        self.with(|s| {
-            if let Some(counts) = counts {
-                s.queued = counts.queued;
-                for c in &mut s.channels {
-                    c.queued = counts.queued_by_channel.get(&c.name).copied().unwrap_or(0);
-                }
-            }
-            if let Some(failed) = failed {
-                s.failed = failed;
-            }
-        });
-    }
-
-    fn channel_sent(&self, name: &str, at: DateTime<Utc>) {
-        self.with(|s| {
-            if let Some(c) = s.channels.iter_mut().find(|c| c.name == name) {
-                c.last_sent = Some(at);
-                c.last_error = None;
-                c.failures = 0;
-            }
-        });
-    }
-
-    fn channel_error(&self, name: &str, error: &str) {
-        self.with(|s| {
-            if let Some(c) = s.channels.iter_mut().find(|c| c.name == name) {
-                c.last_error = Some(error.to_string());
-                c.failures = c.failures.saturating_add(1);
-            }
-        });
-    }
-
-    fn planner_error(&self, error: &StoreError) {
-        let text = format!("notifications not planned: {error}");
-        self.with(|s| {
-            for c in &mut s.channels {
-                c.last_error = Some(text.clone());
-            }
-        });
     }
 }

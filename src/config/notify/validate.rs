@@ -1,25 +1,29 @@
 //! From `[notify]` as written to channels and rules: every name resolved, every secret read from where the
 //! file says it is (the environment, or a file nobody else can read), nothing secret taken from the file.
 
-use std::collections::{BTreeMap, HashSet};
-use std::os::unix::fs::PermissionsExt;
+use std::collections::HashSet;
 use std::path::Path;
 use std::time::Duration;
 
 use toml::Spanned;
 
-use super::raw::{ChannelKind, RawChannel, RawNotify, RawRule};
-use super::{Channel, ChannelSpec, EventKind, Leads, NotifyConfig, Rules, Secret, SmtpSecurity};
+use super::raw::{ChannelKind, RawChannel, RawNotify};
+use super::{Channel, ChannelSpec, EventKind, NotifyConfig, SmtpSecurity};
 use crate::config::ConfigError;
+use crate::config::secret::{Looked, read_secret};
 use crate::policy::Severity;
 
-struct Cx<'a> {
+mod rules;
+
+use rules::validate_rules;
+
+pub(super) struct Cx<'a> {
     path: &'a Path,
     text: &'a str,
 }
 
 impl Cx<'_> {
-    fn err<T>(&self, at: &Spanned<T>, key: &str, message: String) -> ConfigError {
+    pub(super) fn err<T>(&self, at: &Spanned<T>, key: &str, message: String) -> ConfigError {
         ConfigError::at(self.path, self.text, Some(at.span()), Some(key), message)
     }
 }
@@ -113,9 +117,17 @@ fn validate_channel(cx: &Cx, c: RawChannel, names: &mut HashSet<String>) -> Resu
             )),
         }
     };
-    let token = read_secret(cx, &name, "token", &c.token_env, &c.token_file)?;
-    let secret = read_secret(cx, &name, "secret", &c.secret_env, &c.secret_file)?;
-    let password = read_secret(cx, &name, "password", &c.password_env, &c.password_file)?;
+    let owner = format!("channel \"{name}\"");
+    let token = read_secret(cx.path, cx.text, &owner, "token", &c.token_env, &c.token_file)?;
+    let secret = read_secret(cx.path, cx.text, &owner, "secret", &c.secret_env, &c.secret_file)?;
+    let password = read_secret(
+        cx.path,
+        cx.text,
+        &owner,
+        "password",
+        &c.password_env,
+        &c.password_file,
+    )?;
     let unavailable = [&token, &secret, &password]
         .iter()
         .find_map(|l| l.unavailable.clone());
@@ -273,98 +285,6 @@ fn check_mailbox(cx: &Cx, value: &Spanned<String>, key: &str) -> Result<(), Conf
     Ok(())
 }
 
-/// A secret as this process could find it.
-struct Looked {
-    secret: Option<Secret>,
-    /// The config names a place for it.
-    named: bool,
-    /// Named but not readable here (a variable not set, a file this user cannot read): the channel cannot
-    /// send from this process, and what it should send waits in the outbox for one that can.
-    unavailable: Option<String>,
-}
-
-/// Reads a secret from the environment variable or the file the config names. A file that others can read is
-/// an error (the secret is already exposed); one this user cannot read leaves the secret unavailable here.
-fn read_secret(
-    cx: &Cx,
-    channel: &str,
-    what: &str,
-    env: &Option<Spanned<String>>,
-    file: &Option<Spanned<String>>,
-) -> Result<Looked, ConfigError> {
-    let found = |secret: Secret| Looked {
-        secret: Some(secret),
-        named: true,
-        unavailable: None,
-    };
-    let missing = |reason: String| Looked {
-        secret: None,
-        named: true,
-        unavailable: Some(reason),
-    };
-    match (env, file) {
-        (Some(env), Some(_)) => Err(cx.err(
-            env,
-            &format!("{what}_env"),
-            format!("channel \"{channel}\": give {what}_env or {what}_file, not both"),
-        )),
-        (Some(var), None) => {
-            let key = format!("{what}_env");
-            match std::env::var(var.get_ref()) {
-                Ok(value) if !value.trim().is_empty() => Ok(found(Secret::new(value.trim()))),
-                _ => Ok(missing(format!(
-                    "channel \"{channel}\": the environment variable {} named by {key} is not set (or empty) in this process",
-                    var.get_ref()
-                ))),
-            }
-        }
-        (None, Some(file)) => {
-            let key = format!("{what}_file");
-            let path = crate::config::expand_home(file.get_ref());
-            let shown = path.display();
-            let meta = match std::fs::metadata(&path) {
-                Ok(meta) => meta,
-                Err(e) => {
-                    return Ok(missing(format!(
-                        "channel \"{channel}\": cannot read {key} {shown}: {e}"
-                    )));
-                }
-            };
-            let mode = meta.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                return Err(cx.err(
-                    file,
-                    &key,
-                    format!(
-                        "channel \"{channel}\": {key} {shown} can be read by others (mode {mode:04o}); make it private with `chmod 600 {shown}`"
-                    ),
-                ));
-            }
-            let value = match std::fs::read_to_string(&path) {
-                Ok(value) => value,
-                Err(e) => {
-                    return Ok(missing(format!(
-                        "channel \"{channel}\": cannot read {key} {shown}: {e}"
-                    )));
-                }
-            };
-            if value.trim().is_empty() {
-                return Err(cx.err(
-                    file,
-                    &key,
-                    format!("channel \"{channel}\": {key} {shown} is empty"),
-                ));
-            }
-            Ok(found(Secret::new(value.trim())))
-        }
-        (None, None) => Ok(Looked {
-            secret: None,
-            named: false,
-            unavailable: None,
-        }),
-    }
-}
-
 fn event_kind(cx: &Cx, name: &Spanned<String>) -> Result<EventKind, ConfigError> {
     EventKind::parse(name.get_ref().trim()).ok_or_else(|| {
         cx.err(
@@ -377,170 +297,4 @@ fn event_kind(cx: &Cx, name: &Spanned<String>) -> Result<EventKind, ConfigError>
             ),
         )
     })
-}
-
-fn validate_rules(
-    cx: &Cx,
-    raw: BTreeMap<Spanned<String>, RawRule>,
-    channels: &HashSet<String>,
-    daily_reminder_hour: u32,
-) -> Result<Rules, ConfigError> {
-    let mut rules = Rules {
-        daily_missing_hour: daily_reminder_hour,
-        ..Rules::default()
-    };
-    for (name, r) in raw {
-        let key = name.get_ref().trim();
-        if key == "digest" {
-            refuse_extra(cx, &name, &r, &["window"])?;
-            if let Some(window) = r.window {
-                rules.digest_window = window.0;
-            }
-            continue;
-        }
-        let Some(kind) = EventKind::parse(key) else {
-            return Err(cx.err(
-                &name,
-                key,
-                format!(
-                    "unknown rule \"{key}\": accepted are {}, and digest",
-                    EventKind::accepted()
-                ),
-            ));
-        };
-        let extras: &[&str] = match kind {
-            EventKind::DueSoon => &["respond", "plan", "recover"],
-            EventKind::Renotify => &["every"],
-            EventKind::Escalate => &["after"],
-            EventKind::DailyMissing => &["hour"],
-            EventKind::MonthlyMissing => &["day"],
-            _ => &[],
-        };
-        refuse_extra(cx, &name, &r, extras)?;
-        let mut rule = rules.rule(kind);
-        if let Some(list) = &r.channels {
-            let mut picked = Vec::new();
-            for channel in list {
-                if !channels.contains(channel.get_ref()) {
-                    let mut known: Vec<_> = channels.iter().map(|c| format!("\"{c}\"")).collect();
-                    known.sort();
-                    return Err(cx.err(
-                        channel,
-                        "channels",
-                        format!(
-                            "rule \"{key}\": unknown channel \"{}\": accepted are the names of the channels: {}",
-                            channel.get_ref(),
-                            if known.is_empty() { "(none defined)".to_string() } else { known.join(", ") }
-                        ),
-                    ));
-                }
-                picked.push(channel.get_ref().clone());
-            }
-            rule.channels = Some(picked);
-            // Naming channels for escalations turns them on.
-            if kind == EventKind::Escalate {
-                rule.enabled = true;
-            }
-        }
-        if let Some(enabled) = r.enabled {
-            rule.enabled = enabled;
-        }
-        if let Some(severity) = r.min_severity {
-            rule.min_severity = severity;
-        }
-        match kind {
-            EventKind::DueSoon => {
-                let defaults = Leads::default();
-                let leads = |list: Option<Vec<crate::config::raw::Dur>>, default: Vec<Duration>| {
-                    list.map(|l| l.into_iter().map(|d| d.0).collect())
-                        .unwrap_or(default)
-                };
-                rules.leads = Leads {
-                    respond: leads(r.respond, defaults.respond),
-                    plan: leads(r.plan, defaults.plan),
-                    recover: leads(r.recover, defaults.recover),
-                };
-            }
-            EventKind::Renotify => {
-                if let Some(every) = r.every {
-                    if every.0 < Duration::from_secs(60) {
-                        return Err(cx.err(
-                            &name,
-                            "every",
-                            "renotify.every must be at least \"1m\" (robots throttle faster senders)".into(),
-                        ));
-                    }
-                    rules.renotify_every = Some(every.0);
-                }
-                if let Some(severity) = r.min_severity {
-                    rules.renotify_severity = severity;
-                }
-                if !rule.enabled {
-                    rules.renotify_every = None;
-                }
-            }
-            EventKind::Escalate => {
-                if let Some(after) = r.after {
-                    rules.escalate_after = Some(after.0);
-                }
-            }
-            EventKind::DailyMissing => {
-                if let Some(hour) = &r.hour {
-                    if *hour.get_ref() > 23 {
-                        return Err(cx.err(
-                            hour,
-                            "hour",
-                            format!("invalid hour {}: accepted is 0 to 23", hour.get_ref()),
-                        ));
-                    }
-                    rules.daily_missing_hour = *hour.get_ref();
-                }
-            }
-            EventKind::MonthlyMissing => {
-                if let Some(day) = &r.day {
-                    if !(1..=28).contains(day.get_ref()) {
-                        return Err(cx.err(
-                            day,
-                            "day",
-                            format!("invalid day {}: accepted is 1 to 28", day.get_ref()),
-                        ));
-                    }
-                    rules.monthly_missing_day = *day.get_ref();
-                }
-            }
-            _ => {}
-        }
-        rules.rules.insert(kind, rule);
-    }
-    Ok(rules)
-}
-
-/// A rule may only use the fields its kind reads.
-fn refuse_extra(cx: &Cx, name: &Spanned<String>, r: &RawRule, allowed: &[&str]) -> Result<(), ConfigError> {
-    let present = [
-        ("respond", r.respond.is_some()),
-        ("plan", r.plan.is_some()),
-        ("recover", r.recover.is_some()),
-        ("every", r.every.is_some()),
-        ("after", r.after.is_some()),
-        ("hour", r.hour.is_some()),
-        ("day", r.day.is_some()),
-        ("window", r.window.is_some()),
-    ];
-    for (field, set) in present {
-        if set && !allowed.contains(&field) {
-            let key = name.get_ref();
-            let accepted = if allowed.is_empty() {
-                "enabled, channels, min_severity".to_string()
-            } else {
-                format!("enabled, channels, min_severity, {}", allowed.join(", "))
-            };
-            return Err(cx.err(
-                name,
-                key,
-                format!("rule \"{key}\" has no field `{field}`: accepted are {accepted}"),
-            ));
-        }
-    }
-    Ok(())
 }

@@ -15,7 +15,6 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use reqwest::header::HeaderMap;
-use serde::Deserialize;
 use serde_json::json;
 
 use super::http::{self, Answer};
@@ -111,31 +110,8 @@ pub(super) fn body(message: &Message, at_mobiles: &[String], at_all: bool) -> se
     body
 }
 
-#[derive(Deserialize)]
-struct Reply {
-    errcode: i64,
-    #[serde(default)]
-    errmsg: String,
-}
-
 fn judge(answer: &Answer, now: DateTime<Utc>) -> Result<Delivered, SendError> {
-    if let Some(error) = http::common_status(VENDOR, answer, now) {
-        return Err(error);
-    }
-    let Ok(reply) = serde_json::from_str::<Reply>(&answer.body) else {
-        let sentence = format!(
-            "{VENDOR} answered HTTP {} without an errcode: {}",
-            http::status_text(answer.status),
-            http::start_of(&answer.body)
-        );
-        return Err(SendError::Rejected(sentence));
-    };
-    if reply.errcode == 0 {
-        return Ok(Delivered {
-            answer: answer.body.trim().to_string(),
-        });
-    }
-    Err(classify(reply.errcode, &reply.errmsg))
+    http::judge_code(VENDOR, answer, now, http::read_errcode, classify)
 }
 
 /// DingTalk's error codes for the custom robot, as sentences that say what to change.

@@ -98,26 +98,12 @@ struct Reply {
 }
 
 fn judge(answer: &Answer, now: DateTime<Utc>) -> Result<Delivered, SendError> {
-    if let Some(error) = http::common_status(VENDOR, answer, now) {
-        return Err(error);
-    }
-    let reply = serde_json::from_str::<Reply>(&answer.body).ok();
-    let code = reply.as_ref().and_then(|r| r.code.or(r.status_code));
-    let Some(code) = code else {
-        let sentence = format!(
-            "{VENDOR} answered HTTP {} without a code: {}",
-            http::status_text(answer.status),
-            http::start_of(&answer.body)
-        );
-        return Err(SendError::Rejected(sentence));
+    let read = |body: &str| {
+        let reply = serde_json::from_str::<Reply>(body).ok()?;
+        let code = reply.code.or(reply.status_code)?;
+        Some((code, reply.msg.or(reply.status_message).unwrap_or_default()))
     };
-    if code == 0 {
-        return Ok(Delivered {
-            answer: answer.body.trim().to_string(),
-        });
-    }
-    let msg = reply.and_then(|r| r.msg.or(r.status_message)).unwrap_or_default();
-    Err(classify(code, &msg))
+    http::judge_code(VENDOR, answer, now, read, classify)
 }
 
 /// The custom bot's error codes as sentences that say what to change.

@@ -9,7 +9,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
 use sha2::Sha256;
 
-use super::SendError;
+use super::{Delivered, SendError};
 
 /// What came back, whatever the status.
 pub(super) struct Answer {
@@ -150,4 +150,45 @@ pub(super) fn cut_bytes(text: &str, max: usize) -> String {
         end = i + c.len_utf8();
     }
     format!("{}{MARK}", &text[..end])
+}
+
+/// Judges the answer of a robot that reports a numeric result code (0 = accepted) in its JSON body: the
+/// HTTP status first, then the code, which `classify` turns into a sentence. `read` takes the code and the
+/// vendor's message out of the body, or `None` when the body carries no code.
+pub(super) fn judge_code(
+    vendor: &str,
+    answer: &Answer,
+    now: DateTime<Utc>,
+    read: impl FnOnce(&str) -> Option<(i64, String)>,
+    classify: fn(i64, &str) -> SendError,
+) -> Result<Delivered, SendError> {
+    if let Some(error) = common_status(vendor, answer, now) {
+        return Err(error);
+    }
+    match read(&answer.body) {
+        Some((0, _)) => Ok(Delivered {
+            answer: answer.body.trim().to_string(),
+        }),
+        Some((code, message)) => Err(classify(code, &message)),
+        None => Err(SendError::Rejected(format!(
+            "{vendor} answered HTTP {} without a result code: {}",
+            status_text(answer.status),
+            start_of(&answer.body)
+        ))),
+    }
+}
+
+/// The `errcode` / `errmsg` pair DingTalk and WeCom robots answer with.
+#[derive(serde::Deserialize)]
+pub(super) struct ErrcodeReply {
+    errcode: i64,
+    #[serde(default)]
+    errmsg: String,
+}
+
+/// Reads an `errcode` answer for [`judge_code`].
+pub(super) fn read_errcode(body: &str) -> Option<(i64, String)> {
+    serde_json::from_str::<ErrcodeReply>(body)
+        .ok()
+        .map(|reply| (reply.errcode, reply.errmsg))
 }

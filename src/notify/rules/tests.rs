@@ -4,7 +4,7 @@ use chrono::{TimeZone, Utc};
 
 use super::*;
 use crate::model::{Actor, NewIncident};
-use crate::policy::Kind;
+use crate::policy::{Kind, Severity, Stage};
 
 const BASE: &str = r#"
 [platform]
