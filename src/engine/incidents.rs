@@ -100,15 +100,17 @@ impl Engine {
         let incident = Incident::open(id, new, actor.clone(), now)?;
         let mut puts = Store::put_incident(&incident)?;
         puts.push(counter);
-        let payload = json!({
+        let mut payload = json!({
             "kind": incident.kind,
             "severity": incident.severity,
             "title": incident.title,
             "subsystem": incident.subsystem,
             "detected_at": incident.detected_at,
             "source": incident.source,
-            "host": incident.host,
         });
+        if let Some(host) = &incident.host {
+            payload["host"] = json!(host);
+        }
         self.store
             .commit(actor, now, "incident.open", &id.to_string(), payload, puts)?;
         self.open.insert(id, incident.clone());
