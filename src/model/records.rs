@@ -44,17 +44,15 @@ pub enum RecordError {
          each from 5), satisfaction (the client's grade, 0–15 points)"
     )]
     PersonnelSplit,
-    #[error("time {at} is in the future (now {now}); records are kept for now or the past")]
-    FutureTime {
-        at: chrono::DateTime<chrono::Utc>,
-        now: chrono::DateTime<chrono::Utc>,
-    },
+    #[error("{what} is dated in the future; it can only be recorded for now or the past")]
+    FutureTime { what: &'static str },
     #[error(
-        "time {at} is before {quarter} began; a quarter's report is delivered once the quarter has begun"
+        "the delivery is dated before {quarter} began ({first_day}); a quarter's report is delivered once the \
+         quarter has begun"
     )]
     BeforeQuarter {
         quarter: Quarter,
-        at: chrono::DateTime<chrono::Utc>,
+        first_day: chrono::NaiveDate,
     },
     #[error(
         "the quarterly report of {0} has not been produced yet: produce it first (watchdesk report quarterly --quarter {0})"

@@ -33,10 +33,13 @@ impl ReportDelivery {
         now: DateTime<Utc>,
     ) -> Result<ReportDelivery, RecordError> {
         if at > now + chrono::Duration::seconds(5) {
-            return Err(RecordError::FutureTime { at, now });
+            return Err(RecordError::FutureTime { what: "the delivery" });
         }
         if at < quarter_start {
-            return Err(RecordError::BeforeQuarter { quarter, at });
+            return Err(RecordError::BeforeQuarter {
+                quarter,
+                first_day: quarter.first_day(),
+            });
         }
         Ok(ReportDelivery {
             quarter,
