@@ -198,7 +198,7 @@ async fn the_fee_follows_the_mean_of_the_service_half_year() {
     assert_eq!(half.payment.fee_pct, 81.5);
     let words = s.fee_words();
     assert!(
-        words.contains("this quarter 82: 80 to 90: 82 % of the fee"),
+        words.contains("This quarter 82: 80 to 90: 82 % of the fee"),
         "{words}"
     );
     assert!(

@@ -310,12 +310,12 @@ pub fn score_cmd(ctx: &Context, cmd: ScoreCmd) -> Result<i32, CliError> {
     match execute(ctx, config, command)? {
         RecordsReply::Score(s) => {
             outln!(
-                "{} set to {} for {}; total now {} ({})",
+                "{} set to {} for {}; total now {}. {}",
                 item,
                 score::points(value),
                 s.quarter,
                 score::points(s.total),
-                s.payment.words()
+                s.fee_words()
             );
             Ok(0)
         }

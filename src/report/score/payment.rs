@@ -139,7 +139,7 @@ impl super::Score {
 
     /// The headline in words: this quarter's band, the half-year mean, and which one the fee follows.
     pub fn fee_words(&self) -> String {
-        let quarter = format!("this quarter {}: {}", points(self.total), self.payment.words());
+        let quarter = format!("This quarter {}: {}", points(self.total), self.payment.words());
         match self.fee_basis() {
             FeeBasis::HalfYear(h) => format!(
                 "{quarter}. The fee follows the half-year mean: {} {}{} — {}",
