@@ -4,6 +4,8 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use clap::Subcommand;
 
+mod severity;
+
 use super::context::{CliError, Context};
 use super::daemon_cmds::{engine_command, store_on_daemon};
 use super::time::parse_time;
@@ -11,6 +13,7 @@ use crate::config::Config;
 use crate::engine::{Command, EngineError, Reply, StoreCommand, StoreReply};
 use crate::model::{DeadlineState, DeadlineStatus, Incident, IncidentId, NewIncident, Resolution};
 use crate::policy::{Kind, Policy, Severity};
+use severity::{severity_for, severity_words};
 
 #[derive(Debug, Subcommand)]
 pub enum IncidentCmd {
@@ -105,45 +108,6 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
-}
-
-/// A fault or support ticket needs a severity (it sets the deadlines); a change request or a security finding
-/// has one deadline whatever the severity, so one given there is refused rather than stored as if it meant
-/// something. Such tickets are kept as minor.
-fn severity_for(kind: Kind, severity: Option<Severity>) -> Result<Severity, CliError> {
-    match (kind.has_severity(), severity) {
-        (true, Some(s)) => Ok(s),
-        (true, None) => Err(CliError::bad_input(format!(
-            "--severity is required for a {kind}: accepted are critical, major, minor"
-        ))),
-        (false, None) => Ok(Severity::Minor),
-        (false, Some(_)) => Err(CliError::bad_input(format!(
-            "--severity does not apply to a {}: its deadline is {} whatever the severity; leave --severity out",
-            kind_words(kind),
-            match kind {
-                Kind::Change => "24 h",
-                _ => "10 working days",
-            }
-        ))),
-    }
-}
-
-/// A change request or a security finding has no severity: `—` rather than the one it is kept with.
-fn severity_words(incident: &Incident) -> &'static str {
-    if incident.kind.has_severity() {
-        incident.severity.as_str()
-    } else {
-        "—"
-    }
-}
-
-fn kind_words(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Change => "change request",
-        Kind::Security => "security finding",
-        Kind::Fault => "fault",
-        Kind::Support => "support ticket",
-    }
 }
 
 fn parse_id(s: &str) -> Result<IncidentId, CliError> {
