@@ -15,8 +15,10 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::str::FromStr;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+
+use crate::span::span;
 
 /// Writes next to the target and renames, so a half-written report never replaces a good one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -72,19 +74,6 @@ pub fn local(t: DateTime<Utc>, zone: Tz) -> String {
     t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// `1d 02h`, `3h 05m`, `12m 30s`.
-pub fn human(d: Duration) -> String {
-    let s = d.num_seconds().max(0);
-    let (days, hours, mins, secs) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
-    if days > 0 {
-        format!("{days}d {hours:02}h")
-    } else if hours > 0 {
-        format!("{hours}h {mins:02}m")
-    } else {
-        format!("{mins}m {secs:02}s")
-    }
-}
-
 /// A share as a percentage with two decimals, or a dash when unknown.
 pub fn percent(share: Option<f64>) -> String {
     share
@@ -92,13 +81,13 @@ pub fn percent(share: Option<f64>) -> String {
         .unwrap_or_else(|| "—".to_string())
 }
 
-/// Deadline state in words: `met`, `met late by 1h 05m`, `LATE by 3m 00s`, `2h 10m left`.
+/// Deadline state in words: `met`, `met late by 1s`, `LATE by 3m00s`, `2h10m left`.
 pub fn deadline_words(d: &crate::model::DeadlineStatus) -> String {
     use crate::model::DeadlineState;
     match d.state {
         DeadlineState::Met { .. } => "met".to_string(),
-        DeadlineState::Late { at: Some(_), by } => format!("met late by {}", human(by)),
-        DeadlineState::Late { at: None, by } => format!("LATE by {}", human(by)),
-        DeadlineState::Pending { left } => format!("{} left", human(left)),
+        DeadlineState::Late { at: Some(_), by } => format!("met late by {}", span(by)),
+        DeadlineState::Late { at: None, by } => format!("LATE by {}", span(by)),
+        DeadlineState::Pending { left } => format!("{} left", span(left)),
     }
 }
