@@ -179,7 +179,7 @@ fn a_fault_found_by_hand_names_its_host_and_reclassify_takes_at() {
     let shown = ok(h, &["incident", "show", "2026-0001"]);
     assert!(
         shown.contains(
-            "respond   due 2026-03-02 08:15  missed while major (reclassified 2026-03-02 08:30): still counts"
+            "respond   due 2026-03-02 08:15:00  missed while major (reclassified 2026-03-02 08:30:00): still counts"
         ),
         "{shown}"
     );
