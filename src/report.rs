@@ -1,19 +1,25 @@
 //! The records the contract asks for, as data and as text: the daily ledger, the handover summary, the quarterly
-//! maintenance report and the assessment score. Each is a struct the dashboard shows and a renderer (Markdown,
-//! JSON, CSV) the command line prints; none of them writes to the store.
+//! maintenance report and the assessment score. Each is a struct the dashboard shows and renderers the command
+//! line prints or writes: Markdown and JSON, CSV of the quarter's incidents, and for the client's files Word
+//! (`docx`, built from the Markdown's blocks) and a web page with charts (`html`). None of them writes to the
+//! store.
 
 pub mod availability;
+pub mod blocks;
+pub mod csv;
 pub mod daily;
+pub mod docx;
 pub mod handover;
+pub mod html;
 pub mod markdown;
 pub mod osc52;
 pub mod quarterly;
 pub mod score;
+pub mod series;
 
 use std::fmt;
 use std::io::{self, Write};
 use std::path::Path;
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -33,12 +39,20 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// An output format of a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An output format of a report. Word (`docx`) is binary; the others are text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Markdown, to read or paste into a document.
+    #[value(name = "md", alias = "markdown")]
     Markdown,
+    /// JSON with every field, for scripts.
     Json,
+    /// CSV of the incidents, for a spreadsheet.
     Csv,
+    /// A Word document for the client's files.
+    Docx,
+    /// A web page with charts.
+    Html,
 }
 
 impl Format {
@@ -47,25 +61,20 @@ impl Format {
             Format::Markdown => "md",
             Format::Json => "json",
             Format::Csv => "csv",
+            Format::Docx => "docx",
+            Format::Html => "html",
         }
+    }
+
+    /// Bytes a terminal cannot show.
+    pub fn is_binary(self) -> bool {
+        self == Format::Docx
     }
 }
 
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "md" | "markdown" => Ok(Format::Markdown),
-            "json" => Ok(Format::Json),
-            "csv" => Ok(Format::Csv),
-            other => Err(format!("unknown format \"{other}\": accepted are md, json, csv")),
-        }
     }
 }
 

@@ -219,7 +219,7 @@ fn esc_drops_a_kept_filter_and_the_resolved_list_follows_the_filter() {
 }
 
 #[test]
-fn every_form_says_ctrl_s_saves() {
+fn every_form_says_ctrl_s_saves_and_ctrl_z_undoes() {
     for (key, selected, multi) in [
         (KeyCode::Char('n'), None, false),
         (KeyCode::Char('p'), Some(4), true),
@@ -230,9 +230,9 @@ fn every_form_says_ctrl_s_saves() {
         assert!(app.ui.form.is_some());
         let en = screen(&app, Lang::En, 120, 40);
         let hint = if multi {
-            "Ctrl-S save · Enter new line · Tab next field · Esc cancel"
+            "Ctrl-S save · Enter new line · Tab next field · Ctrl-Z undo · Esc cancel"
         } else {
-            "Ctrl-S save · Enter/Tab next field · Esc cancel"
+            "Ctrl-S save · Enter/Tab next field · Ctrl-Z undo · Esc cancel"
         };
         assert!(en[39].starts_with(hint), "{}", en[39]);
         let zh = screen(&app, Lang::Zh, 120, 40);

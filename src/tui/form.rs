@@ -153,6 +153,9 @@ impl Form {
                 let before = text.text();
                 match key.code {
                     KeyCode::Char('u') if ctrl => text.kill_to_start(),
+                    KeyCode::Char('z') if ctrl => {
+                        text.undo();
+                    }
                     KeyCode::Char('a') if ctrl => text.home(),
                     KeyCode::Char('e') if ctrl => text.end(),
                     KeyCode::Char(c) if !ctrl && !alt => text.insert(c.encode_utf8(&mut [0; 4])),

@@ -135,3 +135,12 @@ fn while_saving_only_esc_does_anything_and_paste_is_ignored() {
     assert_eq!(form.fields[0].value_text(), "");
     assert_eq!(form.key(key(KeyCode::Esc), now(), Shanghai), FormEvent::Cancel);
 }
+
+#[test]
+fn ctrl_z_undoes_in_the_focused_field() {
+    let mut plan = Form::plan(&incident(Severity::Major));
+    type_text(&mut plan, "重启 服务");
+    let ctrl_z = KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL);
+    assert_eq!(plan.key(ctrl_z, now(), Shanghai), FormEvent::Consumed);
+    assert_eq!(plan.fields[0].value_text(), "重启", "the last word typed is gone");
+}
