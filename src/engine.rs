@@ -6,6 +6,7 @@ mod command;
 mod events;
 mod handle;
 mod incidents;
+mod long_read;
 mod monitor;
 mod records;
 mod snapshot;
@@ -68,6 +69,13 @@ pub(crate) struct Engine {
     announced: events::Announced,
     /// What the notifier reports of its deliveries, shown in the snapshot.
     delivery: watch::Receiver<DeliveryStatus>,
+    /// Long reads running off the engine task; waited for at shutdown, so the store is let go only after them.
+    reads: Vec<tokio::task::JoinHandle<()>>,
+    /// Commands whose long read is done, back to be finished on the engine task.
+    finishing: (
+        mpsc::UnboundedSender<long_read::Finishing>,
+        mpsc::UnboundedReceiver<long_read::Finishing>,
+    ),
 }
 
 /// Starts the engine task on the current tokio runtime. It owns `store` from now on.
@@ -142,6 +150,8 @@ impl Engine {
             events,
             announced: events::Announced::default(),
             delivery,
+            reads: Vec::new(),
+            finishing: mpsc::unbounded_channel(),
         };
         // History older than the retention goes at start-up; a long-running daemon prunes again each day.
         let retention = engine.config.health.retention_days;
@@ -168,12 +178,20 @@ impl Engine {
                 biased;
                 Some(done) = stop.recv() => break Some(done),
                 Some(request) = requests.recv() => {
-                    let result = self.execute(&request.actor, request.command);
-                    self.note_result(&result);
-                    self.publish();
-                    let _ = request.reply.send(result);
+                    let Request { actor, command, reply } = request;
+                    let work = self.execute(&actor, command);
+                    self.dispatch(work, reply);
+                }
+                Some(back) = self.finishing.1.recv() => {
+                    let long_read::Finishing { finish, reply } = back;
+                    let work = finish(&mut self);
+                    self.dispatch(work, reply);
                 }
                 Ok(()) = self.delivery.changed() => self.dirty = true,
+                read = self.records.inputs.read_finished() => {
+                    self.score_inputs_read(read);
+                    self.publish();
+                }
                 Some(result) = probes.recv() => {
                     self.observe_probe(result);
                     while let Ok(more) = probes.try_recv() {
@@ -193,6 +211,12 @@ impl Engine {
                 else => break None,
             }
         };
+        for read in std::mem::take(&mut self.reads) {
+            let _ = read.await;
+        }
+        if let Some(read) = self.records.inputs.stop_reading() {
+            let _ = read.await;
+        }
         let pending = self.history.drain();
         if let Err(e) = history::write(&self.store, pending).and_then(|()| self.store.sync()) {
             tracing_error(&format!("final flush failed: {e}"));

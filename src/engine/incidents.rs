@@ -4,14 +4,16 @@
 use chrono::{DateTime, Datelike, Utc};
 use serde_json::json;
 
+use super::long_read::Work;
 use super::{Command, Engine, EngineError, Reply};
 use crate::model::{Actor, Incident, IncidentId, NewIncident};
 use crate::store::Store;
 
 impl Engine {
-    pub(super) fn execute(&mut self, actor: &Actor, command: Command) -> Result<Reply, EngineError> {
+    /// Carries out `command`: answered here, or a long read to finish off the engine task.
+    pub(super) fn execute(&mut self, actor: &Actor, command: Command) -> Work {
         let now = self.clock.now();
-        match command {
+        let done = match command {
             Command::OpenIncident(new) => self
                 .open_incident(actor, new, now)
                 .map(|i| Reply::Incident(Box::new(i))),
@@ -47,11 +49,14 @@ impl Engine {
                 inc.reclassify(actor, at, now, severity, &reason)?;
                 Ok(json!({ "at": at, "from": from, "to": severity, "reason": reason }))
             }),
-            Command::Records(command) => self
-                .execute_records(actor, command, now)
-                .map(|r| Reply::Records(Box::new(r))),
-            Command::Store(command) => self.execute_store(command).map(|r| Reply::Store(Box::new(r))),
-        }
+            Command::Records(command) => {
+                return self
+                    .execute_records(actor, command, now)
+                    .unwrap_or_else(Work::failed);
+            }
+            Command::Store(command) => return self.execute_store(command).unwrap_or_else(Work::failed),
+        };
+        Work::Done(done)
     }
 
     pub(super) fn open_incident(

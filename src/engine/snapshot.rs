@@ -116,8 +116,11 @@ pub struct ScoreSummary {
     pub may_cancel: bool,
     /// The contract's table, item by item.
     pub lines: Vec<crate::report::score::ScoreLine>,
-    /// Faults that cost points, with their deduction.
+    /// Faults that cost points, with their deduction: the newest 50 at most (the score page lists them all).
     pub faults: Vec<crate::report::score::FaultCost>,
+    /// How many faults cost points.
+    #[serde(default)]
+    pub faults_count: usize,
     /// Hand-graded items not entered yet (counted as full marks).
     pub not_entered: Vec<crate::model::HandItem>,
     /// Mean of this quarter and the other one of its half year, when both have records.

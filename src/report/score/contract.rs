@@ -9,7 +9,7 @@ use super::{Basis, ScoreItem, ScoreLine, line, plural, points};
 use crate::model::{Accident, HandEntry, HandItem, Quarter, QuarterlyProduced, ReportDelivery};
 use crate::policy::Contract;
 use crate::report::local;
-use crate::store::{Store, StoreError, TreeName};
+use crate::store::{StoreError, StoreReader, TreeName};
 
 /// The records of the contract beyond the quarter's hand entries: every major accident recorded, and the
 /// quarter's report delivery.
@@ -20,7 +20,7 @@ pub struct ContractRecords {
 }
 
 /// Reads the accidents (a handful over a contract) and `quarter`'s delivery.
-pub fn load_contract_records(store: &Store, quarter: Quarter) -> Result<ContractRecords, StoreError> {
+pub fn load_contract_records(store: &StoreReader, quarter: Quarter) -> Result<ContractRecords, StoreError> {
     Ok(ContractRecords {
         accidents: accidents(store)?,
         delivered: store.get_json(TreeName::Scores, ReportDelivery::key(quarter).as_bytes())?,
@@ -28,7 +28,7 @@ pub fn load_contract_records(store: &Store, quarter: Quarter) -> Result<Contract
 }
 
 /// Every major accident recorded, by number.
-pub fn accidents(store: &Store) -> Result<Vec<Accident>, StoreError> {
+pub fn accidents(store: &StoreReader) -> Result<Vec<Accident>, StoreError> {
     store
         .scan_prefix_json::<Accident>(TreeName::Scores, Accident::PREFIX.as_bytes())
         .collect()
