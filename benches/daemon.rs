@@ -31,6 +31,7 @@ async fn open(engine: &EngineHandle, n: usize) -> IncidentId {
             subsystem: Some("display".into()),
             detected_at: None,
             source: None,
+            host: None,
         };
         if let Ok(Reply::Incident(inc)) = engine
             .execute(Actor::named("bench"), Command::OpenIncident(new))

@@ -57,6 +57,7 @@ fn seed(dir: &Path, total: u32) {
                 subsystem: Some("digital".into()),
                 detected_at: Some(at),
                 source: None,
+                host: None,
             };
             let mut incident =
                 Incident::open(IncidentId { year, seq }, new, actor.clone(), at).expect("open");
@@ -242,6 +243,7 @@ async fn drive(name: &str, engine: &EngineHandle, secs: u64, dir: &Path, started
             subsystem: Some("digital".into()),
             detected_at: None,
             source: None,
+            host: None,
         };
         match engine.execute(actor.clone(), Command::OpenIncident(new)).await {
             Ok(engine::Reply::Incident(i)) => open.push(i.id),

@@ -158,6 +158,7 @@ async fn run(a: Args) {
                 title: "综合展示子系统地图加载缓慢".into(),
                 subsystem: Some("display".into()),
                 detected_at: None,
+                host: None,
                 source: None,
             }),
         )

@@ -170,6 +170,7 @@ fn seed(config: &Path, data: &Path, open: usize) {
                 subsystem: Some("sysadmin".into()),
                 detected_at: Some(Utc::now() - chrono::Duration::minutes(i as i64)),
                 source: None,
+                host: None,
             };
             engine
                 .execute(Actor::named("bench"), Command::OpenIncident(new))

@@ -41,6 +41,7 @@ fn open_command(i: usize) -> Command {
         subsystem: Some("display".into()),
         detected_at: None,
         source: None,
+        host: None,
     })
 }
 

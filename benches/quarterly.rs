@@ -162,6 +162,7 @@ fn fixture() -> PathBuf {
             subsystem: Some(SUBSYSTEMS[(seq % 5) as usize].to_string()),
             detected_at: Some(detected),
             source,
+            host: None,
         };
         let id = IncidentId { year: 2026, seq };
         let mut i = Incident::open(id, new, Actor::system(), detected).unwrap();

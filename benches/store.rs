@@ -23,6 +23,7 @@ fn new_incident() -> NewIncident {
         subsystem: None,
         detected_at: None,
         source: None,
+        host: None,
     }
 }
 

@@ -69,6 +69,7 @@ fn dashboard() {
                 subsystem: Some(config.subsystems[i % 5].id.clone()),
                 detected_at: Some(Utc::now() - chrono::Duration::minutes(7 * i as i64)),
                 source: None,
+                host: None,
             };
             engine
                 .execute(actor.clone(), Command::OpenIncident(new))
@@ -169,6 +170,7 @@ fn seed() {
                 subsystem: Some("digital".into()),
                 detected_at: Some(at),
                 source: None,
+                host: None,
             };
             let mut incident =
                 Incident::open(IncidentId { year: 2025, seq }, new, actor.clone(), at).expect("open");

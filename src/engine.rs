@@ -25,7 +25,7 @@ pub use command::{Command, EngineError, Reply, Request};
 pub use events::{DomainEvent, EVENT_BUFFER};
 pub use handle::EngineHandle;
 pub use intake::{IntakeReport, Signal};
-pub use records::{RecordsCommand, RecordsReply};
+pub use records::{ContractCommand, ContractReply, RecordsCommand, RecordsReply};
 pub use snapshot::{
     ChannelStatus, CheckView, DeliveryStatus, Health, HostView, LastProbe, Mode, RecordsStatus, ScoreSummary,
     Snapshot, SubsystemView,

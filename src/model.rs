@@ -9,12 +9,12 @@ mod records;
 pub use actor::{Actor, claimed_origin, user_id, user_name};
 pub use deadline::{DeadlineState, DeadlineStatus};
 pub use incident::{
-    AutoSource, Incident, IncidentId, LifecycleError, NewIncident, Origin, Resolution, State, Step,
-    TimelineEntry, TimelineKind,
+    AutoSource, EarlierMiss, Incident, IncidentId, LifecycleError, NewIncident, Origin, Resolution, State,
+    Step, TimelineEntry, TimelineKind,
 };
 pub use notification::{Delivery, Entry, EventKind, Message};
 pub use records::{
-    AdviceRecord, BackupCheck, DailyEntry, DailyFigures, DailyRecord, HandEntry, HandItem, HandoverRecord,
-    HostPeak, MissedDeadline, MonthlyEntry, MonthlyRecord, Quarter, QuarterlyProduced, RecordError,
-    SubsystemDay, day_start,
+    Accident, AccidentEntry, AdviceRecord, BackupCheck, DailyEntry, DailyFigures, DailyRecord, HandEntry,
+    HandItem, HandoverRecord, HostPeak, MissedDeadline, MonthlyEntry, MonthlyRecord, Quarter,
+    QuarterlyProduced, RecordError, ReportDelivery, Responsibility, SubsystemDay, day_start,
 };

@@ -2,6 +2,7 @@
 //! calendar that security findings are counted on.
 
 mod calendar;
+mod contract;
 
 use std::fmt;
 use std::str::FromStr;
@@ -10,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use calendar::Calendar;
+pub use contract::Contract;
 
 /// 故障级别: how bad a fault is; it sets the deadlines and the score deduction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -71,6 +73,12 @@ pub enum Kind {
 
 impl Kind {
     pub const ALL: [Kind; 4] = [Kind::Fault, Kind::Change, Kind::Support, Kind::Security];
+
+    /// Faults and support tickets get the deadlines of their severity; a change request (24 h) and a security
+    /// finding (10 working days) have one deadline whatever the severity, so a severity means nothing there.
+    pub fn has_severity(self) -> bool {
+        matches!(self, Kind::Fault | Kind::Support)
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -150,6 +158,8 @@ pub struct Policy {
     /// A server-inspection fault must be reported within this time.
     pub server_report: Duration,
     pub calendar: Calendar,
+    /// `[contract]`: the service period the score counts from.
+    pub contract: Contract,
 }
 
 impl Default for Policy {
@@ -177,6 +187,7 @@ impl Default for Policy {
             deduction_minor: 0.2,
             server_report: Duration::hours(12),
             calendar: Calendar::default(),
+            contract: Contract::default(),
         }
     }
 }

@@ -233,11 +233,11 @@ async fn each_engineer_acts_as_themself_observers_only_look_and_outsiders_stay_o
     let forged = Request::Execute {
         id: 7,
         actor: Actor::named("mallory"),
-        command: EngineCommand::Note {
+        command: Box::new(EngineCommand::Note {
             id: "2026-0001".parse().unwrap(),
             at: None,
             text: "written by hand".into(),
-        },
+        }),
     };
     let answer = raw_request(
         &site.socket(),

@@ -33,6 +33,7 @@ fn incident(store: &mut Store, title: &str) -> Incident {
         subsystem: None,
         detected_at: None,
         source: None,
+        host: None,
     };
     let incident = Incident::open(id, new, Actor::named("li"), at()).unwrap();
     let mut puts = Store::put_incident(&incident).unwrap();

@@ -40,6 +40,7 @@ fn new_incident(title: &str) -> Command {
         subsystem: Some("display".into()),
         detected_at: None,
         source: None,
+        host: None,
     })
 }
 

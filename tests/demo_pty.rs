@@ -98,6 +98,6 @@ fn the_demo_opens_on_a_platform_with_history_and_a_fault_within_30_seconds() {
         dash.wait_for(Duration::from_secs(10), |s| s.contains("Faults that cost points")),
         "the score page",
     );
-    assert!(page.contains("not produced yet"), "{page}");
+    assert!(page.contains("not produced or delivered yet"), "{page}");
     dash.press(b"q");
 }

@@ -75,6 +75,7 @@ async fn open(engine: &EngineHandle, title: &str) -> String {
         subsystem: Some("digital".into()),
         detected_at: None,
         source: None,
+        host: None,
     };
     match engine
         .execute(Actor::named("li"), Command::OpenIncident(new))

@@ -70,6 +70,7 @@ async fn open_critical(engine: &EngineHandle) -> watchdesk::model::Incident {
         subsystem: Some("digital".into()),
         detected_at: None,
         source: None,
+        host: None,
     };
     match engine
         .execute(Actor::named("li"), Command::OpenIncident(new))

@@ -128,7 +128,11 @@ fn score_items_are_bounded_and_the_score_reports_them() {
     for (args, expect) in [
         (
             vec!["score", "set", "personnel", "50", "--reason", "x"],
-            "personnel must be points from 0 to 45, got 50",
+            "personnel is entered as its four sub-items: contact",
+        ),
+        (
+            vec!["score", "set", "satisfaction", "16", "--reason", "x"],
+            "satisfaction must be points from 0 to 15, got 16",
         ),
         (
             vec!["score", "set", "bonus", "1", "--reason", "x"],
@@ -151,7 +155,9 @@ fn score_items_are_bounded_and_the_score_reports_them() {
         assert!(err.contains(expect), "{args:?}: {err}");
         assert!(
             err.contains(
-                "personnel (points 0–45), tasks (points 0–5), complaints (count, −1 point each 0–10)"
+                "contact (count, −1 each from 10, 0–99), staff-change (count, −5 each from 15, 0–99), \
+                 extra-staff (count, −1 each from 5, 0–99), satisfaction (points 0–15), tasks (points 0–5), \
+                 complaints (count, −1 point each 0–10)"
             ),
             "{args:?} lists what is accepted: {err}"
         );
@@ -193,7 +199,9 @@ fn score_items_are_bounded_and_the_score_reports_them() {
         "{md}"
     );
     assert!(
-        md.contains("Not entered yet (counted as full marks): personnel, tasks"),
+        md.contains(
+            "Not entered yet (counted as full marks): contact, staff-change, extra-staff, satisfaction, tasks"
+        ),
         "{md}"
     );
 }
@@ -368,17 +376,50 @@ fn the_quarterly_report_is_written_in_each_format_and_recorded() {
     );
     assert!(err.contains("does not exist"), "{err}");
 
-    let score: serde_json::Value = serde_json::from_str(&ok(
-        h,
-        &["report", "score", "--quarter", "2026Q1", "--format", "json"],
-    ))
-    .unwrap();
-    let summary = score["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["item"] == "quarterly_summary")
+    let summary_points = || {
+        let score: serde_json::Value = serde_json::from_str(&ok(
+            h,
+            &["report", "score", "--quarter", "2026Q1", "--format", "json"],
+        ))
         .unwrap();
-    assert_eq!(summary["points"], 5.0);
+        let summary = score["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["item"] == "quarterly_summary")
+            .unwrap()
+            .clone();
+        (summary["points"].clone(), summary["detail"].clone())
+    };
+    // Produced is not delivered: the summary's 5 points wait for the delivery record.
+    let (points, detail) = summary_points();
+    assert_eq!(points, 0.0);
+    assert!(detail.as_str().unwrap().contains("not delivered yet"), "{detail}");
+    let said = ok(
+        h,
+        &[
+            "score",
+            "delivered",
+            "--quarter",
+            "2026Q1",
+            "--to",
+            "水利厅 张工",
+            "--at",
+            "2026-04-02 10:00",
+        ],
+    );
+    assert!(
+        said.contains("quarterly report 2026Q1 delivered to 水利厅 张工 at 2026-04-02 10:00 recorded"),
+        "{said}"
+    );
+    let (points, detail) = summary_points();
+    assert_eq!(points, 5.0);
+    assert!(
+        detail
+            .as_str()
+            .unwrap()
+            .starts_with("delivered to 水利厅 张工 on 2026-04-02 10:00"),
+        "{detail}"
+    );
     assert!(ok(h, &["audit", "verify"]).contains("intact"));
 }

@@ -188,7 +188,8 @@ async fn the_snapshot_carries_reminders_and_a_live_score() {
     assert_eq!(score.quarter, "2026Q4");
     assert_eq!(score.fault_deductions, 0.0);
     assert_eq!(score.lines.len(), 10);
-    assert_eq!(score.not_entered.len(), 4);
+    // Four personnel sub-items, tasks, complaints, notices.
+    assert_eq!(score.not_entered.len(), 7);
 
     // 18:00 passes with nothing else happening: the next tick raises the reminder.
     rig.set(local(2026, 11, 2, 18, 1));
@@ -225,15 +226,17 @@ async fn the_snapshot_carries_reminders_and_a_live_score() {
         "li",
         RecordsCommand::SetScoreItem {
             quarter: None,
-            item: HandItem::Personnel,
-            value: 43.0,
-            reason: "一次人员变更".into(),
+            item: HandItem::PersonnelSatisfaction,
+            value: 13.0,
+            reason: "甲方评分".into(),
         },
     )
     .await;
     let score = rig.engine.snapshot().score.clone().unwrap();
+    // Satisfaction 13 of 15: the total loses 2; six items stay unentered (three personnel sub-items, tasks,
+    // complaints, notices).
     assert_eq!(score.total, before - 2.0);
-    assert_eq!(score.not_entered.len(), 3);
+    assert_eq!(score.not_entered.len(), 6);
     rig.stop().await;
 }
 

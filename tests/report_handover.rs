@@ -302,6 +302,7 @@ async fn an_incident_opened_critical_and_reclassified_reads_opened_critical() {
         "li",
         watchdesk::engine::Command::Reclassify {
             id,
+            at: None,
             severity: Severity::Major,
             reason: "仅影响报表导出".into(),
         },

@@ -238,7 +238,12 @@ async fn play_quarter() -> (Rig, QuarterlyReport) {
     )
     .await;
     for (item, value, reason) in [
-        (HandItem::Personnel, 44.0, "一次请假未报备"),
+        // Personnel: not reachable once (10 − 1 = 9), no staff change (15), extra staff always came (5),
+        // satisfaction 15: 9 + 15 + 5 + 15 = 44.
+        (HandItem::PersonnelContact, 1.0, "一次请假未报备"),
+        (HandItem::PersonnelChange, 0.0, "无"),
+        (HandItem::PersonnelExtra, 0.0, "无"),
+        (HandItem::PersonnelSatisfaction, 15.0, "满意"),
         (HandItem::AssignedTasks, 5.0, "按时完成"),
         (HandItem::Complaints, 0.0, "无"),
         (HandItem::Notices, 0.0, "无"),
@@ -294,7 +299,8 @@ async fn the_quarterly_report_in_markdown_json_and_csv() {
     let s = &report.score;
     assert!(s.finished);
     assert_eq!(s.points(ScoreItem::FaultResponse), 14.4);
-    assert_eq!(s.points(ScoreItem::QuarterlySummary), 5.0);
+    // Produced, not yet delivered: the summary's points wait for the delivery record.
+    assert_eq!(s.points(ScoreItem::QuarterlySummary), 0.0);
     assert_eq!(s.points(ScoreItem::ServerReport), 0.0);
     assert_eq!(s.points(ScoreItem::Personnel), 44.0);
     assert!(s.not_entered.is_empty());
@@ -337,7 +343,27 @@ async fn the_quarterly_report_in_markdown_json_and_csv() {
     assert_eq!(&rows[1][col("late")], "yes");
     assert_eq!(&rows[1][col("recover")], "late");
 
-    // Producing it was recorded, and earns the quarterly summary.
+    // Recording its delivery earns the quarterly summary: 0 → 5.
+    rig.records(
+        "li",
+        RecordsCommand::Contract(watchdesk::engine::ContractCommand::ReportDelivered {
+            quarter: Some(Q4),
+            to: "水利厅 张工".into(),
+            at: None,
+            note: None,
+        }),
+    )
+    .await;
+    let RecordsReply::Score(after) = rig
+        .records("li", RecordsCommand::Score { quarter: Some(Q4) })
+        .await
+    else {
+        panic!("expected the score");
+    };
+    assert_eq!(after.points(ScoreItem::QuarterlySummary), 5.0);
+    assert_eq!(after.total, s.total + 5.0);
+
+    // Producing it was recorded.
     let (_dir, store) = rig.stop().await;
     let produced: Vec<_> = store
         .audit_events()

@@ -187,6 +187,7 @@ async fn the_dashboard_says_writes_are_failing_and_why_until_they_work_again() {
             subsystem: None,
             detected_at: None,
             source: None,
+            host: None,
         })
     };
     engine.execute(Actor::named("li"), open("one")).await.unwrap();

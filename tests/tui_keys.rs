@@ -180,6 +180,7 @@ fn plan_resolve_note_and_reclassify_send_their_commands() {
         submitted(press(&mut app, ctrl_s())),
         Command::Reclassify {
             id,
+            at: None,
             severity: Severity::Major,
             reason: "影响缩小".into()
         }

@@ -4,6 +4,8 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use clap::Subcommand;
 
+mod severity;
+
 use super::context::{CliError, Context};
 use super::daemon_cmds::{engine_command, store_on_daemon};
 use super::time::parse_time;
@@ -13,6 +15,7 @@ use crate::engine::{Command, EngineError, Reply, StoreCommand, StoreReply};
 use crate::model::{Incident, IncidentId, NewIncident, Resolution};
 use crate::policy::{Kind, Policy, Severity};
 use crate::report::deadline_words;
+use severity::{severity_for, severity_words};
 
 #[derive(Debug, Subcommand)]
 pub enum IncidentCmd {
@@ -21,15 +24,20 @@ pub enum IncidentCmd {
         /// What the ticket is about; each kind has its own deadlines.
         #[arg(long, value_parser = Choice::<Kind>::all("kind"))]
         kind: Kind,
-        /// How bad it is: sets the deadlines and the score deduction.
+        /// How bad it is: sets the deadlines and the score deduction. Required for a fault or a support
+        /// ticket; a change request or a security finding has none.
         #[arg(long, value_parser = Choice::<Severity>::all("severity"))]
-        severity: Severity,
+        severity: Option<Severity>,
         /// One line saying what is wrong.
         #[arg(long)]
         title: String,
         /// The subsystem it concerns (an id from the config).
         #[arg(long, value_name = "ID")]
         subsystem: Option<String>,
+        /// The server a fault found by hand is on (a configured [[host]] name): it is then a server-inspection
+        /// fault, to be reported within 12 h.
+        #[arg(long, value_name = "NAME")]
+        host: Option<String>,
         /// When it was detected, if earlier than now (RFC 3339 or local YYYY-MM-DD HH:MM).
         #[arg(long, value_name = "TIME")]
         detected_at: Option<String>,
@@ -87,7 +95,8 @@ pub enum IncidentCmd {
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
     },
-    /// Change the severity; deadlines are recomputed from detection.
+    /// Change the severity; deadlines are recomputed from detection, and a deadline already missed under the
+    /// old severity stays missed.
     Reclassify {
         /// The incident, e.g. 2026-0001.
         id: String,
@@ -97,6 +106,9 @@ pub enum IncidentCmd {
         /// Why it changes.
         #[arg(long)]
         reason: String,
+        /// When the severity changed, if earlier than now.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
     },
     /// Open incidents (all with --all), each deadline with time left or how late.
     List {
@@ -136,14 +148,16 @@ pub fn run(ctx: &Context, cmd: IncidentCmd) -> Result<i32, CliError> {
             severity,
             title,
             subsystem,
+            host,
             detected_at,
         } => Command::OpenIncident(NewIncident {
             kind,
-            severity,
+            severity: severity_for(kind, severity)?,
             title,
             subsystem,
             detected_at: time(detected_at)?,
             source: None,
+            host,
         }),
         IncidentCmd::Ack { id, note, due, at } => Command::Acknowledge {
             id: parse_id(&id)?,
@@ -176,8 +190,14 @@ pub fn run(ctx: &Context, cmd: IncidentCmd) -> Result<i32, CliError> {
             at: time(at)?,
             text,
         },
-        IncidentCmd::Reclassify { id, severity, reason } => Command::Reclassify {
+        IncidentCmd::Reclassify {
+            id,
+            severity,
+            reason,
+            at,
+        } => Command::Reclassify {
             id: parse_id(&id)?,
+            at: time(at)?,
             severity,
             reason,
         },
@@ -257,7 +277,7 @@ fn show(ctx: &Context, config: &Config, id: IncidentId, json: bool) -> Result<i3
         "{}  {}  {}  {}",
         incident.id,
         incident.kind,
-        incident.severity,
+        severity_words(&incident),
         incident.title
     );
     outln!("state     {}", incident.state().as_str());
@@ -272,6 +292,18 @@ fn show(ctx: &Context, config: &Config, id: IncidentId, json: bool) -> Result<i3
             local(d.due, zone),
             deadline_words(&d)
         );
+    }
+    for m in incident.earlier_misses(policy) {
+        outln!(
+            "{:<9} due {}  missed while {} (reclassified {}): still counts",
+            m.stage.as_str(),
+            local(m.due, zone),
+            m.severity,
+            local(m.reclassified_at, zone)
+        );
+    }
+    if let Some(host) = incident.server() {
+        outln!("host      {host}");
     }
     if let Some(r) = &incident.resolution {
         outln!("cause     {}", r.cause);
@@ -322,6 +354,7 @@ fn with_deadlines(incident: &Incident, policy: &Policy, now: DateTime<Utc>) -> s
     value["state"] = serde_json::Value::String(incident.state().as_str().into());
     value["deadlines"] = serde_json::to_value(incident.deadlines(policy, now)).unwrap_or_default();
     value["breached"] = serde_json::Value::Bool(incident.is_breached(policy, now));
+    value["earlier_misses"] = serde_json::to_value(incident.earlier_misses(policy)).unwrap_or_default();
     value
 }
 
@@ -335,7 +368,7 @@ fn summary_line(incident: &Incident, policy: &Policy, now: DateTime<Utc>, zone: 
         "{}  {:<8} {:<8} {:<12} {}  [detected {}]  {}",
         incident.id,
         incident.kind.as_str(),
-        incident.severity.as_str(),
+        severity_words(incident),
         incident.state().as_str(),
         incident.title,
         local(incident.detected_at, zone),

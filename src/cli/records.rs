@@ -2,6 +2,8 @@
 //! through the same engine the dashboard uses (validated, audited, durable before the answer); reads open the
 //! store directly.
 
+mod contract;
+
 use chrono::{NaiveDate, Utc};
 use clap::{ArgAction, Subcommand};
 
@@ -87,8 +89,10 @@ pub enum HandoverCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum ScoreCmd {
-    /// Enter a hand-graded item: personnel (0–45 points), tasks (0–5 points), complaints (0–10, −1 each),
-    /// notices (0–4, −3 each).
+    /// Enter a hand-graded item. Personnel is four sub-items: contact (times not reachable, −1 each from 10),
+    /// staff-change (staff changed without consent, −5 each from 15), extra-staff (extra staff not sent, −1
+    /// each from 5), satisfaction (the client's grade, 0–15 points); then tasks (0–5 points), complaints
+    /// (0–10, −1 each), notices (0–4, −3 each).
     Set {
         /// The item of the assessment form.
         #[arg(value_parser = Choice::<HandItem>::parsed_by(parse_item))]
@@ -103,6 +107,14 @@ pub enum ScoreCmd {
         #[arg(long, value_parser = parse_quarter)]
         quarter: Option<Quarter>,
     },
+    /// Major accidents (重大事故): record, amend the responsibility, list.
+    Accident {
+        #[command(subcommand)]
+        action: contract::AccidentCmd,
+    },
+    /// Record that the quarterly report was delivered (to whom, when): this earns the quarterly summary's
+    /// 5 points.
+    Delivered(contract::DeliveredArgs),
 }
 
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -292,13 +304,17 @@ pub fn handover_cmd(ctx: &Context, cmd: HandoverCmd) -> Result<i32, CliError> {
 }
 
 pub fn score_cmd(ctx: &Context, cmd: ScoreCmd) -> Result<i32, CliError> {
+    let (item, value, reason, quarter) = match cmd {
+        ScoreCmd::Set {
+            item,
+            value,
+            reason,
+            quarter,
+        } => (item, value, reason, quarter),
+        ScoreCmd::Accident { action } => return contract::accident(ctx, action),
+        ScoreCmd::Delivered(args) => return contract::delivered(ctx, args),
+    };
     let config = ctx.config_or_empty()?;
-    let ScoreCmd::Set {
-        item,
-        value,
-        reason,
-        quarter,
-    } = cmd;
     let accepted = || format!("accepted are {}", HandItem::accepted());
     let value: f64 = value
         .trim()
@@ -315,12 +331,12 @@ pub fn score_cmd(ctx: &Context, cmd: ScoreCmd) -> Result<i32, CliError> {
     match execute(ctx, config, command)? {
         RecordsReply::Score(s) => {
             outln!(
-                "{} set to {} for {}; total now {} ({})",
+                "{} set to {} for {}; total now {}. {}",
                 item,
                 score::points(value),
                 s.quarter,
                 score::points(s.total),
-                s.payment.words()
+                s.fee_words()
             );
             Ok(0)
         }

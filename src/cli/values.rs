@@ -74,18 +74,26 @@ impl ValueEnum for ColorChoice {
 
 impl ValueEnum for HandItem {
     fn value_variants<'a>() -> &'a [Self] {
-        &[
-            HandItem::Personnel,
-            HandItem::AssignedTasks,
-            HandItem::Complaints,
-            HandItem::Notices,
-        ]
+        &HandItem::ALL
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
         let value = PossibleValue::new(self.as_str());
         Some(match self {
-            HandItem::Personnel => value.help("人员管理: points out of 45"),
+            // Read from older stores, refused as a new entry (the engine names the four sub-items).
+            HandItem::Personnel => value.hide(true),
+            HandItem::PersonnelContact => value
+                .alias("personnel-contact")
+                .help("人员·无故不及时联络: times not reachable, −1 each from 10"),
+            HandItem::PersonnelChange => value
+                .alias("personnel-change")
+                .help("人员·中途更换主要技术人员: staff changed without consent, −5 each from 15"),
+            HandItem::PersonnelExtra => value
+                .alias("personnel-extra")
+                .help("人员·临时增派人员未到: extra staff not sent, −1 each from 5"),
+            HandItem::PersonnelSatisfaction => value
+                .alias("personnel-satisfaction")
+                .help("人员·甲方满意度: the client's grade, points out of 15"),
             HandItem::AssignedTasks => value.alias("assigned-tasks").help("交办任务: points out of 5"),
             HandItem::Complaints => value.help("投诉: number of complaints, −1 each from 10"),
             HandItem::Notices => value.help("安全通报: number of security notices, −3 each from 10"),

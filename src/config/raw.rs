@@ -42,6 +42,15 @@ pub struct RawConfig {
     pub http: Option<Spanned<super::http::RawHttp>>,
     #[serde(default)]
     pub alert_route: Vec<super::http::RawAlertRoute>,
+    #[serde(default)]
+    pub contract: RawContract,
+}
+
+/// `[contract] start = "2026-07-01"`: the first day of service.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContract {
+    pub start: Option<Spanned<Day>>,
 }
 
 /// `[redaction] names = [...]`: more query parameter and header names whose values are secret.

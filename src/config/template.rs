@@ -103,6 +103,11 @@ critical_for = "5m"                 # over critical this long opens a major faul
 # source = "node_exporter"
 # url = "http://db-01.example.invalid:9100/metrics"
 
+# The first day of service: days before it are not missing records, and service quarter 1 (第一季度) is the
+# quarter it falls in; half years pair service quarters 1 + 2 and 3 + 4.
+# [contract]
+# start = "2026-07-01"
+
 # The contract's deadlines (服务响应要求); these are the defaults.
 [policy.critical]
 respond = "15m"

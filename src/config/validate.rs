@@ -4,6 +4,7 @@
 //! checked in `check` and maintenance windows in `maintenance`.
 
 mod check;
+mod contract;
 mod maintenance;
 
 use std::collections::{HashMap, HashSet};
@@ -17,6 +18,7 @@ use super::raw::{HostSourceKind, RawConfig, RawLimits};
 use super::*;
 use crate::policy::{Calendar, Limits};
 use check::{check_url, validate_check};
+use contract::contract;
 #[cfg(test)]
 pub(crate) use maintenance::parse_weekly;
 use maintenance::validate_maintenance;
@@ -204,6 +206,7 @@ pub(super) fn validate(
     let defaults = crate::policy::Policy::default();
     let p = raw.policy;
     let policy = crate::policy::Policy {
+        contract: contract(raw.contract),
         critical: limits(p.critical, defaults.critical),
         major: limits(p.major, defaults.major),
         minor: limits(p.minor, defaults.minor),

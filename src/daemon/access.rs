@@ -65,6 +65,7 @@ pub fn changes(command: &Command) -> bool {
             RecordsCommand::DailyView { .. }
                 | RecordsCommand::HandoverSummary { .. }
                 | RecordsCommand::Score { .. }
+                | RecordsCommand::Contract(crate::engine::ContractCommand::Accidents)
         ),
         Command::Store(s) => matches!(s, StoreCommand::Backup { .. }),
     }

@@ -190,7 +190,11 @@ impl RemoteEngine {
         }
         if self
             .requests
-            .send(Request::Execute { id, actor, command })
+            .send(Request::Execute {
+                id,
+                actor,
+                command: Box::new(command),
+            })
             .is_err()
         {
             return Err(EngineError::Stopped);

@@ -206,7 +206,7 @@ where
                 let (engine, out) = (engine.clone(), out.clone());
                 tokio::spawn(async move {
                     let result = engine
-                        .execute(actor, command)
+                        .execute(actor, *command)
                         .await
                         .map_err(|e| WireError::from(&e));
                     let _ = out.send(Out::Message(Message::Reply { id, result }));

@@ -17,7 +17,11 @@ pub enum Request {
     Subscribe,
     /// `actor` is only the client's claim of where it connects from (`actor.from`): the daemon names the
     /// user from the socket's peer credentials.
-    Execute { id: u64, actor: Actor, command: Command },
+    Execute {
+        id: u64,
+        actor: Actor,
+        command: Box<Command>,
+    },
 }
 
 /// From the daemon.

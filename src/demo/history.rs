@@ -172,6 +172,7 @@ async fn open(
         subsystem: subsystem.map(str::to_string),
         detected_at: Some(detected_at),
         source: None,
+        host: None,
     };
     match engine.execute(who.clone(), Command::OpenIncident(new)).await? {
         Reply::Incident(incident) => Ok(incident.id),

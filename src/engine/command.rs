@@ -37,6 +37,9 @@ pub enum Command {
     },
     Reclassify {
         id: IncidentId,
+        /// When the severity changed, if earlier than now.
+        #[serde(default)]
+        at: Option<DateTime<Utc>>,
         severity: Severity,
         reason: String,
     },
@@ -69,6 +72,8 @@ pub enum EngineError {
     NotFound(IncidentId),
     #[error("unknown subsystem \"{id}\": accepted are {accepted}")]
     UnknownSubsystem { id: String, accepted: String },
+    #[error("unknown host \"{name}\": accepted are the configured hosts {accepted}")]
+    UnknownHost { name: String, accepted: String },
     /// The store failed (exit code 3); nothing was acknowledged.
     #[error("{0}")]
     Store(#[from] StoreError),
@@ -88,6 +93,7 @@ impl EngineError {
                 | EngineError::Record(_)
                 | EngineError::NotFound(_)
                 | EngineError::UnknownSubsystem { .. }
+                | EngineError::UnknownHost { .. }
                 | EngineError::Remote { bad_input: true, .. }
         )
     }

@@ -39,13 +39,16 @@ impl Engine {
                 inc.note(actor, at, now, &text)?;
                 Ok(json!({ "at": at, "text": text }))
             }),
-            Command::Reclassify { id, severity, reason } => {
-                self.change(actor, id, now, "incident.reclassify", |inc| {
-                    let from = inc.severity;
-                    inc.reclassify(actor, now, severity, &reason)?;
-                    Ok(json!({ "from": from, "to": severity, "reason": reason }))
-                })
-            }
+            Command::Reclassify {
+                id,
+                at,
+                severity,
+                reason,
+            } => self.change(actor, id, now, "incident.reclassify", |inc| {
+                let from = inc.severity;
+                inc.reclassify(actor, at, now, severity, &reason)?;
+                Ok(json!({ "at": at, "from": from, "to": severity, "reason": reason }))
+            }),
             Command::Records(command) => {
                 return self
                     .execute_records(actor, command, now)
@@ -66,6 +69,23 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<Incident, EngineError> {
         self.check_subsystem(new.subsystem.as_deref())?;
+        if let Some(host) = &new.host
+            && !self.config.hosts.iter().any(|h| h.name == host.trim())
+        {
+            let mut names: Vec<_> = self
+                .config
+                .hosts
+                .iter()
+                .map(|h| format!("\"{}\"", h.name))
+                .collect();
+            if names.is_empty() {
+                names.push("(no hosts are configured)".into());
+            }
+            return Err(EngineError::UnknownHost {
+                name: host.clone(),
+                accepted: names.join(", "),
+            });
+        }
         let detected = new.detected_at.unwrap_or(now);
         let year = detected.with_timezone(&self.config.platform.timezone).year();
         let (id, counter) = self.store.next_incident_id(year)?;
@@ -146,12 +166,16 @@ impl Engine {
 
 /// The audit payload of `incident.open`.
 pub(super) fn open_payload(incident: &Incident) -> serde_json::Value {
-    json!({
+    let mut payload = json!({
         "kind": incident.kind,
         "severity": incident.severity,
         "title": incident.title,
         "subsystem": incident.subsystem,
         "detected_at": incident.detected_at,
         "source": incident.source,
-    })
+    });
+    if let Some(host) = &incident.host {
+        payload["host"] = json!(host);
+    }
+    payload
 }

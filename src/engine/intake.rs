@@ -218,6 +218,7 @@ fn new_incident(signal: Signal, detected: DateTime<Utc>) -> NewIncident {
         title: signal.title,
         subsystem: signal.subsystem,
         detected_at: Some(detected),
+        host: None,
         source: Some(AutoSource::Alert {
             origin: signal.origin,
             key: signal.key,

@@ -82,6 +82,7 @@ impl Engine {
                         check: check_id.to_string(),
                         slow,
                     }),
+                    host: None,
                 };
                 self.open_incident(&Actor::system(), new, now).map(|_| ())
             }
@@ -117,7 +118,7 @@ impl Engine {
         let from = incident.severity;
         let reason = format!("{check_id}: {detail}");
         if incident
-            .reclassify(&Actor::system(), now, severity, &reason)
+            .reclassify(&Actor::system(), None, now, severity, &reason)
             .is_ok()
         {
             let payload = json!({ "from": from, "to": severity, "reason": reason });
@@ -222,6 +223,7 @@ impl Engine {
                 name: host.to_string(),
                 gauge: gauge.to_string(),
             }),
+            host: None,
         };
         let result = self.open_incident(&Actor::system(), new, now).map(|_| ());
         self.record_engine_error(result);

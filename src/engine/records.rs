@@ -5,6 +5,7 @@
 //! dashboard never touches the store and only the engine knows live health and host peaks.
 
 mod cache;
+mod contract;
 mod score_inputs;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 pub(super) use cache::RecordsCache;
+pub use contract::{ContractCommand, ContractReply};
 
 use super::long_read::Work;
 use super::{Engine, EngineError, Reply};
@@ -59,8 +61,11 @@ pub enum RecordsCommand {
     },
     /// The engineer's advice for the quarterly report.
     SetAdvice { quarter: Option<Quarter>, text: String },
-    /// Produce the quarterly report, recording that it was produced (this earns the summary's 5 points).
+    /// Produce the quarterly report, recording that it was produced (its delivery earns the summary's 5
+    /// points).
     QuarterlyReport { quarter: Option<Quarter> },
+    /// Major accidents and the report's delivery.
+    Contract(ContractCommand),
 }
 
 /// The answer to a `RecordsCommand`, once any write is durable.
@@ -76,6 +81,7 @@ pub enum RecordsReply {
     Score(Score),
     Advice(AdviceRecord),
     Quarterly(QuarterlyReport),
+    Contract(ContractReply),
 }
 
 impl Engine {
@@ -89,6 +95,15 @@ impl Engine {
         let today = cal.local_day(now);
         let this_quarter = Quarter::of_day(today);
         let reply = match command {
+            RecordsCommand::Contract(ContractCommand::Accidents) => {
+                let reply = self.execute_contract(actor, ContractCommand::Accidents, now)?;
+                return Ok(Work::Done(Ok(Reply::Records(Box::new(RecordsReply::Contract(
+                    reply,
+                ))))));
+            }
+            RecordsCommand::Contract(command) => {
+                RecordsReply::Contract(self.execute_contract(actor, command, now)?)
+            }
             RecordsCommand::SaveDaily { date, entry } => {
                 return self.save_daily(actor, date.unwrap_or(today), entry, now);
             }

@@ -24,6 +24,7 @@ fn new_fault(subsystem: Option<&str>) -> NewIncident {
         subsystem: subsystem.map(str::to_string),
         detected_at: None,
         source: None,
+        host: None,
     }
 }
 

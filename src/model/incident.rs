@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::policy::{Kind, Severity};
 
+pub use assessment::EarlierMiss;
 pub use id::IncidentId;
 pub use lifecycle::LifecycleError;
 pub use timeline::{AutoSource, Origin, Resolution, Step, TimelineEntry, TimelineKind};
@@ -49,6 +50,9 @@ pub struct NewIncident {
     /// When the fault was detected or reported; defaults to now.
     pub detected_at: Option<DateTime<Utc>>,
     pub source: Option<AutoSource>,
+    /// The server a fault found by hand is on (a server-inspection fault, reported within 12 h).
+    #[serde(default)]
+    pub host: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,6 +65,9 @@ pub struct Incident {
     pub subsystem: Option<String>,
     #[serde(default)]
     pub source: Option<AutoSource>,
+    /// The server a fault found by hand is on; one a host gauge opened names its host in `source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
     pub detected_at: DateTime<Utc>,
     pub opened: Step,
     #[serde(default)]
@@ -97,6 +104,15 @@ impl Incident {
 
     pub fn is_open(&self) -> bool {
         self.resolved.is_none()
+    }
+
+    /// The server this fault is on: the host gauge that opened it, or the host named when it was opened by
+    /// hand. Such faults are server-inspection faults, to be reported within 12 hours.
+    pub fn server(&self) -> Option<&str> {
+        match &self.source {
+            Some(AutoSource::Host { name, .. }) => Some(name),
+            _ => self.host.as_deref(),
+        }
     }
 }
 

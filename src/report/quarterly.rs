@@ -178,8 +178,10 @@ pub fn build(
         (&other_records.input(partner, now, policy), other_tally),
     );
     let today = cal.local_day(now);
-    let days = score::quarter_days(quarter, today, &records.daily);
-    let counted: Vec<NaiveDate> = quarter.days().take(days.counted as usize).collect();
+    // Days before the service start are not missing records (see `Contract`).
+    let first = policy.contract.first_counted_day(quarter);
+    let days = score::quarter_days_from(quarter, first, today, &records.daily);
+    let counted: Vec<NaiveDate> = first.iter_days().take(days.counted as usize).collect();
     let in_counted: Vec<_> = records
         .daily
         .iter()

@@ -4,23 +4,29 @@
 //! `compute` is a pure function of the quarter's records, so the score tables are unit tests; `load` gathers
 //! those records from the store.
 
+mod contract;
+mod days;
 mod item;
 mod load;
 mod payment;
 mod render;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{DailyRecord, HandEntry, HandItem, Incident, Quarter, QuarterlyProduced};
 use crate::policy::{Kind, Policy, Severity, Stage};
 
+pub use contract::{
+    AccidentSummary, ContractRecords, PersonnelPart, Service, accidents, load_contract_records,
+};
+pub use days::{QuarterDays, quarter_days, quarter_days_from};
 pub use item::ScoreItem;
 pub use load::{
     QuarterRecords, at_risk, for_each_incident_of, incidents_of, load, load_quarter_records,
     records_besides_incidents, with_half_year, with_half_year_tallied,
 };
-pub use payment::{Band, HalfYear, Payment, payment};
+pub use payment::{Band, FeeBasis, HalfYear, Payment, payment};
 pub use render::markdown;
 
 /// Where a row's points come from.
@@ -50,6 +56,10 @@ pub struct ScoreLine {
 pub struct FaultCost {
     pub id: String,
     pub severity: Severity,
+    /// The severity whose deduction it costs: the most severe one it was late under (a deadline missed
+    /// before a reclassification to a lesser severity stays missed).
+    #[serde(default = "major")]
+    pub charged_as: Severity,
     pub title: String,
     pub late: Vec<Stage>,
     pub deduction: f64,
@@ -74,6 +84,18 @@ pub struct Score {
     pub faults: Vec<FaultCost>,
     pub not_entered: Vec<HandItem>,
     pub half_year: Option<HalfYear>,
+    /// 人员考核's four sub-items (empty when a store's single figure stands for them).
+    #[serde(default)]
+    pub personnel: Vec<PersonnelPart>,
+    #[serde(default)]
+    pub accidents: AccidentSummary,
+    #[serde(default)]
+    pub service: Service,
+    /// The half year this quarter's fee is paid on: its name and the other quarter in it.
+    #[serde(default)]
+    pub half_label: String,
+    #[serde(default)]
+    pub partner: Option<Quarter>,
 }
 
 impl Score {
@@ -96,6 +118,8 @@ pub struct ScoreInput<'a> {
     pub daily: &'a [DailyRecord],
     pub hand: &'a [HandEntry],
     pub produced: Option<&'a QuarterlyProduced>,
+    /// Major accidents and the quarter's report delivery.
+    pub contract: &'a ContractRecords,
 }
 
 pub fn compute(input: &ScoreInput) -> Score {
@@ -173,9 +197,9 @@ impl IncidentTally {
     /// Counts one incident detected in the quarter.
     pub fn add(&mut self, i: &Incident, policy: &Policy, now: DateTime<Utc>) {
         self.incidents += 1;
-        // Server faults (incidents a host gauge opened) must be reported within `policy.server_report`; one
-        // still inside that window is not counted yet.
-        if matches!(i.source, Some(crate::model::AutoSource::Host { .. })) {
+        // Server faults (opened by a host gauge, or by hand naming a host) must be reported within
+        // `policy.server_report`; one still inside that window is not counted yet.
+        if i.kind == Kind::Fault && i.server().is_some() {
             let limit = policy.server_report;
             match &i.acknowledged {
                 Some(ack) if ack.at - i.detected_at <= limit => self.server_on_time += 1,
@@ -212,6 +236,8 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
     let mut lines = Vec::with_capacity(ScoreItem::ALL.len());
     let hand = |item: HandItem| input.hand.iter().find(|e| e.item == item && e.quarter == quarter);
     let mut not_entered = Vec::new();
+    let (personnel_line, personnel) = contract::personnel_line(hand, &mut not_entered);
+    lines.push(personnel_line);
     let mut hand_line = |score_item: ScoreItem, item: HandItem| -> ScoreLine {
         match hand(item) {
             Some(e) => line(
@@ -231,7 +257,6 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
             }
         }
     };
-    lines.push(hand_line(ScoreItem::Personnel, HandItem::Personnel));
 
     let faults_cost = tally.costs.clone();
     let deductions: f64 = faults_cost.iter().map(|f| f.deduction).sum();
@@ -259,7 +284,9 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
         ),
     ));
 
-    let days = quarter_days(quarter, today, input.daily);
+    let service = contract::service(&policy.contract, quarter);
+    let first_counted = policy.contract.first_counted_day(quarter);
+    let days = quarter_days_from(quarter, first_counted, today, input.daily);
     let counted = days.counted as usize;
     let (kept, archive, anomaly) = (days.recorded.len(), days.archive_done, days.anomaly_checked);
     let of_days = |n: usize, what: &str| format!("{n} of {counted} days {what}");
@@ -275,20 +302,11 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
         Basis::Computed,
         of_days(archive, "with the database archive done"),
     ));
-    lines.push(match input.produced {
-        Some(p) => line(
-            ScoreItem::QuarterlySummary,
-            5.0,
-            Basis::Computed,
-            format!("produced {} by {}", crate::report::local(p.at, cal.zone), p.actor),
-        ),
-        None => line(
-            ScoreItem::QuarterlySummary,
-            0.0,
-            Basis::Computed,
-            "not produced yet".into(),
-        ),
-    });
+    lines.push(contract::summary_line(
+        input.produced,
+        input.contract.delivered.as_ref(),
+        cal.zone,
+    ));
     lines.push(hand_line(ScoreItem::AssignedTasks, HandItem::AssignedTasks));
     lines.push(line(
         ScoreItem::DataAnomaly,
@@ -304,6 +322,8 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
     ));
 
     let total = round2(lines.iter().map(|l| l.points).sum());
+    let accidents =
+        contract::accident_summary(&input.contract.accidents, &policy.contract, quarter, cal.zone);
     Score {
         quarter,
         computed_at: now,
@@ -312,11 +332,16 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
         days_in_quarter: quarter.num_days(),
         lines,
         total,
-        payment: payment(total),
+        payment: payment(total).with_accidents(accidents.by_contractor),
         fault_deductions: round2(deductions),
         faults: faults_cost,
         not_entered,
         half_year: None,
+        personnel,
+        accidents,
+        service,
+        half_label: policy.contract.half_label(quarter),
+        partner: Some(policy.contract.partner(quarter)),
     }
 }
 
@@ -330,25 +355,35 @@ fn line(item: ScoreItem, value: f64, basis: Basis, detail: String) -> ScoreLine 
     }
 }
 
-/// The deduction a fault costs, if any of its deadlines was (or is now) missed.
+/// The deduction a fault costs, if any of its deadlines was (or is now) missed — including one missed under a
+/// severity it was later reclassified from: it is charged once, at the most severe such severity.
 pub fn fault_cost(incident: &Incident, policy: &Policy, now: DateTime<Utc>) -> Option<FaultCost> {
     if incident.kind != Kind::Fault {
         return None;
     }
-    let late: Vec<Stage> = incident
+    let charged = incident.charged_severity(policy, now)?;
+    let mut late: Vec<Stage> = incident
         .deadlines(policy, now)
         .iter()
         .filter(|d| d.is_late())
         .map(|d| d.stage)
+        .chain(incident.earlier_misses(policy).iter().map(|m| m.stage))
         .collect();
-    (!late.is_empty()).then(|| FaultCost {
+    late.sort();
+    late.dedup();
+    Some(FaultCost {
         id: incident.id.to_string(),
         severity: incident.severity,
+        charged_as: charged,
         title: incident.title.clone(),
         late,
-        deduction: policy.deduction(incident.severity),
+        deduction: policy.deduction(charged),
         open: incident.is_open(),
     })
+}
+
+fn major() -> Severity {
+    Severity::Major
 }
 
 fn server_report_line(tally: &IncidentTally) -> ScoreLine {
@@ -395,45 +430,6 @@ fn complaints_line(
             words(notices, n)
         ),
     )
-}
-
-/// The days of a quarter the ledger items are measured over, and what their records say.
-#[derive(Debug, Clone, PartialEq)]
-pub struct QuarterDays {
-    /// Past days of the quarter, plus today once its record exists; all days once the quarter is over.
-    pub counted: u32,
-    /// Counted days that have a record.
-    pub recorded: Vec<NaiveDate>,
-    pub archive_done: usize,
-    pub anomaly_checked: usize,
-}
-
-pub fn quarter_days(quarter: Quarter, today: NaiveDate, daily: &[DailyRecord]) -> QuarterDays {
-    let has_today = daily.iter().any(|r| r.date == today);
-    let last = if today > quarter.last_day() {
-        quarter.last_day()
-    } else if has_today {
-        today
-    } else {
-        today.pred_opt().unwrap_or(today)
-    };
-    let counted = if today < quarter.first_day() || last < quarter.first_day() {
-        0
-    } else {
-        (last - quarter.first_day()).num_days() as u32 + 1
-    };
-    let mut records: Vec<&DailyRecord> = daily
-        .iter()
-        .filter(|r| quarter.contains(r.date) && r.date <= last)
-        .collect();
-    records.sort_by_key(|r| r.date);
-    records.dedup_by_key(|r| r.date);
-    QuarterDays {
-        counted,
-        recorded: records.iter().map(|r| r.date).collect(),
-        archive_done: records.iter().filter(|r| r.archive_done).count(),
-        anomaly_checked: records.iter().filter(|r| r.anomaly_checked).count(),
-    }
 }
 
 /// `1 fault`, `3 faults`.

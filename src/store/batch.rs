@@ -97,6 +97,7 @@ mod tests {
             title: format!("alert {id}"),
             subsystem: None,
             detected_at: None,
+            host: None,
             source: None,
         };
         let at = Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().unwrap();

@@ -27,6 +27,7 @@ fn open_one(store: &mut Store, title: &str) -> Incident {
         subsystem: None,
         detected_at: None,
         source: None,
+        host: None,
     };
     let incident = Incident::open(id, new, Actor::named("li"), now()).unwrap();
     let mut puts = Store::put_incident(&incident).unwrap();

@@ -27,6 +27,15 @@ pub fn config() -> Config {
     Config::parse(std::path::Path::new("watchdesk.toml"), TEMPLATE).unwrap()
 }
 
+/// The template with more TOML after it (e.g. a `[contract]` table).
+pub fn config_with(extra: &str) -> Config {
+    Config::parse(
+        std::path::Path::new("watchdesk.toml"),
+        &format!("{TEMPLATE}\n{extra}"),
+    )
+    .unwrap()
+}
+
 pub struct Rig {
     pub dir: tempfile::TempDir,
     pub clock: ManualClock,
@@ -41,9 +50,14 @@ impl Rig {
 
     /// Starts on a store that may already hold data (rollups written before).
     pub fn start_in(dir: tempfile::TempDir, at: DateTime<Utc>) -> Rig {
+        Rig::start_with(dir, config(), at)
+    }
+
+    /// Starts with a configuration of the test's own.
+    pub fn start_with(dir: tempfile::TempDir, config: Config, at: DateTime<Utc>) -> Rig {
         let store = Store::open_keyed(dir.path(), test_key()).unwrap();
         let clock = ManualClock::new(at);
-        let engine = engine::spawn(store, config(), Arc::new(clock.clone()), Mode::Embedded).unwrap();
+        let engine = engine::spawn(store, config, Arc::new(clock.clone()), Mode::Embedded).unwrap();
         Rig { dir, clock, engine }
     }
 
@@ -83,6 +97,7 @@ impl Rig {
             subsystem: subsystem.map(str::to_string),
             detected_at: None,
             source,
+            host: None,
         };
         match self.run(who, Command::OpenIncident(new)).await {
             Reply::Incident(i) => i.id,

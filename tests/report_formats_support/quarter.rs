@@ -291,7 +291,11 @@ async fn play() -> Played {
     )
     .await;
     for (item, value, reason) in [
-        (HandItem::Personnel, 43.0, "两次请假未报备"),
+        // Personnel: not reachable twice (10 − 2 = 8) + 15 + 5 + satisfaction 15 = 43.
+        (HandItem::PersonnelContact, 2.0, "两次请假未报备"),
+        (HandItem::PersonnelChange, 0.0, "无"),
+        (HandItem::PersonnelExtra, 0.0, "无"),
+        (HandItem::PersonnelSatisfaction, 15.0, "满意"),
         (HandItem::AssignedTasks, 5.0, "按时完成"),
         (HandItem::Complaints, 1.0, "一次投诉"),
         (HandItem::Notices, 0.0, "无"),

@@ -39,6 +39,7 @@ fn open(
         subsystem: subsystem.map(str::to_string),
         detected_at: Some(now() - ago),
         source: None,
+        host: None,
     };
     Incident::open(id(seq), new, Actor::named("zhang.wei"), now() - ago).unwrap()
 }

@@ -203,6 +203,7 @@ async fn a_future_start_is_taken_as_now_and_numbers_follow_on_in_one_batch() {
                 title: "t".into(),
                 subsystem: None,
                 detected_at: None,
+                host: None,
                 source: None,
             }),
         )

@@ -46,8 +46,10 @@ struct Reading {
 #[derive(Debug)]
 pub(in crate::engine) struct HalfYearShares {
     quarter: Quarter,
+    /// The other quarter of its half year (see `Contract::partner`).
+    partner: Quarter,
     zone: Tz,
-    /// Indexed like `[quarter, quarter.partner()]`.
+    /// Indexed like `[quarter, partner]` (the other quarter of its half year, see `Contract::partner`).
     quarters: [QuarterShares; 2],
 }
 
@@ -167,10 +169,11 @@ impl ScoreInputs {
         quarter: Quarter,
         now: DateTime<Utc>,
     ) -> Option<Result<Score, StoreError>> {
-        let held = self
-            .held
-            .as_mut()
-            .filter(|h| h.quarter == quarter && h.zone == policy.calendar.zone)?;
+        let held = self.held.as_mut().filter(|h| {
+            h.quarter == quarter
+                && h.partner == policy.contract.partner(quarter)
+                && h.zone == policy.calendar.zone
+        })?;
         let [this, other] = &mut held.quarters;
         let tallies = [this.tally(policy, now), other.tally(policy, now)];
         Some(score_from(store, policy, quarter, now, &tallies))
@@ -184,7 +187,7 @@ fn score_from(
     now: DateTime<Utc>,
     [this_tally, other_tally]: &[IncidentTally; 2],
 ) -> Result<Score, StoreError> {
-    let partner = quarter.partner();
+    let partner = policy.contract.partner(quarter);
     let this = score::records_besides_incidents(store, quarter)?;
     let other = score::records_besides_incidents(store, partner)?;
     Ok(score::with_half_year_tallied(
@@ -202,14 +205,16 @@ impl HalfYearShares {
         now: DateTime<Utc>,
     ) -> Result<HalfYearShares, StoreError> {
         let zone = policy.calendar.zone;
+        let partner = policy.contract.partner(quarter);
         let mut quarters = [QuarterShares::default(), QuarterShares::default()];
-        score::for_each_incident_of(store, [quarter, quarter.partner()], zone, |n, incident| {
+        score::for_each_incident_of(store, [quarter, partner], zone, |n, incident| {
             if let Some(shares) = quarters.get_mut(n) {
                 shares.put(incident, Some((policy, now)));
             }
         })?;
         Ok(HalfYearShares {
             quarter,
+            partner,
             zone,
             quarters,
         })
@@ -219,7 +224,7 @@ impl HalfYearShares {
     /// and never changes. It counts as live until the next refresh sees it settled.
     fn incident_changed(&mut self, incident: Incident) {
         let day = incident.detected_at.with_timezone(&self.zone).date_naive();
-        let quarters = [self.quarter, self.quarter.partner()];
+        let quarters = [self.quarter, self.partner];
         if let Some(shares) = quarters
             .iter()
             .position(|q| q.contains(day))

@@ -46,6 +46,7 @@ async fn incidents_deadlines_checks_and_the_chain_are_exposed() {
                 title: "登录失败".into(),
                 subsystem: Some("digital".into()),
                 detected_at: Some(clock.now() - Duration::minutes(5)),
+                host: None,
                 source: None,
             }),
         )

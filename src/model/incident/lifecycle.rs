@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 
 use super::{Incident, IncidentId, NewIncident, Resolution, Step, TimelineEntry, TimelineKind};
 use crate::model::Actor;
-use crate::policy::Severity;
+use crate::policy::{Kind, Severity};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LifecycleError {
@@ -31,6 +31,8 @@ pub enum LifecycleError {
     },
     #[error("incident {id} is already {severity}")]
     SameSeverity { id: IncidentId, severity: Severity },
+    #[error("a {kind} has no severity: its deadline is the same whatever the severity; leave --severity out")]
+    NoSeverity { kind: Kind },
     #[error("a due time can only be agreed for a minor fault, and only in the future of detection")]
     DueNotAllowed,
 }
@@ -101,6 +103,7 @@ impl Incident {
             title,
             subsystem: new.subsystem.filter(|s| !s.trim().is_empty()),
             source: new.source,
+            host: new.host.map(|h| h.trim().to_string()).filter(|h| !h.is_empty()),
             detected_at,
             opened,
             acknowledged: None,
@@ -306,20 +309,44 @@ impl Incident {
         Ok(())
     }
 
-    /// Deadlines are recomputed from detection, so nothing else changes.
+    /// Deadlines of the new severity count from detection. A deadline the old severity missed while it was in
+    /// force stays missed (see `assessment`): reclassifying does not undo a late response. `at` is when the
+    /// severity changed (default now): not in the future, not before detection or an earlier reclassification.
     pub fn reclassify(
         &mut self,
         actor: &Actor,
+        at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
         severity: Severity,
         reason: &str,
     ) -> Result<(), LifecycleError> {
         self.ensure_unresolved()?;
         let reason = required("reason", reason)?;
+        if !self.kind.has_severity() {
+            return Err(LifecycleError::NoSeverity { kind: self.kind });
+        }
         if severity == self.severity {
             return Err(LifecycleError::SameSeverity {
                 id: self.id,
                 severity,
+            });
+        }
+        let at = at.unwrap_or(now);
+        if at > now + SKEW {
+            return Err(LifecycleError::Future {
+                at: utc(at),
+                now: utc(now),
+            });
+        }
+        let (what, floor) = match self.reclassified_at().last() {
+            Some(last) if *last > self.detected_at => ("the last reclassification", *last),
+            _ => ("detection", self.detected_at),
+        };
+        if at < floor {
+            return Err(LifecycleError::TooEarly {
+                at: utc(at),
+                what,
+                before: utc(floor),
             });
         }
         let from = self.severity;
@@ -328,7 +355,7 @@ impl Incident {
             self.due = None;
         }
         self.push(
-            now,
+            at,
             now,
             actor,
             TimelineKind::Reclassified {
@@ -338,6 +365,15 @@ impl Incident {
             },
         );
         Ok(())
+    }
+
+    /// When each reclassification took effect, in order.
+    fn reclassified_at(&self) -> Vec<DateTime<Utc>> {
+        self.timeline
+            .iter()
+            .filter(|e| matches!(e.kind, TimelineKind::Reclassified { .. }))
+            .map(|e| e.at)
+            .collect()
     }
 
     /// The monitored service came back; the first restoration stops the recover clock.

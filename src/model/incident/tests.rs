@@ -16,6 +16,7 @@ fn new(severity: Severity) -> NewIncident {
         subsystem: Some("digital".into()),
         detected_at: Some(t(1, 0)),
         source: None,
+        host: None,
     }
 }
 
@@ -215,15 +216,15 @@ fn reclassification_needs_a_reason_and_recomputes_deadlines() {
     let li = Actor::named("li");
     let mut inc = open(Severity::Major, t(1, 0));
     assert_eq!(
-        inc.reclassify(&li, t(2, 0), Severity::Critical, ""),
+        inc.reclassify(&li, None, t(2, 0), Severity::Critical, ""),
         Err(LifecycleError::Empty { field: "reason" })
     );
-    inc.reclassify(&li, t(2, 0), Severity::Critical, "影响全部用户登录")
+    inc.reclassify(&li, None, t(2, 0), Severity::Critical, "影响全部用户登录")
         .unwrap();
     let ds = inc.deadlines(&policy, t(2, 0));
     assert_eq!(ds[2].due, t(13, 0));
     assert!(matches!(
-        inc.reclassify(&li, t(2, 0), Severity::Critical, "x"),
+        inc.reclassify(&li, None, t(2, 0), Severity::Critical, "x"),
         Err(LifecycleError::SameSeverity { .. })
     ));
 }
@@ -270,4 +271,37 @@ fn security_and_change_tickets_use_their_own_clocks() {
     )
     .unwrap();
     assert_eq!(late_change.deduction(&policy, t(1, 0) + Duration::days(3)), 0.0);
+}
+
+#[test]
+fn a_fault_late_under_two_severities_is_charged_once_at_the_more_severe() {
+    let policy = Policy::default();
+    let li = Actor::named("li");
+    // Detected 01:00 as critical: respond due 01:15, plan due 03:00.
+    let mut inc = open(Severity::Critical, t(1, 0));
+    // 01:20: respond missed as critical; reclassified major.
+    inc.reclassify(&li, None, t(1, 20), Severity::Major, "只影响部分用户")
+        .unwrap();
+    // 05:30: major's plan (due 05:00) missed too; reclassified minor.
+    inc.reclassify(&li, None, t(5, 30), Severity::Minor, "界面问题")
+        .unwrap();
+    let misses: Vec<(Severity, Stage)> = inc
+        .earlier_misses(&policy)
+        .iter()
+        .map(|m| (m.severity, m.stage))
+        .collect();
+    // Critical: respond (01:15) missed before 01:20; its plan (03:00) was not yet due. Major: respond (01:15)
+    // and plan (05:00) both passed undone before 05:30.
+    assert_eq!(
+        misses,
+        [
+            (Severity::Critical, Stage::Respond),
+            (Severity::Major, Stage::Respond),
+            (Severity::Major, Stage::Plan),
+        ]
+    );
+    // Charged once, as critical: 1 point, not 1 + 0.3.
+    assert_eq!(inc.charged_severity(&policy, t(6, 0)), Some(Severity::Critical));
+    assert_eq!(inc.deduction(&policy, t(6, 0)), 1.0);
+    assert!(inc.is_breached(&policy, t(6, 0)));
 }

@@ -97,16 +97,27 @@ fn hand_items_are_bounded_and_named_in_errors() {
         HandItem::AssignedTasks
     );
     let err = "bonus".parse::<HandItem>().unwrap_err().to_string();
-    assert!(err.contains("personnel (points 0–45)"), "{err}");
+    assert!(
+        err.contains("staff-change (count, −5 each from 15, 0–99)"),
+        "{err}"
+    );
+    assert!(err.contains("satisfaction (points 0–15)"), "{err}");
     assert!(err.contains("notices (count, −3 points each 0–4)"), "{err}");
-    assert_eq!(HandItem::Personnel.check(43.5), Ok(43.5));
-    assert!(HandItem::Personnel.check(46.0).is_err());
+    assert_eq!(HandItem::PersonnelSatisfaction.check(13.5), Ok(13.5));
+    assert!(HandItem::PersonnelSatisfaction.check(16.0).is_err());
+    assert!(HandItem::PersonnelContact.check(2.5).is_err());
+    // The single personnel figure of older stores is refused as a new entry, naming the sub-items.
+    let e = HandItem::Personnel.check(40.0).unwrap_err().to_string();
+    assert!(
+        e.contains("personnel is entered as its four sub-items: contact"),
+        "{e}"
+    );
     assert!(HandItem::Complaints.check(1.5).is_err());
     assert!(HandItem::Notices.check(-1.0).is_err());
     let e = HandEntry::new(
         Quarter { year: 2026, q: 4 },
-        HandItem::Personnel,
-        40.0,
+        HandItem::PersonnelSatisfaction,
+        14.0,
         " ",
         &Actor::named("li"),
         Utc::now(),

@@ -54,6 +54,7 @@ fn incident(severity: Severity, subsystem: &str, source: Option<AutoSource>) -> 
         subsystem: Some(subsystem.into()),
         detected_at: Some(ten()),
         source,
+        host: None,
     };
     Incident::open("2026-0001".parse().unwrap(), new, Actor::system(), ten()).unwrap()
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::{HalfYear, IncidentTally, Score, ScoreInput, compute_tallied, payment, round2};
+use super::{ContractRecords, HalfYear, IncidentTally, Score, ScoreInput, compute_tallied, payment, round2};
 use crate::model::{DailyRecord, HandEntry, Incident, Quarter, QuarterlyProduced};
 use crate::policy::{Kind, Policy};
 use crate::store::{StoreError, StoreReader, TreeName};
@@ -17,6 +17,7 @@ pub struct QuarterRecords {
     pub daily: Vec<DailyRecord>,
     pub hand: Vec<HandEntry>,
     pub produced: Option<QuarterlyProduced>,
+    pub contract: ContractRecords,
 }
 
 impl QuarterRecords {
@@ -29,13 +30,18 @@ impl QuarterRecords {
             daily: &self.daily,
             hand: &self.hand,
             produced: self.produced.as_ref(),
+            contract: &self.contract,
         }
     }
 }
 
 /// Anything at all was recorded for the input's quarter.
 fn has_any(input: &ScoreInput<'_>, tally: &IncidentTally) -> bool {
-    !input.daily.is_empty() || !input.hand.is_empty() || input.produced.is_some() || tally.incidents > 0
+    !input.daily.is_empty()
+        || !input.hand.is_empty()
+        || input.produced.is_some()
+        || input.contract.delivered.is_some()
+        || tally.incidents > 0
 }
 
 /// Just the detection time, to pick a quarter's incidents without decoding every one in full.
@@ -56,8 +62,8 @@ pub fn load_quarter_records(
     })
 }
 
-/// The incidents detected in each of `quarters` (all of one year), in one pass over that year: each is
-/// decoded in full only when it belongs to one of them.
+/// The incidents detected in each of `quarters`, in one pass over each year they fall in (a service half year
+/// may span two): each is decoded in full only when it belongs to one of them.
 pub fn incidents_of<const N: usize>(
     store: &StoreReader,
     quarters: [Quarter; N],
@@ -72,34 +78,36 @@ pub fn incidents_of<const N: usize>(
     Ok(out)
 }
 
-/// Calls `each` with the index of its quarter and every incident detected in one of `quarters` (all of one
-/// year), in one pass over that year and holding none: each is decoded in full only when it belongs to one.
+/// Calls `each` with the index of its quarter and every incident detected in one of `quarters`, in one pass
+/// over each year they fall in and holding none: each is decoded in full only when it belongs to one.
 pub fn for_each_incident_of<const N: usize>(
     store: &StoreReader,
     quarters: [Quarter; N],
     zone: Tz,
     mut each: impl FnMut(usize, Incident),
 ) -> Result<(), StoreError> {
-    let Some(year) = quarters.first().map(|q| q.year) else {
-        return Ok(());
-    };
+    let mut years: Vec<i32> = quarters.iter().map(|q| q.year).collect();
+    years.sort_unstable();
+    years.dedup();
     let corrupt = |key: &[u8], e: serde_json::Error| StoreError::Corrupt {
         tree: "incidents",
         key: crate::store::display_key(key),
         reason: e.to_string(),
     };
-    for item in store
-        .tree(TreeName::Incidents)
-        .scan_prefix((year as u32).to_be_bytes())
-    {
-        let (key, value) = item?;
-        let detected: Detected = serde_json::from_slice(&value).map_err(|e| corrupt(&key, e))?;
-        let day = detected.detected_at.with_timezone(&zone).date_naive();
-        if let Some(n) = quarters.iter().position(|q| q.contains(day)) {
-            each(
-                n,
-                serde_json::from_slice::<Incident>(&value).map_err(|e| corrupt(&key, e))?,
-            );
+    for year in years {
+        for item in store
+            .tree(TreeName::Incidents)
+            .scan_prefix((year as u32).to_be_bytes())
+        {
+            let (key, value) = item?;
+            let detected: Detected = serde_json::from_slice(&value).map_err(|e| corrupt(&key, e))?;
+            let day = detected.detected_at.with_timezone(&zone).date_naive();
+            if let Some(n) = quarters.iter().position(|q| q.contains(day)) {
+                each(
+                    n,
+                    serde_json::from_slice::<Incident>(&value).map_err(|e| corrupt(&key, e))?,
+                );
+            }
         }
     }
     Ok(())
@@ -121,6 +129,7 @@ pub fn records_besides_incidents(
         daily,
         hand,
         produced,
+        contract: super::load_contract_records(store, quarter)?,
     })
 }
 
@@ -154,7 +163,7 @@ pub fn load(
     now: DateTime<Utc>,
 ) -> Result<Score, StoreError> {
     let zone = policy.calendar.zone;
-    let partner = quarter.partner();
+    let partner = policy.contract.partner(quarter);
     let mut tallies = [IncidentTally::default(), IncidentTally::default()];
     for_each_incident_of(store, [quarter, partner], zone, |n, incident| {
         if let Some(tally) = tallies.get_mut(n) {
@@ -192,10 +201,10 @@ pub fn with_half_year_tallied(
         quarters.sort_by_key(|(q, _)| *q);
         let mean = round2((score.total + other_score.total) / 2.0);
         score.half_year = Some(HalfYear {
-            label: format!("{}H{}", quarter.year, quarter.half()),
+            label: policy.contract.half_label(quarter),
             quarters,
             mean,
-            payment: payment(mean),
+            payment: payment(mean).with_accidents(score.accidents.by_contractor),
             projected: !(score.finished && other_score.finished),
         });
     }

@@ -14,10 +14,16 @@ pub fn markdown(score: &Score) -> String {
         )
     };
     out.push_str(&format!(
-        "**Total {} / 100** ({state}) — {}\n\n",
+        "**Total {} / 100** ({state})\n\n{}\n\n",
         points(score.total),
-        score.payment.words()
+        score.fee_words()
     ));
+    if let Some(start) = score.service.start {
+        out.push_str(&match score.service.quarter {
+            Some(n) => format!("服务期第 {n} 季度 Service quarter {n} (service from {start})\n\n"),
+            None => format!("Before the service period (service from {start}): no day of it counts\n\n"),
+        });
+    }
     let rows: Vec<Vec<String>> = score
         .lines
         .iter()
@@ -26,11 +32,7 @@ pub fn markdown(score: &Score) -> String {
                 format!("{} {}", l.item.label_zh(), l.item.label_en()),
                 points(l.max),
                 points(l.points),
-                match l.basis {
-                    Basis::Computed => "computed".into(),
-                    Basis::Entered => "entered".into(),
-                    Basis::NotEntered => "**not entered** (full marks)".into(),
-                },
+                basis(l.basis).into(),
                 cell(&l.detail),
             ]
         })
@@ -53,6 +55,33 @@ pub fn markdown(score: &Score) -> String {
         ],
         &rows,
     );
+    if !score.personnel.is_empty() {
+        out.push_str("## 人员考核 Personnel\n\n");
+        let rows: Vec<Vec<String>> = score
+            .personnel
+            .iter()
+            .map(|p| {
+                vec![
+                    p.item.to_string(),
+                    points(p.max),
+                    points(p.points),
+                    basis(p.basis).into(),
+                    cell(&p.detail),
+                ]
+            })
+            .collect();
+        table(
+            &mut out,
+            &[
+                ("分项 Sub-item", Align::Left),
+                ("满分 Max", Align::Right),
+                ("得分 Points", Align::Right),
+                ("依据 Basis", Align::Left),
+                ("说明 Detail", Align::Left),
+            ],
+            &rows,
+        );
+    }
     if !score.faults.is_empty() {
         out.push_str("## 扣分故障 Faults that cost points\n\n");
         let rows: Vec<Vec<String>> = score
@@ -61,7 +90,11 @@ pub fn markdown(score: &Score) -> String {
             .map(|f| {
                 vec![
                     f.id.clone(),
-                    f.severity.as_str().into(),
+                    if f.charged_as == f.severity {
+                        f.severity.as_str().into()
+                    } else {
+                        format!("{} (late while {})", f.severity, f.charged_as)
+                    },
                     cell(&f.title),
                     f.late.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
                     format!("−{}", points(f.deduction)),
@@ -81,6 +114,30 @@ pub fn markdown(score: &Score) -> String {
             ],
             &rows,
         );
+    }
+    let a = &score.accidents;
+    if !a.in_quarter.is_empty() || a.by_contractor > 0 {
+        out.push_str("## 重大事故 Major accidents\n\n");
+        for x in &a.in_quarter {
+            out.push_str(&format!(
+                "- {}. {} — caused by {} ({}); evidence: {}; reason: {}\n",
+                x.number,
+                cell(&x.title),
+                x.responsibility,
+                x.responsibility.label_zh(),
+                cell(&x.evidence),
+                cell(&x.reason)
+            ));
+        }
+        out.push_str(&format!(
+            "\n{} caused by the contractor in the service year so far{}.\n\n",
+            crate::report::score::plural(a.by_contractor as usize, "major accident"),
+            if a.may_cancel() {
+                ": the client may refuse the rest of the fee and cancel the contract"
+            } else {
+                " (two let the client refuse the rest of the fee and cancel)"
+            }
+        ));
     }
     if let Some(h) = &score.half_year {
         let parts: Vec<String> = h
@@ -105,4 +162,12 @@ pub fn markdown(score: &Score) -> String {
         ));
     }
     out
+}
+
+fn basis(b: Basis) -> &'static str {
+    match b {
+        Basis::Computed => "computed",
+        Basis::Entered => "entered",
+        Basis::NotEntered => "**not entered** (full marks)",
+    }
 }

@@ -26,6 +26,7 @@ fn fault(seq: u32, severity: Severity, detected: DateTime<Utc>) -> Incident {
             subsystem: None,
             detected_at: Some(detected),
             source: None,
+            host: None,
         },
         Actor::named("li"),
         detected,
@@ -99,6 +100,7 @@ fn score(incidents: &[Incident], daily: &[DailyRecord], hand: &[HandEntry]) -> S
         daily,
         hand,
         produced: None,
+        contract: &ContractRecords::default(),
     })
 }
 
@@ -225,18 +227,21 @@ fn hand_items_count_full_until_entered_and_are_flagged() {
     assert_eq!(
         s.not_entered,
         vec![
-            HandItem::Personnel,
+            HandItem::PersonnelContact,
+            HandItem::PersonnelChange,
+            HandItem::PersonnelExtra,
+            HandItem::PersonnelSatisfaction,
             HandItem::AssignedTasks,
             HandItem::Complaints,
             HandItem::Notices
         ]
     );
-    // Everything full except the quarterly summary, which is earned by producing the report.
+    // Everything full except the quarterly summary, which is earned by delivering the report.
     assert_eq!(s.total, 95.0);
     assert_eq!(s.line(ScoreItem::Personnel).unwrap().basis, Basis::NotEntered);
     let li = Actor::named("li");
     let hand = vec![
-        HandEntry::new(Q4, HandItem::Personnel, 42.0, "one staff change", &li, now()).unwrap(),
+        HandEntry::new(Q4, HandItem::PersonnelChange, 1.0, "one staff change", &li, now()).unwrap(),
         HandEntry::new(Q4, HandItem::Complaints, 2.0, "two complaints", &li, now()).unwrap(),
         HandEntry::new(Q4, HandItem::Notices, 3.0, "three notices", &li, now()).unwrap(),
         // Another quarter's entry is ignored.
@@ -251,16 +256,25 @@ fn hand_items_count_full_until_entered_and_are_flagged() {
         .unwrap(),
     ];
     let s = score(&[], &ledger, &hand);
-    assert_eq!(s.not_entered, vec![HandItem::AssignedTasks]);
-    assert_eq!(s.points(ScoreItem::Personnel), 42.0);
+    assert_eq!(
+        s.not_entered,
+        vec![
+            HandItem::PersonnelContact,
+            HandItem::PersonnelExtra,
+            HandItem::PersonnelSatisfaction,
+            HandItem::AssignedTasks
+        ]
+    );
+    // One staff change: 15 − 5 = 10 for that sub-item, the other three at full marks: 10 + 10 + 5 + 15 = 40.
+    assert_eq!(s.points(ScoreItem::Personnel), 40.0);
     // 10 − 2 − 9 floors at 0.
     assert_eq!(s.points(ScoreItem::ComplaintsNotices), 0.0);
-    assert_eq!(s.total, 95.0 - 3.0 - 10.0);
+    assert_eq!(s.total, 95.0 - 5.0 - 10.0);
     assert_eq!(s.payment.band, Band::Proportional);
 }
 
 #[test]
-fn the_quarterly_summary_earns_5_once_produced() {
+fn the_quarterly_summary_earns_5_once_delivered_not_once_produced() {
     let policy = Policy::default();
     let produced = QuarterlyProduced {
         quarter: Q4,
@@ -268,15 +282,43 @@ fn the_quarterly_summary_earns_5_once_produced() {
         actor: Actor::named("li"),
         times: 1,
     };
-    let s = compute(&ScoreInput {
+    let daily = full_ledger();
+    let input = |contract| ScoreInput {
         quarter: Q4,
         now: now(),
         policy: &policy,
         incidents: &[],
-        daily: &full_ledger(),
+        daily: &daily,
         hand: &[],
         produced: Some(&produced),
-    });
+        contract,
+    };
+    // Printed, not delivered: 0 of 5, and it says why.
+    let none = ContractRecords::default();
+    let s = compute(&input(&none));
+    assert_eq!(s.points(ScoreItem::QuarterlySummary), 0.0);
+    assert!(
+        s.line(ScoreItem::QuarterlySummary)
+            .unwrap()
+            .detail
+            .contains("not delivered yet")
+    );
+    let delivered = ContractRecords {
+        accidents: Vec::new(),
+        delivered: Some(
+            crate::model::ReportDelivery::new(
+                Q4,
+                "水利厅信息中心 张工",
+                now(),
+                None,
+                Q4.start(policy.calendar.zone),
+                &Actor::named("li"),
+                now(),
+            )
+            .unwrap(),
+        ),
+    };
+    let s = compute(&input(&delivered));
     assert_eq!(s.points(ScoreItem::QuarterlySummary), 5.0);
     assert_eq!(s.total, 100.0);
     assert_eq!(s.payment.band, Band::Full);

@@ -107,7 +107,10 @@ impl App {
             // (`App::reply`), so it shows the handover just recorded.
             RecordsReply::HandoverRecorded { .. } => return,
             RecordsReply::Score(s) => PageContent::Score(Box::new(s.clone())),
-            RecordsReply::Monthly(_) | RecordsReply::Advice(_) | RecordsReply::Quarterly(_) => return,
+            RecordsReply::Monthly(_)
+            | RecordsReply::Advice(_)
+            | RecordsReply::Quarterly(_)
+            | RecordsReply::Contract(_) => return,
         };
         self.show(content);
     }

@@ -209,6 +209,7 @@ pub(super) fn command(form: &Form, now: DateTime<Utc>, tz: Tz) -> Result<Command
             },
             detected_at: None,
             source: None,
+            host: None,
         }),
         (FormKind::Acknowledge, Some(t)) => {
             let due = match parse_due(&text(FieldId::Due), now, tz) {
@@ -254,6 +255,7 @@ pub(super) fn command(form: &Form, now: DateTime<Utc>, tz: Tz) -> Result<Command
             }
             Command::Reclassify {
                 id: t.id,
+                at: None,
                 severity: severity(),
                 reason: text(FieldId::Reason),
             }

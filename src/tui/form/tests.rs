@@ -19,6 +19,7 @@ fn incident(severity: Severity) -> Incident {
         subsystem: None,
         detected_at: Some(now() - Duration::minutes(10)),
         source: None,
+        host: None,
     };
     Incident::open(
         IncidentId { year: 2026, seq: 7 },

@@ -22,6 +22,7 @@ fn fault(seq: u32, severity: Severity, at: DateTime<Utc>) -> Incident {
         subsystem: None,
         detected_at: Some(at),
         source: None,
+        host: None,
     };
     Incident::open(IncidentId { year: 2026, seq }, new, Actor::named("li"), at).unwrap()
 }
