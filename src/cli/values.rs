@@ -10,7 +10,7 @@ use clap::error::ErrorKind;
 use clap::{Arg, Command, ValueEnum};
 
 use crate::config::Lang;
-use crate::model::HandItem;
+use crate::model::{HandItem, Responsibility};
 use crate::policy::{Kind, Severity};
 use crate::tui::theme::ColorChoice;
 
@@ -97,6 +97,27 @@ impl ValueEnum for HandItem {
             HandItem::AssignedTasks => value.alias("assigned-tasks").help("交办任务: points out of 5"),
             HandItem::Complaints => value.help("投诉: number of complaints, −1 each from 10"),
             HandItem::Notices => value.help("安全通报: number of security notices, −3 each from 10"),
+        })
+    }
+}
+
+impl ValueEnum for Responsibility {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            Responsibility::Contractor,
+            Responsibility::Other,
+            Responsibility::Undetermined,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let value = PossibleValue::new(self.as_str());
+        Some(match self {
+            Responsibility::Contractor => {
+                value.help("乙方: the contractor; two such accidents let the client cancel")
+            }
+            Responsibility::Other => value.help("非乙方: the client, a third party, force majeure"),
+            Responsibility::Undetermined => value.help("待认定: not decided yet"),
         })
     }
 }

@@ -8,6 +8,7 @@ use clap::Subcommand;
 use super::{execute, parse_quarter, unexpected};
 use crate::cli::context::{CliError, Context};
 use crate::cli::time::parse_time;
+use crate::cli::values::Choice;
 use crate::config::Config;
 use crate::engine::{ContractCommand, ContractReply, RecordsCommand, RecordsReply};
 use crate::model::{Accident, AccidentEntry, IncidentId, Quarter, Responsibility};
@@ -18,6 +19,7 @@ pub enum AccidentCmd {
     /// Record a major accident (重大事故) with its evidence and the reason it is one. Two found to be caused
     /// by the contractor let the client refuse the rest of the fee and cancel.
     Record {
+        /// One line naming the accident.
         #[arg(long)]
         title: String,
         /// What proves it: the client's letter, a report number, a file.
@@ -26,8 +28,8 @@ pub enum AccidentCmd {
         /// Why it is a major accident (and why the responsibility is where it is).
         #[arg(long)]
         reason: String,
-        /// Who was found responsible: contractor, other, undetermined.
-        #[arg(long, value_parser = parse_responsibility, value_name = "WHO")]
+        /// Who was found responsible.
+        #[arg(long, value_parser = Choice::<Responsibility>::parsed_by(parse_responsibility), value_name = "WHO")]
         caused_by: Responsibility,
         /// When it happened (default now).
         #[arg(long, value_name = "TIME")]
@@ -38,16 +40,21 @@ pub enum AccidentCmd {
     },
     /// Decide or change who was responsible for accident NUMBER, with the reason.
     Amend {
+        /// The accident's number, as `score accident list` shows it.
         number: u32,
-        #[arg(long, value_parser = parse_responsibility, value_name = "WHO")]
+        /// Who was found responsible.
+        #[arg(long, value_parser = Choice::<Responsibility>::parsed_by(parse_responsibility), value_name = "WHO")]
         caused_by: Responsibility,
+        /// Why the responsibility is decided so (kept in the audit log with the earlier version).
         #[arg(long)]
         reason: String,
+        /// New or further evidence; the recorded evidence stays when not given.
         #[arg(long)]
         evidence: Option<String>,
     },
     /// Every major accident recorded.
     List {
+        /// One JSON object per accident.
         #[arg(long)]
         json: bool,
     },
