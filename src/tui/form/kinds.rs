@@ -196,21 +196,30 @@ pub(super) fn command(form: &Form, now: DateTime<Utc>, tz: Tz) -> Result<Command
             notes: optional(FieldId::Notes),
             since: None,
         }),
-        (FormKind::NewIncident, _) => Command::OpenIncident(NewIncident {
-            kind: match form.field(FieldId::Kind).and_then(Field::choice_value) {
+        (FormKind::NewIncident, _) => {
+            let kind = match form.field(FieldId::Kind).and_then(Field::choice_value) {
                 Some(Opt::Kind(k)) => *k,
                 _ => Kind::Fault,
-            },
-            severity: severity(),
-            title: text(FieldId::Title),
-            subsystem: match form.field(FieldId::Subsystem).and_then(Field::choice_value) {
-                Some(Opt::Subsystem(Some((id, _)))) => Some(id.clone()),
-                _ => None,
-            },
-            detected_at: None,
-            source: None,
-            host: None,
-        }),
+            };
+            Command::OpenIncident(NewIncident {
+                kind,
+                // A change request or a security finding has no severity: it is kept as minor, as the command
+                // line keeps it, whatever the form's severity field says.
+                severity: if kind.has_severity() {
+                    severity()
+                } else {
+                    Severity::Minor
+                },
+                title: text(FieldId::Title),
+                subsystem: match form.field(FieldId::Subsystem).and_then(Field::choice_value) {
+                    Some(Opt::Subsystem(Some((id, _)))) => Some(id.clone()),
+                    _ => None,
+                },
+                detected_at: None,
+                source: None,
+                host: None,
+            })
+        }
         (FormKind::Acknowledge, Some(t)) => {
             let due = match parse_due(&text(FieldId::Due), now, tz) {
                 Ok(Some(due)) if due <= t.detected_at => {

@@ -144,3 +144,23 @@ fn ctrl_z_undoes_in_the_focused_field() {
     assert_eq!(plan.key(ctrl_z, now(), Shanghai), FormEvent::Consumed);
     assert_eq!(plan.fields[0].value_text(), "重启", "the last word typed is gone");
 }
+
+#[test]
+fn a_change_request_or_security_finding_is_opened_without_a_severity() {
+    for (kind_at, kind) in [(1, Kind::Change), (3, Kind::Security)] {
+        let mut form = Form::new_incident(&[], None);
+        if let Input::Choice(c) = &mut form.fields[0].input {
+            c.selected = kind_at;
+        }
+        // The severity field left at critical means nothing for these kinds.
+        if let Input::Choice(c) = &mut form.fields[1].input {
+            c.selected = 0;
+        }
+        form.focus = 2;
+        type_text(&mut form, "开放 8443 端口");
+        let FormEvent::Submit(Command::OpenIncident(new)) = form.key(ctrl_s(), now(), Shanghai) else {
+            panic!("expected a submit");
+        };
+        assert_eq!((new.kind, new.severity), (kind, Severity::Minor));
+    }
+}
