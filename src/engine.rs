@@ -3,16 +3,18 @@
 //! state: only this task touches it.
 
 mod command;
+pub mod delta;
 mod events;
 mod handle;
 mod incidents;
 mod monitor;
+mod open_set;
 mod records;
 mod snapshot;
 mod upkeep;
 mod view;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,7 +37,7 @@ use crate::health::{HealthEvent, HealthTracker};
 use crate::history;
 use crate::hosts::HostSample;
 use crate::hosts::alarm::{AlarmEvent, HostAlarms};
-use crate::model::{Incident, IncidentId};
+use crate::model::Incident;
 use crate::policy::Policy;
 use crate::probe::ProbeResult;
 use crate::store::{Store, StoreError};
@@ -49,8 +51,8 @@ pub(crate) struct Engine {
     policy: Arc<Policy>,
     clock: SharedClock,
     mode: Mode,
-    open: BTreeMap<IncidentId, Incident>,
-    recently_resolved: Vec<Incident>,
+    open: open_set::OpenSet,
+    recently_resolved: Vec<Arc<Incident>>,
     health: HealthTracker,
     history: history::Accumulator,
     hosts: HashMap<String, HostSample>,
@@ -105,8 +107,8 @@ pub fn spawn(
 
 impl Engine {
     fn new(store: Store, config: Config, clock: SharedClock, mode: Mode) -> Result<Engine, StoreError> {
-        let open = store.open_incidents()?.into_iter().map(|i| (i.id, i)).collect();
         let policy = Arc::new(config.policy.clone());
+        let open = open_set::OpenSet::new(policy.clone(), store.open_incidents()?);
         let (placeholder, _) = watch::channel(Arc::new(Snapshot::empty(
             config.platform.name.clone(),
             config.platform.timezone,

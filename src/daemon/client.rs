@@ -1,7 +1,9 @@
 //! The client's side of the socket: a [`RemoteEngine`] that the dashboard and the command line use exactly like
 //! the engine in their own process. Snapshots arrive without the policy and the time zone (the client has the
-//! same configuration and fills them in); a lost connection ends the snapshot channel, which the dashboard
-//! reads as "the engine stopped", and fails every command still waiting.
+//! same configuration and fills them in): a full one first, then deltas applied to the client's copy; a delta
+//! that does not follow the copy's version makes the client ask for a full snapshot again. A lost connection
+//! ends the snapshot channel, which the dashboard reads as "the engine stopped", and fails every command still
+//! waiting.
 
 use std::collections::HashMap;
 use std::io;
@@ -54,7 +56,7 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
         s.policy = policy.clone();
         s.timezone = timezone;
         s.mode = Mode::Attached;
-        Arc::new(s)
+        s
     };
     let welcome = tokio::time::timeout(FIRST_SNAPSHOT, next_message(&mut lines))
         .await
@@ -76,13 +78,21 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
     let first = tokio::time::timeout(FIRST_SNAPSHOT, next_message(&mut lines))
         .await
         .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "the daemon sent no snapshot within 10 s"))??;
-    let Some(Message::Snapshot(first)) = first else {
+    let Some(Message::Snapshot {
+        version,
+        snapshot: first,
+    }) = first
+    else {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
             "the daemon's first message was not a snapshot",
         ));
     };
-    let (snapshot_tx, snapshots) = watch::channel(fill(*first));
+    let mut copy = Copy {
+        version,
+        snapshot: fill(*first),
+    };
+    let (snapshot_tx, snapshots) = watch::channel(Arc::new(copy.snapshot.clone()));
     let waiting: Waiting = Arc::default();
     let (requests, mut outgoing) = mpsc::unbounded_channel::<Request>();
     tokio::spawn(async move {
@@ -93,13 +103,34 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
         }
     });
     let replies = waiting.clone();
+    let resubscribe = requests.clone();
     let closed = Arc::new(AtomicBool::new(false));
     let hung_up = closed.clone();
     tokio::spawn(async move {
         while let Ok(Some(message)) = next_message(&mut lines).await {
             match message {
-                Message::Snapshot(s) => {
-                    if snapshot_tx.send(fill(*s)).is_err() {
+                Message::Snapshot { version, snapshot } => {
+                    copy = Copy {
+                        version,
+                        snapshot: fill(*snapshot),
+                    };
+                    if snapshot_tx.send(Arc::new(copy.snapshot.clone())).is_err() {
+                        break;
+                    }
+                }
+                Message::Delta { from, to, delta } => {
+                    // Waiting for the full snapshot asked for below: the deltas until then do not fit.
+                    if copy.version == 0 {
+                        continue;
+                    }
+                    if from != copy.version || delta.apply(&mut copy.snapshot).is_err() {
+                        copy.version = 0;
+                        let _ = resubscribe.send(Request::Subscribe);
+                        continue;
+                    }
+                    copy.version = to;
+                    copy.snapshot.mode = Mode::Attached;
+                    if snapshot_tx.send(Arc::new(copy.snapshot.clone())).is_err() {
                         break;
                     }
                 }
@@ -129,6 +160,12 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
         user,
         role,
     })
+}
+
+/// The client's snapshot and the daemon's version of it (0: out of step, a full one is on its way).
+struct Copy {
+    version: u64,
+    snapshot: Snapshot,
 }
 
 /// The next message, `None` at the end of the stream.
