@@ -44,6 +44,8 @@ pub struct RemoteEngine {
     role: Role,
     /// Chosen with `attach --readonly`, or forced by the observer role.
     read_only: bool,
+    /// Bytes read from the socket so far.
+    received: Arc<AtomicU64>,
 }
 
 /// Connects to the daemon at `path` and waits for its first snapshot. `policy` and `timezone` come from the
@@ -52,13 +54,15 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
     let stream = UnixStream::connect(path).await?;
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
+    let counted = Arc::new(AtomicU64::new(0));
+    let received = counted.clone();
     let fill = move |mut s: Snapshot| {
         s.policy = policy.clone();
         s.timezone = timezone;
         s.mode = Mode::Attached;
         s
     };
-    let welcome = tokio::time::timeout(FIRST_SNAPSHOT, next_message(&mut lines))
+    let welcome = tokio::time::timeout(FIRST_SNAPSHOT, next_message(&mut lines, &received))
         .await
         .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "the daemon did not answer within 10 s"))??;
     let (user, role) = match welcome {
@@ -75,7 +79,7 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
     };
     // Only once the daemon has let us in: a refused client's line would meet a closed socket.
     send(&mut write, &Request::Subscribe).await?;
-    let first = tokio::time::timeout(FIRST_SNAPSHOT, next_message(&mut lines))
+    let first = tokio::time::timeout(FIRST_SNAPSHOT, next_message(&mut lines, &received))
         .await
         .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "the daemon sent no snapshot within 10 s"))??;
     let Some(Message::Snapshot {
@@ -107,7 +111,7 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
     let closed = Arc::new(AtomicBool::new(false));
     let hung_up = closed.clone();
     tokio::spawn(async move {
-        while let Ok(Some(message)) = next_message(&mut lines).await {
+        while let Ok(Some(message)) = next_message(&mut lines, &received).await {
             match message {
                 Message::Snapshot { version, snapshot } => {
                     copy = Copy {
@@ -159,6 +163,7 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
         read_only: role == Role::Observer,
         user,
         role,
+        received: counted,
     })
 }
 
@@ -169,11 +174,13 @@ struct Copy {
 }
 
 /// The next message, `None` at the end of the stream.
-async fn next_message(lines: &mut BufReader<OwnedReadHalf>) -> io::Result<Option<Message>> {
+async fn next_message(lines: &mut BufReader<OwnedReadHalf>, received: &AtomicU64) -> io::Result<Option<Message>> {
     let mut line = String::new();
-    if lines.take(MAX_LINE as u64).read_line(&mut line).await? == 0 {
+    let n = lines.take(MAX_LINE as u64).read_line(&mut line).await?;
+    if n == 0 {
         return Ok(None);
     }
+    received.fetch_add(n as u64, Ordering::Relaxed);
     serde_json::from_str(&line).map(Some).map_err(|e| {
         io::Error::new(
             io::ErrorKind::InvalidData,
@@ -205,6 +212,11 @@ impl RemoteEngine {
 
     pub fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
         self.snapshots.clone()
+    }
+
+    /// Bytes received from the daemon since connecting (what a dashboard costs the link).
+    pub fn received_bytes(&self) -> u64 {
+        self.received.load(Ordering::Relaxed)
     }
 
     pub fn snapshot(&self) -> Arc<Snapshot> {
