@@ -8,8 +8,9 @@
 //! * the command line without a daemon: `watchdesk incident note` run as a process against a store with that
 //!   many open incidents, p50 / p99 wall time, the two stores interleaved.
 //!
-//! `cargo bench --bench daemon` (DAEMON_BENCH_SECS=30 per size, DAEMON_BENCH_CLI=60 commands per size). The
-//! binary plays the daemon and the clients too (DAEMON_BENCH_ROLE).
+//! `cargo bench --bench daemon` (DAEMON_BENCH_SECS=30 per size, DAEMON_BENCH_CLI=60 commands per size,
+//! WATCHDESK_BIN=PATH for another build of the command line). The binary plays the daemon and the clients too
+//! (DAEMON_BENCH_ROLE).
 
 #[path = "support/pty.rs"]
 mod pty;
@@ -283,7 +284,7 @@ fn seeded(dir: &Path, n: usize) -> IncidentId {
 }
 
 fn cli_latency(commands: usize) {
-    let binary = env!("CARGO_BIN_EXE_watchdesk");
+    let binary = std::env::var("WATCHDESK_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_watchdesk").into());
     let stores: Vec<_> = [10usize, 1000]
         .into_iter()
         .map(|n| {
@@ -297,7 +298,7 @@ fn cli_latency(commands: usize) {
         for (_, dir, id, times) in &mut stores {
             let d = dir.path();
             let t = Instant::now();
-            let status = Process::new(binary)
+            let status = Process::new(&binary)
                 .arg("--config")
                 .arg(d.join("config.toml"))
                 .arg("--data-dir")

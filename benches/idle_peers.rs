@@ -5,8 +5,9 @@
 //! to the terminal per second and the first frame (the end of the first burst of output, the same rule for
 //! all); medians over the rounds, then watchdesk's ratios to each peer.
 //!
-//! `cargo bench --bench idle_peers` (IDLE_SECS=20 per program and round, IDLE_ROUNDS=3). A peer that is not
-//! installed is reported "not installed" and left out.
+//! `cargo bench --bench idle_peers` (IDLE_SECS=20 per program and round, IDLE_ROUNDS=3; WATCHDESK_BIN=PATH
+//! to measure another build of watchdesk). A peer that is not installed is reported "not installed" and left
+//! out.
 
 #[path = "support/pty.rs"]
 mod pty;
@@ -141,7 +142,8 @@ fn main() {
     std::fs::write(&config_path, config(port, &data)).expect("config");
 
     let watchdesk = {
-        let mut cmd = Process::new(env!("CARGO_BIN_EXE_watchdesk"));
+        let binary = std::env::var("WATCHDESK_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_watchdesk").into());
+        let mut cmd = Process::new(binary);
         cmd.arg("--config")
             .arg(&config_path)
             .env("HOME", dir.path())
