@@ -5,8 +5,9 @@
 //!   the live snapshot as a dashboard does: bytes each client receives per second, the daemon's CPU and each
 //!   client's CPU (% of one core), beside the size of one full snapshot (what every publish cost per client
 //!   when each carried the whole state);
-//! * the command line without a daemon: `watchdesk incident note` run as a process against a store with that
-//!   many open incidents, p50 / p99 wall time, the two stores interleaved.
+//! * the command line without a daemon: `watchdesk incident note` run as a process against a store with 10
+//!   and with 1,000 open incidents, p50 / p99 wall time, the two stores interleaved;
+//! * a durable note on a running engine, in the same process and over its socket, with 10 and 1,000 open.
 //!
 //! `cargo bench --bench daemon` (DAEMON_BENCH_SECS=30 per size, DAEMON_BENCH_CLI=60 commands per size,
 //! WATCHDESK_BIN=PATH for another build of the command line). The binary plays the daemon and the clients too
@@ -328,6 +329,67 @@ fn cli_latency(commands: usize) {
     );
 }
 
+/// A durable note on the engine in this process and over its socket, with 10 and with 1,000 open incidents;
+/// every round runs all four, so all see the same machine load.
+fn durable_notes(commands: usize) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let mut rigs = Vec::new();
+        for n in [10usize, 1000] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let config = config();
+            let (policy, zone) = (Arc::new(config.policy.clone()), config.platform.timezone);
+            let engine = engine::spawn(store_in(dir.path()), config, Arc::new(SystemClock), Mode::Embedded)
+                .expect("engine");
+            let id = open(&engine, n).await.expect("incidents opened");
+            let socket = dir.path().join(daemon::SOCKET);
+            let server = daemon::serve(engine.clone(), &socket).await.expect("serve");
+            let remote = daemon::connect(&socket, policy, zone).await.expect("connect");
+            rigs.push((n, dir, engine, server, remote, id, Vec::new(), Vec::new()));
+        }
+        for i in 0..commands {
+            for (_, _, engine, _, remote, id, here, there) in &mut rigs {
+                let note = || Command::Note {
+                    id: *id,
+                    at: None,
+                    text: format!("bench note {i}"),
+                };
+                let t = Instant::now();
+                engine.execute(Actor::named("bench"), note()).await.expect("note");
+                here.push(t.elapsed().as_secs_f64() * 1e3);
+                let t = Instant::now();
+                remote.execute(Actor::named("bench"), note()).await.expect("note");
+                there.push(t.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        let mut medians = Vec::new();
+        for (n, _, engine, server, _, _, here, there) in rigs {
+            let (mut here, mut there) = (here, there);
+            here.sort_by(f64::total_cmp);
+            there.sort_by(f64::total_cmp);
+            println!(
+                "  {n:>5} open  in process p50 {:.2} ms  p99 {:.2} ms   over the socket p50 {:.2} ms  p99 {:.2} ms",
+                percentile(&here, 0.5),
+                percentile(&here, 0.99),
+                percentile(&there, 0.5),
+                percentile(&there, 0.99)
+            );
+            medians.push((percentile(&here, 0.5), percentile(&there, 0.5)));
+            server.stop().await;
+            engine.shutdown().await;
+        }
+        println!(
+            "  1000 / 10: in process p50 {:.2}x  over the socket p50 {:.2}x",
+            medians[1].0 / medians[0].0,
+            medians[1].1 / medians[0].1
+        );
+    });
+}
+
 fn measure() {
     let secs = env_num("DAEMON_BENCH_SECS", 30);
     let commands = env_num("DAEMON_BENCH_CLI", 60) as usize;
@@ -339,4 +401,6 @@ fn measure() {
     }
     println!("`watchdesk incident note` without a daemon, {commands} per store, interleaved (DAEMON_BENCH_CLI):");
     cli_latency(commands);
+    println!("durable note on the engine, {} per size, interleaved:", 5 * commands);
+    durable_notes(5 * commands);
 }
