@@ -70,6 +70,9 @@ pub(crate) struct Engine {
     announced: events::Announced,
     /// What the notifier reports of its deliveries, shown in the snapshot.
     delivery: watch::Receiver<DeliveryStatus>,
+    /// Started for one command of the command line: nobody watches its snapshots, so it neither loads the open
+    /// set nor computes the score; a command costs what it changes.
+    one_off: bool,
 }
 
 /// Starts the engine task on the current tokio runtime. It owns `store` from now on.
@@ -79,7 +82,16 @@ pub fn spawn(
     clock: SharedClock,
     mode: Mode,
 ) -> Result<EngineHandle, StoreError> {
-    let engine = Engine::new(store, config, clock, mode)?;
+    start(Engine::new(store, config, clock, mode, false)?)
+}
+
+/// Starts an engine for commands only (the command line without a daemon): the same commands, audit and
+/// durability, but its snapshots show no open incidents and no score, and starting it reads neither.
+pub fn spawn_one_off(store: Store, config: Config, clock: SharedClock) -> Result<EngineHandle, StoreError> {
+    start(Engine::new(store, config, clock, Mode::Embedded, true)?)
+}
+
+fn start(engine: Engine) -> Result<EngineHandle, StoreError> {
     let snapshot = Arc::new(engine.build_snapshot());
     let (snap_tx, snap_rx) = watch::channel(snapshot);
     let (req_tx, req_rx) = mpsc::channel(64);
@@ -106,9 +118,16 @@ pub fn spawn(
 }
 
 impl Engine {
-    fn new(store: Store, config: Config, clock: SharedClock, mode: Mode) -> Result<Engine, StoreError> {
+    fn new(
+        store: Store,
+        config: Config,
+        clock: SharedClock,
+        mode: Mode,
+        one_off: bool,
+    ) -> Result<Engine, StoreError> {
         let policy = Arc::new(config.policy.clone());
-        let open = open_set::OpenSet::new(policy.clone(), store.open_incidents()?);
+        let open = if one_off { Vec::new() } else { store.open_incidents()? };
+        let open = open_set::OpenSet::new(policy.clone(), open);
         let (placeholder, _) = watch::channel(Arc::new(Snapshot::empty(
             config.platform.name.clone(),
             config.platform.timezone,
@@ -144,6 +163,7 @@ impl Engine {
             events,
             announced: events::Announced::default(),
             delivery,
+            one_off,
         };
         // History older than the retention goes at start-up; a long-running daemon prunes again each day.
         let retention = engine.config.health.retention_days;
@@ -151,8 +171,10 @@ impl Engine {
             engine.engine_error = Some(format!("history not pruned: {e}"));
         }
         engine.audit_day = engine.policy.calendar.local_day(engine.clock.now());
-        engine.resume_faults();
-        engine.refresh_records();
+        if !one_off {
+            engine.resume_faults();
+            engine.refresh_records();
+        }
         Ok(engine)
     }
 
@@ -330,7 +352,9 @@ impl Engine {
             self.apply_health(events);
             self.dirty = true;
         }
-        self.refresh_records();
+        if !self.one_off {
+            self.refresh_records();
+        }
     }
 
     /// Tells subscribers what changed, then screens what they show.
