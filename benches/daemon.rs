@@ -44,7 +44,10 @@ fn config() -> Config {
 }
 
 fn env_num(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn main() {
@@ -289,7 +292,8 @@ fn seeded(dir: &Path, n: usize) -> IncidentId {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let engine = engine::spawn(store_in(dir), config(), Arc::new(SystemClock), Mode::Embedded).expect("engine");
+        let engine =
+            engine::spawn(store_in(dir), config(), Arc::new(SystemClock), Mode::Embedded).expect("engine");
         let last = open(&engine, n).await.expect("incidents opened");
         engine.shutdown().await;
         last
@@ -316,7 +320,13 @@ fn cli_latency(commands: usize) {
                 .arg(d.join("config.toml"))
                 .arg("--data-dir")
                 .arg(d.join("data"))
-                .args(["incident", "note", &id.to_string(), "--text", &format!("bench note {i}")])
+                .args([
+                    "incident",
+                    "note",
+                    &id.to_string(),
+                    "--text",
+                    &format!("bench note {i}"),
+                ])
                 .env("HOME", d)
                 .env("XDG_CONFIG_HOME", d)
                 .env("WATCHDESK_AUDIT_KEY", d.join("audit.key"))
@@ -411,8 +421,13 @@ fn measure() {
     for n in SIZES {
         daemon_with_clients(n, secs);
     }
-    println!("`watchdesk incident note` without a daemon, {commands} per store, interleaved (DAEMON_BENCH_CLI):");
+    println!(
+        "`watchdesk incident note` without a daemon, {commands} per store, interleaved (DAEMON_BENCH_CLI):"
+    );
     cli_latency(commands);
-    println!("durable note on the engine, {} per size, interleaved:", 5 * commands);
+    println!(
+        "durable note on the engine, {} per size, interleaved:",
+        5 * commands
+    );
     durable_notes(5 * commands);
 }

@@ -44,7 +44,11 @@ fn answer(mut stream: TcpStream) {
     while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
         line.clear();
     }
-    let body = if request.contains("/metrics") { METRICS } else { "ok" };
+    let body = if request.contains("/metrics") {
+        METRICS
+    } else {
+        "ok"
+    };
     let head = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
         body.len()
@@ -116,9 +120,17 @@ fn run_once(program: &mut Process, secs: u64) -> (f64, f64, f64, f64) {
     let reader = read_all(master.try_clone().expect("dup"), None);
     let first = reader.wait_first_burst(started);
     std::thread::sleep(Duration::from_secs(3));
-    let (cpu0, bytes0, t0) = (cpu_seconds(pid), reader.bytes.load(Ordering::Relaxed), Instant::now());
+    let (cpu0, bytes0, t0) = (
+        cpu_seconds(pid),
+        reader.bytes.load(Ordering::Relaxed),
+        Instant::now(),
+    );
     std::thread::sleep(Duration::from_secs(secs));
-    let (cpu1, bytes1, t1) = (cpu_seconds(pid), reader.bytes.load(Ordering::Relaxed), Instant::now());
+    let (cpu1, bytes1, t1) = (
+        cpu_seconds(pid),
+        reader.bytes.load(Ordering::Relaxed),
+        Instant::now(),
+    );
     let peak = status_kib(pid, "VmHWM:");
     quit(child, &master);
     let wall = (t1 - t0).as_secs_f64();
@@ -131,8 +143,14 @@ fn run_once(program: &mut Process, secs: u64) -> (f64, f64, f64, f64) {
 }
 
 fn main() {
-    let secs: u64 = std::env::var("IDLE_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
-    let rounds: usize = std::env::var("IDLE_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    let secs: u64 = std::env::var("IDLE_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let rounds: usize = std::env::var("IDLE_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     serve(listener);
@@ -142,7 +160,8 @@ fn main() {
     std::fs::write(&config_path, config(port, &data)).expect("config");
 
     let watchdesk = {
-        let binary = std::env::var("WATCHDESK_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_watchdesk").into());
+        let binary =
+            std::env::var("WATCHDESK_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_watchdesk").into());
         let mut cmd = Process::new(binary);
         cmd.arg("--config")
             .arg(&config_path)
@@ -201,7 +220,12 @@ fn main() {
         "", "cpu %", "peak MiB", "bytes/s", "first ms"
     );
     let med = |f: &Figures| {
-        [median(&f.cpu_pct), median(&f.peak_mib), median(&f.bytes_per_s), median(&f.first_ms)]
+        [
+            median(&f.cpu_pct),
+            median(&f.peak_mib),
+            median(&f.bytes_per_s),
+            median(&f.first_ms),
+        ]
     };
     for (p, f) in programs.iter().zip(&figures) {
         if f.cpu_pct.is_empty() {

@@ -126,7 +126,11 @@ impl Engine {
         one_off: bool,
     ) -> Result<Engine, StoreError> {
         let policy = Arc::new(config.policy.clone());
-        let open = if one_off { Vec::new() } else { store.open_incidents()? };
+        let open = if one_off {
+            Vec::new()
+        } else {
+            store.open_incidents()?
+        };
         let open = open_set::OpenSet::new(policy.clone(), open);
         let (placeholder, _) = watch::channel(Arc::new(Snapshot::empty(
             config.platform.name.clone(),

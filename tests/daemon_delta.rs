@@ -156,10 +156,7 @@ async fn step(rng: &mut fastrand::Rng, clock: &ManualClock, engine: &EngineHandl
                 detected_at: None,
                 source: None,
             };
-            engine
-                .execute(actor, Command::OpenIncident(new))
-                .await
-                .unwrap();
+            engine.execute(actor, Command::OpenIncident(new)).await.unwrap();
         }
         (_, Some(id)) => {
             let command = match rng.u8(0..5) {
@@ -330,13 +327,19 @@ async fn a_client_that_falls_behind_is_sent_a_full_snapshot_again() {
                 Message::Delta { from, to, delta } => {
                     deltas += 1;
                     let (version, snapshot) = copy.as_mut().expect("a full snapshot comes first");
-                    assert_eq!(from, *version, "deltas follow the client's version, never a stale chain");
+                    assert_eq!(
+                        from, *version,
+                        "deltas follow the client's version, never a stale chain"
+                    );
                     delta.apply(snapshot).expect("the delta fits");
                     *version = to;
                 }
                 other => panic!("unexpected {other:?}"),
             }
-            if copy.as_ref().is_some_and(|(_, s)| as_received(s) == as_received(&last)) {
+            if copy
+                .as_ref()
+                .is_some_and(|(_, s)| as_received(s) == as_received(&last))
+            {
                 return;
             }
         }

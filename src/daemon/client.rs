@@ -174,7 +174,10 @@ struct Copy {
 }
 
 /// The next message, `None` at the end of the stream.
-async fn next_message(lines: &mut BufReader<OwnedReadHalf>, received: &AtomicU64) -> io::Result<Option<Message>> {
+async fn next_message(
+    lines: &mut BufReader<OwnedReadHalf>,
+    received: &AtomicU64,
+) -> io::Result<Option<Message>> {
     let mut line = String::new();
     let n = lines.take(MAX_LINE as u64).read_line(&mut line).await?;
     if n == 0 {

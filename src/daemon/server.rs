@@ -222,7 +222,11 @@ where
 
 /// Writes replies as they come and, once subscribed, every published delta in order; when the client fell
 /// [`BACKLOG`] deltas behind (or asks again), a full snapshot of the latest version instead.
-async fn writer<W: AsyncWrite + Unpin>(hub: Arc<Hub>, mut write: W, mut outgoing: mpsc::UnboundedReceiver<Out>) {
+async fn writer<W: AsyncWrite + Unpin>(
+    hub: Arc<Hub>,
+    mut write: W,
+    mut outgoing: mpsc::UnboundedReceiver<Out>,
+) {
     let mut frames: Option<broadcast::Receiver<Arc<super::hub::Frame>>> = None;
     let mut version = 0;
     loop {

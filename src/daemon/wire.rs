@@ -31,19 +31,11 @@ pub enum Request {
 #[serde(rename_all = "snake_case")]
 pub enum Message {
     /// The first line on every connection: who the kernel says the client is, and what it may do.
-    Welcome {
-        user: String,
-        role: Role,
-    },
+    Welcome { user: String, role: Role },
     /// Instead of `Welcome`, to a user `[access]` does not let in; the daemon then hangs up.
-    Refused {
-        reason: String,
-    },
+    Refused { reason: String },
     /// The whole state at `version`.
-    Snapshot {
-        version: u64,
-        snapshot: Box<Snapshot>,
-    },
+    Snapshot { version: u64, snapshot: Box<Snapshot> },
     /// From version `from` to version `to`.
     Delta {
         from: u64,

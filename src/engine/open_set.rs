@@ -69,3 +69,56 @@ impl OpenSet {
         self.by_deadline.values().cloned().collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::config::{Config, TEMPLATE};
+    use crate::model::{Actor, NewIncident};
+    use crate::policy::{Kind, Severity};
+
+    /// The list the snapshot showed before the set kept its order: every incident, sorted by next deadline.
+    fn sorted(set: &OpenSet, policy: &Policy, now: DateTime<Utc>) -> Vec<IncidentId> {
+        let mut all: Vec<&Incident> = set.values().collect();
+        all.sort_by_key(|i| i.next_deadline(policy, now).map(|d| d.due));
+        all.iter().map(|i| i.id).collect()
+    }
+
+    #[test]
+    fn the_list_stays_in_deadline_order_through_changes() {
+        let config = Config::parse(std::path::Path::new("c.toml"), TEMPLATE).unwrap();
+        let policy = Arc::new(config.policy.clone());
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().unwrap();
+        let actor = Actor::named("li");
+        let mut rng = fastrand::Rng::with_seed(7);
+        let incidents: Vec<Incident> = (1..=40)
+            .map(|seq| {
+                let new = NewIncident {
+                    kind: [Kind::Fault, Kind::Change, Kind::Support][rng.usize(..3)],
+                    severity: Severity::ALL[rng.usize(..3)],
+                    title: format!("#{seq}"),
+                    subsystem: None,
+                    detected_at: Some(t0 - chrono::Duration::minutes(rng.i64(0..5000))),
+                    source: None,
+                };
+                Incident::open(IncidentId { year: 2026, seq }, new, actor.clone(), t0).unwrap()
+            })
+            .collect();
+        let mut set = OpenSet::new(policy.clone(), incidents.clone());
+        let order = |set: &OpenSet| set.by_deadline().iter().map(|i| i.id).collect::<Vec<_>>();
+        assert_eq!(order(&set), sorted(&set, &policy, t0));
+        for (n, incident) in incidents.iter().enumerate() {
+            let mut changed = incident.clone();
+            let _ = changed.acknowledge(&actor, None, t0, None, None);
+            set.insert(changed);
+            if n % 3 == 0 {
+                set.remove(&incident.id);
+            }
+            // Time passing does not reorder: a deadline stays pending until its step is done.
+            let later = t0 + chrono::Duration::days(n as i64);
+            assert_eq!(order(&set), sorted(&set, &policy, later), "after change {n}");
+        }
+    }
+}
