@@ -113,6 +113,38 @@ fn installed(binary: &str) -> Option<String> {
         .map(|p| p.display().to_string())
 }
 
+/// Resident KiB of a process by where the pages come from (`/proc/PID/smaps`): its own binary's code, its
+/// binary's other pages (read-only data, relocations, relocated tables), shared libraries, the rest (heap,
+/// thread stacks, anonymous mappings).
+fn resident_by_origin(pid: u32) -> [(&'static str, u64); 4] {
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
+    let exe = exe.to_string_lossy().into_owned();
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let mut kib = [
+        ("binary code", 0),
+        ("binary data", 0),
+        ("shared libraries", 0),
+        ("heap, stacks, anonymous", 0),
+    ];
+    let mut class = 3;
+    for line in smaps.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() >= 5 && fields[0].contains('-') && fields[3].contains(':') {
+            let (perms, path) = (fields[1], fields.get(5).copied().unwrap_or(""));
+            class = if !exe.is_empty() && path == exe {
+                if perms.contains('x') { 0 } else { 1 }
+            } else if path.contains(".so") {
+                2
+            } else {
+                3
+            };
+        } else if fields.first() == Some(&"Rss:") {
+            kib[class].1 += fields.get(1).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        }
+    }
+    kib
+}
+
 fn run_once(program: &mut Process, secs: u64) -> (f64, f64, f64, f64) {
     let started = Instant::now();
     let (child, master) = spawn_in_pty(program, COLS, ROWS);
@@ -132,6 +164,12 @@ fn run_once(program: &mut Process, secs: u64) -> (f64, f64, f64, f64) {
         Instant::now(),
     );
     let peak = status_kib(pid, "VmHWM:");
+    let origins = resident_by_origin(pid)
+        .iter()
+        .map(|(what, kib)| format!("{what} {:.1}", *kib as f64 / 1024.0))
+        .collect::<Vec<_>>()
+        .join(", ");
+    println!("  resident MiB by origin: {origins}");
     quit(child, &master);
     let wall = (t1 - t0).as_secs_f64();
     (
