@@ -84,9 +84,10 @@ fn config(port: u16, data: &Path) -> String {
     text
 }
 
-struct Program {
+struct Program<'a> {
     name: &'static str,
-    command: Option<Process>,
+    /// A fresh command for each run (the pty set-up is added to it).
+    command: Option<Box<dyn Fn() -> Process + 'a>>,
 }
 
 #[derive(Default)]
@@ -197,7 +198,7 @@ fn main() {
     let config_path = dir.path().join("config.toml");
     std::fs::write(&config_path, config(port, &data)).expect("config");
 
-    let watchdesk = {
+    let watchdesk = || {
         let binary =
             std::env::var("WATCHDESK_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_watchdesk").into());
         let mut cmd = Process::new(binary);
@@ -209,17 +210,20 @@ fn main() {
             .env("LANG", "zh_CN.UTF-8");
         cmd
     };
-    let peer = |binary: &str| {
-        installed(binary).map(|path| {
-            let mut cmd = Process::new(path);
-            cmd.env("HOME", dir.path()).env("LANG", "zh_CN.UTF-8");
+    let home = dir.path().to_path_buf();
+    let peer = |binary: &str| -> Option<Box<dyn Fn() -> Process>> {
+        let path = installed(binary)?;
+        let home = home.clone();
+        Some(Box::new(move || {
+            let mut cmd = Process::new(&path);
+            cmd.env("HOME", &home).env("LANG", "zh_CN.UTF-8");
             cmd
-        })
+        }))
     };
-    let mut programs = vec![
+    let programs = vec![
         Program {
             name: "watchdesk",
-            command: Some(watchdesk),
+            command: Some(Box::new(watchdesk)),
         },
         Program {
             name: "htop",
@@ -237,9 +241,9 @@ fn main() {
     }
     let mut figures: Vec<Figures> = programs.iter().map(|_| Figures::default()).collect();
     for round in 1..=rounds {
-        for (p, f) in programs.iter_mut().zip(&mut figures) {
-            let Some(cmd) = p.command.as_mut() else { continue };
-            let (cpu, peak, bytes, first) = run_once(cmd, secs);
+        for (p, f) in programs.iter().zip(&mut figures) {
+            let Some(command) = &p.command else { continue };
+            let (cpu, peak, bytes, first) = run_once(&mut command(), secs);
             println!(
                 "round {round} {:<10} cpu {cpu:.2} %  peak {peak:.1} MiB  {bytes:.0} bytes/s  first frame {first:.0} ms",
                 p.name

@@ -16,7 +16,7 @@ use watchdesk::daemon::access::Role;
 use watchdesk::daemon::hub::{BACKLOG, Hub, SNAPSHOT_GAP};
 use watchdesk::daemon::server::{Peer, connection};
 use watchdesk::daemon::wire::{Message, Outgoing, Request, encode};
-use watchdesk::engine::delta::SnapshotDelta;
+use watchdesk::engine::delta::{ScoreDelta, SnapshotDelta};
 use watchdesk::engine::{self, Command, EngineHandle, Mode, Snapshot};
 use watchdesk::hosts::{Gauges, HostReading, HostSample};
 use watchdesk::model::{Actor, NewIncident, Resolution};
@@ -224,7 +224,7 @@ async fn a_client_rebuilds_the_engines_snapshot_from_deltas_after_a_random_walk(
     })) else {
         panic!("a full snapshot decodes as one");
     };
-    let (mut deltas, mut with_order) = (0, 0);
+    let (mut deltas, mut with_order, mut fault_by_fault) = (0, 0, 0);
     for n in 0..300u64 {
         step(&mut rng, &clock, &engine).await;
         if rng.u8(0..3) == 0 {
@@ -233,6 +233,8 @@ async fn a_client_rebuilds_the_engines_snapshot_from_deltas_after_a_random_walk(
         let newest = engine.snapshot();
         let delta = SnapshotDelta::between(&sent, &newest);
         with_order += usize::from(delta.open_incidents.order.is_some());
+        fault_by_fault +=
+            usize::from(matches!(&delta.score, Some(ScoreDelta::Parts { faults, .. }) if !faults.is_empty()));
         let Message::Delta { delta, .. } = decode(&encode(&Outgoing::Delta {
             from: n,
             to: n + 1,
@@ -256,6 +258,10 @@ async fn a_client_rebuilds_the_engines_snapshot_from_deltas_after_a_random_walk(
         "the walk opened and resolved incidents"
     );
     assert!(with_order > 0, "some deltas moved incidents in the list");
+    assert!(
+        fault_by_fault > 0,
+        "some deltas changed the score's faults one by one"
+    );
 
     // The same through the socket: the attached client ends with what the engine shows.
     let mut snapshots = remote.subscribe();

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{DeliveryStatus, HostView, Mode, RecordsStatus, ScoreSummary, Snapshot, SubsystemView};
 use crate::model::{Incident, IncidentId};
+use crate::report::score::FaultCost;
 
 /// An entry of a keyed list.
 pub trait Entry: Clone {
@@ -51,6 +52,16 @@ impl Entry for Arc<Incident> {
     }
     fn same(&self, other: &Self) -> bool {
         Arc::ptr_eq(self, other) || **self == **other
+    }
+}
+
+impl Entry for FaultCost {
+    type Key = String;
+    fn key(&self) -> String {
+        self.id.clone()
+    }
+    fn same(&self, other: &Self) -> bool {
+        self == other
     }
 }
 
@@ -174,6 +185,76 @@ fn set<T>(section: Option<Whole<T>>, field: &mut T) {
     }
 }
 
+/// The change to the score: its list of costly faults (as long as the open set, at worst) fault by fault, the
+/// rest whole when it changed; or all of it when it came or went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoreDelta {
+    Whole(Option<ScoreSummary>),
+    Parts {
+        /// Everything but the faults, when it changed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        head: Option<Box<ScoreSummary>>,
+        #[serde(default, skip_serializing_if = "ListDelta::is_empty")]
+        faults: ListDelta<String, FaultCost>,
+    },
+}
+
+/// The score without its faults.
+fn head(score: &ScoreSummary) -> ScoreSummary {
+    let ScoreSummary {
+        quarter,
+        total,
+        fault_deductions,
+        fee_pct,
+        may_cancel,
+        lines,
+        faults: _,
+        not_entered,
+        half_year_mean,
+    } = score;
+    ScoreSummary {
+        quarter: quarter.clone(),
+        total: *total,
+        fault_deductions: *fault_deductions,
+        fee_pct: *fee_pct,
+        may_cancel: *may_cancel,
+        lines: lines.clone(),
+        faults: Vec::new(),
+        not_entered: not_entered.clone(),
+        half_year_mean: *half_year_mean,
+    }
+}
+
+impl ScoreDelta {
+    fn between(old: &Option<ScoreSummary>, new: &Option<ScoreSummary>) -> Option<ScoreDelta> {
+        match (old, new) {
+            (Some(o), Some(n)) => {
+                let faults = ListDelta::between(&o.faults, &n.faults);
+                let (o_head, n_head) = (head(o), head(n));
+                let head = (o_head != n_head).then(|| Box::new(n_head));
+                (head.is_some() || !faults.is_empty()).then_some(ScoreDelta::Parts { head, faults })
+            }
+            _ => (old != new).then(|| ScoreDelta::Whole(new.clone())),
+        }
+    }
+
+    fn apply(self, score: &mut Option<ScoreSummary>) -> Result<(), DeltaError> {
+        match (self, score.as_mut()) {
+            (ScoreDelta::Whole(new), _) => *score = new,
+            (ScoreDelta::Parts { head, faults }, Some(current)) => {
+                faults.apply(&mut current.faults)?;
+                if let Some(head) = head {
+                    let faults = std::mem::take(&mut current.faults);
+                    *current = ScoreSummary { faults, ..*head };
+                }
+            }
+            (ScoreDelta::Parts { .. }, None) => return Err(DeltaError),
+        }
+        Ok(())
+    }
+}
+
 /// The delta did not fit the snapshot it was applied to; ask for a full one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("a snapshot delta does not fit the snapshot it was applied to")]
@@ -198,7 +279,7 @@ pub struct SnapshotDelta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records: Option<Whole<RecordsStatus>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<Whole<Option<ScoreSummary>>>,
+    pub score: Option<ScoreDelta>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine_error: Option<Whole<Option<String>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -232,7 +313,7 @@ impl SnapshotDelta {
             open_incidents: ListDelta::between(&old.open_incidents, open_incidents),
             recently_resolved: ListDelta::between(&old.recently_resolved, recently_resolved),
             records: whole(&old.records, records),
-            score: whole(&old.score, score),
+            score: ScoreDelta::between(&old.score, score),
             engine_error: whole(&old.engine_error, engine_error),
             delivery: whole(&old.delivery, delivery),
         }
@@ -262,7 +343,9 @@ impl SnapshotDelta {
         open_incidents.apply(&mut snapshot.open_incidents)?;
         recently_resolved.apply(&mut snapshot.recently_resolved)?;
         set(records, &mut snapshot.records);
-        set(score, &mut snapshot.score);
+        if let Some(score) = score {
+            score.apply(&mut snapshot.score)?;
+        }
         set(engine_error, &mut snapshot.engine_error);
         set(delivery, &mut snapshot.delivery);
         Ok(())
