@@ -3,6 +3,7 @@
 //! watches it with a configuration built here, so the whole dashboard can be tried without a real platform,
 //! and tests drive it with `set_fault`.
 
+mod history;
 mod script;
 mod server;
 
@@ -17,7 +18,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 
-pub use script::{Script, ScriptStep, WAIT_SECS};
+pub use script::{FIRST_WAIT, Script, ScriptStep, WAIT_SECS};
 pub use server::{HANG_LIMIT, Listening};
 
 /// How a subsystem misbehaves.
@@ -232,6 +233,16 @@ impl DemoPlatform {
             }),
             Listening::Open | Listening::Closed => Ok(()),
         }
+    }
+
+    /// Writes the demo's past (a quarter of daily records, a resolved fault, open ones inside and past their
+    /// deadlines, a change request, a security finding) through `engine`, as of `now`.
+    pub async fn seed_history(
+        &self,
+        engine: &crate::engine::EngineHandle,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), crate::engine::EngineError> {
+        history::seed(engine, now, self.config.platform.timezone).await
     }
 
     /// Stops the fault script; faults set by hand stay until changed.

@@ -16,5 +16,6 @@ pub mod policy;
 pub mod probe;
 pub mod redact;
 pub mod report;
+pub mod span;
 pub mod store;
 pub mod tui;

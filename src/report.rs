@@ -1,22 +1,30 @@
 //! The records the contract asks for, as data and as text: the daily ledger, the handover summary, the quarterly
-//! maintenance report and the assessment score. Each is a struct the dashboard shows and a renderer (Markdown,
-//! JSON, CSV) the command line prints; none of them writes to the store.
+//! maintenance report and the assessment score. Each is a struct the dashboard shows and renderers the command
+//! line prints or writes: Markdown and JSON, CSV of the quarter's incidents, and for the client's files Word
+//! (`docx`, built from the Markdown's blocks) and a web page with charts (`html`). None of them writes to the
+//! store.
 
 pub mod availability;
+pub mod blocks;
+pub mod csv;
 pub mod daily;
+pub mod docx;
 pub mod handover;
+pub mod html;
 pub mod markdown;
 pub mod osc52;
 pub mod quarterly;
 pub mod score;
+pub mod series;
 
 use std::fmt;
 use std::io::{self, Write};
 use std::path::Path;
-use std::str::FromStr;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+
+use crate::span::span;
 
 /// Writes next to the target and renames, so a half-written report never replaces a good one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -31,12 +39,20 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// An output format of a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An output format of a report. Word (`docx`) is binary; the others are text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Markdown, to read or paste into a document.
+    #[value(name = "md", alias = "markdown")]
     Markdown,
+    /// JSON with every field, for scripts.
     Json,
+    /// CSV of the incidents, for a spreadsheet.
     Csv,
+    /// A Word document for the client's files.
+    Docx,
+    /// A web page with charts.
+    Html,
 }
 
 impl Format {
@@ -45,7 +61,14 @@ impl Format {
             Format::Markdown => "md",
             Format::Json => "json",
             Format::Csv => "csv",
+            Format::Docx => "docx",
+            Format::Html => "html",
         }
+    }
+
+    /// Bytes a terminal cannot show.
+    pub fn is_binary(self) -> bool {
+        self == Format::Docx
     }
 }
 
@@ -55,34 +78,9 @@ impl fmt::Display for Format {
     }
 }
 
-impl FromStr for Format {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "md" | "markdown" => Ok(Format::Markdown),
-            "json" => Ok(Format::Json),
-            "csv" => Ok(Format::Csv),
-            other => Err(format!("unknown format \"{other}\": accepted are md, json, csv")),
-        }
-    }
-}
-
 /// A time as the engineer reads it: local, to the minute.
 pub fn local(t: DateTime<Utc>, zone: Tz) -> String {
     t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
-}
-
-/// `1d 02h`, `3h 05m`, `12m 30s`.
-pub fn human(d: Duration) -> String {
-    let s = d.num_seconds().max(0);
-    let (days, hours, mins, secs) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
-    if days > 0 {
-        format!("{days}d {hours:02}h")
-    } else if hours > 0 {
-        format!("{hours}h {mins:02}m")
-    } else {
-        format!("{mins}m {secs:02}s")
-    }
 }
 
 /// A share as a percentage with two decimals, or a dash when unknown.
@@ -92,13 +90,13 @@ pub fn percent(share: Option<f64>) -> String {
         .unwrap_or_else(|| "—".to_string())
 }
 
-/// Deadline state in words: `met`, `met late by 1h 05m`, `LATE by 3m 00s`, `2h 10m left`.
+/// Deadline state in words: `met`, `met late by 1s`, `LATE by 3m00s`, `2h10m left`.
 pub fn deadline_words(d: &crate::model::DeadlineStatus) -> String {
     use crate::model::DeadlineState;
     match d.state {
         DeadlineState::Met { .. } => "met".to_string(),
-        DeadlineState::Late { at: Some(_), by } => format!("met late by {}", human(by)),
-        DeadlineState::Late { at: None, by } => format!("LATE by {}", human(by)),
-        DeadlineState::Pending { left } => format!("{} left", human(left)),
+        DeadlineState::Late { at: Some(_), by } => format!("met late by {}", span(by)),
+        DeadlineState::Late { at: None, by } => format!("LATE by {}", span(by)),
+        DeadlineState::Pending { left } => format!("{} left", span(left)),
     }
 }

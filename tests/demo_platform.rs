@@ -26,6 +26,8 @@ async fn get(demo: &DemoPlatform, subsystem: &str) -> Result<(u16, String), reqw
 #[tokio::test]
 async fn every_subsystem_answers_ok_on_its_own_port() {
     let demo = DemoPlatform::start(1).await.unwrap();
+    // The script's opening fault comes after 3 s; these checks run in real time.
+    demo.stop_script();
     let mut ports = std::collections::HashSet::new();
     for s in SUBSYSTEMS {
         assert_eq!(
@@ -53,6 +55,8 @@ async fn every_subsystem_answers_ok_on_its_own_port() {
 #[tokio::test]
 async fn a_forced_500_is_served_until_healed() {
     let demo = DemoPlatform::start(2).await.unwrap();
+    // The script's opening fault comes after 3 s; these checks run in real time.
+    demo.stop_script();
     demo.set_fault("digital", Fault::Error500).await.unwrap();
     assert_eq!(get(&demo, "digital").await.unwrap().0, 500);
     assert_eq!(
@@ -67,6 +71,8 @@ async fn a_forced_500_is_served_until_healed() {
 #[tokio::test]
 async fn a_slow_subsystem_answers_ok_after_the_delay() {
     let demo = DemoPlatform::start(3).await.unwrap();
+    // The script's opening fault comes after 3 s; these checks run in real time.
+    demo.stop_script();
     demo.set_fault("smart", Fault::Slow(Duration::from_millis(300)))
         .await
         .unwrap();
@@ -78,6 +84,8 @@ async fn a_slow_subsystem_answers_ok_after_the_delay() {
 #[tokio::test]
 async fn a_hung_subsystem_never_answers_within_the_timeout() {
     let demo = DemoPlatform::start(4).await.unwrap();
+    // The script's opening fault comes after 3 s; these checks run in real time.
+    demo.stop_script();
     demo.set_fault("engineering", Fault::Hang).await.unwrap();
     let err = client(Duration::from_millis(200))
         .get(demo.health_url("engineering").unwrap())
@@ -92,6 +100,8 @@ async fn a_hung_subsystem_never_answers_within_the_timeout() {
 #[tokio::test]
 async fn a_refused_subsystem_closes_its_port_and_opens_it_again() {
     let demo = DemoPlatform::start(5).await.unwrap();
+    // The script's opening fault comes after 3 s; these checks run in real time.
+    demo.stop_script();
     let addr = demo.addr("display").unwrap();
     demo.set_fault("display", Fault::Refused).await.unwrap();
     let err = get(&demo, "display").await.unwrap_err();
@@ -191,4 +201,94 @@ async fn a_stopped_script_leaves_faults_alone() {
     for s in SUBSYSTEMS.iter().filter(|s| s.id != "sysadmin") {
         assert_eq!(demo.fault(s.id), Some(Fault::Healthy));
     }
+}
+
+/// The demo's history, written through an engine at a fixed time (2026-11-28 16:00 in Shanghai): what the
+/// first screen shows, and a score with no loss but the ones it explains.
+#[tokio::test]
+async fn the_demo_history_is_a_quarter_kept_as_the_contract_asks() {
+    use chrono::TimeZone;
+    use watchdesk::engine::{Command, RecordsCommand, RecordsReply, Reply};
+    use watchdesk::model::{Actor, DeadlineState};
+    use watchdesk::policy::Kind;
+
+    let demo = DemoPlatform::start(11).await.unwrap();
+    demo.stop_script();
+    let now = chrono_tz::Asia::Shanghai
+        .with_ymd_and_hms(2026, 11, 28, 16, 0, 0)
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let clock = watchdesk::clock::ManualClock::new(now);
+    let store = watchdesk::store::Store::open(demo.data_dir()).unwrap();
+    let engine = watchdesk::engine::spawn(
+        store,
+        demo.config(),
+        std::sync::Arc::new(clock),
+        watchdesk::engine::Mode::Demo,
+    )
+    .unwrap();
+    demo.seed_history(&engine, now).await.unwrap();
+
+    let snap = engine.snapshot();
+    let policy = &snap.policy;
+    let mut kinds: Vec<Kind> = snap.open_incidents.iter().map(|i| i.kind).collect();
+    kinds.sort_by_key(|k| k.as_str());
+    assert_eq!(kinds, [Kind::Change, Kind::Fault, Kind::Fault, Kind::Security]);
+    assert_eq!(snap.recently_resolved.len(), 1);
+    assert!(
+        snap.recently_resolved[0]
+            .resolution
+            .as_ref()
+            .is_some_and(|r| !r.cause.is_empty())
+    );
+    // The critical one: four minutes in, eleven minutes left to respond.
+    let critical = snap
+        .open_incidents
+        .iter()
+        .find(|i| i.severity == watchdesk::policy::Severity::Critical)
+        .unwrap();
+    let respond = &critical.deadlines(policy, now)[0];
+    assert_eq!(
+        respond.state,
+        DeadlineState::Pending {
+            left: chrono::Duration::minutes(11)
+        }
+    );
+    // The late one: 23 minutes old, eight minutes past its 15-minute response.
+    let late = snap
+        .open_incidents
+        .iter()
+        .find(|i| i.is_breached(policy, now))
+        .unwrap();
+    assert_eq!(
+        late.deadlines(policy, now)[0].state,
+        DeadlineState::Late {
+            at: None,
+            by: chrono::Duration::minutes(8)
+        }
+    );
+    assert!(
+        !snap.records.monthly_missing,
+        "this month's on-site inspection is recorded"
+    );
+
+    let Reply::Records(reply) = engine
+        .execute(
+            Actor::named("li"),
+            Command::Records(RecordsCommand::Score { quarter: None }),
+        )
+        .await
+        .unwrap()
+    else {
+        panic!("expected the score")
+    };
+    let RecordsReply::Score(score) = *reply else {
+        panic!("expected the score")
+    };
+    // Hand-computed: personnel 45 (not entered) + faults 15 − 0.3 (the late major response) + archive 5
+    // (1 of 1) + ledger 5, database archive 5 and anomaly checks 3 (58 of 58 days, 1 Oct to 27 Nov) +
+    // quarterly summary 0 (not produced yet) + assigned tasks 5 + server reports 2 + complaints 10 = 94.7.
+    assert_eq!(score.days_counted, 58);
+    assert!((score.total - 94.7).abs() < 1e-9, "{score:#?}");
+    engine.shutdown().await;
 }

@@ -113,7 +113,10 @@ async fn file_check_judges_the_newest_matching_file() {
     let result = probe(file_spec(dir.path(), Duration::from_secs(60), 1)).await;
     assert_eq!(phase(&result), Some(Phase::File));
     let detail = result.outcome.detail();
-    assert!(detail.contains("tue.sql.gz is 1h old, more than 1m"), "{detail}");
+    assert!(
+        detail.contains("tue.sql.gz is 1h00m old, more than 1m00s"),
+        "{detail}"
+    );
 }
 
 #[tokio::test]

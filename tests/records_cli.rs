@@ -233,7 +233,7 @@ fn monthly_inspections_and_handovers() {
     assert_eq!(list.trim(), "2026-03-10  王工  机房正常");
 
     let err = refused(h, &["report", "handover", "--format", "xml"]);
-    assert!(err.contains("accepted are md, json"), "{err}");
+    assert!(err.contains("[possible values: md, json, docx]"), "{err}");
     let md = ok(
         h,
         &["handover", "record", "--to", "zhang", "--notes", "数据库待观察"],
@@ -351,7 +351,10 @@ fn the_quarterly_report_is_written_in_each_format_and_recorded() {
     assert!(md.contains("**补录 Back-dated**"), "{md}");
 
     let err = refused(h, &["report", "quarterly", "--format", "pdf"]);
-    assert!(err.contains("accepted are md, json, csv"), "{err}");
+    assert!(
+        err.contains("[possible values: md, json, csv, docx, html]"),
+        "{err}"
+    );
     let err = refused(
         h,
         &[

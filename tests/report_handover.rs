@@ -282,3 +282,61 @@ fn the_clipboard_sequence_is_osc_52_with_tmux_passthrough() {
     let tmux = osc52::sequence("交接班", true);
     assert_eq!(tmux, format!("\x1bPtmux;\x1b{plain}\x1b\\"));
 }
+
+#[tokio::test]
+async fn an_incident_opened_critical_and_reclassified_reads_opened_critical() {
+    let day = |h, m| local(2026, 11, 3, h, m);
+    let rig = Rig::start(day(8, 0));
+    let id = rig
+        .open(
+            "li",
+            Kind::Fault,
+            Severity::Critical,
+            "数据库连接失败",
+            Some("digital"),
+            None,
+        )
+        .await;
+    rig.set(day(8, 30));
+    rig.run(
+        "li",
+        watchdesk::engine::Command::Reclassify {
+            id,
+            severity: Severity::Major,
+            reason: "仅影响报表导出".into(),
+        },
+    )
+    .await;
+    rig.set(day(9, 0));
+    let RecordsReply::Handover(summary) = rig
+        .records(
+            "li",
+            RecordsCommand::HandoverSummary {
+                since: None,
+                notes: None,
+            },
+        )
+        .await
+    else {
+        panic!("expected a handover summary")
+    };
+    let opened: Vec<_> = summary
+        .events
+        .iter()
+        .filter(|e| matches!(e.what, EventKind::Opened { .. }))
+        .collect();
+    assert_eq!(opened.len(), 1, "{:?}", summary.events);
+    assert!(
+        matches!(
+            opened[0].what,
+            EventKind::Opened {
+                severity: Severity::Critical
+            }
+        ),
+        "opened as it was opened, not as it is now: {:?}",
+        opened[0]
+    );
+    let text = handover::markdown(&summary);
+    assert!(text.contains("opened (critical)"), "{text}");
+    assert!(!text.contains("opened (major)"), "{text}");
+}

@@ -187,7 +187,7 @@ fn plan_resolve_note_and_reclassify_send_their_commands() {
 }
 
 #[test]
-fn new_incident_preselects_the_focused_subsystem_and_enter_submits() {
+fn new_incident_preselects_the_focused_subsystem_and_ctrl_s_submits_as_in_every_form() {
     let mut app = app();
     press(&mut app, key(KeyCode::Tab));
     press(&mut app, key(KeyCode::Char('j')));
@@ -198,7 +198,9 @@ fn new_incident_preselects_the_focused_subsystem_and_enter_submits() {
     press(&mut app, key(KeyCode::Left));
     press(&mut app, key(KeyCode::Tab));
     typed(&mut app, "工程检测平台报表导出失败");
-    let Command::OpenIncident(new) = submitted(press(&mut app, key(KeyCode::Enter))) else {
+    assert_eq!(press(&mut app, key(KeyCode::Enter)), None, "Enter does not save");
+    assert!(app.ui.form.is_some());
+    let Command::OpenIncident(new) = submitted(press(&mut app, ctrl_s())) else {
         panic!("not a new incident");
     };
     assert_eq!(new.kind, Kind::Change);

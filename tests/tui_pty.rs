@@ -2,23 +2,22 @@
 //! incident with a countdown, the keyboard acknowledges it, SIGHUP ends the process through the shutdown
 //! path, the terminal is given back, and the store holds the acknowledgement.
 
-use std::io::{Read, Write};
-use std::num::NonZeroU16;
+#[path = "tui_support/pty.rs"]
+mod pty;
+
 use std::path::Path;
 use std::process::Command;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use pty::{Dashboard, expect_screen, has_countdown};
 
-const BIN: &str = env!("CARGO_BIN_EXE_watchdesk");
-const USER: &str = "pty.tester";
+use pty::{BIN, USER};
 
 /// A health endpoint on 127.0.0.1 that answers 200 or 500 as the switch says.
 struct Endpoint {
@@ -55,124 +54,6 @@ impl Endpoint {
             _rt: rt,
         }
     }
-}
-
-/// The dashboard in a 120×40 pseudo-terminal; everything it writes is kept raw and parsed as a screen.
-struct Dashboard {
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
-    keys: Arc<Mutex<Box<dyn Write + Send>>>,
-    screen: Arc<Mutex<vt100::Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
-    reader: JoinHandle<()>,
-}
-
-impl Dashboard {
-    fn spawn(config: &Path, data: &Path) -> Dashboard {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 40,
-                cols: 120,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.env_clear();
-        cmd.env("HOME", data);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("LANG", "en_US.UTF-8");
-        cmd.env("USER", USER);
-        cmd.args(["--lang", "en", "--config"]);
-        cmd.arg(config);
-        cmd.arg("--data-dir");
-        cmd.arg(data);
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut out = pair.master.try_clone_reader().unwrap();
-        let keys = Arc::new(Mutex::new(pair.master.take_writer().unwrap()));
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            NonZeroU16::new(40).unwrap(),
-            NonZeroU16::new(120).unwrap(),
-            0,
-        )));
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let reader = {
-            let (screen, raw, answer) = (screen.clone(), raw.clone(), keys.clone());
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 16 * 1024];
-                // Ends at EOF or EIO, when the last holder of the terminal's other side has gone.
-                while let Ok(n) = out.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    let mut parsed = screen.lock().unwrap();
-                    parsed.process(&buf[..n]);
-                    // The terminal's answer to a cursor position query, as a real terminal gives it.
-                    if buf[..n].windows(4).any(|w| w == b"\x1b[6n") {
-                        let (row, col) = parsed.screen().cursor_position();
-                        let mut answer = answer.lock().unwrap();
-                        let _ = write!(answer, "\x1b[{};{}R", row + 1, col + 1);
-                        let _ = answer.flush();
-                    }
-                    drop(parsed);
-                    raw.lock().unwrap().extend_from_slice(&buf[..n]);
-                }
-            })
-        };
-        Dashboard {
-            child,
-            _master: pair.master,
-            keys,
-            screen,
-            raw,
-            reader,
-        }
-    }
-
-    fn text(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    /// Polls the parsed screen until `what` holds; the screen at the deadline goes into the failure message.
-    fn wait_for(&self, within: Duration, what: impl Fn(&str) -> bool) -> Result<String, String> {
-        let deadline = Instant::now() + within;
-        loop {
-            let text = self.text();
-            if what(&text) {
-                return Ok(text);
-            }
-            if Instant::now() > deadline {
-                return Err(text);
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn press(&mut self, bytes: &[u8]) {
-        let mut keys = self.keys.lock().unwrap();
-        keys.write_all(bytes).unwrap();
-        keys.flush().unwrap();
-    }
-}
-
-fn expect_screen(result: Result<String, String>, what: &str) -> String {
-    match result {
-        Ok(text) => text,
-        Err(text) => panic!("the screen never showed {what}; it shows:\n{text}"),
-    }
-}
-
-/// A `mm:ss` countdown somewhere on the line.
-fn has_countdown(line: &str) -> bool {
-    let b = line.as_bytes();
-    b.windows(5).any(|w| {
-        w[0].is_ascii_digit()
-            && w[1].is_ascii_digit()
-            && w[2] == b':'
-            && w[3].is_ascii_digit()
-            && w[4].is_ascii_digit()
-    })
 }
 
 fn cli(config: &Path, data: &Path, args: &[&str]) -> serde_json::Value {
@@ -229,7 +110,18 @@ fn an_outage_is_acknowledged_in_a_real_terminal_and_survives_sighup() {
     )
     .unwrap();
 
-    let mut dash = Dashboard::spawn(&config, &data);
+    let mut dash = Dashboard::spawn(
+        &data,
+        (40, 120),
+        &[
+            "--lang".as_ref(),
+            "en".as_ref(),
+            "--config".as_ref(),
+            config.as_os_str(),
+            "--data-dir".as_ref(),
+            data.as_os_str(),
+        ],
+    );
     expect_screen(
         dash.wait_for(Duration::from_secs(8), |s| {
             s.lines()

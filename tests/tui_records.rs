@@ -322,13 +322,24 @@ async fn h_shows_the_handover_records_it_and_copies_or_writes_it() {
             since: None,
         }
     );
-    answer(&rig, &mut app, record).await;
+    // Once recorded, the page is asked again at once and shows the handover just recorded.
+    let refresh = answer(&rig, &mut app, record).await;
+    assert!(
+        refresh.is_some(),
+        "the page is asked again after the handover is recorded"
+    );
+    answer(&rig, &mut app, refresh).await;
     let PageContent::Handover(summary) = &app.ui.page else {
         panic!("handover page")
     };
-    assert_eq!(summary.notes.as_deref(), Some("地图缓慢待厂商回复"));
+    let last = summary
+        .last_handover
+        .as_ref()
+        .expect("the handover just recorded");
+    assert_eq!(last.to, "zhao");
     let screen = draw(&app, Lang::En, 120, 40);
-    assert!(screen.contains("地图缓慢待厂商回复"), "{screen}");
+    assert!(!screen.contains("no handover recorded yet"), "{screen}");
+    assert!(screen.contains("zhao"), "{screen}");
 
     // Asked again, the period now starts at the handover just recorded.
     rig.set(local(2026, 11, 28, 16, 5));
@@ -431,6 +442,9 @@ async fn pages_match_their_snapshots() {
         for lang in [Lang::En, Lang::Zh] {
             let tag = if lang == Lang::En { "en" } else { "zh" };
             insta::assert_snapshot!(format!("page_{name}_120x44_{tag}"), draw(&app, lang, 120, 44));
+            for (w, h) in [(80, 24), (120, 40), (160, 48)] {
+                insta::assert_snapshot!(format!("page_{name}_{w}x{h}_{tag}"), draw(&app, lang, w, h));
+            }
         }
     }
     // The form over the daily page.

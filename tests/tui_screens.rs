@@ -39,6 +39,46 @@ fn both(name: &str, app: &App, w: u16, h: u16) {
     insta::assert_snapshot!(format!("{name}_zh"), draw(app, Lang::Zh, w, h));
 }
 
+/// Every screen this dashboard draws from its own state, at the three sizes an engineer meets: a laptop's
+/// 80×24, a split 120×40, a wide 160×48.
+#[test]
+fn every_screen_at_three_sizes() {
+    let details = {
+        let mut app = app(fixture::snapshot(true));
+        app.ui.selected = Some(fixture::incident_id(3));
+        press(&mut app, KeyCode::Enter);
+        app
+    };
+    let form_new = {
+        let mut app = app(fixture::snapshot(true));
+        press(&mut app, KeyCode::Char('n'));
+        app
+    };
+    let form_plan = {
+        let mut app = app(fixture::snapshot(true));
+        app.ui.selected = Some(fixture::incident_id(4));
+        press(&mut app, KeyCode::Char('p'));
+        app
+    };
+    let help = {
+        let mut app = app(fixture::snapshot(true));
+        press(&mut app, KeyCode::Char('?'));
+        app
+    };
+    let screens = [
+        ("dashboard", app(fixture::snapshot(true))),
+        ("details", details),
+        ("form_new", form_new),
+        ("form_plan", form_plan),
+        ("help", help),
+    ];
+    for (name, app) in &screens {
+        for (w, h) in [(80, 24), (120, 40), (160, 48)] {
+            both(&format!("sized_{name}_{w}x{h}"), app, w, h);
+        }
+    }
+}
+
 #[test]
 fn dashboard_wide() {
     both("dashboard_160x48", &app(fixture::snapshot(false)), 160, 48);
@@ -48,7 +88,7 @@ fn dashboard_wide() {
 fn dashboard_with_a_late_incident() {
     let app = app(fixture::snapshot(true));
     let screen = draw(&app, Lang::En, 120, 36);
-    assert!(screen.contains("respond late +12:00"), "{screen}");
+    assert!(screen.contains("respond late +12m00s"), "{screen}");
     both("dashboard_late_120x36", &app, 120, 36);
 }
 
@@ -210,12 +250,12 @@ fn countdown_colour_follows_urgency_and_late_has_a_marker() {
     term.draw(|f| render(f, &app.snapshot, &app.ui, &theme, &I18n::new(Lang::En), app.now))
         .unwrap();
     let buffer = term.backend().buffer();
-    assert_eq!(style_at(buffer, "respond late +12:00").fg, theme.crit.fg);
+    assert_eq!(style_at(buffer, "respond late +12m00s").fg, theme.crit.fg);
     assert_eq!(style_at(buffer, "!2026-0002").fg, theme.crit.fg);
     // One minute of fifteen left: critical.
-    assert_eq!(style_at(buffer, "respond 01:00").fg, theme.crit.fg);
+    assert_eq!(style_at(buffer, "respond 1m00s").fg, theme.crit.fg);
     // Eighty minutes of 120 left: normal.
-    assert_eq!(style_at(buffer, "plan 1:20").fg, theme.text.fg);
+    assert_eq!(style_at(buffer, "plan 1h20m").fg, theme.text.fg);
     assert_eq!(style_at(buffer, "91%!").fg, theme.crit.fg);
 }
 
@@ -234,6 +274,6 @@ fn mono_theme_marks_states_without_colour() {
             "{cell:?}"
         );
     }
-    let late = style_at(buffer, "respond late +12:00");
+    let late = style_at(buffer, "respond late +12m00s");
     assert!(late.add_modifier.contains(Modifier::BOLD | Modifier::UNDERLINED));
 }

@@ -75,7 +75,7 @@ async fn open_and_acknowledge_an_incident_through_the_keyboard() {
         send_key(&tx, KeyCode::Tab, KeyModifiers::NONE);
         tx.unbounded_send(Ok(Event::Paste("数据库连接失败".into())))
             .unwrap();
-        send_key(&tx, KeyCode::Enter, KeyModifiers::NONE);
+        send_key(&tx, KeyCode::Char('s'), KeyModifiers::CONTROL);
         if !wait_for(&mut snapshots, |s| s.open_incidents.len() == 1).await {
             send_key(&tx, KeyCode::Char('q'), KeyModifiers::NONE);
             return;

@@ -134,10 +134,7 @@ pub fn summary(config: &Config) -> String {
         }
     }
     let p = &config.policy;
-    let fmt = |d: Option<chrono::Duration>| {
-        d.map(crate::cli::incident::human)
-            .unwrap_or_else(|| "on demand".into())
-    };
+    let fmt = |d: Option<chrono::Duration>| d.map(crate::span::span).unwrap_or_else(|| "on demand".into());
     out += &format!(
         "policy    critical {}/{}/{}  major {}/{}/{}  change {}  security {} working days\n",
         fmt(p.critical.respond),

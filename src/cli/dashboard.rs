@@ -37,7 +37,7 @@ pub fn run(ctx: &Context, look: LookFlags, force_demo: bool) -> Result<i32, CliE
                     return daemon_cmds::run_attached(remote, &config, &look).await;
                 }
                 let store = ctx.open_store(&config)?;
-                serve_dashboard(store, config, Mode::Embedded, &look).await
+                serve_dashboard(store, config, Mode::Embedded, &look, None).await
             }
             None => {
                 let seed = chrono::Utc::now().timestamp_millis() as u64;
@@ -45,7 +45,7 @@ pub fn run(ctx: &Context, look: LookFlags, force_demo: bool) -> Result<i32, CliE
                     CliError::store(format!("cannot start the demo platform on 127.0.0.1: {e}"))
                 })?;
                 let store = Store::open(demo.data_dir())?;
-                let code = serve_dashboard(store, demo.config(), Mode::Demo, &look).await;
+                let code = serve_dashboard(store, demo.config(), Mode::Demo, &look, Some(&demo)).await;
                 drop(demo);
                 code
             }
@@ -58,9 +58,16 @@ async fn serve_dashboard(
     config: Config,
     mode: Mode,
     look: &LookFlags,
+    demo: Option<&DemoPlatform>,
 ) -> Result<i32, CliError> {
     let options = tui_options(&config, look)?;
     let watch = Watch::start(store, config, Arc::new(SystemClock), mode)?;
+    if let Some(demo) = demo
+        && let Err(e) = demo.seed_history(&watch.engine, chrono::Utc::now()).await
+    {
+        watch.stop().await;
+        return Err(CliError::store(format!("cannot write the demo's history: {e}")));
+    }
     let result = tui::run(watch.engine.clone(), options).await;
     watch.stop().await;
     match result {

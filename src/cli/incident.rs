@@ -9,8 +9,9 @@ use super::daemon_cmds::{engine_command, store_on_daemon};
 use super::time::parse_time;
 use crate::config::Config;
 use crate::engine::{Command, EngineError, Reply, StoreCommand, StoreReply};
-use crate::model::{DeadlineState, DeadlineStatus, Incident, IncidentId, NewIncident, Resolution};
+use crate::model::{Incident, IncidentId, NewIncident, Resolution};
 use crate::policy::{Kind, Policy, Severity};
+use crate::report::deadline_words;
 
 #[derive(Debug, Subcommand)]
 pub enum IncidentCmd {
@@ -275,17 +276,17 @@ fn show(ctx: &Context, config: &Config, id: IncidentId, json: bool) -> Result<i3
             entry.actor.to_string(),
             what["event"].as_str().unwrap_or(""),
             back,
-            event_text(&entry.kind)
+            event_text(&entry.kind, zone)
         );
     }
     Ok(0)
 }
 
-fn event_text(kind: &crate::model::TimelineKind) -> String {
+fn event_text(kind: &crate::model::TimelineKind, zone: Tz) -> String {
     use crate::model::TimelineKind as K;
     match kind {
         K::Opened | K::Restored => String::new(),
-        K::Acknowledged { note, due } => [note.clone(), due.map(|d| format!("due {}", d.to_rfc3339()))]
+        K::Acknowledged { note, due } => [note.clone(), due.map(|d| format!("due {}", local(d, zone)))]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
@@ -328,30 +329,10 @@ fn summary_line(incident: &Incident, policy: &Policy, now: DateTime<Utc>, zone: 
     )
 }
 
-pub fn deadline_words(d: &DeadlineStatus) -> String {
-    match d.state {
-        DeadlineState::Met { .. } => "met".to_string(),
-        DeadlineState::Late { at: Some(_), by } => format!("met late by {}", human(by)),
-        DeadlineState::Late { at: None, by } => format!("LATE by {}", human(by)),
-        DeadlineState::Pending { left } => format!("{} left", human(left)),
-    }
-}
-
-/// `1d 02h`, `3h 05m`, `12m 30s`.
-pub fn human(d: Duration) -> String {
-    let s = d.num_seconds().max(0);
-    let (days, hours, mins, secs) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
-    if days > 0 {
-        format!("{days}d {hours:02}h")
-    } else if hours > 0 {
-        format!("{hours}h {mins:02}m")
-    } else {
-        format!("{mins}m {secs:02}s")
-    }
-}
-
+/// A time as `incident show` and `list` print it: local, to the second, so an acknowledgement at 10:15:01
+/// is not read as on time beside a deadline at 10:15:00.
 fn local(t: DateTime<Utc>, zone: Tz) -> String {
-    t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
+    t.with_timezone(&zone).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 fn unexpected(reply: StoreReply) -> CliError {

@@ -150,21 +150,30 @@ pub(super) fn unexpected(reply: RecordsReply) -> CliError {
     CliError::store(format!("unexpected answer from the engine: {reply:?}"))
 }
 
+/// A day's ledger page: from the daemon when one runs, else from the store.
+pub(super) fn daily_view(
+    ctx: &Context,
+    config: &Config,
+    date: Option<NaiveDate>,
+) -> Result<daily::DailyView, CliError> {
+    match ask_daemon(ctx, config, RecordsCommand::DailyView { date })? {
+        Some(RecordsReply::Daily(view)) => Ok(view),
+        Some(other) => Err(unexpected(other)),
+        None => {
+            let store = ctx.open_store(config)?;
+            let now = Utc::now();
+            let day = date.unwrap_or_else(|| config.policy.calendar.local_day(now));
+            Ok(daily::view(&store, config, day, now, Live::default())?)
+        }
+    }
+}
+
 pub fn daily(ctx: &Context, cmd: DailyCmd) -> Result<i32, CliError> {
     let config = ctx.config_or_empty()?;
     let zone = config.policy.calendar.zone;
     match cmd {
         DailyCmd::Show { date, json } => {
-            let view = match ask_daemon(ctx, &config, RecordsCommand::DailyView { date })? {
-                Some(RecordsReply::Daily(view)) => view,
-                Some(other) => return Err(unexpected(other)),
-                None => {
-                    let store = ctx.open_store(&config)?;
-                    let now = Utc::now();
-                    let day = date.unwrap_or_else(|| config.policy.calendar.local_day(now));
-                    daily::view(&store, &config, day, now, Live::default())?
-                }
-            };
+            let view = daily_view(ctx, &config, date)?;
             if json {
                 outln!("{}", serde_json::to_string_pretty(&view).unwrap_or_default());
             } else {

@@ -1,19 +1,21 @@
-//! `watchdesk report …`: the handover summary, the quarterly maintenance report, the assessment score and the
-//! engineer's advice for the quarter.
+//! `watchdesk report …`: the handover summary, a day's ledger, the quarterly maintenance report, the
+//! assessment score and the engineer's advice for the quarter; as text, or as Word and web documents for the
+//! client's files.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::Utc;
-use clap::Subcommand;
+use chrono::{NaiveDate, Utc};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Subcommand, ValueEnum};
 
 use super::context::{CliError, Context, display};
-use super::records::{ask_daemon, execute, parse_quarter, unexpected};
+use super::records::{ask_daemon, daily_view, execute, parse_date, parse_quarter, unexpected};
 use super::time::parse_time;
 use crate::engine::{RecordsCommand, RecordsReply};
 use crate::model::{Actor, Quarter};
 use crate::report::handover::{self, HandoverRequest};
-use crate::report::{Format, osc52, quarterly, score};
+use crate::report::{Format, daily, docx, html, osc52, quarterly, score};
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCmd {
@@ -22,7 +24,8 @@ pub enum ReportCmd {
         /// Start of the period (default: the last handover, else 12 hours ago).
         #[arg(long, value_name = "TIME")]
         since: Option<String>,
-        #[arg(long, default_value = "md", value_parser = md_or_json)]
+        /// md to read, json for scripts, docx for the files (needs --out, or standard output redirected).
+        #[arg(long, default_value = "md", value_parser = formats(&[Format::Markdown, Format::Json, Format::Docx]))]
         format: Format,
         /// The outgoing engineer's notes.
         #[arg(long, value_name = "TEXT")]
@@ -30,13 +33,30 @@ pub enum ReportCmd {
         /// Also copy it to the terminal's clipboard (OSC 52; works over SSH and inside tmux).
         #[arg(long)]
         copy: bool,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// A day's ledger (日台账) as a document: the figures watchdesk fills in and what the engineer entered.
+    Daily {
+        /// YYYY-MM-DD (default: today in the platform zone).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        /// md to read, json for scripts, docx for the files (needs --out, or standard output redirected).
+        #[arg(long, default_value = "md", value_parser = formats(&[Format::Markdown, Format::Json, Format::Docx]))]
+        format: Format,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// The quarterly maintenance report; producing it is recorded (it earns the quarterly summary points).
     Quarterly {
         /// e.g. 2026Q4 (default: the current quarter).
         #[arg(long, value_parser = parse_quarter)]
         quarter: Option<Quarter>,
-        #[arg(long, default_value = "md", value_parser = any_format)]
+        /// md to read, json for scripts, csv of the incidents for a spreadsheet, docx for the client's files
+        /// (needs --out, or standard output redirected), html with charts.
+        #[arg(long, default_value = "md")]
         format: Format,
         /// Write to FILE instead of standard output.
         #[arg(long, value_name = "FILE")]
@@ -44,29 +64,28 @@ pub enum ReportCmd {
     },
     /// The assessment score of a quarter, item by item, and its payment band.
     Score {
+        /// e.g. 2026Q4 (default: the current quarter).
         #[arg(long, value_parser = parse_quarter)]
         quarter: Option<Quarter>,
-        #[arg(long, default_value = "md", value_parser = md_or_json)]
+        /// md to read, json for scripts.
+        #[arg(long, default_value = "md", value_parser = formats(&[Format::Markdown, Format::Json]))]
         format: Format,
     },
     /// Enter the engineer's advice printed in the quarterly report.
     Advice {
+        /// e.g. 2026Q4 (default: the current quarter).
         #[arg(long, value_parser = parse_quarter)]
         quarter: Option<Quarter>,
+        /// The advice; several lines are kept.
         #[arg(long, value_name = "TEXT")]
         text: String,
     },
 }
 
-fn md_or_json(s: &str) -> Result<Format, String> {
-    match s.parse::<Format>() {
-        Ok(f @ (Format::Markdown | Format::Json)) => Ok(f),
-        _ => Err(format!("unknown format \"{s}\": accepted are md, json")),
-    }
-}
-
-fn any_format(s: &str) -> Result<Format, String> {
-    s.parse()
+/// Some of the formats: `--help` and completions list exactly these.
+fn formats(accepted: &'static [Format]) -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(accepted.iter().filter_map(ValueEnum::to_possible_value))
+        .map(|name| Format::from_str(&name, true).expect("a name the parser accepted"))
 }
 
 pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
@@ -78,7 +97,14 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
             format,
             notes,
             copy,
+            out,
         } => {
+            if copy && format.is_binary() {
+                return Err(CliError::bad_input(
+                    "--copy copies text: use it with --format md or json, not docx",
+                ));
+            }
+            let target = Target::check(out, format)?;
             let since = since
                 .map(|t| parse_time(&t, zone).map_err(CliError::bad_input))
                 .transpose()?;
@@ -101,15 +127,26 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
                     handover::summary(&store, &config, request)?
                 }
             };
-            let text = match format {
-                Format::Json => handover::json(&summary) + "\n",
-                _ => handover::markdown(&summary),
+            let bytes = match format {
+                Format::Json => (handover::json(&summary) + "\n").into_bytes(),
+                Format::Docx => docx::handover(&summary).map_err(word_error)?,
+                _ => handover::markdown(&summary).into_bytes(),
             };
-            out!("{text}");
+            target.write(&bytes, || format!("handover summary ({format})"))?;
             if copy {
-                out!("{}", osc52::for_environment(&text));
+                out!("{}", osc52::for_environment(&String::from_utf8_lossy(&bytes)));
             }
             Ok(0)
+        }
+        ReportCmd::Daily { date, format, out } => {
+            let target = Target::check(out, format)?;
+            let view = daily_view(ctx, &config, date)?;
+            let bytes = match format {
+                Format::Json => (serde_json::to_string_pretty(&view).unwrap_or_default() + "\n").into_bytes(),
+                Format::Docx => docx::daily(&view, zone).map_err(word_error)?,
+                _ => daily::markdown(&view, zone).into_bytes(),
+            };
+            target.write(&bytes, || format!("daily ledger {} ({format})", view.date))
         }
         ReportCmd::Score { quarter, format } => {
             let s = match ask_daemon(ctx, &config, RecordsCommand::Score { quarter })? {
@@ -140,9 +177,8 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
             }
         }
         ReportCmd::Quarterly { quarter, format, out } => {
-            if let Some(path) = &out {
-                check_writable(path)?;
-            }
+            // Refused before anything is recorded.
+            let target = Target::check(out, format)?;
             let report = match execute(ctx, config, RecordsCommand::QuarterlyReport { quarter })? {
                 RecordsReply::Quarterly(r) => r,
                 other => {
@@ -151,32 +187,67 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
                     )));
                 }
             };
-            let text = match format {
-                Format::Markdown => quarterly::markdown(&report),
-                Format::Json => quarterly::json(&report) + "\n",
-                Format::Csv => quarterly::csv(&report),
+            let bytes = match format {
+                Format::Markdown => quarterly::markdown(&report).into_bytes(),
+                Format::Json => (quarterly::json(&report) + "\n").into_bytes(),
+                Format::Csv => quarterly::csv(&report).into_bytes(),
+                Format::Docx => docx::quarterly(&report).map_err(word_error)?,
+                Format::Html => html::quarterly(&report).into_bytes(),
             };
-            match out {
-                Some(path) => {
-                    write_atomically(&path, text.as_bytes())?;
-                    outln!(
-                        "quarterly report {} ({}, {} incidents) written to {}",
-                        report.quarter,
-                        format,
-                        report.incidents.len(),
-                        display(&path)
-                    );
-                }
-                None => {
-                    let mut stdout = std::io::stdout().lock();
-                    stdout
-                        .write_all(text.as_bytes())
-                        .and_then(|_| stdout.flush())
-                        .map_err(|e| CliError::store(format!("cannot write the report: {e}")))?;
-                }
-            }
-            Ok(0)
+            target.write(&bytes, || {
+                format!(
+                    "quarterly report {} ({format}, {} incidents)",
+                    report.quarter,
+                    report.incidents.len()
+                )
+            })
         }
+    }
+}
+
+fn word_error(e: std::io::Error) -> CliError {
+    CliError::store(format!("cannot make the Word document: {e}"))
+}
+
+/// Where a document goes: a file (written whole or not at all), or standard output.
+enum Target {
+    File(PathBuf),
+    Stdout,
+}
+
+impl Target {
+    /// Refuses a file in a missing directory, and binary bytes for a terminal.
+    fn check(out: Option<PathBuf>, format: Format) -> Result<Target, CliError> {
+        match out {
+            Some(path) => {
+                check_writable(&path)?;
+                Ok(Target::File(path))
+            }
+            None if format.is_binary() && std::io::stdout().is_terminal() => {
+                Err(CliError::bad_input(format!(
+                    "a {format} document is binary and would garble the terminal: write it with --out FILE \
+                 (e.g. --out report.{format}) or redirect standard output"
+                )))
+            }
+            None => Ok(Target::Stdout),
+        }
+    }
+
+    fn write(self, bytes: &[u8], what: impl FnOnce() -> String) -> Result<i32, CliError> {
+        match self {
+            Target::File(path) => {
+                write_atomically(&path, bytes)?;
+                outln!("{} written to {}", what(), display(&path));
+            }
+            Target::Stdout => {
+                let mut stdout = std::io::stdout().lock();
+                stdout
+                    .write_all(bytes)
+                    .and_then(|_| stdout.flush())
+                    .map_err(|e| CliError::store(format!("cannot write the report: {e}")))?;
+            }
+        }
+        Ok(0)
     }
 }
 

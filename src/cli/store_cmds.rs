@@ -89,7 +89,10 @@ pub fn backup_verify(ctx: &Context, file: &Path) -> Result<i32, CliError> {
                 "backup OK: {} records ({}), made {}, sha256 {}",
                 summary.records,
                 trees.join(", "),
-                summary.created_at.to_rfc3339(),
+                summary
+                    .created_at
+                    .with_timezone(&config.platform.timezone)
+                    .format("%Y-%m-%d %H:%M:%S %Z"),
                 summary.sha256
             );
             if let Some(head) = &summary.head {

@@ -1,6 +1,7 @@
-//! The demo's script of faults: every few minutes one subsystem goes slow, answers 500, hangs or refuses
-//! connections for a while, then recovers. The same seed always gives the same script, so a test (or a
-//! demonstration) can say in advance what will happen.
+//! The demo's script of faults: a few seconds after start one subsystem answers 500 (so a newcomer sees a
+//! fault detected and its incident opened within the first half minute), then every few minutes one
+//! subsystem goes slow, answers 500, hangs or refuses connections for a while, then recovers. The same seed
+//! always gives the same script, so a test (or a demonstration) can say in advance what will happen.
 
 use std::ops::RangeInclusive;
 use std::sync::Arc;
@@ -8,8 +9,11 @@ use std::time::Duration;
 
 use super::{Fault, SUBSYSTEMS, Slot};
 
-/// Quiet time before each fault, in seconds.
+/// Quiet time before each fault after the first, in seconds.
 pub const WAIT_SECS: RangeInclusive<u64> = 120..=300;
+
+/// Quiet time before the first fault: three failed checks 5 s apart confirm it well inside 30 s.
+pub const FIRST_WAIT: Duration = Duration::from_secs(3);
 
 /// One scripted fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,12 +30,26 @@ pub struct ScriptStep {
 #[derive(Debug, Clone)]
 pub struct Script {
     rng: fastrand::Rng,
+    started: bool,
 }
 
 impl Script {
     pub fn new(seed: u64) -> Script {
         Script {
             rng: fastrand::Rng::with_seed(seed),
+            started: false,
+        }
+    }
+
+    /// The opening fault: a subsystem other than system administration (whose outage would block all the
+    /// others) answers 500 for two to four minutes.
+    fn first(&mut self) -> ScriptStep {
+        let others = &SUBSYSTEMS[1..];
+        ScriptStep {
+            wait: FIRST_WAIT,
+            subsystem: others[self.rng.usize(..others.len())].id,
+            fault: Fault::Error500,
+            lasts: Duration::from_secs(self.rng.u64(120..=240)),
         }
     }
 }
@@ -40,6 +58,10 @@ impl Iterator for Script {
     type Item = ScriptStep;
 
     fn next(&mut self) -> Option<ScriptStep> {
+        if !self.started {
+            self.started = true;
+            return Some(self.first());
+        }
         let rng = &mut self.rng;
         let wait = Duration::from_secs(rng.u64(WAIT_SECS));
         let subsystem = SUBSYSTEMS[rng.usize(..SUBSYSTEMS.len())].id;
@@ -91,7 +113,7 @@ mod tests {
 
     #[test]
     fn faults_come_every_few_minutes_and_cover_every_kind_and_subsystem() {
-        let steps: Vec<ScriptStep> = Script::new(2026).take(200).collect();
+        let steps: Vec<ScriptStep> = Script::new(2026).skip(1).take(200).collect();
         for step in &steps {
             assert!(WAIT_SECS.contains(&step.wait.as_secs()), "{step:?}");
             assert!(step.lasts >= Duration::from_secs(30), "{step:?}");
@@ -108,6 +130,17 @@ mod tests {
                 "{}",
                 subsystem.id
             );
+        }
+    }
+
+    #[test]
+    fn every_script_opens_with_an_outage_within_seconds() {
+        for seed in 0..50 {
+            let first = Script::new(seed).next().unwrap();
+            assert_eq!(first.wait, FIRST_WAIT, "seed {seed}");
+            assert_eq!(first.fault, Fault::Error500, "seed {seed}");
+            assert_ne!(first.subsystem, "sysadmin", "seed {seed}");
+            assert!(first.lasts >= Duration::from_secs(120), "seed {seed}");
         }
     }
 }

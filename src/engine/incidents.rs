@@ -79,7 +79,8 @@ impl Engine {
         let detected = new.detected_at.unwrap_or(now);
         let year = detected.with_timezone(&self.config.platform.timezone).year();
         let (id, counter) = self.store.next_incident_id(year)?;
-        let incident = Incident::open(id, new, actor.clone(), now)?;
+        let zone = self.config.platform.timezone;
+        let incident = Incident::open(id, new, actor.clone(), now).map_err(|e| e.in_zone(zone))?;
         let mut puts = Store::put_incident(&incident)?;
         puts.push(counter);
         let payload = json!({
@@ -111,7 +112,8 @@ impl Engine {
             Some(i) => (**i).clone(),
             None => self.store.incident(id)?.ok_or(EngineError::NotFound(id))?,
         };
-        let payload = f(&mut incident)?;
+        let zone = self.config.platform.timezone;
+        let payload = f(&mut incident).map_err(|e| e.in_zone(zone))?;
         let puts = Store::put_incident(&incident)?;
         self.store
             .commit(actor, now, action, &id.to_string(), payload, puts)?;

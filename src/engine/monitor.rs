@@ -5,13 +5,37 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::Engine;
+use crate::config::Lang;
 use crate::health::{ResumedFault, Unwatched};
 use crate::history;
 use crate::model::{Actor, AutoSource, Incident, NewIncident, TimelineKind};
 use crate::policy::{Kind, Severity};
 use crate::store::Store;
 
+/// An automatic incident's title, in the platform's language: what is wrong, then the check's own words.
+fn subsystem_title(lang: Lang, name: &str, detail: &str, slow: bool) -> String {
+    match (lang, slow) {
+        (Lang::Zh, false) => format!("{name}故障：{detail}"),
+        (Lang::Zh, true) => format!("{name}响应缓慢：{detail}"),
+        (Lang::En, false) => format!("{name} down: {detail}"),
+        (Lang::En, true) => format!("{name} slow: {detail}"),
+    }
+}
+
+fn host_title(lang: Lang, host: &str, gauge: &str, value: f64) -> String {
+    match lang {
+        Lang::Zh => format!("{host}：{gauge} {value:.0}% 超过严重阈值"),
+        Lang::En => format!("{host}: {gauge} {value:.0}% over critical threshold"),
+    }
+}
+
 impl Engine {
+    /// Titles are stored once, in the platform's language: English when the config says `lang = "en"`,
+    /// otherwise Chinese, the language of the contract and its records.
+    fn title_lang(&self) -> Lang {
+        self.config.platform.lang.unwrap_or(Lang::Zh)
+    }
+
     fn auto_incident(&self, matches: impl Fn(&AutoSource) -> bool) -> Option<&Incident> {
         self.open
             .values()
@@ -50,7 +74,7 @@ impl Engine {
                 let new = NewIncident {
                     kind: Kind::Fault,
                     severity,
-                    title: format!("{name}: {detail}"),
+                    title: subsystem_title(self.title_lang(), &name, detail, slow),
                     subsystem: Some(subsystem.to_string()),
                     detected_at: Some(detected_at.min(now)),
                     source: Some(AutoSource::Subsystem {
@@ -191,7 +215,7 @@ impl Engine {
         let new = NewIncident {
             kind: Kind::Fault,
             severity: Severity::Major,
-            title: format!("{host}: {gauge} {value:.0}% over critical threshold"),
+            title: host_title(self.title_lang(), host, gauge, value),
             subsystem: None,
             detected_at: Some(since.min(now)),
             source: Some(AutoSource::Host {
@@ -262,4 +286,34 @@ fn still_failing(incident: &Incident) -> bool {
                 _ => None,
             })
             .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::*;
+
+    #[test]
+    fn automatic_titles_speak_the_platform_language() {
+        let d = "http-1: status: HTTP 503";
+        assert_eq!(
+            subsystem_title(Lang::Zh, "系统管理子系统", d, false),
+            "系统管理子系统故障：http-1: status: HTTP 503"
+        );
+        assert_eq!(
+            subsystem_title(Lang::Zh, "综合展示子系统", "api: slow for 10m00s: 1.8s", true),
+            "综合展示子系统响应缓慢：api: slow for 10m00s: 1.8s"
+        );
+        assert_eq!(
+            subsystem_title(Lang::En, "display", d, false),
+            "display down: http-1: status: HTTP 503"
+        );
+        assert_eq!(
+            host_title(Lang::Zh, "db-01", "disk /", 96.4),
+            "db-01：disk / 96% 超过严重阈值"
+        );
+        assert_eq!(
+            host_title(Lang::En, "db-01", "disk /", 96.4),
+            "db-01: disk / 96% over critical threshold"
+        );
+    }
 }

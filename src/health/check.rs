@@ -230,9 +230,11 @@ impl CheckState {
                     check_id: self.id.clone(),
                     detected_at: at,
                     severity: self.severity.max(Severity::Major),
+                    // How long rather than since when: the detail is read in the platform's zone, which this
+                    // module does not know.
                     detail: detail(format!(
-                        "degraded since {} UTC: {}",
-                        since.format("%Y-%m-%d %H:%M"),
+                        "slow for {}: {}",
+                        crate::span::span(at - since),
                         self.last_detail()
                     )),
                     began: since,

@@ -7,6 +7,8 @@
 //!                   is planned once, across restarts
 //! entry/<id>        JSON Entry, id u64 BE (sled's monotonic id generator)
 //! queue/<channel>\0<id>   empty: entries still to be sent, per channel
+//! failed/<created ms><id>  empty: entries given up on, by creation time (counted without reading them)
+//! failed_indexed    empty: the failed/ index covers every entry (stores from before it are indexed once)
 //! ```
 
 use chrono::{DateTime, Duration, Utc};
@@ -19,6 +21,8 @@ const KEY: &[u8] = b"key/";
 const ENTRY: &[u8] = b"entry/";
 const QUEUE: &[u8] = b"queue/";
 const NEXT_ID: &[u8] = b"next_id";
+const FAILED: &[u8] = b"failed/";
+const FAILED_INDEXED: &[u8] = b"failed_indexed";
 
 /// A planned entry before it has an id.
 #[derive(Debug, Clone)]
@@ -50,6 +54,19 @@ fn entry_key(id: u64) -> Vec<u8> {
 
 fn queue_key(channel: &str, id: u64) -> Vec<u8> {
     [QUEUE, channel.as_bytes(), b"\0", &id.to_be_bytes()[..]].concat()
+}
+
+/// Creation times before 1970 do not occur; they sort first.
+fn failed_key(created_at: DateTime<Utc>, id: u64) -> Vec<u8> {
+    failed_from(created_at)
+        .into_iter()
+        .chain(id.to_be_bytes())
+        .collect()
+}
+
+fn failed_from(created_at: DateTime<Utc>) -> Vec<u8> {
+    let ms = u64::try_from(created_at.timestamp_millis()).unwrap_or(0);
+    [FAILED, &ms.to_be_bytes()[..]].concat()
 }
 
 fn queue_prefix(channel: &str) -> Vec<u8> {
@@ -162,6 +179,9 @@ impl Outbox {
             if e.state != Delivery::Queued {
                 batch.remove(queue_key(&e.channel, e.id));
             }
+            if matches!(e.state, Delivery::Failed { .. }) {
+                batch.insert(failed_key(e.created_at, e.id), &[][..]);
+            }
         }
         self.tree.apply_batch(batch)?;
         self.tree.flush()?;
@@ -192,22 +212,40 @@ impl Outbox {
         Ok(counts)
     }
 
-    /// Entries given up on in the last day (refused by the vendor, or out of retries).
+    /// Entries given up on in the day before the newest entry was made (refused by the vendor, or out of
+    /// retries). Counted from the `failed/` index: no entry is read but the newest.
     pub fn failed_recently(&self) -> Result<u64, StoreError> {
+        if !self.tree.contains_key(FAILED_INDEXED)? {
+            self.index_failed()?;
+        }
+        let Some((_, newest)) = self.tree.scan_prefix(ENTRY).next_back().transpose()? else {
+            return Ok(0);
+        };
+        let newest: Entry = serde_json::from_slice(&newest).map_err(err)?;
+        let from = failed_from(newest.created_at - Duration::hours(24));
+        let to = [FAILED, &[0xff; 17][..]].concat();
         let mut n = 0;
-        let mut newest: Option<DateTime<Utc>> = None;
-        for item in self.tree.scan_prefix(ENTRY).rev() {
-            let (_, v) = item?;
-            let e: Entry = serde_json::from_slice(&v).map_err(err)?;
-            let newest = *newest.get_or_insert(e.created_at);
-            if newest - e.created_at > Duration::hours(24) {
-                break;
-            }
-            if matches!(e.state, Delivery::Failed { .. }) {
-                n += 1;
-            }
+        for item in self.tree.range(from..to) {
+            item?;
+            n += 1;
         }
         Ok(n)
+    }
+
+    /// Builds the `failed/` index over entries written before it existed.
+    fn index_failed(&self) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for item in self.tree.scan_prefix(ENTRY) {
+            let (_, v) = item?;
+            let e: Entry = serde_json::from_slice(&v).map_err(err)?;
+            if matches!(e.state, Delivery::Failed { .. }) {
+                batch.insert(failed_key(e.created_at, e.id), &[][..]);
+            }
+        }
+        batch.insert(FAILED_INDEXED, &[][..]);
+        self.tree.apply_batch(batch)?;
+        self.tree.flush()?;
+        Ok(())
     }
 
     /// Entries sent since `since` on `channel`: what the rate limit has already spent.
@@ -246,6 +284,7 @@ impl Outbox {
             }
             if e.state != Delivery::Queued {
                 batch.remove(k);
+                batch.remove(failed_key(e.created_at, e.id));
                 n += 1;
             }
         }
@@ -260,3 +299,6 @@ pub struct Counts {
     pub queued: u64,
     pub queued_by_channel: std::collections::BTreeMap<String, u64>,
 }
+
+#[cfg(test)]
+mod tests;

@@ -63,6 +63,11 @@ fn newest(pattern: &str) -> Result<Option<Found>, String> {
     Ok(best)
 }
 
+/// A file's age as every screen writes a duration (`1h00m`, `2d 3h`).
+fn span_of(d: Duration) -> String {
+    crate::span::span(chrono::Duration::seconds(d.as_secs().min(i64::MAX as u64) as i64))
+}
+
 pub(crate) fn judge(
     file: &Found,
     now: SystemTime,
@@ -71,17 +76,14 @@ pub(crate) fn judge(
 ) -> Outcome {
     // A clock step or a file from the future counts as brand new rather than as an error.
     let age = now.duration_since(file.modified).unwrap_or_default();
-    let age_text = humantime::format_duration(Duration::from_secs(age.as_secs()));
+    let age_text = span_of(age);
     let path = file.path.display();
     if let Some(max) = max_age
         && age > max
     {
         return down(
             Phase::File,
-            format!(
-                "newest file {path} is {age_text} old, more than {}",
-                humantime::format_duration(max)
-            ),
+            format!("newest file {path} is {age_text} old, more than {}", span_of(max)),
         );
     }
     if let Some(min) = min_size

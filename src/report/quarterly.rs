@@ -42,6 +42,9 @@ pub struct QuarterlyReport {
     /// prove the log was not cut back or rewritten since.
     #[serde(default)]
     pub audit_head: Option<crate::store::AuditHead>,
+    /// Availability per day and p95 per week of each subsystem, for the charts.
+    #[serde(default)]
+    pub series: crate::report::series::QuarterSeries,
 }
 
 impl QuarterlyReport {
@@ -256,6 +259,7 @@ pub fn build(
         advice,
         score,
         audit_head: Some(store.chain_head()),
+        series: crate::report::series::build(store, config, quarter, now)?,
     })
 }
 

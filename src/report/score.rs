@@ -379,8 +379,9 @@ fn share(n: usize, of: usize) -> f64 {
     if of == 0 { 1.0 } else { n as f64 / of as f64 }
 }
 
+/// Rounded to the hundredth; a negative zero becomes `0` (adding `+0.0` does that), so no output says `-0.0`.
 pub fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 /// Points as people write them: `15`, `13.7`, `1.63`.

@@ -59,6 +59,8 @@ pub enum Action {
     OpenFilter,
     /// A key for the open filter line.
     FilterKey(KeyEvent),
+    /// Drop the kept filter (Esc on the dashboard).
+    ClearFilter,
     /// Fill in the page in view: the daily record, or record the handover.
     Edit,
     /// The day (or quarter) before the one in view.
@@ -290,6 +292,7 @@ impl App {
             Action::OpenNotifications => return Some(self.open_page(Page::Notifications)),
             Action::OpenFilter => self.open_filter(),
             Action::FilterKey(key) => self.filter_key(key),
+            Action::ClearFilter => self.clear_filter(),
             Action::Edit => self.edit_page(),
             Action::Earlier => return self.browse(-1),
             Action::Later => return self.browse(1),
@@ -302,7 +305,7 @@ impl App {
                 None if self.ui.filtering => self.filter_paste(&text),
                 None => {}
             },
-            Action::Reply { token, result } => self.reply(token, result),
+            Action::Reply { token, result } => return self.reply(token, result),
         }
         None
     }
@@ -363,9 +366,9 @@ impl App {
         token
     }
 
-    fn reply(&mut self, token: u64, result: Result<Box<Reply>, String>) {
+    fn reply(&mut self, token: u64, result: Result<Box<Reply>, String>) -> Option<Effect> {
         if self.page_reply(token, &result) {
-            return;
+            return None;
         }
         let saved_id = match &result {
             Ok(reply) => match reply.as_ref() {
@@ -400,6 +403,7 @@ impl App {
                 self.awaiting = Some(id);
             }
         }
+        self.after_save(&result)
     }
 
     pub fn set_snapshot(&mut self, snapshot: Arc<Snapshot>) {

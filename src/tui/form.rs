@@ -88,7 +88,9 @@ impl Form {
         }
     }
 
-    /// Forms with prose take Enter as a line break and save on Ctrl-S; the others save on Enter too.
+    /// Whether a field takes Enter as a line break (the footer says so). Every form saves on Ctrl-S and only
+    /// on Ctrl-S; Enter never saves: it breaks a line in a multi-line field and moves to the next field
+    /// elsewhere, so a half-filled form is never sent by a habit of the fingers.
     pub fn has_prose(&self) -> bool {
         self.fields.iter().any(Field::is_multiline)
     }
@@ -125,7 +127,6 @@ impl Form {
         match key.code {
             KeyCode::Esc => return FormEvent::Cancel,
             KeyCode::Char('s') if ctrl => return self.submit(now, tz),
-            KeyCode::Enter if !self.has_prose() => return self.submit(now, tz),
             KeyCode::Tab => self.move_focus(1),
             KeyCode::BackTab => self.move_focus(-1),
             _ => self.edit(key),
@@ -152,6 +153,9 @@ impl Form {
                 let before = text.text();
                 match key.code {
                     KeyCode::Char('u') if ctrl => text.kill_to_start(),
+                    KeyCode::Char('z') if ctrl => {
+                        text.undo();
+                    }
                     KeyCode::Char('a') if ctrl => text.home(),
                     KeyCode::Char('e') if ctrl => text.end(),
                     KeyCode::Char(c) if !ctrl && !alt => text.insert(c.encode_utf8(&mut [0; 4])),

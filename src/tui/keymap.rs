@@ -25,6 +25,8 @@ pub enum Scope {
     Editable,
     /// A page that steps through time: days of the ledger, quarters of the score.
     Browse,
+    /// The dashboard with a kept `/` filter.
+    Filtered,
 }
 
 /// What the key handler knows about the screen when it looks a key up.
@@ -35,6 +37,8 @@ pub struct Context {
     pub incident: bool,
     /// The records page in view.
     pub page: Option<Page>,
+    /// A `/` filter is kept on the incident list.
+    pub filtered: bool,
 }
 
 impl Scope {
@@ -48,6 +52,7 @@ impl Scope {
             Scope::Page(page) => cx.page == Some(page),
             Scope::Editable => matches!(cx.page, Some(Page::Daily | Page::Handover)),
             Scope::Browse => matches!(cx.page, Some(Page::Daily | Page::Score)),
+            Scope::Filtered => cx.dashboard && cx.filtered,
         }
     }
 }
@@ -130,6 +135,13 @@ pub static KEYMAP: &[Binding] = &[
         scope: Scope::Openable,
         label: "Enter",
         help: |s| s.key_details,
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc)],
+        action: Action::ClearFilter,
+        scope: Scope::Filtered,
+        label: "Esc",
+        help: |s| s.key_clear_filter,
     },
     Binding {
         keys: &[code(KeyCode::Esc)],

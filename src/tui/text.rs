@@ -54,6 +54,33 @@ pub fn fit_right(s: &str, w: usize) -> String {
 }
 
 /// The first line of possibly multi-line text, for one-line summaries.
+/// `s` broken into lines of at most `w` columns (by display width, never inside a character), at most `max`
+/// lines, the last one cut with `…` when there is more.
+pub fn wrap(s: &str, w: usize, max: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    let mut used = 0;
+    if w == 0 || max == 0 {
+        return Vec::new();
+    }
+    for c in s.chars() {
+        let cw = char_width(c);
+        if used + cw > w {
+            lines.push(String::new());
+            used = 0;
+        }
+        if let Some(last) = lines.last_mut() {
+            last.push(c);
+        }
+        used += cw;
+    }
+    if lines.len() > max {
+        let rest: String = lines[max - 1..].concat();
+        lines.truncate(max - 1);
+        lines.push(cut(&rest, w));
+    }
+    lines
+}
+
 pub fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
 }
@@ -61,6 +88,16 @@ pub fn first_line(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapping_counts_columns_and_marks_what_is_left_out() {
+        assert_eq!(
+            wrap("connect timeout after 5s", 10, 3),
+            ["connect ti", "meout afte", "r 5s"]
+        );
+        assert_eq!(wrap("数据库连接失败", 5, 3), ["数据", "库连", "接失…"]);
+        assert!(wrap("abc", 0, 2).is_empty());
+    }
 
     #[test]
     fn cuts_and_pads_by_display_width() {

@@ -1,43 +1,11 @@
-//! How times and durations read on screen: countdowns (`mm:ss` under an hour, `h:mm` above), ages and local
-//! clock times in the platform's zone.
+//! How times and durations read on screen: durations in the one form of [`crate::span`], local clock times in
+//! the platform's zone, score points.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::i18n::I18n;
-
-/// A countdown or an overrun: `mm:ss` under an hour, `h:mm` up to 99 hours, then days and hours.
-pub fn countdown(d: Duration, t: &I18n) -> String {
-    let secs = d.num_seconds().max(0);
-    if secs < 3600 {
-        format!("{:02}:{:02}", secs / 60, secs % 60)
-    } else if secs < 100 * 3600 {
-        format!("{}:{:02}", secs / 3600, (secs % 3600) / 60)
-    } else {
-        format!(
-            "{}{}{:02}{}",
-            secs / 86400,
-            t.unit_day,
-            (secs % 86400) / 3600,
-            t.unit_hour
-        )
-    }
-}
-
-/// A compact age: `45s`, `12m`, `3h05m`, `2d03h` (Chinese units in Chinese).
-pub fn age(d: Duration, t: &I18n) -> String {
-    let secs = d.num_seconds().max(0);
-    let (days, hours, mins) = (secs / 86400, (secs % 86400) / 3600, (secs % 3600) / 60);
-    if secs < 60 {
-        format!("{secs}{}", t.unit_second)
-    } else if secs < 3600 {
-        format!("{mins}{}", t.unit_minute)
-    } else if days == 0 {
-        format!("{hours}{}{mins:02}{}", t.unit_hour, t.unit_minute)
-    } else {
-        format!("{days}{}{hours:02}{}", t.unit_day, t.unit_hour)
-    }
-}
+/// A countdown, an overrun or an age, in the one form used everywhere (`14m33s`, `1h59m`, `9d 4h`).
+pub use crate::span::span;
 
 /// Local wall-clock time with the zone's abbreviation, for the header.
 pub fn clock(at: DateTime<Utc>, tz: Tz) -> String {
@@ -64,40 +32,34 @@ pub fn moment(at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
     }
 }
 
-/// A score figure without trailing zeros: `1`, `0.3`, `98.75`.
+/// A score figure without trailing zeros: `1`, `0.3`, `98.75`; never `-0`.
 pub fn points(v: f64) -> String {
-    let s = format!("{v:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    crate::report::score::points(v)
+}
+
+/// A deduction: `−0.3`, and a plain `0` when nothing is taken (never `−0`).
+pub fn minus(v: f64) -> String {
+    match points(v).as_str() {
+        "0" => "0".to_string(),
+        p => format!("−{p}"),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Lang;
+    use chrono::Duration;
 
     #[test]
-    fn countdowns_switch_format_at_an_hour() {
-        let t = I18n::new(Lang::En);
-        assert_eq!(countdown(Duration::seconds(59 * 60 + 59), &t), "59:59");
-        assert_eq!(countdown(Duration::seconds(3600), &t), "1:00");
-        assert_eq!(
-            countdown(Duration::seconds(11 * 3600 + 59 * 60 + 59), &t),
-            "11:59"
-        );
-        assert_eq!(countdown(Duration::hours(200), &t), "8d08h");
-        assert_eq!(countdown(Duration::seconds(-5), &t), "00:00");
-        assert_eq!(countdown(Duration::hours(200), &I18n::new(Lang::Zh)), "8天08时");
-    }
-
-    #[test]
-    fn ages_and_points_are_compact() {
-        let t = I18n::new(Lang::En);
-        assert_eq!(age(Duration::seconds(42), &t), "42s");
-        assert_eq!(age(Duration::seconds(3 * 3600 + 5 * 60), &t), "3h05m");
-        assert_eq!(age(Duration::hours(51), &t), "2d03h");
+    fn points_are_compact_and_never_negative_zero() {
         assert_eq!(points(1.0), "1");
         assert_eq!(points(0.3), "0.3");
         assert_eq!(points(98.75), "98.75");
+        assert_eq!(points(-0.0), "0");
+        assert_eq!(points(-0.001), "0");
+        assert_eq!(minus(0.3), "−0.3");
+        assert_eq!(minus(0.0), "0");
+        assert_eq!(minus(-0.0), "0");
     }
 
     #[test]

@@ -209,6 +209,11 @@ impl Listing {
     }
 }
 
+/// Whether `incident` (open or resolved) matches `filter` as the incident list's filter does.
+pub fn matches(snapshot: &Snapshot, incident: &Incident, filter: &str) -> bool {
+    words_in(&haystack(snapshot, incident), &words(filter))
+}
+
 fn words(filter: &str) -> Vec<String> {
     filter.split_whitespace().map(str::to_lowercase).collect()
 }

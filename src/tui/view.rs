@@ -2,23 +2,29 @@
 //!
 //! ```text
 //! 福建省水利质量检测监管平台                    notify ✓ 15:58  2026-11-28 16:00:05 CST   header
-//! embedded · on duty alice · open critical 1 · major 2 · late 1 · 2026-Q4 projected 98.7 · ! daily record
-//! DEMO — `watchdesk init` writes a config for your platform                                 (demo only)
-//! ┌ Subsystems ────────────────────────────────────────────────────────────────────────────────────────┐
-//! │ status    subsystem              now     p95   today  latency                                      │
-//! │ ✓ up      系统管理子系统          12ms    30ms  99.9%  ▁▂▁▃▁▂▁▁▂▃▁                                  │
-//! │ - blocked 水利质量检测数字管理…     —       —   97.2%  ▁▂·····      blocked by 系统管理子系统         │
-//! └────────────────────────────────────────────────────────────────────────────────────────────────────┘
-//! ┌ Open incidents (3) ───────────────────────────────────────────┐┌ Hosts ───────────────────────────┐
-//! │    id        kind   severity title        age  next deadline cost││ app-01          load 0.52 0.48 │
-//! │>!  2026-0003 fault  critical 数据库连接失败 52m  plan late +12:04 ✗−1││  cpu  ████░░░░░░  42%          │
-//! │    2026-0004 fault  major    页面打开缓慢   3m   respond 11:42  −0.3││  mem  ███████░░░  78%          │
-//! └───────────────────────────────────────────────────────────────┘└──────────────────────────────────┘
+//! embedded · on duty alice · open faults critical 1 major 2 minor 0 · tickets 2 · ! late 1 · 2026-Q4 projected 98.7
+//! ┌ Subsystems ────────────────────────────────────────────────────────────────────────────────────────────┐
+//! │ status    subsystem              now     p95   today  latency                                            │
+//! │ ✗ down    系统管理子系统            —    30ms  96.2%  ▁▂▁▃▁▂▁▁··  connect: connection refused            │
+//! │ = maint   综合展示子系统          60ms    90ms     —  ▁▂▁▃▁▂▁▁▂▃  maintenance window · status: HTTP 503   │
+//! └──────────────────────────────────────────────────────────────────────────────────────────────────────────┘
+//! ┏ Open incidents (3) ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+//! ┃    id        kind   severity title (the whole width)            age  next deadline         cost ┃
+//! ┃>!  2026-0003 fault  critical 数据库连接失败                    52m00s plan late +12m04s     ✗−1 ┃
+//! ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
+//! ┌ Incident 2026-0003 (the selected one) ────────────────────┐┌ Hosts ──────────────────────────────────┐
+//! │ critical · fault · 数据库连接失败                          ││ app-01                   load 0.52 0.48 │
+//! │ respond due 15:35:00  met at 15:26:00                     ││  cpu  ████░░░░░░  42%                   │
+//! │ plan    due 17:20:00  1h20m left                          ││  mem  ███████░░░  78%                   │
+//! │ Latest in the timeline …                                  ││ db-01 ✗ unreachable                     │
+//! └───────────────────────────────────────────────────────────┘└─────────────────────────────────────────┘
 //! ! engine: store write failed                                                   status line (when any)
-//! j/k move  Tab panel  Enter details  a acknowledge  p plan  r resolve  N note  n new  ? help  q quit
+//! a acknowledge  p plan  r resolve  ? help  d daily record  h handover  s score   keys (the contract's first)
 //! ```
 //!
-//! Hosts sit beside the incidents on wide terminals and under them on narrow ones. Enter replaces the panels
+//! From 100 columns and 24 rows under the subsystems, the incident list takes the full width (as tall as its
+//! rows, at most half) and the selected incident's deadlines and latest timeline sit beside the hosts below it.
+//! Smaller, hosts sit beside the incidents on wide terminals and under them on narrow ones. Enter replaces the panels
 //! with an incident's (or a subsystem's) details, `d` / `h` / `s` / `t` with a records page (daily record,
 //! handover, score, notifications); forms and the help open over everything.
 
@@ -31,6 +37,7 @@ mod help;
 mod hosts;
 mod incidents;
 mod page;
+mod selected;
 mod subsystems;
 mod widgets;
 
@@ -52,6 +59,10 @@ pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 /// From this width the hosts go beside the incidents.
 const SIDE_BY_SIDE: u16 = 140;
+/// From this height (under the subsystems) and width, the incidents get the full width, as tall as their rows,
+/// and the selected incident sits beside the hosts under them.
+const SPLIT_HEIGHT: u16 = 24;
+const SPLIT_WIDTH: u16 = 100;
 
 /// Everything a panel reads.
 pub struct Ctx<'a> {
@@ -120,7 +131,19 @@ fn dashboard(frame: &mut Frame, body: Rect, cx: &Ctx) {
     let sub_h = (rows + 3).min(body.height.saturating_sub(6)).max(3);
     let [subs, rest] = Layout::vertical([Constraint::Length(sub_h), Constraint::Min(0)]).areas(body);
     subsystems::render(frame, subs, cx);
-    if rest.width >= SIDE_BY_SIDE {
+    if rest.width >= SPLIT_WIDTH && rest.height >= SPLIT_HEIGHT {
+        // The list as tall as its rows (at most half), full width so titles read whole; under it the selected
+        // incident (its deadlines and latest timeline) beside the hosts.
+        let resolved = cx.snap.recently_resolved.len().min(3);
+        let rows = 3 + cx.list.len().max(1) + if resolved > 0 { 2 + resolved } else { 0 };
+        let inc_h = (rows as u16).clamp(6, rest.height / 2);
+        let [inc, below] = Layout::vertical([Constraint::Length(inc_h), Constraint::Min(0)]).areas(rest);
+        let host_w = (below.width * 2 / 5).clamp(40, 64);
+        let [sel, hst] = Layout::horizontal([Constraint::Min(0), Constraint::Length(host_w)]).areas(below);
+        incidents::render(frame, inc, cx);
+        selected::render(frame, sel, cx);
+        hosts::render(frame, hst, cx);
+    } else if rest.width >= SIDE_BY_SIDE {
         let host_w = (rest.width * 2 / 5).min(64);
         let [inc, hst] = Layout::horizontal([Constraint::Min(0), Constraint::Length(host_w)]).areas(rest);
         incidents::render(frame, inc, cx);

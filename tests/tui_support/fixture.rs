@@ -177,7 +177,17 @@ fn subsystems() -> Vec<SubsystemView> {
             Some(90),
             None,
             None,
-            vec![check("display/http-1", "display-web", Health::Unknown, None, 0)],
+            // In its maintenance window, and answering 503 meanwhile.
+            vec![check(
+                "display/http-1",
+                "display-web",
+                Health::Maintenance,
+                Some(Outcome::Down {
+                    phase: Phase::Status,
+                    reason: "HTTP 503 Service Unavailable (expected 200)".into(),
+                }),
+                60,
+            )],
         ),
     ]
 }
@@ -221,7 +231,8 @@ fn hosts() -> Vec<HostView> {
                 cpu_pct: None,
                 mem_pct: Some(35.0),
                 mem_total_bytes: Some(8 << 30),
-                swap_pct: Some(0.0),
+                // No swap configured.
+                swap_pct: None,
                 load: Some([0.10, 0.12, 0.09]),
                 disks: vec![disk("/", 40.0)],
             })),

@@ -3,6 +3,7 @@
 //! before the step they follow — and the timeline entry each action leaves.
 
 use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 
 use super::{Incident, IncidentId, NewIncident, Resolution, Step, TimelineEntry, TimelineKind};
 use crate::model::Actor;
@@ -13,25 +14,52 @@ pub enum LifecycleError {
     #[error("{field} must not be empty")]
     Empty { field: &'static str },
     #[error("time {at} is in the future (now {now}); an action can only be logged for now or the past")]
-    Future { at: DateTime<Utc>, now: DateTime<Utc> },
+    Future { at: DateTime<Tz>, now: DateTime<Tz> },
     #[error("time {at} is before {what} at {before}")]
     TooEarly {
-        at: DateTime<Utc>,
+        at: DateTime<Tz>,
         what: &'static str,
-        before: DateTime<Utc>,
+        before: DateTime<Tz>,
     },
     #[error("incident {id} is already resolved; add a note instead")]
     Resolved { id: IncidentId },
     #[error("incident {id} was already acknowledged at {at} by {by}")]
     AlreadyAcknowledged {
         id: IncidentId,
-        at: DateTime<Utc>,
+        at: DateTime<Tz>,
         by: String,
     },
     #[error("incident {id} is already {severity}")]
     SameSeverity { id: IncidentId, severity: Severity },
     #[error("a due time can only be agreed for a minor fault, and only in the future of detection")]
     DueNotAllowed,
+}
+
+impl LifecycleError {
+    /// The same refusal with its times in `zone`, as the engineer typed and reads them (the rules themselves
+    /// work in UTC).
+    pub fn in_zone(self, zone: Tz) -> LifecycleError {
+        let z = |t: DateTime<Tz>| t.with_timezone(&zone);
+        match self {
+            LifecycleError::Future { at, now } => LifecycleError::Future {
+                at: z(at),
+                now: z(now),
+            },
+            LifecycleError::TooEarly { at, what, before } => LifecycleError::TooEarly {
+                at: z(at),
+                what,
+                before: z(before),
+            },
+            LifecycleError::AlreadyAcknowledged { id, at, by } => {
+                LifecycleError::AlreadyAcknowledged { id, at: z(at), by }
+            }
+            other => other,
+        }
+    }
+}
+
+fn utc(t: DateTime<Utc>) -> DateTime<Tz> {
+    t.with_timezone(&Tz::UTC)
 }
 
 /// Allowed clock skew between the terminal and the engine.
@@ -56,7 +84,10 @@ impl Incident {
         let title = required("title", &new.title)?;
         let detected_at = new.detected_at.unwrap_or(now);
         if detected_at > now + SKEW {
-            return Err(LifecycleError::Future { at: detected_at, now });
+            return Err(LifecycleError::Future {
+                at: utc(detected_at),
+                now: utc(now),
+            });
         }
         let opened = Step {
             at: detected_at,
@@ -96,14 +127,17 @@ impl Incident {
     ) -> Result<DateTime<Utc>, LifecycleError> {
         let at = at.unwrap_or(now);
         if at > now + SKEW {
-            return Err(LifecycleError::Future { at, now });
+            return Err(LifecycleError::Future {
+                at: utc(at),
+                now: utc(now),
+            });
         }
         let (what, floor) = self.latest_step();
         if at < floor {
             return Err(LifecycleError::TooEarly {
-                at,
+                at: utc(at),
                 what,
-                before: floor,
+                before: utc(floor),
             });
         }
         Ok(at)
@@ -152,7 +186,7 @@ impl Incident {
         if let Some(step) = &self.acknowledged {
             return Err(LifecycleError::AlreadyAcknowledged {
                 id: self.id,
-                at: step.at,
+                at: utc(step.at),
                 by: step.actor.to_string(),
             });
         }
@@ -256,13 +290,16 @@ impl Incident {
         let text = required("note", text)?;
         let at = at.unwrap_or(now);
         if at > now + SKEW {
-            return Err(LifecycleError::Future { at, now });
+            return Err(LifecycleError::Future {
+                at: utc(at),
+                now: utc(now),
+            });
         }
         if at < self.detected_at {
             return Err(LifecycleError::TooEarly {
-                at,
+                at: utc(at),
                 what: "detection",
-                before: self.detected_at,
+                before: utc(self.detected_at),
             });
         }
         self.push(at, now, actor, TimelineKind::Note { text });

@@ -7,7 +7,8 @@ use crate::config::{EventKind, Lang};
 use crate::model::Incident;
 use crate::notify::Message;
 use crate::policy::{Severity, Stage};
-use crate::report::{human, local};
+use crate::report::local;
+use crate::span::span;
 
 impl Planner {
     pub(super) fn pick(&self, zh: String, en: String) -> String {
@@ -41,10 +42,10 @@ impl Planner {
             Text::Resolved { by } if zh => format!("{id} 已由 {by} 处理完毕"),
             Text::Resolved { by } => format!("{id} resolved by {by}"),
             Text::DueSoon { stage, left } if zh => {
-                format!("{id} {}期限还剩 {}", stage_word(*stage, true), human(*left))
+                format!("{id} {}期限还剩 {}", stage_word(*stage, true), span(*left))
             }
             Text::DueSoon { stage, left } => {
-                format!("{id} {} due in {}", stage_word(*stage, false), human(*left))
+                format!("{id} {} due in {}", stage_word(*stage, false), span(*left))
             }
             Text::Late { stage, .. } if zh => format!("{id} {}已超时", stage_word(*stage, true)),
             Text::Late { stage, .. } => format!("{id} {} deadline passed", stage_word(*stage, false)),

@@ -185,6 +185,18 @@ fn audit_since(store: &Store, since: DateTime<Utc>) -> Result<Vec<AuditEvent>, S
     Ok(out)
 }
 
+/// The severity an incident was opened with: the first reclassification's `from`, else its severity now.
+fn opened_as(incident: &Incident) -> crate::policy::Severity {
+    incident
+        .timeline
+        .iter()
+        .find_map(|e| match &e.kind {
+            TimelineKind::Reclassified { from, .. } => Some(*from),
+            _ => None,
+        })
+        .unwrap_or(incident.severity)
+}
+
 fn incident_events(
     incident: &Incident,
     config: &Config,
@@ -200,7 +212,7 @@ fn incident_events(
         let (what, detail) = match &entry.kind {
             TimelineKind::Opened => (
                 EventKind::Opened {
-                    severity: incident.severity,
+                    severity: opened_as(incident),
                 },
                 incident.subsystem.clone(),
             ),

@@ -1,6 +1,5 @@
-//! The incidents of the quarter as CSV for a spreadsheet: UTF-8 with a byte-order mark (so Excel reads the
-//! Chinese titles), CRLF line ends, one row per incident, fields quoted when they hold a comma, a quote or a
-//! line break (RFC 4180).
+//! The incidents of the quarter as CSV for a spreadsheet, one row per incident (see [`crate::report::csv`] for
+//! the encoding and the guard against formulas).
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -10,8 +9,6 @@ use crate::model::{DeadlineState, DeadlineStatus};
 use crate::policy::Stage;
 use crate::report::local;
 use crate::report::score::points;
-
-pub const BOM: &str = "\u{feff}";
 
 const HEADER: [&str; 25] = [
     "编号 id",
@@ -43,12 +40,9 @@ const HEADER: [&str; 25] = [
 
 pub fn csv(report: &QuarterlyReport) -> String {
     let zone = report.timezone;
-    let mut out = String::from(BOM);
-    push_row(&mut out, HEADER.iter().map(|h| h.to_string()));
-    for row in &report.incidents {
-        push_row(&mut out, fields(row, zone).into_iter());
-    }
-    out
+    let header = HEADER.iter().map(|h| h.to_string()).collect::<Vec<_>>();
+    let rows = report.incidents.iter().map(|row| fields(row, zone));
+    crate::report::csv::write(std::iter::once(header).chain(rows))
 }
 
 fn fields(r: &IncidentRow, zone: Tz) -> Vec<String> {
@@ -112,39 +106,5 @@ fn status(d: &DeadlineStatus) -> &'static str {
         DeadlineState::Late { at: Some(_), .. } => "late",
         DeadlineState::Late { at: None, .. } => "late (not done)",
         DeadlineState::Pending { .. } => "pending",
-    }
-}
-
-fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {
-    let mut first = true;
-    for f in fields {
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        out.push_str(&field(&f));
-    }
-    out.push_str("\r\n");
-}
-
-/// One field, quoted when it must be.
-pub fn field(text: &str) -> String {
-    if text.contains([',', '"', '\r', '\n']) || text.starts_with(' ') || text.ends_with(' ') {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::field;
-
-    #[test]
-    fn fields_are_quoted_only_when_needed() {
-        assert_eq!(field("登录失败"), "登录失败");
-        assert_eq!(field("a,b"), "\"a,b\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(field("line1\nline2"), "\"line1\nline2\"");
     }
 }

@@ -343,3 +343,10 @@ fn points_are_written_without_trailing_zeros() {
     assert_eq!(points(5.0 * 25.0 / 33.0), "3.79");
     assert_eq!(points(-0.0), "0");
 }
+
+#[test]
+fn no_figure_is_a_negative_zero() {
+    assert!(round2(-0.0).is_sign_positive());
+    assert!(round2(-0.001).is_sign_positive());
+    assert_eq!(serde_json::to_string(&round2(-0.004)).unwrap(), "0.0");
+}

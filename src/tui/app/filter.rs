@@ -1,5 +1,6 @@
-//! `/` on the dashboard: a line of words that narrows the incident list as it is typed. Enter keeps the filter,
-//! Esc drops it; while the line is open every key is text (so `q` is a letter, not quit).
+//! `/` on the dashboard: a line of words that narrows the incident list (and the resolved ones under it) as it
+//! is typed. Enter keeps the filter, Esc drops it — on the line, and on the dashboard while a filter is kept;
+//! while the line is open every key is text (so `q` is a letter, not quit).
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -27,6 +28,11 @@ impl App {
             KeyCode::Char(c) if !ctrl => self.ui.filter.push(c),
             _ => return,
         }
+        self.reselect();
+    }
+
+    pub(super) fn clear_filter(&mut self) {
+        self.ui.filter.clear();
         self.reselect();
     }
 

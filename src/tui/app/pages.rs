@@ -89,13 +89,23 @@ impl App {
         asked
     }
 
+    /// After a handover is recorded, the handover page in view is asked again.
+    pub(super) fn after_save(&mut self, result: &Result<Box<Reply>, String>) -> Option<Effect> {
+        let recorded = matches!(result, Ok(reply) if matches!(reply.as_ref(),
+            Reply::Records(r) if matches!(r.as_ref(), RecordsReply::HandoverRecorded { .. })));
+        (recorded && self.ui.view == View::Records(Page::Handover))
+            .then(|| self.refresh_page())
+            .flatten()
+    }
+
     /// Puts what the engine answered on the page, if that page is the one in view.
     fn absorb(&mut self, reply: &RecordsReply) {
         let content = match reply {
             RecordsReply::Daily(v) => PageContent::Daily(Box::new(v.clone())),
-            RecordsReply::Handover(s) | RecordsReply::HandoverRecorded { summary: s, .. } => {
-                PageContent::Handover(Box::new(s.clone()))
-            }
+            RecordsReply::Handover(s) => PageContent::Handover(Box::new(s.clone())),
+            // The summary that was handed over predates the handover: the page is asked again instead
+            // (`App::reply`), so it shows the handover just recorded.
+            RecordsReply::HandoverRecorded { .. } => return,
             RecordsReply::Score(s) => PageContent::Score(Box::new(s.clone())),
             RecordsReply::Monthly(_) | RecordsReply::Advice(_) | RecordsReply::Quarterly(_) => return,
         };

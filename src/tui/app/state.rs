@@ -159,6 +159,7 @@ pub fn context(snapshot: &Snapshot, ui: &UiState) -> Context {
         dashboard: ui.view == View::Dashboard,
         openable: matches!(ui.focus, Panel::Incidents | Panel::Subsystems),
         incident: current_incident(snapshot, ui).is_some(),
+        filtered: !ui.filter.trim().is_empty(),
         page: match ui.view {
             View::Records(page) => Some(page),
             _ => None,

@@ -75,11 +75,16 @@ fn acknowledging_a_minor_fault_with_a_due_time_before_detection_is_refused_in_pl
 }
 
 #[test]
-fn enter_submits_a_form_without_prose_and_breaks_lines_in_one_with_prose() {
+fn only_ctrl_s_saves_and_enter_moves_on_or_breaks_a_line() {
     let mut form = Form::new_incident(&[], None);
     form.focus = 2;
     type_text(&mut form, "数据库连接失败");
-    let FormEvent::Submit(Command::OpenIncident(new)) = form.key(key(KeyCode::Enter), now(), Shanghai) else {
+    assert_eq!(
+        form.key(key(KeyCode::Enter), now(), Shanghai),
+        FormEvent::Consumed
+    );
+    assert_ne!(form.focus, 2, "Enter moved to the next field");
+    let FormEvent::Submit(Command::OpenIncident(new)) = form.key(ctrl_s(), now(), Shanghai) else {
         panic!("expected a submit");
     };
     assert_eq!(
@@ -128,4 +133,13 @@ fn while_saving_only_esc_does_anything_and_paste_is_ignored() {
     form.paste("ignored");
     assert_eq!(form.fields[0].value_text(), "");
     assert_eq!(form.key(key(KeyCode::Esc), now(), Shanghai), FormEvent::Cancel);
+}
+
+#[test]
+fn ctrl_z_undoes_in_the_focused_field() {
+    let mut plan = Form::plan(&incident(Severity::Major));
+    type_text(&mut plan, "重启 服务");
+    let ctrl_z = KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL);
+    assert_eq!(plan.key(ctrl_z, now(), Shanghai), FormEvent::Consumed);
+    assert_eq!(plan.fields[0].value_text(), "重启", "the last word typed is gone");
 }

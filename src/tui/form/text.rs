@@ -1,18 +1,45 @@
-//! An editable text: one line or several, with the cursor kept by character and shown by display width, so
-//! Chinese text (two columns a character) edits as expected. Pasted text arrives whole.
+//! An editable text: one line or several, with the cursor shown by display width, so Chinese text (two
+//! columns a character) edits as expected. The cursor moves, deletes and wraps by grapheme cluster (what a
+//! reader sees as one character: a letter with its combining accents, an emoji sequence), never inside one.
+//! Pasted text arrives whole. Ctrl-Z undoes: a run of typing (up to a space) or of deleting is one step, a
+//! paste or a cut another.
+
+use unicode_segmentation::UnicodeSegmentation;
 
 use crate::tui::text::char_width;
 
 /// Longest text a field takes; a stray paste of a log file must not make the form unusable.
 pub const MAX_CHARS: usize = 20_000;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Earlier states a field can go back to.
+const UNDO_STEPS: usize = 100;
+
+#[derive(Debug, Clone, Default)]
 pub struct TextInput {
     chars: Vec<char>,
     /// Index into `chars`: the cursor stands before this character.
     cursor: usize,
     multiline: bool,
+    /// States before each step, oldest first, and the run of edits the last one started.
+    undo: Vec<(Vec<char>, usize)>,
+    run: Option<Run>,
 }
+
+/// Edits that make one undo step together when they follow each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Typing,
+    Deleting,
+}
+
+/// Two inputs are equal when they show the same; what they could undo to does not count.
+impl PartialEq for TextInput {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.chars, self.cursor, self.multiline) == (&other.chars, other.cursor, other.multiline)
+    }
+}
+
+impl Eq for TextInput {}
 
 /// One screen row of a wrapped text: `chars[start..end]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,15 +51,17 @@ pub struct Row {
 impl TextInput {
     pub fn new(multiline: bool) -> TextInput {
         TextInput {
-            chars: Vec::new(),
-            cursor: 0,
             multiline,
+            ..TextInput::default()
         }
     }
 
+    /// A field prefilled with `text`; undo does not go back past it.
     pub fn with_text(multiline: bool, text: &str) -> TextInput {
         let mut input = TextInput::new(multiline);
         input.insert(text);
+        input.undo.clear();
+        input.run = None;
         input
     }
 
@@ -67,30 +96,90 @@ impl TextInput {
             })
             .take(room)
             .collect();
+        if new.is_empty() {
+            return;
+        }
+        let typing = new.len() == 1 && !new[0].is_whitespace();
+        self.remember(typing.then_some(Run::Typing));
         let n = new.len();
         self.chars.splice(self.cursor..self.cursor, new);
         self.cursor += n;
     }
 
+    /// Keeps the state before an edit, unless the edit carries on the run the last kept state began.
+    fn remember(&mut self, run: Option<Run>) {
+        if run.is_some() && run == self.run {
+            return;
+        }
+        if self.undo.len() == UNDO_STEPS {
+            self.undo.remove(0);
+        }
+        self.undo.push((self.chars.clone(), self.cursor));
+        self.run = run;
+    }
+
+    /// Goes back one step; false when there is none.
+    pub fn undo(&mut self) -> bool {
+        let Some((chars, cursor)) = self.undo.pop() else {
+            return false;
+        };
+        self.chars = chars;
+        self.cursor = cursor;
+        self.run = None;
+        true
+    }
+
+    /// Where each grapheme cluster starts, as indices into `chars`, and the end.
+    fn boundaries(&self) -> Vec<usize> {
+        let text = self.text();
+        let mut out = Vec::with_capacity(self.chars.len() + 1);
+        let mut at = 0;
+        for cluster in text.graphemes(true) {
+            out.push(at);
+            at += cluster.chars().count();
+        }
+        out.push(self.chars.len());
+        out
+    }
+
+    /// The cluster boundary before `at` (0 at the start).
+    fn prev_boundary(&self, at: usize) -> usize {
+        self.boundaries().into_iter().rev().find(|b| *b < at).unwrap_or(0)
+    }
+
+    /// The cluster boundary after `at` (the end at the end).
+    fn next_boundary(&self, at: usize) -> usize {
+        self.boundaries()
+            .into_iter()
+            .find(|b| *b > at)
+            .unwrap_or(self.chars.len())
+    }
+
     pub fn backspace(&mut self) {
-        if self.cursor > 0 {
-            self.cursor -= 1;
-            self.chars.remove(self.cursor);
+        let start = self.prev_boundary(self.cursor);
+        if start < self.cursor {
+            self.remember(Some(Run::Deleting));
+            self.chars.drain(start..self.cursor);
+            self.cursor = start;
         }
     }
 
     pub fn delete(&mut self) {
-        if self.cursor < self.chars.len() {
-            self.chars.remove(self.cursor);
+        let end = self.next_boundary(self.cursor);
+        if end > self.cursor {
+            self.remember(Some(Run::Deleting));
+            self.chars.drain(self.cursor..end);
         }
     }
 
     pub fn left(&mut self) {
-        self.cursor = self.cursor.saturating_sub(1);
+        self.cursor = self.prev_boundary(self.cursor);
+        self.run = None;
     }
 
     pub fn right(&mut self) {
-        self.cursor = (self.cursor + 1).min(self.chars.len());
+        self.cursor = self.next_boundary(self.cursor);
+        self.run = None;
     }
 
     fn line_start(&self) -> usize {
@@ -109,17 +198,22 @@ impl TextInput {
 
     pub fn home(&mut self) {
         self.cursor = self.line_start();
+        self.run = None;
     }
 
     pub fn end(&mut self) {
         self.cursor = self.line_end();
+        self.run = None;
     }
 
     /// Deletes from the start of the line to the cursor (Ctrl-U).
     pub fn kill_to_start(&mut self) {
         let start = self.line_start();
-        self.chars.drain(start..self.cursor);
-        self.cursor = start;
+        if start < self.cursor {
+            self.remember(None);
+            self.chars.drain(start..self.cursor);
+            self.cursor = start;
+        }
     }
 
     /// Moves to the line above, keeping the display column; false on the first line.
@@ -128,6 +222,7 @@ impl TextInput {
         if start == 0 {
             return false;
         }
+        self.run = None;
         let col = self.col_of(start, self.cursor);
         let prev_end = start - 1;
         let prev_start = self.chars[..prev_end]
@@ -144,6 +239,7 @@ impl TextInput {
         if end >= self.chars.len() {
             return false;
         }
+        self.run = None;
         let col = self.col_of(self.line_start(), self.cursor);
         let next_start = end + 1;
         let next_end = self.chars[next_start..]
@@ -158,12 +254,14 @@ impl TextInput {
         self.chars[start..at].iter().map(|c| char_width(*c)).sum()
     }
 
+    /// The cluster boundary in `chars[start..end]` at display column `col`, or the nearest before it.
     fn index_at_col(&self, start: usize, end: usize, col: usize) -> usize {
         let mut used = 0;
-        for i in start..end {
-            let w = char_width(self.chars[i]);
+        let clusters = self.boundaries();
+        for pair in clusters.windows(2).filter(|p| p[0] >= start && p[1] <= end) {
+            let w = self.col_of(pair[0], pair[1]);
             if used + w > col {
-                return i;
+                return pair[0];
             }
             used += w;
         }
@@ -175,14 +273,15 @@ impl TextInput {
         let width = width.max(2);
         let mut rows = Vec::new();
         let (mut start, mut col) = (0, 0);
-        for (i, c) in self.chars.iter().enumerate() {
-            if *c == '\n' {
+        for pair in self.boundaries().windows(2) {
+            let i = pair[0];
+            if self.chars[i] == '\n' {
                 rows.push(Row { start, end: i });
-                start = i + 1;
+                start = pair[1];
                 col = 0;
                 continue;
             }
-            let w = char_width(*c);
+            let w = self.col_of(i, pair[1]);
             if col + w > width && col > 0 {
                 rows.push(Row { start, end: i });
                 start = i;
@@ -214,52 +313,4 @@ impl TextInput {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wide_characters_move_the_cursor_by_two_columns() {
-        let mut t = TextInput::with_text(false, "数据库ab");
-        assert_eq!(t.cursor_position(40), (0, 8));
-        t.left();
-        t.left();
-        t.left();
-        assert_eq!(t.cursor_position(40), (0, 4));
-        t.backspace();
-        assert_eq!(t.text(), "数库ab");
-        t.insert("据");
-        assert_eq!(t.text(), "数据库ab");
-    }
-
-    #[test]
-    fn paste_normalises_line_ends_and_one_line_fields_get_spaces() {
-        let mut one = TextInput::new(false);
-        one.insert("a\r\nb\tc\u{7}");
-        assert_eq!(one.text(), "a b c");
-        let mut many = TextInput::new(true);
-        many.insert("a\r\nb\rc");
-        assert_eq!(many.text(), "a\nb\nc");
-    }
-
-    #[test]
-    fn wrapping_never_splits_a_wide_character() {
-        let t = TextInput::with_text(true, "abc数据\nx");
-        let rows: Vec<String> = t.rows(4).into_iter().map(|r| t.row_text(r)).collect();
-        assert_eq!(rows, ["abc", "数据", "x"]);
-        assert_eq!(t.cursor_position(4), (2, 1));
-    }
-
-    #[test]
-    fn up_and_down_keep_the_display_column() {
-        let mut t = TextInput::with_text(true, "原因一\nabcdef");
-        assert!(t.up());
-        assert_eq!(t.cursor(), 3);
-        t.home();
-        t.right();
-        assert!(t.down());
-        assert_eq!(t.cursor(), 6);
-        assert!(!t.down());
-        t.kill_to_start();
-        assert_eq!(t.text(), "原因一\ncdef");
-    }
-}
+mod tests;

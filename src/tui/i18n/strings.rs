@@ -10,6 +10,8 @@ pub struct Strings {
     pub mode_attached: &'static str,
     pub demo_banner: &'static str,
     pub open_label: &'static str,
+    /// Open change requests, support and security tickets: counted apart from faults.
+    pub tickets_count: &'static str,
     pub late_count: &'static str,
     pub score: &'static str,
     pub daily_missing: &'static str,
@@ -85,14 +87,16 @@ pub struct Strings {
     pub state_acknowledged: &'static str,
     pub state_planned: &'static str,
     pub state_resolved: &'static str,
-    pub unit_day: &'static str,
-    pub unit_hour: &'static str,
-    pub unit_minute: &'static str,
-    pub unit_second: &'static str,
     pub ago: &'static str,
     pub none: &'static str,
     // Incident details
     pub details: &'static str,
+    /// The selected-incident pane with nothing to show.
+    pub selected_none: &'static str,
+    /// Heading of the last timeline entries in the selected-incident pane.
+    pub timeline_recent: &'static str,
+    /// Heading of the selected incident's subsystem latency chart: name, peak in ms.
+    pub latency_of: &'static str,
     pub detected: &'static str,
     pub state: &'static str,
     pub subsystem: &'static str,
@@ -174,6 +178,7 @@ pub struct Strings {
     pub key_handover: &'static str,
     pub key_score: &'static str,
     pub key_notify: &'static str,
+    pub key_clear_filter: &'static str,
     pub key_filter: &'static str,
     pub key_help: &'static str,
     pub key_quit: &'static str,

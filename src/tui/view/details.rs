@@ -9,11 +9,11 @@ use ratatui::widgets::Paragraph;
 use super::Ctx;
 use super::incidents::{deadline_text, severity_style};
 use super::widgets::{level_style, panel, prose, scrolled};
-use crate::model::{AutoSource, DeadlineState, IncidentId, TimelineKind};
+use crate::model::{AutoSource, DeadlineState, Incident, IncidentId, TimelineEntry, TimelineKind};
 use crate::tui::app::find_incident;
 use crate::tui::i18n::fill;
-use crate::tui::text::{fit, width};
-use crate::tui::timefmt::{age, countdown, points, stamp};
+use crate::tui::text::{first_line, fit, width};
+use crate::tui::timefmt::{points, span, stamp};
 use crate::tui::urgency::{self, Cost};
 
 pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: IncidentId) {
@@ -67,7 +67,7 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: IncidentId) {
             format!(
                 "{} ({})",
                 at(inc.detected_at),
-                fill(t.ago, &[&age(now - inc.detected_at, t)])
+                fill(t.ago, &[&span(now - inc.detected_at)])
             ),
             theme.text,
         ),
@@ -81,44 +81,7 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: IncidentId) {
     lines.push(Line::raw(""));
 
     lines.push(Line::styled(t.deadlines, theme.accent));
-    let deadlines = inc.deadlines(&cx.snap.policy, now);
-    if deadlines.is_empty() {
-        lines.push(Line::styled(format!("  {}", t.on_demand), theme.muted));
-    }
-    let stage_w = deadlines
-        .iter()
-        .map(|d| width(t.stage(d.stage)))
-        .max()
-        .unwrap_or(6)
-        + 1;
-    for d in &deadlines {
-        let (mark, text, style) = match d.state {
-            DeadlineState::Met { at: done } => (" ", fill(t.met_at, &[&at(done)]), theme.ok),
-            DeadlineState::Late { at: Some(done), by } => (
-                "!",
-                fill(t.late_done_at, &[&countdown(by, t), &at(done)]),
-                theme.crit,
-            ),
-            DeadlineState::Late { at: None, .. } => ("!", deadline_text(t, d), theme.crit),
-            DeadlineState::Pending { left } => (
-                " ",
-                fill(t.left, &[&countdown(left, t)]),
-                level_style(theme, urgency::level(d, inc.detected_at)),
-            ),
-        };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{mark} "), theme.crit),
-            Span::styled(fit(t.stage(d.stage), stage_w), theme.text),
-            Span::styled(format!("{} {}  ", t.due, at(d.due)), theme.muted),
-            Span::styled(text, style),
-        ]));
-    }
-    let cost = match urgency::cost(inc, &cx.snap.policy, now) {
-        Cost::AtRisk(p) => Span::styled(fill(t.cost_if_missed, &[&points(p)]), theme.warn),
-        Cost::Lost(p) => Span::styled(fill(t.cost_already_lost, &[&points(p)]), theme.crit),
-        Cost::None => Span::styled(t.cost_none, theme.muted),
-    };
-    lines.push(Line::from(vec![Span::raw("  "), cost]));
+    lines.extend(deadline_lines(cx, inc));
     if let Some(due) = inc.due {
         lines.push(Line::styled(
             format!("  {}", fill(t.agreed_due, &[&at(due)])),
@@ -149,39 +112,98 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: IncidentId) {
     lines.push(Line::raw(""));
     lines.push(Line::styled(t.timeline, theme.accent));
     for e in &inc.timeline {
-        let (what, detail) = match &e.kind {
-            TimelineKind::Opened => (t.ev_opened.to_string(), None),
-            TimelineKind::Acknowledged { note, due } => {
-                let due = due.map(|d| fill(t.agreed_due, &[&at(d)]));
-                let detail = [note.clone(), due]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                (
-                    t.ev_acknowledged.to_string(),
-                    Some(detail).filter(|d| !d.is_empty()),
-                )
-            }
-            TimelineKind::Planned { text } => (t.ev_planned.to_string(), Some(text.clone())),
-            TimelineKind::Resolved(r) => (t.ev_resolved.to_string(), Some(r.cause.clone())),
-            TimelineKind::Note { text } => (t.ev_note.to_string(), Some(text.clone())),
-            TimelineKind::Reclassified { from, to, reason } => (
-                fill(t.ev_reclassified, &[t.severity(*from), t.severity(*to)]),
-                Some(reason.clone()),
-            ),
-            TimelineKind::Restored => (t.ev_restored.to_string(), None),
-            TimelineKind::Failed { detail } => (t.ev_failed.to_string(), Some(detail.clone())),
-        };
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {}  ", at(e.at)), theme.muted),
-            Span::styled(format!("{}  ", e.actor), theme.info),
-            Span::styled(what, theme.text),
-        ]));
-        if let Some(detail) = detail {
-            prose(&mut lines, &detail, theme.muted);
-        }
+        timeline_entry(cx, e, &mut lines, true);
     }
 
     scrolled(frame, inner, cx, lines);
+}
+
+/// Each deadline with its due time and met / late / time left, then what the next one costs.
+pub fn deadline_lines(cx: &Ctx, inc: &Incident) -> Vec<Line<'static>> {
+    let (t, theme, now) = (cx.t, cx.theme, cx.now);
+    let at = |when| stamp(when, now, cx.snap.timezone);
+    let mut lines = Vec::new();
+    let deadlines = inc.deadlines(&cx.snap.policy, now);
+    if deadlines.is_empty() {
+        lines.push(Line::styled(format!("  {}", t.on_demand), theme.muted));
+    }
+    let stage_w = deadlines
+        .iter()
+        .map(|d| width(t.stage(d.stage)))
+        .max()
+        .unwrap_or(6)
+        + 1;
+    for d in &deadlines {
+        let (mark, text, style) = match d.state {
+            DeadlineState::Met { at: done } => (" ", fill(t.met_at, &[&at(done)]), theme.ok),
+            DeadlineState::Late { at: Some(done), by } => {
+                ("!", fill(t.late_done_at, &[&span(by), &at(done)]), theme.crit)
+            }
+            DeadlineState::Late { at: None, .. } => ("!", deadline_text(t, d), theme.crit),
+            DeadlineState::Pending { left } => (
+                " ",
+                fill(t.left, &[&span(left)]),
+                level_style(theme, urgency::level(d, inc.detected_at)),
+            ),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{mark} "), theme.crit),
+            Span::styled(fit(t.stage(d.stage), stage_w), theme.text),
+            Span::styled(format!("{} {}  ", t.due, at(d.due)), theme.muted),
+            Span::styled(text, style),
+        ]));
+    }
+    let cost = match urgency::cost(inc, &cx.snap.policy, now) {
+        Cost::AtRisk(p) => Span::styled(fill(t.cost_if_missed, &[&points(p)]), theme.warn),
+        Cost::Lost(p) => Span::styled(fill(t.cost_already_lost, &[&points(p)]), theme.crit),
+        Cost::None => Span::styled(t.cost_none, theme.muted),
+    };
+    lines.push(Line::from(vec![Span::raw("  "), cost]));
+    lines
+}
+
+/// One timeline entry: when, who, what; with its text under it (`full`) or only its first line beside it.
+pub fn timeline_entry(cx: &Ctx, e: &TimelineEntry, lines: &mut Vec<Line<'static>>, full: bool) {
+    let (t, theme) = (cx.t, cx.theme);
+    let at = |when| stamp(when, cx.now, cx.snap.timezone);
+    let (what, detail) = match &e.kind {
+        TimelineKind::Opened => (t.ev_opened.to_string(), None),
+        TimelineKind::Acknowledged { note, due } => {
+            let due = due.map(|d| fill(t.agreed_due, &[&at(d)]));
+            let detail = [note.clone(), due]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("\n");
+            (
+                t.ev_acknowledged.to_string(),
+                Some(detail).filter(|d| !d.is_empty()),
+            )
+        }
+        TimelineKind::Planned { text } => (t.ev_planned.to_string(), Some(text.clone())),
+        TimelineKind::Resolved(r) => (t.ev_resolved.to_string(), Some(r.cause.clone())),
+        TimelineKind::Note { text } => (t.ev_note.to_string(), Some(text.clone())),
+        TimelineKind::Reclassified { from, to, reason } => (
+            fill(t.ev_reclassified, &[t.severity(*from), t.severity(*to)]),
+            Some(reason.clone()),
+        ),
+        TimelineKind::Restored => (t.ev_restored.to_string(), None),
+        TimelineKind::Failed { detail } => (t.ev_failed.to_string(), Some(detail.clone())),
+    };
+    let mut head = vec![
+        Span::styled(format!("  {}  ", at(e.at)), theme.muted),
+        Span::styled(format!("{}  ", e.actor), theme.info),
+        Span::styled(what, theme.text),
+    ];
+    match detail {
+        Some(detail) if full => {
+            lines.push(Line::from(head));
+            prose(lines, &detail, theme.muted);
+        }
+        Some(detail) => {
+            head.push(Span::styled(format!("  {}", first_line(&detail)), theme.muted));
+            lines.push(Line::from(head));
+        }
+        None => lines.push(Line::from(head)),
+    }
 }

@@ -8,9 +8,9 @@ use ratatui::widgets::Paragraph;
 
 use super::Ctx;
 use super::widgets::clip;
-use crate::tui::app::{Message, context};
+use crate::tui::app::{Action, Message, context};
 use crate::tui::i18n::fill;
-use crate::tui::keymap;
+use crate::tui::keymap::{self, Binding};
 use crate::tui::text::width;
 
 pub fn status_line(cx: &Ctx) -> Option<Line<'static>> {
@@ -33,6 +33,19 @@ pub fn status_line(cx: &Ctx) -> Option<Line<'static>> {
         .map(|e| Line::styled(format!("! {}", fill(t.engine_error, &[e])), theme.crit))
 }
 
+/// Which keys an 80-column footer keeps: the contract's actions (acknowledge, plan, resolve) and records (daily
+/// record, handover, score), the way back and help first; moving and switching panels, which every terminal
+/// user tries anyway, last.
+fn footer_rank(action: &Action) -> u8 {
+    match action {
+        Action::Acknowledge | Action::Plan | Action::Resolve | Action::Back | Action::ClearFilter => 0,
+        Action::OpenDaily | Action::OpenHandover | Action::OpenScore | Action::Help | Action::Edit => 0,
+        Action::Note | Action::New | Action::OpenDetails | Action::Quit | Action::Earlier => 1,
+        Action::Copy | Action::Export => 1,
+        _ => 2,
+    }
+}
+
 pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let (t, theme) = (cx.t, cx.theme);
     let w = area.width as usize;
@@ -51,17 +64,23 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
     } else if cx.ui.help {
         vec![Span::styled(t.help_close.to_string(), theme.muted)]
     } else {
-        let mut spans = Vec::new();
+        let bindings: Vec<&Binding> = keymap::footer(context(cx.snap, cx.ui)).collect();
+        let need = |b: &Binding| width(b.label) + 1 + width((b.help)(t)) + 2;
+        // All of them when they fit; else the most needed first, shown in the keymap's order.
+        let mut keep = vec![false; bindings.len()];
+        let mut order: Vec<usize> = (0..bindings.len()).collect();
+        order.sort_by_key(|i| (footer_rank(&bindings[*i].action), *i));
         let mut used = 0;
-        for b in keymap::footer(context(cx.snap, cx.ui)) {
-            let desc = (b.help)(t);
-            let need = width(b.label) + 1 + width(desc) + 2;
-            if used + need > w {
-                break;
+        for i in order {
+            if used + need(bindings[i]) <= w {
+                used += need(bindings[i]);
+                keep[i] = true;
             }
-            used += need;
+        }
+        let mut spans = Vec::new();
+        for (b, _) in bindings.iter().zip(&keep).filter(|(_, k)| **k) {
             spans.push(Span::styled(b.label.to_string(), theme.key));
-            spans.push(Span::styled(format!(" {desc}  "), theme.muted));
+            spans.push(Span::styled(format!(" {}  ", (b.help)(t)), theme.muted));
         }
         spans
     };

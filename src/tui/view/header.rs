@@ -1,8 +1,10 @@
-//! The top lines: platform, notification delivery and local time; who is on duty, the mode, what is open and
-//! late, the projected score and the records the contract still wants today.
+//! The top lines: platform, notification delivery and local time; the mode, who is on duty, the open faults by
+//! severity and the open tickets (change requests, support, security findings) apart, what is late, the
+//! projected score and the records the contract still wants today.
 //!
 //! Delivery sits on the first line, between the platform and the clock, where an 80-column terminal still has
-//! room; the second line is full at that width and keeps its order (the score and the missing records first).
+//! room. The second line keeps its order but not all its parts on a narrow terminal: the score and a missing
+//! daily record stay longest (see [`second_line`]).
 
 use chrono::DateTime;
 use ratatui::style::Style;
@@ -11,7 +13,7 @@ use ratatui::text::{Line, Span};
 use super::Ctx;
 use super::widgets::{clip, score_style};
 use crate::engine::Mode;
-use crate::policy::Severity;
+use crate::policy::{Kind, Severity};
 use crate::tui::i18n::fill;
 use crate::tui::text::{cut, fit, width};
 use crate::tui::timefmt::{clock, moment, points};
@@ -50,68 +52,7 @@ pub fn lines(cx: &Ctx, w: u16) -> Vec<Line<'static>> {
     first.push(Span::styled(cut(&time, w), theme.accent));
     let first = Line::from(first);
 
-    let sep = || Span::styled(" · ", theme.muted);
-    let mut second: Vec<Span<'static>> = Vec::new();
-    let (mode, mode_style) = match cx.snap.mode {
-        Mode::Embedded => (t.mode_embedded, theme.muted),
-        Mode::Demo => (t.mode_demo, theme.banner),
-        Mode::Attached => (t.mode_attached, theme.info),
-    };
-    second.push(Span::styled(mode.to_string(), mode_style));
-    second.push(sep());
-    second.push(Span::styled(fill(t.on_duty, &[&cx.ui.on_duty]), theme.text));
-    second.push(sep());
-    let mut counts = Vec::new();
-    for sev in Severity::ALL {
-        let n = cx
-            .list
-            .all(cx.snap)
-            .filter(|r| r.incident.severity == sev)
-            .count();
-        let style = match (n, sev) {
-            (0, _) => theme.muted,
-            (_, Severity::Critical) => theme.crit,
-            (_, Severity::Major) => theme.warn,
-            (_, Severity::Minor) => theme.text,
-        };
-        counts.push(Span::styled(format!("{} {n}", t.severity(sev)), style));
-    }
-    second.push(Span::styled(format!("{} ", t.open_label), theme.text));
-    for (i, c) in counts.into_iter().enumerate() {
-        if i > 0 {
-            second.push(Span::styled(" ", theme.muted));
-        }
-        second.push(c);
-    }
-    let late = cx.list.all(cx.snap).filter(|r| r.level == Level::Late).count();
-    second.push(sep());
-    let late_text = fill(t.late_count, &[&late.to_string()]);
-    second.push(if late > 0 {
-        Span::styled(format!("! {late_text}"), theme.crit)
-    } else {
-        Span::styled(late_text, theme.muted)
-    });
-    if let Some(score) = &cx.snap.score {
-        second.push(sep());
-        let style = score_style(theme, score.total);
-        second.push(Span::styled(
-            fill(t.score, &[&score.quarter, &points(score.total)]),
-            style,
-        ));
-    }
-    if cx.snap.records.daily_missing {
-        second.push(sep());
-        second.push(Span::styled(t.daily_missing.to_string(), theme.warn));
-    }
-    if cx.snap.records.monthly_missing {
-        second.push(sep());
-        second.push(Span::styled(t.monthly_missing.to_string(), theme.warn));
-    }
-    if cx.snap.generated_at == DateTime::<chrono::Utc>::MIN_UTC {
-        second.push(sep());
-        second.push(Span::styled(t.waiting_first_snapshot.to_string(), theme.muted));
-    }
-    let mut out = vec![first, clip(second, w)];
+    let mut out = vec![first, second_line(cx, w)];
     if cx.snap.mode == Mode::Demo {
         out.push(Line::styled(fit(t.demo_banner, w), theme.banner));
     }
@@ -119,6 +60,106 @@ pub fn lines(cx: &Ctx, w: u16) -> Vec<Line<'static>> {
         out.push(Line::styled(fit(banner, w), theme.info));
     }
     out
+}
+
+/// One part of the second line, and how soon it goes when the line is too narrow (0 stays longest).
+struct Part {
+    spans: Vec<Span<'static>>,
+    drop_order: u8,
+}
+
+/// Mode, on duty, open faults by severity, open tickets, late, projected score, missing records — in that
+/// order, and on a narrow terminal the score and the missing records stay longest, then what is late, then the
+/// faults; who is on duty and the mode go first.
+fn second_line(cx: &Ctx, w: usize) -> Line<'static> {
+    let (t, theme) = (cx.t, cx.theme);
+    let mut parts = Vec::new();
+    let mut part = |spans: Vec<Span<'static>>, drop_order: u8| parts.push(Part { spans, drop_order });
+    let (mode, mode_style) = match cx.snap.mode {
+        Mode::Embedded => (t.mode_embedded, theme.muted),
+        Mode::Demo => (t.mode_demo, theme.banner),
+        Mode::Attached => (t.mode_attached, theme.info),
+    };
+    part(vec![Span::styled(mode.to_string(), mode_style)], 6);
+    part(
+        vec![Span::styled(fill(t.on_duty, &[&cx.ui.on_duty]), theme.text)],
+        5,
+    );
+    let faults = |sev: Severity| {
+        cx.list
+            .all(cx.snap)
+            .filter(|r| r.incident.kind == Kind::Fault && r.incident.severity == sev)
+            .count()
+    };
+    let mut counts = vec![Span::styled(t.open_label.to_string(), theme.text)];
+    for sev in Severity::ALL {
+        let n = faults(sev);
+        let style = match (n, sev) {
+            (0, _) => theme.muted,
+            (_, Severity::Critical) => theme.crit,
+            (_, Severity::Major) => theme.warn,
+            (_, Severity::Minor) => theme.text,
+        };
+        counts.push(Span::styled(format!(" {} {n}", t.severity(sev)), style));
+    }
+    part(counts, 2);
+    let tickets = cx
+        .list
+        .all(cx.snap)
+        .filter(|r| r.incident.kind != Kind::Fault)
+        .count();
+    let ticket_style = if tickets > 0 { theme.text } else { theme.muted };
+    part(
+        vec![Span::styled(
+            fill(t.tickets_count, &[&tickets.to_string()]),
+            ticket_style,
+        )],
+        3,
+    );
+    let late = cx.list.all(cx.snap).filter(|r| r.level == Level::Late).count();
+    let late_text = fill(t.late_count, &[&late.to_string()]);
+    part(
+        vec![if late > 0 {
+            Span::styled(format!("! {late_text}"), theme.crit)
+        } else {
+            Span::styled(late_text, theme.muted)
+        }],
+        1,
+    );
+    if let Some(score) = &cx.snap.score {
+        let text = fill(t.score, &[&score.quarter, &points(score.total)]);
+        part(vec![Span::styled(text, score_style(theme, score.total))], 0);
+    }
+    if cx.snap.records.daily_missing {
+        part(vec![Span::styled(t.daily_missing.to_string(), theme.warn)], 0);
+    }
+    if cx.snap.records.monthly_missing {
+        part(vec![Span::styled(t.monthly_missing.to_string(), theme.warn)], 1);
+    }
+    if cx.snap.generated_at == DateTime::<chrono::Utc>::MIN_UTC {
+        part(
+            vec![Span::styled(t.waiting_first_snapshot.to_string(), theme.muted)],
+            4,
+        );
+    }
+    const SEP: usize = 3;
+    let total = |parts: &[Part]| -> usize {
+        parts.iter().map(|p| spans_width(&p.spans)).sum::<usize>() + SEP * parts.len().saturating_sub(1)
+    };
+    while total(&parts) > w && parts.len() > 1 {
+        let Some(worst) = (0..parts.len()).max_by_key(|i| parts[*i].drop_order) else {
+            break;
+        };
+        parts.remove(worst);
+    }
+    let mut spans = Vec::new();
+    for (i, p) in parts.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.muted));
+        }
+        spans.extend(p.spans);
+    }
+    clip(spans, w)
 }
 
 /// Columns of the platform name that the delivery indicator never takes.

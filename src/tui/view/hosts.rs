@@ -11,7 +11,7 @@ use super::widgets::{clip, gauge, panel};
 use crate::engine::HostView;
 use crate::hosts::{Gauges, HostReading};
 use crate::tui::app::{Panel, View};
-use crate::tui::text::{fit, width};
+use crate::tui::text::{fit, width, wrap};
 
 /// Rows the hosts need in the one-line-per-host form, border included.
 pub fn compact_height(cx: &Ctx) -> u16 {
@@ -72,10 +72,14 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
 
 fn detailed_rows(h: &HostView) -> usize {
     match &h.reading {
-        Some(HostReading::Gauges(g)) => 4 + g.disks.len(),
-        _ => 1,
+        Some(HostReading::Gauges(g)) => 3 + usize::from(g.swap_pct.is_some()) + g.disks.len(),
+        Some(HostReading::Unreachable { .. }) => 1 + REASON_LINES,
+        None => 1,
     }
 }
+
+/// Lines an unreachable host's reason may take in the detailed form.
+const REASON_LINES: usize = 2;
 
 /// The part after the name when there are no gauges to draw.
 fn no_gauges<'a>(cx: &Ctx, h: &HostView) -> Option<Span<'a>> {
@@ -98,6 +102,16 @@ fn load_text(g: &Gauges, cx: &Ctx) -> String {
 
 fn detailed_lines(cx: &Ctx, h: &HostView, iw: usize, out: &mut Vec<Line<'static>>) {
     let name = Span::styled(format!("{} ", h.name), cx.theme.title);
+    // Unreachable: the whole reason, under the name, rather than what fits beside it.
+    if let Some(HostReading::Unreachable { reason }) = &h.reading {
+        let head = Span::styled(format!("✗ {}", cx.t.unreachable), cx.theme.crit);
+        out.push(clip(vec![name, head], iw));
+        let reason = reason.replace('\n', " ");
+        for line in wrap(&reason, iw.saturating_sub(1), REASON_LINES) {
+            out.push(Line::styled(format!(" {line}"), cx.theme.crit));
+        }
+        return;
+    }
     if let Some(span) = no_gauges(cx, h) {
         out.push(clip(vec![name, span], iw));
         return;
@@ -132,7 +146,10 @@ fn detailed_lines(cx: &Ctx, h: &HostView, iw: usize, out: &mut Vec<Line<'static>
     };
     push(cx.t.cpu, g.cpu_pct);
     push(cx.t.mem, g.mem_pct);
-    push(cx.t.swap, g.swap_pct);
+    // No swap configured: no gauge (an unknown CPU reading is `…`, but swap has no reading to wait for).
+    if g.swap_pct.is_some() {
+        push(cx.t.swap, g.swap_pct);
+    }
     for d in &g.disks {
         push(&d.mount, Some(d.used_pct));
     }
@@ -155,7 +172,9 @@ fn compact_line(cx: &Ctx, h: &HostView, name_w: usize, iw: usize) -> Line<'stati
     };
     add(cx.t.cpu, g.cpu_pct);
     add(cx.t.mem, g.mem_pct);
-    add(cx.t.swap, g.swap_pct);
+    if g.swap_pct.is_some() {
+        add(cx.t.swap, g.swap_pct);
+    }
     for d in &g.disks {
         add(&d.mount, Some(d.used_pct));
     }

@@ -15,7 +15,7 @@ use crate::tui::app::{Panel, View};
 use crate::tui::i18n::{I18n, fill};
 use crate::tui::text::{first_line, fit, fit_right, width};
 use crate::tui::theme::Theme;
-use crate::tui::timefmt::{age, countdown, points};
+use crate::tui::timefmt::{minus, span};
 use crate::tui::urgency::{self, Cost, Level, Ranked};
 
 pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
@@ -48,16 +48,18 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
         return;
     }
     let iw = inner.width as usize;
+    let cols = Columns::new(cx.t, iw);
     if list.is_empty() {
         let line = if cx.snap.open_incidents.is_empty() {
             Line::styled(fit(cx.t.no_incidents, iw), cx.theme.ok)
         } else {
             Line::styled(fit(cx.t.no_match, iw), cx.theme.warn)
         };
-        frame.render_widget(Paragraph::new(line), inner);
+        let mut lines = vec![line];
+        resolved(cx, &cols, inner.height as usize, &mut lines);
+        frame.render_widget(Paragraph::new(lines), inner);
         return;
     }
-    let cols = Columns::new(cx.t, iw);
     let mut lines = vec![cols.header(cx.t).style(cx.theme.muted)];
     for (i, r) in list.visible(cx.snap).enumerate().skip(offset).take(visible) {
         let is_sel = cx.ui.selected == Some(r.incident.id) || (cx.ui.selected.is_none() && i == 0);
@@ -74,7 +76,13 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
 /// Under the open ones, when there is room: what was resolved in the last day, for the handover.
 fn resolved(cx: &Ctx, cols: &Columns, height: usize, lines: &mut Vec<Line<'static>>) {
     let room = height.saturating_sub(lines.len() + 2);
-    if room == 0 || cx.snap.recently_resolved.is_empty() {
+    let shown: Vec<&Incident> = cx
+        .snap
+        .recently_resolved
+        .iter()
+        .filter(|i| urgency::matches(cx.snap, i, &cx.ui.filter))
+        .collect();
+    if room == 0 || shown.is_empty() {
         return;
     }
     lines.push(Line::raw(""));
@@ -82,7 +90,7 @@ fn resolved(cx: &Ctx, cols: &Columns, height: usize, lines: &mut Vec<Line<'stati
         format!("  {}", cx.t.recently_resolved),
         cx.theme.muted,
     ));
-    for inc in cx.snap.recently_resolved.iter().take(room) {
+    for inc in shown.into_iter().take(room) {
         let when = inc.resolved.as_ref().map_or(inc.detected_at, |s| s.at);
         let mut spans = vec![
             Span::raw(" ".repeat(MARK_W)),
@@ -96,12 +104,12 @@ fn resolved(cx: &Ctx, cols: &Columns, height: usize, lines: &mut Vec<Line<'stati
         if cols.age > 0 {
             spans.push(Span::raw(format!(
                 " {} ",
-                fit_right(&age(cx.now - inc.detected_at, cx.t), cols.age - 2)
+                fit_right(&span(cx.now - inc.detected_at), cols.age - 2)
             )));
         }
         spans.push(Span::raw(format!(
             "✓ {}",
-            fill(cx.t.resolved_ago, &[&age(cx.now - when, cx.t)])
+            fill(cx.t.resolved_ago, &[&span(cx.now - when)])
         )));
         lines.push(clip(spans, cols.iw).style(cx.theme.muted));
     }
@@ -190,7 +198,7 @@ impl Columns {
         spans.push(Span::styled(fit(first_line(&inc.title), self.title), theme.text));
         if self.age > 0 {
             spans.push(Span::styled(
-                format!(" {} ", fit_right(&age(cx.now - inc.detected_at, t), self.age - 2)),
+                format!(" {} ", fit_right(&span(cx.now - inc.detected_at), self.age - 2)),
                 theme.muted,
             ));
         }
@@ -210,7 +218,7 @@ pub fn severity_style(theme: &Theme, severity: Severity) -> Style {
     }
 }
 
-/// `respond 12:34`, `plan late +03:12`, or why there is no countdown.
+/// `respond 12m34s`, `plan late +3m12s`, or why there is no countdown.
 fn next_cell(cx: &Ctx, inc: &Incident, next: Option<DeadlineStatus>, level: Level) -> (String, Style) {
     let t = cx.t;
     match next {
@@ -224,8 +232,8 @@ fn next_cell(cx: &Ctx, inc: &Incident, next: Option<DeadlineStatus>, level: Leve
 
 pub fn deadline_text(t: &I18n, d: &DeadlineStatus) -> String {
     match d.state {
-        DeadlineState::Pending { left } => format!("{} {}", t.stage(d.stage), countdown(left, t)),
-        DeadlineState::Late { by, .. } => format!("{} {} +{}", t.stage(d.stage), t.late, countdown(by, t)),
+        DeadlineState::Pending { left } => format!("{} {}", t.stage(d.stage), span(left)),
+        DeadlineState::Late { by, .. } => format!("{} {} +{}", t.stage(d.stage), t.late, span(by)),
         DeadlineState::Met { .. } => format!("{} {}", t.stage(d.stage), t.met),
     }
 }
@@ -233,14 +241,14 @@ pub fn deadline_text(t: &I18n, d: &DeadlineStatus) -> String {
 fn cost_cell(theme: &Theme, cost: Cost, level: Level) -> (String, Style) {
     match cost {
         Cost::AtRisk(p) => (
-            format!("−{}", points(p)),
+            minus(p),
             if level >= Level::Warning {
                 theme.warn
             } else {
                 theme.muted
             },
         ),
-        Cost::Lost(p) => (format!("✗−{}", points(p)), theme.crit),
+        Cost::Lost(p) => (format!("✗{}", minus(p)), theme.crit),
         Cost::None => (String::new(), theme.muted),
     }
 }

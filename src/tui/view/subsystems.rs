@@ -47,7 +47,8 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let longest = subs.iter().map(|s| width(&s.name)).max().unwrap_or(10);
     let mut show_p95 = true;
     let mut fixed = status_w + 2 + 3 * (NUM_W + 1);
-    if iw < fixed + 12 + 8 {
+    // On a narrow terminal p95 gives its columns to the reason a subsystem is down.
+    if iw < fixed + longest.clamp(6, 28) + 30 {
         show_p95 = false;
         fixed -= NUM_W + 1;
     }
@@ -117,11 +118,27 @@ fn row(
     spans.push(Span::styled(fit_right(&avail, NUM_W) + "  ", avail_style));
     let note = match (&s.blocked_by, s.in_maintenance) {
         (Some(by), _) => Some(fill(cx.t.blocked_by, &[by])),
-        (None, true) => Some(cx.t.in_maintenance.to_string()),
+        // In its window a failing service still says how it fails: `maintenance · status: HTTP 503`.
+        (None, true) => Some(match failing_answer(s) {
+            Some(answer) => format!("{} · {answer}", cx.t.in_maintenance),
+            None => cx.t.in_maintenance.to_string(),
+        }),
         (None, false) => reason(s),
     };
-    let note_w = note.as_deref().map_or(0, |n| width(n).min(rest * 3 / 5));
-    let spark_w = rest.saturating_sub(note_w + 2).min(60);
+    // Why a row is not up matters more than its sparkline: the note takes the room it needs, the sparkline
+    // what is left (none when that is too little to read).
+    let note_w = note
+        .as_deref()
+        .map_or(0, |n| width(n).min(rest.saturating_sub(1)));
+    let mut spark_w = rest.saturating_sub(note_w + 2).min(60);
+    if note.is_some() && spark_w < MIN_SPARK {
+        spark_w = 0;
+    }
+    let note_w = if spark_w == 0 {
+        rest.saturating_sub(1)
+    } else {
+        note_w
+    };
     spans.push(Span::styled(
         fit(&sparkline(&s.sparkline, spark_w), spark_w),
         theme.muted,
@@ -136,6 +153,19 @@ fn row(
         spans.push(Span::styled(fit(&note, note_w), style));
     }
     clip(spans, iw)
+}
+
+/// Below this a sparkline says nothing; a note takes its place.
+const MIN_SPARK: usize = 8;
+
+/// The last answer of a check that is not up, whatever the subsystem's state (for a maintenance window).
+fn failing_answer(s: &SubsystemView) -> Option<String> {
+    s.checks
+        .iter()
+        .filter_map(|c| c.last.as_ref())
+        .find(|p| !matches!(p.outcome, crate::probe::Outcome::Up { .. }))
+        .map(|p| p.outcome.detail())
+        .filter(|d| !d.is_empty())
 }
 
 /// Why a degraded or down subsystem is so: the last answer of its first check in that state ("certificate

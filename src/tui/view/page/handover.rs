@@ -46,6 +46,14 @@ pub fn lines(cx: &Ctx, s: &HandoverSummary) -> Vec<Line<'static>> {
     if s.events.is_empty() {
         lines.push(Line::styled(format!("  {}", t.no_events), theme.muted));
     }
+    // The "what" column as wide as its longest entry (up to 30), so a wide screen cuts none of them.
+    let what_w = s
+        .events
+        .iter()
+        .map(|e| width(&event_words(t, &e.what)) + 1)
+        .max()
+        .unwrap_or(22)
+        .clamp(16, 30);
     for e in &s.events {
         let what = event_words(t, &e.what);
         let style = match e.what {
@@ -61,7 +69,7 @@ pub fn lines(cx: &Ctx, s: &HandoverSummary) -> Vec<Line<'static>> {
         lines.push(row(vec![
             left(&when, width(&when).max(14), theme.muted),
             left(&e.target, 10, theme.accent),
-            left(&what, 22, style),
+            left(&what, what_w, style),
             left(&actor, 10, theme.info),
             Span::styled(e.title.clone(), theme.text),
         ]));

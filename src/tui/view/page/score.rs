@@ -8,7 +8,7 @@ use crate::config::Lang;
 use crate::report::score::{Band, Basis, Payment, Score};
 use crate::tui::i18n::{I18n, fill};
 use crate::tui::text::{cut, width};
-use crate::tui::timefmt::points;
+use crate::tui::timefmt::{minus, points};
 use crate::tui::view::widgets::score_style;
 
 pub fn lines(cx: &Ctx, score: &Score, w: usize) -> Vec<Line<'static>> {
@@ -93,7 +93,7 @@ pub fn lines(cx: &Ctx, score: &Score, w: usize) -> Vec<Line<'static>> {
             let mut cells = vec![
                 left(&f.id, 10, theme.accent),
                 left(t.severity(f.severity), 8, theme.text),
-                right(&format!("−{}", points(f.deduction)), 6, theme.crit),
+                right(&minus(f.deduction), 6, theme.crit),
                 left(&format!("{} {}", t.late, late.join(", ")), 22, theme.crit),
             ];
             if f.open {
