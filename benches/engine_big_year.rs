@@ -1,9 +1,11 @@
-//! The engine on a big year: 100,000 incidents detected this year (all resolved but 20) against a fresh store.
-//! For each store, in the same process: the round trip of a command (a note on an open incident, one a
-//! second, so the score is refreshed after each) and the time from a probe result sent to the snapshot that
-//! shows it (ten a second), their p50 / p99 / max, and the engine's CPU over the run. Then, on the big store,
-//! one score refresh the way it was done before (`score::load`, reading the year) beside the kept inputs, and
-//! the peak RSS of `watchdesk report quarterly` run over it.
+//! The engine on a big year: 100,000 incidents detected this year (all resolved but 20) against a fresh store,
+//! both in the same run. For each store, in the same process: the round trip of a command (a note on an open
+//! incident, one a second, so the score is refreshed after each) and the time from a probe result sent to the
+//! snapshot that shows it (ten a second), their p50 / p99 / max, the process's CPU over the run, how long
+//! after start the live score first shows, and the long reads (the last quarter's score, audit verify, a
+//! backup) sent meanwhile, every few seconds, without waiting for them. Then the ratios of the big store to the
+//! fresh one, and for both stores one score refresh done by reading the quarter (`score::load`) and the peak
+//! RSS of `watchdesk report quarterly`, `audit verify` and `backup` run over it as children.
 //!
 //! `cargo bench --bench engine_big_year` (ENGINE_BENCH_SECS=30 per store, ENGINE_BENCH_INCIDENTS=100000).
 
@@ -15,7 +17,7 @@ use std::time::{Duration, Instant};
 use chrono::{Datelike, TimeZone, Utc};
 use watchdesk::clock::SystemClock;
 use watchdesk::config::Config;
-use watchdesk::engine::{self, Command, EngineHandle, Mode};
+use watchdesk::engine::{self, Command, EngineHandle, Mode, RecordsCommand, StoreCommand};
 use watchdesk::model::{Actor, Incident, IncidentId, NewIncident, Quarter, Resolution};
 use watchdesk::policy::{Kind, Severity};
 use watchdesk::probe::{Outcome, ProbeResult};
@@ -97,36 +99,77 @@ fn cpu_seconds() -> f64 {
     secs(usage.ru_utime) + secs(usage.ru_stime)
 }
 
-fn summary(mut samples: Vec<Duration>) -> String {
+/// p50, p99 and max of `samples`, in ms.
+fn quantiles(mut samples: Vec<Duration>) -> [f64; 3] {
     samples.sort();
     let at = |q: f64| {
         let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
         samples.get(i).map_or(f64::NAN, |d| d.as_secs_f64() * 1e3)
     };
-    format!("{:>8.2} {:>8.2} {:>8.2}", at(0.5), at(0.99), at(1.0))
+    [at(0.5), at(0.99), at(1.0)]
 }
 
-/// Commands and probe results against a running engine for `secs`; prints one line per measure.
-async fn drive(name: &str, engine: &EngineHandle, secs: u64) {
-    let actor = Actor::named("bench");
-    let mut open = Vec::new();
-    for i in 0..20 {
-        let new = NewIncident {
-            kind: Kind::Fault,
-            severity: Severity::Major,
-            title: format!("待处理 {i}"),
-            subsystem: Some("digital".into()),
-            detected_at: None,
-            source: None,
+/// What one store's run measured.
+struct Run {
+    command: [f64; 3],
+    probe: [f64; 3],
+    cpu: f64,
+}
+
+/// Peak and current resident memory of this process, MiB.
+fn rss() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+/// A long read sent without waiting for it: the quarter before this one's score, audit verify or a backup.
+fn long_read(engine: &EngineHandle, n: u64, dir: &Path, quarter: Quarter) -> tokio::task::JoinHandle<String> {
+    let (engine, out) = (engine.clone(), dir.join(format!("backup-{n}.jsonl")));
+    tokio::spawn(async move {
+        let (what, command) = match n % 3 {
+            0 => (
+                "score of the last quarter",
+                Command::Records(RecordsCommand::Score {
+                    quarter: Some(quarter.prev()),
+                }),
+            ),
+            1 => (
+                "audit verify",
+                Command::Store(StoreCommand::VerifyAudit { expect: None }),
+            ),
+            _ => ("backup", Command::Store(StoreCommand::Backup { out })),
         };
-        match engine.execute(actor.clone(), Command::OpenIncident(new)).await {
-            Ok(engine::Reply::Incident(i)) => open.push(i.id),
-            other => panic!("open: {other:?}"),
-        }
-    }
+        let sent = Instant::now();
+        let result = engine.execute(Actor::named("bench"), command).await;
+        let ok = if result.is_ok() { "ok" } else { "FAILED" };
+        format!("{what} {ok} in {:.0} ms", sent.elapsed().as_secs_f64() * 1e3)
+    })
+}
+
+/// What one phase of a run saw: command and probe round trips, process CPU (% of one core), long reads.
+struct Phase {
+    commands: Vec<Duration>,
+    probes: Vec<Duration>,
+    cpu: f64,
+    reads: Vec<String>,
+}
+
+/// For `secs`: a probe result ten times a second (waiting for the snapshot that shows it) and a note on an
+/// open incident once a second; with `long_reads`, a long read every 5 s, not waited for.
+async fn measure(engine: &EngineHandle, open: &[IncidentId], secs: u64, long_reads: Option<&Path>) -> Phase {
+    let actor = Actor::named("bench");
+    let quarter = Quarter::of_day(config().policy.calendar.local_day(Utc::now()));
     let cpu_start = cpu_seconds();
     let wall = Instant::now();
-    let (mut commands, mut probes) = (Vec::new(), Vec::new());
+    let (mut commands, mut probes, mut reads) = (Vec::new(), Vec::new(), Vec::new());
     let mut snapshots = engine.subscribe();
     let mut n = 0u64;
     while wall.elapsed() < Duration::from_secs(secs) {
@@ -140,6 +183,11 @@ async fn drive(name: &str, engine: &EngineHandle, secs: u64) {
                 .await
                 .expect("note");
             commands.push(sent.elapsed());
+        }
+        if let Some(dir) = long_reads
+            && n % 50 == 1
+        {
+            reads.push(long_read(engine, n / 50, dir, quarter));
         }
         let at = Utc::now();
         let sent = Instant::now();
@@ -168,35 +216,113 @@ async fn drive(name: &str, engine: &EngineHandle, secs: u64) {
         probes.push(sent.elapsed());
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let mut finished = Vec::new();
+    for read in reads {
+        finished.push(read.await.expect("long read"));
+    }
     let cpu = (cpu_seconds() - cpu_start) / wall.elapsed().as_secs_f64() * 100.0;
-    println!(
-        "{name:<28} command  {}   ({} notes)",
-        summary(commands.clone()),
-        commands.len()
-    );
-    println!(
-        "{name:<28} probe    {}   ({} results)",
-        summary(probes.clone()),
-        probes.len()
-    );
-    println!("{name:<28} CPU      {cpu:>8.2} % of one core");
+    Phase {
+        commands,
+        probes,
+        cpu,
+        reads: finished,
+    }
 }
 
-fn peak_rss_of_report(dir: &Path, config: &Path, quarter: &str) -> (f64, Duration) {
+/// The run on one store: the live score's first showing, then a quiet phase (the figures compared) and a
+/// phase with long reads; prints one line per measure.
+async fn drive(name: &str, engine: &EngineHandle, secs: u64, dir: &Path, started: Instant) -> Run {
+    let actor = Actor::named("bench");
+    let mut open = Vec::new();
+    for i in 0..20 {
+        let new = NewIncident {
+            kind: Kind::Fault,
+            severity: Severity::Major,
+            title: format!("待处理 {i}"),
+            subsystem: Some("digital".into()),
+            detected_at: None,
+            source: None,
+        };
+        match engine.execute(actor.clone(), Command::OpenIncident(new)).await {
+            Ok(engine::Reply::Incident(i)) => open.push(i.id),
+            other => panic!("open: {other:?}"),
+        }
+    }
+    let mut snapshots = engine.subscribe();
+    let deadline = started + Duration::from_secs(300);
+    while snapshots.borrow_and_update().score.is_none() && Instant::now() < deadline {
+        let _ = tokio::time::timeout(Duration::from_secs(1), snapshots.changed()).await;
+    }
+    match engine.snapshot().score.is_some() {
+        true => println!(
+            "{name:<28} live score shown {:.2} s after start",
+            started.elapsed().as_secs_f64()
+        ),
+        false => println!("{name:<28} live score NOT shown in 300 s"),
+    }
+    let line = |what: &str, samples: &[Duration]| {
+        let [p50, p99, max] = quantiles(samples.to_vec());
+        println!(
+            "{name:<28} {what:<8} {p50:>8.2} {p99:>8.2} {max:>8.2}   ({} sent)",
+            samples.len()
+        );
+        [p50, p99, max]
+    };
+    let quiet = measure(engine, &open, secs, None).await;
+    let command = line("command", &quiet.commands);
+    let probe = line("probe", &quiet.probes);
+    println!("{name:<28} CPU      {:>8.2} % of one core", quiet.cpu);
+    let busy = measure(engine, &open, (secs / 2).max(10), Some(dir)).await;
+    println!("{name:<28} while long reads run:");
+    line("command", &busy.commands);
+    line("probe", &busy.probes);
+    println!("{name:<28} CPU      {:>8.2} % of one core", busy.cpu);
+    for read in &busy.reads {
+        println!("{name:<28} long read: {read}");
+    }
+    let (peak, now) = rss();
+    println!("{name:<28} process RSS {now:.0} MiB (peak so far {peak:.0} MiB)");
+    Run {
+        command,
+        probe,
+        cpu: quiet.cpu,
+    }
+}
+
+/// GNU time measures a child it forks itself. A child this (large) process spawns would report at least this
+/// process's RSS: Linux carries the peak of the memory a process had before `exec` into its `ru_maxrss`.
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// Peak RSS (MiB) and time of `watchdesk ARGS` run as a child over the store in `dir`.
+fn peak_rss_of(dir: &Path, config: &Path, args: &[&str]) -> (f64, Duration) {
     let started = Instant::now();
-    let mut child = Spawn::new(env!("CARGO_BIN_EXE_watchdesk"))
+    let measured = dir.join("maxrss");
+    let gnu_time = Path::new(GNU_TIME).exists();
+    let mut command = if gnu_time {
+        let mut c = Spawn::new(GNU_TIME);
+        c.arg("-f").arg("%M").arg("-o").arg(&measured);
+        c.arg(env!("CARGO_BIN_EXE_watchdesk"));
+        c
+    } else {
+        Spawn::new(env!("CARGO_BIN_EXE_watchdesk"))
+    };
+    let mut child = command
         .env_clear()
         .env("HOME", dir)
         .env("USER", "bench")
+        // The key the store was seeded with: without it the child refuses to record the report and stops early.
+        .env(
+            "WATCHDESK_AUDIT_KEY",
+            watchdesk::store::default_key_path().expect("audit key path"),
+        )
         .arg("--config")
         .arg(config)
         .arg("--data-dir")
         .arg(dir.join("data"))
-        .args(["report", "quarterly", "--quarter", quarter, "--out"])
-        .arg(dir.join("report.md"))
+        .args(args)
         .stdout(std::process::Stdio::null())
         .spawn()
-        .expect("watchdesk report quarterly");
+        .expect("watchdesk");
     let mut status = 0;
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     // SAFETY: wait4 on our own child; it fills the rusage given.
@@ -205,7 +331,20 @@ fn peak_rss_of_report(dir: &Path, config: &Path, quarter: &str) -> (f64, Duratio
         usage.assume_init()
     };
     let _ = child.try_wait();
-    (usage.ru_maxrss as f64 / 1024.0, started.elapsed())
+    if status != 0 {
+        println!("(watchdesk {} exited with status {status})", args.join(" "));
+    }
+    let kib = if gnu_time {
+        let text = std::fs::read_to_string(&measured).unwrap_or_default();
+        text.lines()
+            .last()
+            .and_then(|l| l.trim().parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    } else {
+        println!("({GNU_TIME} not found: this peak includes the bench's own memory)");
+        usage.ru_maxrss as f64
+    };
+    (kib / 1024.0, started.elapsed())
 }
 
 fn main() {
@@ -225,6 +364,8 @@ fn main() {
         "{:<28} {:<8} {:>8} {:>8} {:>8}   (ms)",
         "store", "measure", "p50", "p99", "max"
     );
+    let mut runs = Vec::new();
+    let mut reports = Vec::new();
     for (name, count) in [
         ("fresh store".to_string(), 0),
         (format!("{total} incidents this year"), total),
@@ -239,7 +380,7 @@ fn main() {
                 seeded.elapsed().as_secs_f64()
             );
         }
-        rt.block_on(async {
+        runs.push(rt.block_on(async {
             let started = Instant::now();
             let store = Store::open(&data).expect("store");
             let engine =
@@ -248,46 +389,70 @@ fn main() {
                 "{name:<28} start    {:>8.2} ms to a running engine",
                 started.elapsed().as_secs_f64() * 1e3
             );
-            drive(&name, &engine, secs).await;
+            let run = drive(&name, &engine, secs, dir.path(), started).await;
             engine.shutdown().await;
-        });
-        if count > 0 {
-            let config_path = dir.path().join("bench.toml");
-            std::fs::write(&config_path, CONFIG).expect("config");
-            let store = Store::open(&data).expect("store");
-            let policy = config().policy;
-            let now = Utc::now();
-            let quarter = Quarter::of_day(policy.calendar.local_day(now));
-            let before = Instant::now();
-            let _ = score::load(&store, &policy, quarter, now).expect("score");
+            run
+        }));
+        let config_path = dir.path().join("bench.toml");
+        std::fs::write(&config_path, CONFIG).expect("config");
+        let store = Store::open(&data).expect("store");
+        let policy = config().policy;
+        let now = Utc::now();
+        let quarter = Quarter::of_day(policy.calendar.local_day(now));
+        let before = Instant::now();
+        let _ = score::load(&store, &policy, quarter, now).expect("score");
+        println!(
+            "{name:<28} one score read from the store (score::load): {:.1} ms",
+            before.elapsed().as_secs_f64() * 1e3
+        );
+        drop(store);
+        let (report, backup) = (dir.path().join("report.md"), dir.path().join("cli-backup.jsonl"));
+        let (quarter, report, backup) = (
+            quarter.to_string(),
+            report.to_string_lossy(),
+            backup.to_string_lossy(),
+        );
+        let mut peaks = Vec::new();
+        for args in [
+            &["monthly", "list"][..],
+            &["report", "quarterly", "--quarter", &quarter, "--out", &report],
+            &["audit", "verify"],
+            &["backup", "--out", &backup],
+        ] {
+            let (rss, took) = peak_rss_of(dir.path(), &config_path, args);
             println!(
-                "{name:<28} one score refresh reading the year (as before): {:.1} ms",
-                before.elapsed().as_secs_f64() * 1e3
-            );
-            // What a refresh costs now: the half-year's incidents are in memory, only the small records are read.
-            let [this, other] =
-                score::incidents_of(&store, [quarter, quarter.partner()], policy.calendar.zone)
-                    .expect("incidents");
-            let kept = Instant::now();
-            let this_records = score::records_besides_incidents(&store, quarter).expect("records");
-            let other_records = score::records_besides_incidents(&store, quarter.partner()).expect("records");
-            let mut this_input = this_records.input(quarter, now, &policy);
-            this_input.incidents = &this;
-            let mut other_input = other_records.input(quarter.partner(), now, &policy);
-            other_input.incidents = &other;
-            let _ = score::with_half_year(&this_input, &other_input);
-            println!(
-                "{name:<28} one score refresh from kept inputs ({} + {} incidents): {:.1} ms",
-                this.len(),
-                other.len(),
-                kept.elapsed().as_secs_f64() * 1e3
-            );
-            drop(store);
-            let (rss, took) = peak_rss_of_report(dir.path(), &config_path, &quarter.to_string());
-            println!(
-                "{name:<28} report quarterly {quarter}: peak RSS {rss:.0} MiB, {:.2} s",
+                "{name:<28} {:<24} peak RSS {rss:>5.0} MiB, {:.2} s",
+                args.iter().take(2).copied().collect::<Vec<_>>().join(" "),
                 took.as_secs_f64()
             );
+            peaks.push(rss);
+        }
+        reports.push(peaks);
+    }
+    if let [fresh, big] = &runs[..] {
+        let ratio = |a: f64, b: f64| b / a;
+        println!(
+            "big / fresh: command p50 {:.2}x p99 {:.2}x, probe p50 {:.2}x p99 {:.2}x, CPU {:.2}x; \
+             longest wait {:.1} ms (command) {:.1} ms (probe)",
+            ratio(fresh.command[0], big.command[0]),
+            ratio(fresh.command[1], big.command[1]),
+            ratio(fresh.probe[0], big.probe[0]),
+            ratio(fresh.probe[1], big.probe[1]),
+            ratio(fresh.cpu, big.cpu),
+            big.command[2],
+            big.probe[2],
+        );
+    }
+    if let [fresh, big] = &reports[..] {
+        let floor = [
+            "monthly list (opens the store)",
+            "report quarterly",
+            "audit verify",
+            "backup",
+        ];
+        for (n, what) in floor.iter().enumerate() {
+            let (f, b) = (fresh[n], big[n]);
+            println!("big / fresh: {what} peak RSS {:.2}x ({b:.0} / {f:.0} MiB)", b / f);
         }
     }
 }

@@ -2,6 +2,7 @@
 //! `watchdesk init` writes. Parsing lives in `raw`, checking in `validate`.
 
 mod error;
+mod http;
 mod notify;
 mod raw;
 mod secret;
@@ -17,6 +18,7 @@ use chrono_tz::Tz;
 use crate::policy::{Policy, Severity};
 
 pub use error::{ConfigError, Located};
+pub use http::{AlertRoute, DEFAULT_MAX_BODY, HttpConfig, MatchOp, Matcher};
 pub use notify::{Channel, ChannelSpec, EventKind, Leads, NotifyConfig, Rule, Rules, Secret, SmtpSecurity};
 pub use raw::{Lang, parse_size};
 pub use template::TEMPLATE;
@@ -43,6 +45,10 @@ pub struct Config {
     pub notify: NotifyConfig,
     /// Who may use the daemon's socket, and how.
     pub access: AccessConfig,
+    /// `[http]`: the listener of `watchdesk serve` (`/metrics`, alert intake); `None` keeps it off.
+    pub http: Option<HttpConfig>,
+    /// `[[alert_route]]`, in the order written: the first that matches an alert's labels wins.
+    pub alert_routes: Vec<AlertRoute>,
 }
 
 /// `[access]`: the daemon's socket is for the daemon's user only, unless `group` opens it (mode 0660, data

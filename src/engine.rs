@@ -7,6 +7,8 @@ pub mod delta;
 mod events;
 mod handle;
 mod incidents;
+mod intake;
+mod long_read;
 mod monitor;
 mod open_set;
 mod records;
@@ -24,6 +26,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 pub use command::{Command, EngineError, Reply, Request};
 pub use events::{DomainEvent, EVENT_BUFFER};
 pub use handle::EngineHandle;
+pub use intake::{IntakeReport, Signal};
 pub use records::{RecordsCommand, RecordsReply};
 pub use snapshot::{
     ChannelStatus, CheckView, DeliveryStatus, Health, HostView, LastProbe, Mode, RecordsStatus, ScoreSummary,
@@ -73,6 +76,15 @@ pub(crate) struct Engine {
     /// Started for one command of the command line: nobody watches its snapshots, so it neither loads the open
     /// set nor computes the score; a command costs what it changes.
     one_off: bool,
+    /// The open incident of each alert the intake received.
+    alerts: intake::AlertIndex,
+    /// Long reads running off the engine task; waited for at shutdown, so the store is let go only after them.
+    reads: Vec<tokio::task::JoinHandle<()>>,
+    /// Commands whose long read is done, back to be finished on the engine task.
+    finishing: (
+        mpsc::UnboundedSender<long_read::Finishing>,
+        mpsc::UnboundedReceiver<long_read::Finishing>,
+    ),
 }
 
 /// Starts the engine task on the current tokio runtime. It owns `store` from now on.
@@ -131,6 +143,7 @@ impl Engine {
         } else {
             store.open_incidents()?
         };
+        let alerts = intake::AlertIndex::of(open.iter());
         let open = open_set::OpenSet::new(policy.clone(), open);
         let (placeholder, _) = watch::channel(Arc::new(Snapshot::empty(
             config.platform.name.clone(),
@@ -168,6 +181,9 @@ impl Engine {
             announced: events::Announced::default(),
             delivery,
             one_off,
+            alerts,
+            reads: Vec::new(),
+            finishing: mpsc::unbounded_channel(),
         };
         // History older than the retention goes at start-up; a long-running daemon prunes again each day.
         let retention = engine.config.health.retention_days;
@@ -196,12 +212,20 @@ impl Engine {
                 biased;
                 Some(done) = stop.recv() => break Some(done),
                 Some(request) = requests.recv() => {
-                    let result = self.execute(&request.actor, request.command);
-                    self.note_result(&result);
-                    self.publish();
-                    let _ = request.reply.send(result);
+                    let Request { actor, command, reply } = request;
+                    let work = self.execute(&actor, command);
+                    self.dispatch(work, reply);
+                }
+                Some(back) = self.finishing.1.recv() => {
+                    let long_read::Finishing { finish, reply } = back;
+                    let work = finish(&mut self);
+                    self.dispatch(work, reply);
                 }
                 Ok(()) = self.delivery.changed() => self.dirty = true,
+                read = self.records.inputs.read_finished() => {
+                    self.score_inputs_read(read);
+                    self.publish();
+                }
                 Some(result) = probes.recv() => {
                     self.observe_probe(result);
                     while let Ok(more) = probes.try_recv() {
@@ -221,6 +245,12 @@ impl Engine {
                 else => break None,
             }
         };
+        for read in std::mem::take(&mut self.reads) {
+            let _ = read.await;
+        }
+        if let Some(read) = self.records.inputs.stop_reading() {
+            let _ = read.await;
+        }
         let pending = self.history.drain();
         if let Err(e) = history::write(&self.store, pending).and_then(|()| self.store.sync()) {
             tracing_error(&format!("final flush failed: {e}"));

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Store, StoreError, TreeName};
+use crate::store::{Store, StoreError, StoreReader, TreeName};
 
 /// Upper bounds (ms) of the latency histogram's buckets; the last bucket is open-ended.
 pub const BOUNDS_MS: [u64; 11] = [10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000];
@@ -109,7 +109,7 @@ fn minute_of_key(key: &[u8]) -> Option<i64> {
 
 /// The merged bucket of `subsystem` over `[from, to)`.
 pub fn bucket(
-    store: &Store,
+    store: &StoreReader,
     subsystem: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
@@ -129,7 +129,7 @@ pub fn bucket(
 }
 
 /// The end of the last minute with a stored probe of `subsystem`: no probe was seen after it.
-pub fn last_seen(store: &Store, subsystem: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+pub fn last_seen(store: &StoreReader, subsystem: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
     let tree = store.tree(TreeName::Rollups);
     let Some((k, _)) = tree
         .range(key(subsystem, i64::MIN)..=key(subsystem, i64::MAX))
@@ -145,7 +145,7 @@ pub fn last_seen(store: &Store, subsystem: &str) -> Result<Option<DateTime<Utc>>
 
 /// Availability and p95 of `subsystem` over `[from, to)`.
 pub fn stats(
-    store: &Store,
+    store: &StoreReader,
     subsystem: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod health;
 pub mod history;
 pub mod hosts;
+pub mod http;
 pub mod model;
 pub mod notify;
 pub mod policy;

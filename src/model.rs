@@ -9,8 +9,8 @@ mod records;
 pub use actor::{Actor, claimed_origin, user_id, user_name};
 pub use deadline::{DeadlineState, DeadlineStatus};
 pub use incident::{
-    AutoSource, Incident, IncidentId, LifecycleError, NewIncident, Resolution, State, Step, TimelineEntry,
-    TimelineKind,
+    AutoSource, Incident, IncidentId, LifecycleError, NewIncident, Origin, Resolution, State, Step,
+    TimelineEntry, TimelineKind,
 };
 pub use notification::{Delivery, Entry, EventKind, Message};
 pub use records::{

@@ -16,31 +16,33 @@
 
 mod audit;
 mod backup;
+mod batch;
 mod error;
 mod incidents;
 mod key;
 mod lock;
 mod opening;
+mod reader;
 mod trees;
 mod verify;
 
 use std::fs::{self, File};
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use serde::de::DeserializeOwned;
 use sled::Transactional;
 
 pub use audit::{AUDITED_TREES, AuditEvent, AuditHead, Written};
 pub use backup::{BackupSummary, verify_backup};
+pub use batch::Change;
 pub use error::StoreError;
 pub use key::{AuditKey, default_key_path};
+pub use reader::StoreReader;
 pub use trees::{Put, TreeName, display_key};
 pub use verify::{Verified, VerifyFailure, record_name};
 
 use crate::model::Actor;
-use trees::decode;
 
 /// The schema this build writes and the newest it reads. 2: the audit chain is keyed (HMAC-SHA256) from the
 /// switch point in `meta` on, events list digests of what they wrote, and `meta` keeps the keyed head. A
@@ -48,14 +50,13 @@ use trees::decode;
 /// `audit.keyed` event records the switch and a digest of every record as it stood.
 pub const SCHEMA_VERSION: u32 = 2;
 
-/// The store of one data directory, owned by one process.
+/// The store of one data directory, owned by one process. It derefs to its reads; `reader()` hands a copy of
+/// them to work done off the owner's task.
 pub struct Store {
-    dir: PathBuf,
+    read: StoreReader,
     db: sled::Db,
-    trees: Vec<sled::Tree>,
     /// sled's data file: fsynced after each flush so a write survives a power cut, not only a killed process.
     db_file: File,
-    key: AuditKey,
     chain: audit::ChainHead,
     /// Why this store must not be written to with this key (the chain was keyed with another, or its switch
     /// point is gone); reads still work.
@@ -68,7 +69,7 @@ pub struct Store {
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
-            .field("dir", &self.dir)
+            .field("dir", &self.read.dir)
             .finish_non_exhaustive()
     }
 }
@@ -149,13 +150,15 @@ impl Store {
         let db_file = File::open(sled_dir.join("db")).map_err(io)?;
         restrict_files(&sled_dir).map_err(io)?;
         let mut store = Store {
-            dir: dir.to_path_buf(),
+            read: StoreReader {
+                dir: dir.to_path_buf(),
+                trees,
+                key,
+            },
             db,
-            key,
             chain: audit::ChainHead::default(),
             key_problem: None,
             committed: Vec::new(),
-            trees,
             db_file,
             _lock: lock,
         };
@@ -171,19 +174,11 @@ impl Store {
         Ok(store)
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    pub fn tree(&self, name: TreeName) -> &sled::Tree {
-        &self.trees[name as usize]
-    }
-
     fn check_schema(&mut self) -> Result<(), StoreError> {
         let found = self.schema()?;
         if found > SCHEMA_VERSION {
             return Err(StoreError::TooNew {
-                dir: self.dir.clone(),
+                dir: self.read.dir.clone(),
                 found,
                 supported: SCHEMA_VERSION,
             });
@@ -191,25 +186,11 @@ impl Store {
         Ok(())
     }
 
-    /// The schema the store was written with (0: a new store).
-    fn schema(&self) -> Result<u32, StoreError> {
-        match self.tree(TreeName::Meta).get("schema")? {
-            Some(v) => Ok(u32::from_be_bytes(v.as_ref().try_into().map_err(|_| {
-                StoreError::Corrupt {
-                    tree: "meta",
-                    key: "schema".into(),
-                    reason: "not a 4-byte version".into(),
-                }
-            })?)),
-            None => Ok(0),
-        }
-    }
-
     /// Makes everything written so far durable: sled's flush, then an fsync of its data file.
     pub fn sync(&self) -> Result<(), StoreError> {
-        self.db.flush().map_err(|e| StoreError::at(&self.dir, e))?;
+        self.db.flush().map_err(|e| StoreError::at(&self.read.dir, e))?;
         self.db_file.sync_data().map_err(|source| StoreError::Io {
-            dir: self.dir.clone(),
+            dir: self.read.dir.clone(),
             source,
         })
     }
@@ -217,7 +198,7 @@ impl Store {
     /// Refuses a write while the disk is (nearly) full, before sled sees it: sled 0.34 remembers a failed write
     /// to its log and refuses every later one until the process restarts, so it must never meet a full disk.
     pub fn ensure_space(&self) -> Result<(), StoreError> {
-        opening::ensure_space(&self.dir)
+        opening::ensure_space(&self.read.dir)
     }
 
     /// Applies `puts` and one audit event atomically, then makes them durable. Returns the event.
@@ -257,7 +238,7 @@ impl Store {
     ) -> Result<AuditEvent, StoreError> {
         let event = self
             .chain
-            .next_event(&self.key, actor, at, action, target, payload, writes);
+            .next_event(&self.read.key, actor, at, action, target, payload, writes);
         let event_bytes = serde_json::to_vec(&event).map_err(|e| StoreError::Corrupt {
             tree: "events",
             key: event.seq.to_string(),
@@ -270,7 +251,7 @@ impl Store {
         puts.push(Put::json(
             TreeName::Meta,
             audit::HEAD,
-            &audit::SealedHead::seal(&head, &self.key),
+            &audit::SealedHead::seal(&head, &self.read.key),
         )?);
         puts.push(Put::Insert {
             tree: TreeName::Events,
@@ -286,7 +267,7 @@ impl Store {
     /// Applies `puts` in one transaction and makes them durable.
     fn apply(&self, puts: &[Put]) -> Result<(), StoreError> {
         let result: sled::transaction::TransactionResult<(), ()> =
-            self.trees.as_slice().transaction(|trees| {
+            self.read.trees.as_slice().transaction(|trees| {
                 for put in puts {
                     match put {
                         Put::Insert { tree, key, value } => {
@@ -301,7 +282,9 @@ impl Store {
             });
         match result {
             Ok(()) => {}
-            Err(sled::transaction::TransactionError::Storage(e)) => return Err(StoreError::at(&self.dir, e)),
+            Err(sled::transaction::TransactionError::Storage(e)) => {
+                return Err(StoreError::at(&self.read.dir, e));
+            }
             Err(sled::transaction::TransactionError::Abort(())) => {
                 return Err(StoreError::Backup("transaction aborted".into()));
             }
@@ -324,65 +307,9 @@ impl Store {
         self.chain.head()
     }
 
-    pub fn audit_key(&self) -> &AuditKey {
-        &self.key
-    }
-
-    /// Whether the audit key lies inside the data directory, where it protects nothing.
-    pub fn key_inside_data(&self) -> bool {
-        key::inside(self.key.path(), &self.dir)
-    }
-
-    /// A handle on one tree for a subscriber in this process that keeps its own records (the notifier's
-    /// outbox) or reads committed ones; sled serialises access, and the process lock keeps other processes out.
-    pub fn share_tree(&self, name: TreeName) -> sled::Tree {
-        self.tree(name).clone()
-    }
-
-    /// Reads and decodes one JSON value.
-    pub fn get_json<T: DeserializeOwned>(&self, tree: TreeName, key: &[u8]) -> Result<Option<T>, StoreError> {
-        match self.tree(tree).get(key)? {
-            Some(bytes) => decode(tree, key, &bytes).map(Some),
-            None => Ok(None),
-        }
-    }
-
-    /// Every value of a tree in key order.
-    pub fn scan_json<T: DeserializeOwned>(
-        &self,
-        tree: TreeName,
-    ) -> impl Iterator<Item = Result<T, StoreError>> {
-        self.tree(tree).iter().map(move |item| {
-            let (k, v) = item?;
-            decode(tree, &k, &v)
-        })
-    }
-
-    /// Values whose keys start with `prefix`.
-    pub fn scan_prefix_json<T: DeserializeOwned>(
-        &self,
-        tree: TreeName,
-        prefix: &[u8],
-    ) -> impl Iterator<Item = Result<T, StoreError>> {
-        self.tree(tree).scan_prefix(prefix).map(move |item| {
-            let (k, v) = item?;
-            decode(tree, &k, &v)
-        })
-    }
-
-    /// Walks the audit chain and checks the records against it; `Ok(events)` or the first record that does
-    /// not match.
-    pub fn verify_audit(&self) -> Result<Result<u64, VerifyFailure>, StoreError> {
-        Ok(self.verify(None)?.map(|v| v.events))
-    }
-
-    pub fn audit_events(&self) -> impl Iterator<Item = Result<AuditEvent, StoreError>> {
-        self.scan_json(TreeName::Events)
-    }
-
-    /// Writes a consistent, checksummed export of every tree.
-    pub fn backup(&self, out: &Path) -> Result<BackupSummary, StoreError> {
-        backup::write(self, out)
+    /// A read handle for work done off the owner's task: it sees every commit, now and later.
+    pub fn reader(&self) -> StoreReader {
+        self.read.clone()
     }
 
     /// Rebuilds a store in `dir` (which must be empty or absent) from a verified backup.
@@ -393,6 +320,14 @@ impl Store {
         key: &AuditKey,
     ) -> Result<(Store, BackupSummary), StoreError> {
         backup::restore(backup_file, dir, key)
+    }
+}
+
+impl std::ops::Deref for Store {
+    type Target = StoreReader;
+
+    fn deref(&self) -> &StoreReader {
+        &self.read
     }
 }
 

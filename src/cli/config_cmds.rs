@@ -133,6 +133,20 @@ pub fn summary(config: &Config) -> String {
             );
         }
     }
+    if let Some(http) = &config.http {
+        let intake = match (&http.token, &http.unavailable) {
+            (None, None) => "intake off (no token_env or token_file)",
+            _ => "alert intake",
+        };
+        out += &format!(
+            "  http   {}  /metrics, {intake}, {} alert routes\n",
+            http.listen,
+            config.alert_routes.len()
+        );
+        if let Some(why) = &http.unavailable {
+            out += &format!("    warning: {why}: `watchdesk serve` will not start its listener\n");
+        }
+    }
     let p = &config.policy;
     let fmt = |d: Option<chrono::Duration>| d.map(crate::span::span).unwrap_or_else(|| "on demand".into());
     out += &format!(

@@ -123,7 +123,20 @@ pub fn serve(ctx: &Context) -> Result<i32, CliError> {
                 eprintln!("watchdesk serve: warning: {why}: its notifications stay queued until it can send");
             }
         }
-        let watch = Watch::start(store, config, Arc::new(SystemClock), Mode::Embedded)?;
+        let http = config.http.clone().map(|h| (h, config.alert_routes.clone()));
+        let mut watch = Watch::start(store, config, Arc::new(SystemClock), Mode::Embedded)?;
+        if let Some((http, routes)) = http {
+            match watch.serve_http(&http, &routes, Arc::new(SystemClock)) {
+                Ok(addr) => eprintln!(
+                    "watchdesk serve: HTTP on {addr}: /metrics{}",
+                    if http.token.is_some() { ", /api/v1/alertmanager, /api/v1/events" } else { " (intake off: no token)" }
+                ),
+                Err(e) => {
+                    watch.stop().await;
+                    return Err(CliError::bad_input(e.to_string()));
+                }
+            }
+        }
         let socket = daemon::socket_path(&dir);
         let server = match daemon::server::serve_with(watch.engine.clone(), &socket, access).await {
             Ok(server) => server,

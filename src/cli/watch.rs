@@ -1,11 +1,13 @@
 //! The one place that starts and stops everything that watches the platform: the engine, the probes, the host
-//! samplers and the notifier. The daemon and the embedded dashboard both run it.
+//! samplers and the notifier, and for the daemon the optional HTTP listener (`/metrics`, alert intake). The
+//! daemon and the embedded dashboard both run it.
 
 use std::sync::Arc;
 
 use crate::clock::SharedClock;
-use crate::config::Config;
+use crate::config::{AlertRoute, Config, HttpConfig};
 use crate::engine::{self, EngineHandle, Mode};
+use crate::http::{HttpError, HttpServer};
 use crate::notify::{Notifier, Trees};
 use crate::probe::scheduler::Scheduler;
 use crate::store::{Store, StoreError};
@@ -18,6 +20,7 @@ pub struct Watch {
     probes: Scheduler,
     sampler: tokio::task::JoinHandle<()>,
     notifier: Notifier,
+    http: Option<HttpServer>,
 }
 
 impl Watch {
@@ -40,12 +43,29 @@ impl Watch {
             probes,
             sampler,
             notifier,
+            http: None,
         })
     }
 
-    /// Probes and samplers first (nothing new comes in), then the engine (its last events are planned),
+    /// Starts the HTTP listener of `[http]`; returns where it listens.
+    pub fn serve_http(
+        &mut self,
+        config: &HttpConfig,
+        routes: &[AlertRoute],
+        clock: SharedClock,
+    ) -> Result<std::net::SocketAddr, HttpError> {
+        let server = HttpServer::start(config, routes, self.engine.clone(), clock)?;
+        let addr = server.local_addr();
+        self.http = Some(server);
+        Ok(addr)
+    }
+
+    /// The HTTP listener, probes and samplers first (nothing new comes in), then the engine (its last events are planned),
     /// then the notifier; the store is flushed and closed when this returns.
     pub async fn stop(self) {
+        if let Some(http) = self.http {
+            http.stop().await;
+        }
         self.probes.stop().await;
         self.sampler.abort();
         self.engine.shutdown().await;

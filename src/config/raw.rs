@@ -39,6 +39,9 @@ pub struct RawConfig {
     pub redaction: RawRedaction,
     #[serde(default)]
     pub audit: RawAudit,
+    pub http: Option<Spanned<super::http::RawHttp>>,
+    #[serde(default)]
+    pub alert_route: Vec<super::http::RawAlertRoute>,
 }
 
 /// `[redaction] names = [...]`: more query parameter and header names whose values are secret.

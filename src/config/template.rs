@@ -163,4 +163,19 @@ daily_reminder_hour = 18            # from this local hour a missing daily recor
 # daily_missing = { hour = 18 }
 # monthly_missing = { day = 25 }
 # opened = { min_severity = "major" }                       # e.g. no robot message for minor tickets
+
+# Prometheus and Alertmanager (watchdesk serve only): /metrics for scraping, and alerts that open incidents.
+# The intake needs a bearer token (token_env or token_file, mode 0600); /metrics may have its own.
+# [http]
+# listen = "127.0.0.1:9464"
+# token_env = "WATCHDESK_INTAKE_TOKEN"
+# metrics_token_file = "/etc/watchdesk/metrics.token"
+# max_body = "1MiB"
+#
+# Which incident an alert opens, by its labels; the first route that matches wins, else a major fault.
+# [[alert_route]]
+# matchers = ['severity="critical"']       # =, !=, =~, !~ as in Alertmanager
+# subsystem = "digital"
+# kind = "fault"
+# severity = "critical"
 "#;

@@ -302,6 +302,9 @@ pub(super) fn validate(
             .collect(),
     );
     let notify = super::notify::validate_notify(raw.notify, path, text, daily_reminder_hour)?;
+    let http = super::http::validate_http(raw.http, path, text)?;
+    let subsystem_ids: Vec<String> = subsystems.iter().map(|s| s.id.clone()).collect();
+    let alert_routes = super::http::validate_routes(raw.alert_route, &subsystem_ids, path, text)?;
     let name_ok = |n: &Spanned<String>, key: &str| -> Result<String, ConfigError> {
         let name = n.get_ref().trim();
         if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c == ':' || c == '/') {
@@ -356,6 +359,8 @@ pub(super) fn validate(
         daily_reminder_hour,
         notify,
         access,
+        http,
+        alert_routes,
     })
 }
 

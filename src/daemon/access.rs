@@ -58,7 +58,8 @@ pub fn changes(command: &Command) -> bool {
         | Command::Plan { .. }
         | Command::Resolve { .. }
         | Command::Note { .. }
-        | Command::Reclassify { .. } => true,
+        | Command::Reclassify { .. }
+        | Command::Intake(_) => true,
         Command::Records(r) => !matches!(
             r,
             RecordsCommand::DailyView { .. }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{RecordsCommand, RecordsReply, StoreCommand, StoreReply};
+use super::{IntakeReport, RecordsCommand, RecordsReply, Signal, StoreCommand, StoreReply};
 use crate::model::{Actor, Incident, IncidentId, LifecycleError, NewIncident, RecordError, Resolution};
 use crate::policy::Severity;
 use crate::store::StoreError;
@@ -44,6 +44,8 @@ pub enum Command {
     Records(RecordsCommand),
     /// Reads and upkeep only the store's owner can do (history, audit check, backup).
     Store(StoreCommand),
+    /// Alerts and events from the HTTP intake, applied all or nothing.
+    Intake(Vec<Signal>),
 }
 
 /// What a command answers once it is durable.
@@ -53,6 +55,7 @@ pub enum Reply {
     Incident(Box<Incident>),
     Records(Box<RecordsReply>),
     Store(Box<StoreReply>),
+    Intake(Box<IntakeReport>),
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -210,6 +210,7 @@ fn head(score: &ScoreSummary) -> ScoreSummary {
         may_cancel,
         lines,
         faults: _,
+        faults_count,
         not_entered,
         half_year_mean,
     } = score;
@@ -221,6 +222,7 @@ fn head(score: &ScoreSummary) -> ScoreSummary {
         may_cancel: *may_cancel,
         lines: lines.clone(),
         faults: Vec::new(),
+        faults_count: *faults_count,
         not_entered: not_entered.clone(),
         half_year_mean: *half_year_mean,
     }
@@ -284,6 +286,8 @@ pub struct SnapshotDelta {
     pub engine_error: Option<Whole<Option<String>>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<Whole<DeliveryStatus>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_events: Option<Whole<u64>>,
 }
 
 impl SnapshotDelta {
@@ -303,6 +307,7 @@ impl SnapshotDelta {
             score,
             engine_error,
             delivery,
+            audit_events,
         } = new;
         SnapshotDelta {
             generated_at: *generated_at,
@@ -316,6 +321,7 @@ impl SnapshotDelta {
             score: ScoreDelta::between(&old.score, score),
             engine_error: whole(&old.engine_error, engine_error),
             delivery: whole(&old.delivery, delivery),
+            audit_events: whole(&old.audit_events, audit_events),
         }
     }
 
@@ -334,6 +340,7 @@ impl SnapshotDelta {
             score,
             engine_error,
             delivery,
+            audit_events,
         } = self;
         snapshot.generated_at = generated_at;
         set(platform, &mut snapshot.platform);
@@ -348,6 +355,7 @@ impl SnapshotDelta {
         }
         set(engine_error, &mut snapshot.engine_error);
         set(delivery, &mut snapshot.delivery);
+        set(audit_events, &mut snapshot.audit_events);
         Ok(())
     }
 }

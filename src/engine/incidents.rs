@@ -6,14 +6,16 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, Utc};
 use serde_json::json;
 
+use super::long_read::Work;
 use super::{Command, Engine, EngineError, Reply};
 use crate::model::{Actor, Incident, IncidentId, NewIncident};
 use crate::store::Store;
 
 impl Engine {
-    pub(super) fn execute(&mut self, actor: &Actor, command: Command) -> Result<Reply, EngineError> {
+    /// Carries out `command`: answered here, or a long read to finish off the engine task.
+    pub(super) fn execute(&mut self, actor: &Actor, command: Command) -> Work {
         let now = self.clock.now();
-        match command {
+        let done = match command {
             Command::OpenIncident(new) => self
                 .open_incident(actor, new, now)
                 .map(|i| Reply::Incident(Box::new(i))),
@@ -46,11 +48,17 @@ impl Engine {
                     Ok(json!({ "from": from, "to": severity, "reason": reason }))
                 })
             }
-            Command::Records(command) => self
-                .execute_records(actor, command, now)
-                .map(|r| Reply::Records(Box::new(r))),
-            Command::Store(command) => self.execute_store(command).map(|r| Reply::Store(Box::new(r))),
-        }
+            Command::Records(command) => {
+                return self
+                    .execute_records(actor, command, now)
+                    .unwrap_or_else(Work::failed);
+            }
+            Command::Store(command) => return self.execute_store(command).unwrap_or_else(Work::failed),
+            Command::Intake(signals) => self
+                .intake(actor, signals, now)
+                .map(|r| Reply::Intake(Box::new(r))),
+        };
+        Work::Done(done)
     }
 
     pub(super) fn open_incident(
@@ -59,23 +67,7 @@ impl Engine {
         new: NewIncident,
         now: DateTime<Utc>,
     ) -> Result<Incident, EngineError> {
-        if let Some(sub) = &new.subsystem
-            && self.config.subsystem(sub).is_none()
-        {
-            let mut ids: Vec<_> = self
-                .config
-                .subsystems
-                .iter()
-                .map(|s| format!("\"{}\"", s.id))
-                .collect();
-            if ids.is_empty() {
-                ids.push("(no subsystems are configured)".into());
-            }
-            return Err(EngineError::UnknownSubsystem {
-                id: sub.clone(),
-                accepted: ids.join(", "),
-            });
-        }
+        self.check_subsystem(new.subsystem.as_deref())?;
         let detected = new.detected_at.unwrap_or(now);
         let year = detected.with_timezone(&self.config.platform.timezone).year();
         let (id, counter) = self.store.next_incident_id(year)?;
@@ -83,20 +75,36 @@ impl Engine {
         let incident = Incident::open(id, new, actor.clone(), now).map_err(|e| e.in_zone(zone))?;
         let mut puts = Store::put_incident(&incident)?;
         puts.push(counter);
-        let payload = json!({
-            "kind": incident.kind,
-            "severity": incident.severity,
-            "title": incident.title,
-            "subsystem": incident.subsystem,
-            "detected_at": incident.detected_at,
-            "source": incident.source,
-        });
+        let payload = open_payload(&incident);
         self.store
             .commit(actor, now, "incident.open", &id.to_string(), payload, puts)?;
         self.open.insert(incident.clone());
         self.records.incident_changed(&incident);
         self.dirty = true;
         Ok(incident)
+    }
+
+    /// A subsystem named by a new incident must be one of the configured ones.
+    pub(super) fn check_subsystem(&self, subsystem: Option<&str>) -> Result<(), EngineError> {
+        let Some(sub) = subsystem else {
+            return Ok(());
+        };
+        if self.config.subsystem(sub).is_some() {
+            return Ok(());
+        }
+        let mut ids: Vec<_> = self
+            .config
+            .subsystems
+            .iter()
+            .map(|s| format!("\"{}\"", s.id))
+            .collect();
+        if ids.is_empty() {
+            ids.push("(no subsystems are configured)".into());
+        }
+        Err(EngineError::UnknownSubsystem {
+            id: sub.to_string(),
+            accepted: ids.join(", "),
+        })
     }
 
     /// Applies `f` to a copy of the incident; stores the copy and its audit event; then keeps it.
@@ -136,4 +144,16 @@ impl Engine {
         }
         self.dirty = true;
     }
+}
+
+/// The audit payload of `incident.open`.
+pub(super) fn open_payload(incident: &Incident) -> serde_json::Value {
+    json!({
+        "kind": incident.kind,
+        "severity": incident.severity,
+        "title": incident.title,
+        "subsystem": incident.subsystem,
+        "detected_at": incident.detected_at,
+        "source": incident.source,
+    })
 }

@@ -274,7 +274,7 @@ impl Engine {
 }
 
 /// Not restored yet, or failed again after its latest restoration.
-fn still_failing(incident: &Incident) -> bool {
+pub(super) fn still_failing(incident: &Incident) -> bool {
     incident.restored_at.is_none()
         || incident
             .timeline

@@ -44,6 +44,10 @@ impl OpenSet {
         self.by_id.get(id).map(|(_, i)| i)
     }
 
+    pub(super) fn contains_key(&self, id: &IncidentId) -> bool {
+        self.by_id.contains_key(id)
+    }
+
     pub(super) fn values(&self) -> impl Iterator<Item = &Incident> {
         self.by_id.values().map(|(_, i)| &**i)
     }

@@ -13,7 +13,8 @@ use serde_json::json;
 
 pub(super) use cache::RecordsCache;
 
-use super::{Engine, EngineError};
+use super::long_read::Work;
+use super::{Engine, EngineError, Reply};
 use crate::model::{
     Actor, AdviceRecord, DailyEntry, DailyRecord, HandEntry, HandItem, HandoverRecord, MonthlyEntry,
     MonthlyRecord, Quarter, QuarterlyProduced, RecordError,
@@ -83,23 +84,21 @@ impl Engine {
         actor: &Actor,
         command: RecordsCommand,
         now: DateTime<Utc>,
-    ) -> Result<RecordsReply, EngineError> {
+    ) -> Result<Work, EngineError> {
         let cal = self.policy.calendar.clone();
         let today = cal.local_day(now);
         let this_quarter = Quarter::of_day(today);
         let reply = match command {
             RecordsCommand::SaveDaily { date, entry } => {
-                RecordsReply::Daily(self.save_daily(actor, date.unwrap_or(today), entry, now)?)
+                return self.save_daily(actor, date.unwrap_or(today), entry, now);
             }
             RecordsCommand::DailyView { date } => {
+                self.records_changed();
                 let day = date.unwrap_or(today);
-                RecordsReply::Daily(daily::view(
-                    &self.store,
-                    &self.config,
-                    day,
-                    now,
-                    self.live(day, today),
-                )?)
+                let (store, config, live) = (self.store.reader(), self.config.clone(), self.live(day, today));
+                return Ok(Work::records(move || {
+                    Ok(RecordsReply::Daily(daily::view(&store, &config, day, now, live)?))
+                }));
             }
             RecordsCommand::SaveMonthly(entry) => {
                 let key = MonthlyRecord::key(entry.date);
@@ -113,7 +112,25 @@ impl Engine {
                 RecordsReply::Monthly(record)
             }
             RecordsCommand::HandoverSummary { since, notes } => {
-                RecordsReply::Handover(self.handover_summary(actor, since, notes, now)?)
+                self.records_changed();
+                let (store, config, live) = (
+                    self.store.reader(),
+                    self.config.clone(),
+                    self.snapshots.borrow().clone(),
+                );
+                let outgoing = actor.clone();
+                return Ok(Work::records(move || {
+                    let request = HandoverRequest {
+                        since,
+                        notes,
+                        outgoing,
+                        now,
+                        live: Some(&live),
+                    };
+                    Ok(RecordsReply::Handover(handover::summary(
+                        &store, &config, request,
+                    )?))
+                }));
             }
             RecordsCommand::RecordHandover { to, notes, since } => {
                 let to = required("to (the incoming engineer)", &to)?;
@@ -133,12 +150,10 @@ impl Engine {
                     .commit(actor, now, "handover.record", &record.to, payload, vec![put])?;
                 RecordsReply::HandoverRecorded { record, summary }
             }
-            RecordsCommand::Score { quarter } => RecordsReply::Score(score::load(
-                &self.store,
-                &self.policy,
-                quarter.unwrap_or(this_quarter),
-                now,
-            )?),
+            RecordsCommand::Score { quarter } => {
+                self.records_changed();
+                return self.score_reply(quarter.unwrap_or(this_quarter), this_quarter, now);
+            }
             RecordsCommand::SetScoreItem {
                 quarter,
                 item,
@@ -153,7 +168,9 @@ impl Engine {
                 let put = Put::json(TreeName::Scores, key.clone(), &entry)?;
                 self.store
                     .commit(actor, now, "score.set", &key, payload, vec![put])?;
-                RecordsReply::Score(score::load(&self.store, &self.policy, quarter, now)?)
+                // Stored and durable; the score it changed is answered as a score read is.
+                self.records_changed();
+                return self.score_reply(quarter, this_quarter, now);
             }
             RecordsCommand::SetAdvice { quarter, text } => {
                 let quarter = quarter.unwrap_or(this_quarter);
@@ -192,35 +209,91 @@ impl Engine {
                 let payload = json!({ "quarter": quarter, "times": produced.times });
                 self.store
                     .commit(actor, now, "report.quarterly", &key, payload, vec![put])?;
-                RecordsReply::Quarterly(quarterly::build(&self.store, &self.config, quarter, now, actor)?)
+                self.records_changed();
+                // Recorded and durable; the report itself reads the quarter, off the engine task.
+                let (store, config, by) = (self.store.reader(), self.config.clone(), actor.clone());
+                return Ok(Work::records(move || {
+                    Ok(RecordsReply::Quarterly(quarterly::build(
+                        &store, &config, quarter, now, &by,
+                    )?))
+                }));
             }
         };
+        self.records_changed();
+        Ok(Work::Done(Ok(Reply::Records(Box::new(reply)))))
+    }
+
+    /// The score of `quarter`: this quarter's from the inputs the live score keeps, when they are held; any
+    /// other (or while they are read) read from the store off the engine task.
+    fn score_reply(
+        &mut self,
+        quarter: Quarter,
+        this_quarter: Quarter,
+        now: DateTime<Utc>,
+    ) -> Result<Work, EngineError> {
+        if quarter == this_quarter
+            && let Some(score) = self.live_score(quarter, now)
+        {
+            return Ok(Work::Done(Ok(Reply::Records(Box::new(RecordsReply::Score(
+                score?,
+            ))))));
+        }
+        let (store, policy) = (self.store.reader(), self.policy.clone());
+        Ok(Work::records(move || {
+            Ok(RecordsReply::Score(score::load(&store, &policy, quarter, now)?))
+        }))
+    }
+
+    /// A record was written, or one is read: the reminders and the live score are brought up to this moment,
+    /// so that a page and the dashboard's header agree.
+    fn records_changed(&mut self) {
         self.records.invalidate();
         self.refresh_records();
         self.dirty = true;
-        Ok(reply)
     }
 
+    /// The day's figures are read off the engine task (they look at the year's incidents); the record is
+    /// written back on it, and the view answered is read off it again.
     fn save_daily(
         &mut self,
         actor: &Actor,
         day: NaiveDate,
         entry: DailyEntry,
         now: DateTime<Utc>,
-    ) -> Result<DailyView, EngineError> {
+    ) -> Result<Work, EngineError> {
         let today = self.policy.calendar.local_day(now);
         if day > today {
             return Err(RecordError::FutureDate { date: day, today }.into());
         }
+        let (store, config, live) = (self.store.reader(), self.config.clone(), self.live(day, today));
+        let actor = actor.clone();
+        Ok(Work::read_then(
+            move || daily::figures(&store, &config, day, now, live),
+            move |engine: &mut Engine, figures| {
+                engine
+                    .write_daily(&actor, day, entry, figures, now)
+                    .unwrap_or_else(Work::failed)
+            },
+        ))
+    }
+
+    fn write_daily(
+        &mut self,
+        actor: &Actor,
+        day: NaiveDate,
+        entry: DailyEntry,
+        figures: Result<crate::model::DailyFigures, crate::store::StoreError>,
+        now: DateTime<Utc>,
+    ) -> Result<Work, EngineError> {
+        let today = self.policy.calendar.local_day(now);
+        let mut figures = figures?;
         let key = DailyRecord::key(day);
         let previous: Option<DailyRecord> = self.store.get_json(TreeName::Daily, key.as_bytes())?;
-        let mut live = self.live(day, today);
         if let Some(p) = &previous {
             // What this process did not see, the earlier save may have.
-            live.hosts = live.hosts.or_else(|| p.figures.hosts.clone());
-            live.backups = live.backups.or_else(|| p.figures.backups.clone());
+            figures.hosts = figures.hosts.or_else(|| p.figures.hosts.clone());
+            figures.backups = figures.backups.or_else(|| p.figures.backups.clone());
         }
-        let figures = daily::figures(&self.store, &self.config, day, now, live)?;
         let mut record =
             DailyRecord::save(previous.as_ref(), day, today, entry.clone(), figures, actor, now)?;
         record.audit_head = Some(self.store.chain_head());
@@ -228,13 +301,11 @@ impl Engine {
         let put = Put::json(TreeName::Daily, key.clone(), &record)?;
         self.store
             .commit(actor, now, "daily.save", &key, payload, vec![put])?;
-        Ok(daily::view(
-            &self.store,
-            &self.config,
-            day,
-            now,
-            self.live(day, today),
-        )?)
+        self.records_changed();
+        let (store, config, live) = (self.store.reader(), self.config.clone(), self.live(day, today));
+        Ok(Work::records(move || {
+            Ok(RecordsReply::Daily(daily::view(&store, &config, day, now, live)?))
+        }))
     }
 
     /// What only this process saw of `day`: host peaks, and (today only) the backup checks' latest results.

@@ -37,6 +37,15 @@ pub enum Health {
 }
 
 impl Health {
+    pub const ALL: [Health; 6] = [
+        Health::Unknown,
+        Health::Up,
+        Health::Maintenance,
+        Health::Degraded,
+        Health::Blocked,
+        Health::Down,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Health::Unknown => "unknown",
@@ -116,8 +125,11 @@ pub struct ScoreSummary {
     pub may_cancel: bool,
     /// The contract's table, item by item.
     pub lines: Vec<crate::report::score::ScoreLine>,
-    /// Faults that cost points, with their deduction.
+    /// Faults that cost points, with their deduction: the newest 50 at most (the score page lists them all).
     pub faults: Vec<crate::report::score::FaultCost>,
+    /// How many faults cost points.
+    #[serde(default)]
+    pub faults_count: usize,
     /// Hand-graded items not entered yet (counted as full marks).
     pub not_entered: Vec<crate::model::HandItem>,
     /// Mean of this quarter and the other one of its half year, when both have records.
@@ -175,6 +187,9 @@ pub struct Snapshot {
     /// Notification delivery, for the header and the notifications page.
     #[serde(default)]
     pub delivery: DeliveryStatus,
+    /// Length of the audit chain (the last event's sequence number).
+    #[serde(default)]
+    pub audit_events: u64,
 }
 
 impl Snapshot {
@@ -193,6 +208,7 @@ impl Snapshot {
             score: None,
             engine_error: None,
             delivery: DeliveryStatus::default(),
+            audit_events: 0,
         }
     }
 }

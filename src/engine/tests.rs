@@ -243,3 +243,64 @@ async fn a_confirmed_fault_opens_one_incident_dated_at_the_first_failure_and_rec
     let recover = incident.deadlines(&snap.policy, at(210) + Duration::days(1))[2];
     assert!(matches!(recover.state, crate::model::DeadlineState::Met { .. }));
 }
+
+/// What `execute` answered, the long reads run here.
+fn answered(engine: &mut Engine, work: long_read::Work) -> Reply {
+    match work {
+        long_read::Work::Done(result) => result.unwrap(),
+        long_read::Work::Read(read) => read().unwrap(),
+        long_read::Work::ReadThen(read) => {
+            let work = read()(engine);
+            answered(engine, work)
+        }
+    }
+}
+
+/// A read of the score brings the live score (the dashboard's header) to the page's moment, with no tick in
+/// between. Worked out by hand: a major fault detected at 14:00 and acknowledged at 14:30 missed its 15-minute
+/// response limit, which costs 0.3 of the 15 fault points.
+#[test]
+fn a_score_read_brings_the_live_score_to_its_moment() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    // 14:00 in Shanghai.
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).single().unwrap());
+    let config = Config::parse(std::path::Path::new("c.toml"), crate::config::TEMPLATE).unwrap();
+    let mut engine = Engine::new(store, config, Arc::new(clock.clone()), Mode::Embedded, false).unwrap();
+    let li = Actor::named("li");
+    let new = NewIncident {
+        severity: Severity::Major,
+        ..new_fault(None)
+    };
+    let work = engine.execute(&li, Command::OpenIncident(new));
+    let opened = incident(answered(&mut engine, work));
+    clock.advance(Duration::minutes(30));
+    let ack = Command::Acknowledge {
+        id: opened.id,
+        at: None,
+        note: None,
+        due: None,
+    };
+    let work = engine.execute(&li, ack);
+    answered(&mut engine, work);
+    clock.advance(Duration::minutes(90));
+    assert_eq!(
+        engine.records.score().unwrap().fault_deductions,
+        0.0,
+        "not refreshed since the start"
+    );
+
+    let read = Command::Records(RecordsCommand::Score { quarter: None });
+    let work = engine.execute(&li, read);
+    let Reply::Records(reply) = answered(&mut engine, work) else {
+        panic!("expected a records reply");
+    };
+    let RecordsReply::Score(page) = *reply else {
+        panic!("expected a score");
+    };
+    assert_eq!(page.fault_deductions, 0.3);
+    assert_eq!(page.points(crate::report::score::ScoreItem::FaultResponse), 14.7);
+    let live = engine.records.score().unwrap();
+    assert_eq!(live.fault_deductions, 0.3);
+    assert_eq!((live.total, &live.faults), (page.total, &page.faults));
+}

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Engine, EngineError};
+use super::long_read::Work;
+use super::{Engine, EngineError, Reply};
 use crate::model::{Entry, Incident, IncidentId, MonthlyRecord};
 use crate::store::{AuditHead, BackupSummary, TreeName, Verified, VerifyFailure};
 
@@ -76,10 +77,17 @@ pub enum StoreReply {
 }
 
 impl Engine {
-    pub(super) fn execute_store(&mut self, command: StoreCommand) -> Result<StoreReply, EngineError> {
-        Ok(match command {
+    /// The open incidents, one incident and the monthly list are quick reads through indexes and answered here;
+    /// the whole history, the audit check, a backup and the outbox are read off the engine task.
+    pub(super) fn execute_store(&mut self, command: StoreCommand) -> Result<Work, EngineError> {
+        let store = self.store.reader();
+        let reply = match command {
             StoreCommand::Incidents { all: true } => {
-                StoreReply::Incidents(self.store.all_incidents().collect::<Result<Vec<_>, _>>()?)
+                return Ok(Work::store(move || {
+                    Ok(StoreReply::Incidents(
+                        store.all_incidents().collect::<Result<Vec<_>, _>>()?,
+                    ))
+                }));
             }
             StoreCommand::Incidents { all: false } => StoreReply::Incidents(self.store.open_incidents()?),
             StoreCommand::Incident(id) => StoreReply::Incident(self.store.incident(id)?.map(Box::new)),
@@ -88,11 +96,21 @@ impl Engine {
                     .scan_json::<MonthlyRecord>(TreeName::Monthly)
                     .collect::<Result<Vec<_>, _>>()?,
             ),
-            StoreCommand::VerifyAudit { expect } => audit_reply(self.store.verify(expect.as_ref())?),
-            StoreCommand::Backup { out } => StoreReply::Backup(self.store.backup(&out)?),
-            StoreCommand::Outbox { limit } => StoreReply::Outbox(
-                crate::notify::Outbox::new(self.store.share_tree(TreeName::Outbox)).recent(limit)?,
-            ),
-        })
+            StoreCommand::VerifyAudit { expect } => {
+                return Ok(Work::store(move || {
+                    Ok(audit_reply(store.verify(expect.as_ref())?))
+                }));
+            }
+            StoreCommand::Backup { out } => {
+                return Ok(Work::store(move || Ok(StoreReply::Backup(store.backup(&out)?))));
+            }
+            StoreCommand::Outbox { limit } => {
+                return Ok(Work::store(move || {
+                    let outbox = crate::notify::Outbox::new(store.share_tree(TreeName::Outbox));
+                    Ok(StoreReply::Outbox(outbox.recent(limit)?))
+                }));
+            }
+        };
+        Ok(Work::Done(Ok(Reply::Store(Box::new(reply)))))
     }
 }

@@ -74,6 +74,7 @@ impl Engine {
             score: self.records.score(),
             engine_error: self.engine_error.clone(),
             delivery: self.delivery.borrow().clone(),
+            audit_events: self.store.chain_head_seq(),
         }
     }
 }

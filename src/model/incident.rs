@@ -17,7 +17,7 @@ use crate::policy::{Kind, Severity};
 
 pub use id::IncidentId;
 pub use lifecycle::LifecycleError;
-pub use timeline::{AutoSource, Resolution, Step, TimelineEntry, TimelineKind};
+pub use timeline::{AutoSource, Origin, Resolution, Step, TimelineEntry, TimelineKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -204,7 +204,7 @@ impl Planner {
                     EventKind::Opened
                 }
             }
-            None => EventKind::Opened,
+            Some(AutoSource::Alert { .. }) | None => EventKind::Opened,
         }
     }
 }

@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 
 use crate::history::{self, Bucket, Stats};
 use crate::model::day_start;
-use crate::store::{Store, StoreError, TreeName};
+use crate::store::{StoreError, StoreReader, TreeName};
 
 /// A day is summed only this long after it ended, so a minute written late (at shutdown) is never left out.
 pub const SEAL_AFTER: Duration = Duration::minutes(10);
@@ -34,7 +34,7 @@ fn decode(key: &[u8], bytes: &[u8]) -> Result<Bucket, StoreError> {
 /// The whole of local day `day`: from its day rollup when it is sealed (summing and storing it the first
 /// time), from the minutes while it can still change.
 pub fn day_bucket(
-    store: &Store,
+    store: &StoreReader,
     zone: Tz,
     subsystem: &str,
     day: NaiveDate,
@@ -62,7 +62,7 @@ pub fn day_bucket(
 
 /// Sums and stores day `day` of `subsystem` if it is over and not summed yet; true when it did the work.
 pub fn seal_day(
-    store: &Store,
+    store: &StoreReader,
     zone: Tz,
     subsystem: &str,
     day: NaiveDate,
@@ -83,7 +83,7 @@ pub fn seal_day(
 /// Availability and p95 of `subsystem` over `[from, to)`: whole local days from day rollups, the ends from
 /// minutes. The same figures as `history::stats`, without reading every minute of a long period.
 pub fn stats(
-    store: &Store,
+    store: &StoreReader,
     zone: Tz,
     subsystem: &str,
     from: DateTime<Utc>,
@@ -124,6 +124,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+    use crate::store::Store;
 
     #[test]
     fn day_rollups_give_the_same_figures_as_the_minutes() {

@@ -11,7 +11,7 @@ use crate::model::{
     BackupCheck, DailyFigures, DailyRecord, HostPeak, Incident, MissedDeadline, SubsystemDay, day_start,
 };
 use crate::probe::ProbeResult;
-use crate::store::{Store, StoreError, TreeName};
+use crate::store::{StoreError, StoreReader, TreeName};
 
 /// What only a running engine knows: host peaks and the backup checks' latest results.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -23,7 +23,7 @@ pub struct Live {
 /// One subsystem's figures over a period, from the probe history. The history's p95 is the upper bound of a
 /// histogram bucket; it is capped at the slowest probe actually seen so the two never contradict.
 pub fn subsystem_period(
-    store: &Store,
+    store: &StoreReader,
     config: &Config,
     sub: &crate::config::Subsystem,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
@@ -44,7 +44,7 @@ pub fn subsystem_period(
 
 /// The figures of local day `day` as of `now` (partial while the day runs).
 pub fn figures(
-    store: &Store,
+    store: &StoreReader,
     config: &Config,
     day: NaiveDate,
     now: DateTime<Utc>,
@@ -132,7 +132,7 @@ pub struct DailyView {
 }
 
 pub fn view(
-    store: &Store,
+    store: &StoreReader,
     config: &Config,
     day: NaiveDate,
     now: DateTime<Utc>,

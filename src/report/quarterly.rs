@@ -16,7 +16,7 @@ use crate::model::{
     Actor, AdviceRecord, AutoSource, DeadlineStatus, Incident, MonthlyRecord, Quarter, State, SubsystemDay,
 };
 use crate::policy::{Kind, Severity};
-use crate::store::{Store, StoreError, TreeName};
+use crate::store::{StoreError, StoreReader, TreeName};
 
 pub use self::csv::csv;
 pub use self::markdown::markdown;
@@ -133,7 +133,7 @@ pub struct LedgerCoverage {
 
 /// Builds the report of `quarter` as of `now`. Reads only; recording that it was produced is the engine's job.
 pub fn build(
-    store: &Store,
+    store: &StoreReader,
     config: &Config,
     quarter: Quarter,
     now: DateTime<Utc>,
@@ -155,36 +155,28 @@ pub fn build(
             now,
         )?);
     }
-    let records = score::load_quarter_records(store, quarter, cal.zone)?;
-    let incidents: Vec<&Incident> = records
-        .incidents
-        .iter()
-        .filter(|i| quarter.contains(cal.local_day(i.detected_at)))
-        .collect();
-    let rows: Vec<IncidentRow> = incidents.iter().map(|i| row(i, config, now)).collect();
-    let host_alarms = incidents
-        .iter()
-        .filter_map(|i| match &i.source {
-            Some(AutoSource::Host { name, gauge }) => {
-                let reported_at = i.acknowledged.as_ref().map(|s| s.at);
-                let limit = i.detected_at + policy.server_report;
-                Some(HostAlarm {
-                    id: i.id.to_string(),
-                    host: name.clone(),
-                    gauge: gauge.clone(),
-                    severity: i.severity,
-                    detected_at: i.detected_at,
-                    reported_at,
-                    reported_in_time: match reported_at {
-                        Some(at) => Some(at <= limit),
-                        None if now > limit => Some(false),
-                        None => None,
-                    },
-                })
-            }
-            _ => None,
-        })
-        .collect();
+    // One pass over the year: the quarter's incidents become report rows as they are read, and both quarters
+    // of the half-year are tallied for the score; no quarter's incidents are held.
+    let partner = quarter.partner();
+    let mut rows = Vec::new();
+    let mut host_alarms = Vec::new();
+    let mut tallies = [score::IncidentTally::default(), score::IncidentTally::default()];
+    score::for_each_incident_of(store, [quarter, partner], cal.zone, |n, i| {
+        if let Some(tally) = tallies.get_mut(n) {
+            tally.add(&i, policy, now);
+        }
+        if n == 0 {
+            host_alarms.extend(host_alarm(&i, policy, now));
+            rows.push(row(&i, config, now));
+        }
+    })?;
+    let records = score::records_besides_incidents(store, quarter)?;
+    let other_records = score::records_besides_incidents(store, partner)?;
+    let [this_tally, other_tally] = &tallies;
+    let score = score::with_half_year_tallied(
+        (&records.input(quarter, now, policy), this_tally),
+        (&other_records.input(partner, now, policy), other_tally),
+    );
     let today = cal.local_day(now);
     let days = score::quarter_days(quarter, today, &records.daily);
     let counted: Vec<NaiveDate> = quarter.days().take(days.counted as usize).collect();
@@ -242,7 +234,6 @@ pub fn build(
         .filter(|m| !monthly.iter().any(|r| r.date.format("%Y-%m").to_string() == *m))
         .collect();
     let advice = store.get_json(TreeName::Scores, AdviceRecord::key(quarter).as_bytes())?;
-    let score = score::load(store, policy, quarter, now)?;
     Ok(QuarterlyReport {
         platform: config.platform.name.clone(),
         timezone: cal.zone,
@@ -258,8 +249,30 @@ pub fn build(
         monthly,
         advice,
         score,
-        audit_head: Some(store.chain_head()),
+        audit_head: Some(store.chain_head()?),
         series: crate::report::series::build(store, config, quarter, now)?,
+    })
+}
+
+/// An incident a host gauge opened, and whether it was reported within the limit.
+fn host_alarm(i: &Incident, policy: &crate::policy::Policy, now: DateTime<Utc>) -> Option<HostAlarm> {
+    let Some(AutoSource::Host { name, gauge }) = &i.source else {
+        return None;
+    };
+    let reported_at = i.acknowledged.as_ref().map(|s| s.at);
+    let limit = i.detected_at + policy.server_report;
+    Some(HostAlarm {
+        id: i.id.to_string(),
+        host: name.clone(),
+        gauge: gauge.clone(),
+        severity: i.severity,
+        detected_at: i.detected_at,
+        reported_at,
+        reported_in_time: match reported_at {
+            Some(at) => Some(at <= limit),
+            None if now > limit => Some(false),
+            None => None,
+        },
     })
 }
 

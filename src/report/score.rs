@@ -17,8 +17,8 @@ use crate::policy::{Kind, Policy, Severity, Stage};
 
 pub use item::ScoreItem;
 pub use load::{
-    QuarterRecords, at_risk, incidents_of, load, load_quarter_records, records_besides_incidents,
-    with_half_year,
+    QuarterRecords, at_risk, for_each_incident_of, incidents_of, load, load_quarter_records,
+    records_besides_incidents, with_half_year, with_half_year_tallied,
 };
 pub use payment::{Band, HalfYear, Payment, payment};
 pub use render::markdown;
@@ -99,22 +99,115 @@ pub struct ScoreInput<'a> {
 }
 
 pub fn compute(input: &ScoreInput) -> Score {
+    compute_tallied(input, &IncidentTally::of(input))
+}
+
+/// What the score reads of a quarter's incidents, summed one incident at a time, so that a report over a big
+/// quarter need not hold its incidents to score them, and the engine can keep each incident's share (see
+/// `src/engine/records/score_inputs.rs`) instead of the incident. Tallies add up with `merge`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IncidentTally {
+    /// Incidents of every kind detected in the quarter.
+    pub incidents: usize,
+    faults: usize,
+    /// The faults that missed a deadline, in the order they were added.
+    costs: Vec<FaultCost>,
+    resolved: usize,
+    archived: usize,
+    server_on_time: usize,
+    server_late: usize,
+}
+
+impl IncidentTally {
+    /// The tally of the input's incidents detected in its quarter.
+    pub fn of(input: &ScoreInput) -> IncidentTally {
+        let cal = &input.policy.calendar;
+        let mut tally = IncidentTally::default();
+        for i in input
+            .incidents
+            .iter()
+            .filter(|i| input.quarter.contains(cal.local_day(i.detected_at)))
+        {
+            tally.add(i, input.policy, input.now);
+        }
+        tally
+    }
+
+    /// The share of one incident detected in the quarter, as of `now`.
+    pub fn one(i: &Incident, policy: &Policy, now: DateTime<Utc>) -> IncidentTally {
+        let mut tally = IncidentTally::default();
+        tally.add(i, policy, now);
+        tally
+    }
+
+    /// The share of one incident if no passing of time can change it any more (every deadline and reporting
+    /// window it is measured against is behind it, met or missed), else `None`: it is the same as of `now`
+    /// and a century on, and lateness only grows with time.
+    pub fn settled(i: &Incident, policy: &Policy, now: DateTime<Utc>) -> Option<IncidentTally> {
+        let share = IncidentTally::one(i, policy, now);
+        let later = now + chrono::Duration::days(36_525);
+        (share == IncidentTally::one(i, policy, later)).then_some(share)
+    }
+
+    /// Adds `other`'s counts to these, its costs after these.
+    pub fn merge(&mut self, other: &IncidentTally) {
+        // Spelled out field by field, so that a new field cannot be forgotten here.
+        let IncidentTally {
+            incidents,
+            faults,
+            costs,
+            resolved,
+            archived,
+            server_on_time,
+            server_late,
+        } = other;
+        self.incidents += incidents;
+        self.faults += faults;
+        self.costs.extend(costs.iter().cloned());
+        self.resolved += resolved;
+        self.archived += archived;
+        self.server_on_time += server_on_time;
+        self.server_late += server_late;
+    }
+
+    /// Counts one incident detected in the quarter.
+    pub fn add(&mut self, i: &Incident, policy: &Policy, now: DateTime<Utc>) {
+        self.incidents += 1;
+        // Server faults (incidents a host gauge opened) must be reported within `policy.server_report`; one
+        // still inside that window is not counted yet.
+        if matches!(i.source, Some(crate::model::AutoSource::Host { .. })) {
+            let limit = policy.server_report;
+            match &i.acknowledged {
+                Some(ack) if ack.at - i.detected_at <= limit => self.server_on_time += 1,
+                Some(_) => self.server_late += 1,
+                None if now - i.detected_at > limit => self.server_late += 1,
+                None => {}
+            }
+        }
+        if i.kind != Kind::Fault {
+            return;
+        }
+        self.faults += 1;
+        self.costs.extend(fault_cost(i, policy, now));
+        if i.resolved.is_some() {
+            self.resolved += 1;
+            if i.resolution
+                .as_ref()
+                .is_some_and(|r| !r.cause.trim().is_empty() && !r.process.trim().is_empty())
+            {
+                self.archived += 1;
+            }
+        }
+    }
+}
+
+/// The score of the input's quarter with its incidents already tallied (`input.incidents` is not read).
+pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
     let ScoreInput {
         quarter, now, policy, ..
     } = *input;
     let cal = &policy.calendar;
     let today = cal.local_day(now);
-    let in_quarter = |t: DateTime<Utc>| quarter.contains(cal.local_day(t));
-    let incidents: Vec<&Incident> = input
-        .incidents
-        .iter()
-        .filter(|i| in_quarter(i.detected_at))
-        .collect();
-    let faults: Vec<&Incident> = incidents
-        .iter()
-        .copied()
-        .filter(|i| i.kind == Kind::Fault)
-        .collect();
 
     let mut lines = Vec::with_capacity(ScoreItem::ALL.len());
     let hand = |item: HandItem| input.hand.iter().find(|e| e.item == item && e.quarter == quarter);
@@ -140,7 +233,7 @@ pub fn compute(input: &ScoreInput) -> Score {
     };
     lines.push(hand_line(ScoreItem::Personnel, HandItem::Personnel));
 
-    let faults_cost: Vec<FaultCost> = faults.iter().filter_map(|i| fault_cost(i, policy, now)).collect();
+    let faults_cost = tally.costs.clone();
     let deductions: f64 = faults_cost.iter().map(|f| f.deduction).sum();
     lines.push(line(
         ScoreItem::FaultResponse,
@@ -148,29 +241,21 @@ pub fn compute(input: &ScoreInput) -> Score {
         Basis::Computed,
         format!(
             "{}, {} late, −{}",
-            plural(faults.len(), "fault"),
+            plural(tally.faults, "fault"),
             faults_cost.len(),
             points(deductions)
         ),
     ));
 
-    let resolved: Vec<&&Incident> = faults.iter().filter(|i| i.resolved.is_some()).collect();
-    let archived = resolved
-        .iter()
-        .filter(|i| {
-            i.resolution
-                .as_ref()
-                .is_some_and(|r| !r.cause.trim().is_empty() && !r.process.trim().is_empty())
-        })
-        .count();
+    let (archived, resolved) = (tally.archived, tally.resolved);
     lines.push(line(
         ScoreItem::FaultArchive,
-        5.0 * share(archived, resolved.len()),
+        5.0 * share(archived, resolved),
         Basis::Computed,
         format!(
             "{archived} of {} archived with cause and process; {} still open",
-            plural(resolved.len(), "resolved fault"),
-            faults.len() - resolved.len()
+            plural(resolved, "resolved fault"),
+            tally.faults - resolved
         ),
     ));
 
@@ -211,7 +296,7 @@ pub fn compute(input: &ScoreInput) -> Score {
         Basis::Computed,
         of_days(anomaly, "with the data anomaly check done"),
     ));
-    lines.push(server_report_line(&incidents, policy, now));
+    lines.push(server_report_line(tally));
     lines.push(complaints_line(
         hand(HandItem::Complaints),
         hand(HandItem::Notices),
@@ -266,22 +351,8 @@ pub fn fault_cost(incident: &Incident, policy: &Policy, now: DateTime<Utc>) -> O
     })
 }
 
-/// Server faults (incidents a host gauge opened) must be reported within `policy.server_report`; one still
-/// inside that window is not counted yet.
-fn server_report_line(incidents: &[&Incident], policy: &Policy, now: DateTime<Utc>) -> ScoreLine {
-    let limit = policy.server_report;
-    let (mut on_time, mut late) = (0usize, 0usize);
-    for i in incidents {
-        if !matches!(i.source, Some(crate::model::AutoSource::Host { .. })) {
-            continue;
-        }
-        match &i.acknowledged {
-            Some(ack) if ack.at - i.detected_at <= limit => on_time += 1,
-            Some(_) => late += 1,
-            None if now - i.detected_at > limit => late += 1,
-            None => {}
-        }
-    }
+fn server_report_line(tally: &IncidentTally) -> ScoreLine {
+    let (on_time, late) = (tally.server_on_time, tally.server_late);
     let detail = if on_time + late == 0 {
         "no server faults".to_string()
     } else {

@@ -9,7 +9,7 @@ use super::availability::day_bucket;
 use crate::config::Config;
 use crate::history::{Bucket, Stats};
 use crate::model::Quarter;
-use crate::store::{Store, StoreError};
+use crate::store::{StoreError, StoreReader};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct QuarterSeries {
@@ -44,7 +44,7 @@ pub fn week_start(day: NaiveDate, first: NaiveDate) -> NaiveDate {
 }
 
 pub fn build(
-    store: &Store,
+    store: &StoreReader,
     config: &Config,
     quarter: Quarter,
     now: DateTime<Utc>,

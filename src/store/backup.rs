@@ -20,7 +20,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{AuditHead, AuditKey, SCHEMA_VERSION, Store, StoreError, TreeName, display_key, record_name};
+use super::{
+    AuditHead, AuditKey, SCHEMA_VERSION, Store, StoreError, StoreReader, TreeName, display_key, record_name,
+};
 
 const FORMAT: &str = "watchdesk-backup";
 /// 1: SHA-256 only. 2: the chain head in the header and a keyed MAC on every line, chained, and on the footer.
@@ -90,7 +92,24 @@ fn footer_mac(key: &AuditKey, prev: &str, records: u64, sha256: &str) -> String 
     key.mac(&[format!("watchdesk backup end\n{prev}\n{records}\n{sha256}").as_bytes()])
 }
 
-pub(super) fn write(store: &Store, out: &Path) -> Result<BackupSummary, StoreError> {
+/// Attempts at a backup while the owner goes on writing: each is redone when an audit event was committed
+/// while it ran, since records and events read at different moments would not verify after a restore.
+const ATTEMPTS: usize = 5;
+
+pub(super) fn write(store: &StoreReader, out: &Path) -> Result<BackupSummary, StoreError> {
+    for _ in 0..ATTEMPTS {
+        if let Some(summary) = write_once(store, out)? {
+            return Ok(summary);
+        }
+    }
+    Err(StoreError::Backup(format!(
+        "cannot write backup {}: the store changed while it was written, {ATTEMPTS} times; try again",
+        out.display()
+    )))
+}
+
+/// A backup, or `None` (and no file) when the audit log moved on while it was written.
+fn write_once(store: &StoreReader, out: &Path) -> Result<Option<BackupSummary>, StoreError> {
     let io = |e: std::io::Error| {
         StoreError::Backup(format!(
             "cannot write backup {}: {}",
@@ -106,7 +125,7 @@ pub(super) fn write(store: &Store, out: &Path) -> Result<BackupSummary, StoreErr
         hash: Sha256::new(),
     };
     let created_at = Utc::now();
-    let head = store.chain_head();
+    let head = store.chain_head()?;
     let header = Header {
         format: FORMAT.into(),
         version: VERSION,
@@ -154,6 +173,10 @@ pub(super) fn write(store: &Store, out: &Path) -> Result<BackupSummary, StoreErr
     inner.write_all(b"\n").map_err(io)?;
     let file = inner.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
+    if store.last_seq()? != head.seq {
+        let _ = fs::remove_file(&tmp);
+        return Ok(None);
+    }
     fs::rename(&tmp, out).map_err(io)?;
     // Remembered for the message of a store that no longer opens.
     let absolute = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
@@ -161,14 +184,14 @@ pub(super) fn write(store: &Store, out: &Path) -> Result<BackupSummary, StoreErr
         store.dir().join(super::opening::LAST_BACKUP),
         format!("{} (made {})\n", absolute.display(), created_at.to_rfc3339()),
     );
-    Ok(BackupSummary {
+    Ok(Some(BackupSummary {
         created_at,
         records,
         per_tree,
         sha256,
         head: Some(head),
         mac_checked: true,
-    })
+    }))
 }
 
 struct HashingWriter<W: Write> {

@@ -135,14 +135,15 @@ impl Store {
     pub(super) fn ensure_keyed(&mut self) -> Result<(), StoreError> {
         let meta = self.tree(TreeName::Meta);
         if let Some(bytes) = meta.get(audit::KEYED_FROM)? {
-            let genuine = serde_json::from_slice::<KeyedFrom>(&bytes).is_ok_and(|k| k.is_genuine(&self.key));
+            let genuine =
+                serde_json::from_slice::<KeyedFrom>(&bytes).is_ok_and(|k| k.is_genuine(&self.read.key));
             if !genuine {
                 self.key_problem = Some(format!(
                     "the audit chain in {} was not keyed with the audit key {}: nothing can be written with this \
                      key (use the key the store was written with, or run `watchdesk audit verify` to see what was \
                      changed)",
-                    self.dir.display(),
-                    self.key.path().display()
+                    self.read.dir.display(),
+                    self.read.key.path().display()
                 ));
             }
             return Ok(());
@@ -152,7 +153,7 @@ impl Store {
             self.key_problem = Some(format!(
                 "the store in {} is keyed but its switch point (meta {}) is gone: nothing is written until this is \
                  looked into; run `watchdesk audit verify`",
-                self.dir.display(),
+                self.read.dir.display(),
                 audit::KEYED_FROM
             ));
             return Ok(());
@@ -167,7 +168,7 @@ impl Store {
         let marker = Put::json(
             TreeName::Meta,
             audit::KEYED_FROM,
-            &KeyedFrom::seal(from, &self.key),
+            &KeyedFrom::seal(from, &self.read.key),
         )?;
         let mut snapshot = Vec::new();
         for tree in AUDITED_TREES {
@@ -185,7 +186,7 @@ impl Store {
             let head = Put::json(
                 TreeName::Meta,
                 audit::HEAD,
-                &SealedHead::seal(&self.chain.head(), &self.key),
+                &SealedHead::seal(&self.chain.head(), &self.read.key),
             )?;
             return self.apply(&[schema_put, marker, head]);
         }
@@ -195,7 +196,7 @@ impl Store {
             "plain_events": plain.seq,
             "plain_head": plain.to_string(),
             "records": snapshot.len(),
-            "key_file": self.key.path().display().to_string(),
+            "key_file": self.read.key.path().display().to_string(),
         });
         self.append(
             &Actor::system(),

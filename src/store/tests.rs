@@ -1,5 +1,6 @@
 use chrono::TimeZone;
 use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
 
 use super::*;
 use crate::model::{Incident, NewIncident};

@@ -6,11 +6,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
 
-use super::audit::{
-    AUDITED_TREES, AuditEvent, AuditHead, GENESIS, HEAD, KEYED_FROM, KeyedFrom, SealedHead, digest,
-};
-use super::{Store, StoreError, TreeName, display_key};
+use super::audit::{AUDITED_TREES, AuditEvent, AuditHead, GENESIS, HEAD, KEYED_FROM, KeyedFrom, SealedHead};
+use super::{StoreError, StoreReader, TreeName, display_key};
 use crate::model::IncidentId;
 
 /// What a verification that passed checked.
@@ -72,9 +71,25 @@ pub fn record_name(tree: TreeName, key: &[u8]) -> String {
     }
 }
 
-impl Store {
+/// Checks while the owner goes on writing: a failure seen while an event was committed is checked again, since
+/// the log and the records were read at different moments.
+const ATTEMPTS: usize = 5;
+
+impl StoreReader {
     /// Verifies the audit log and the records against it; `expect` is a head published earlier.
     pub fn verify(&self, expect: Option<&AuditHead>) -> Result<Result<Verified, VerifyFailure>, StoreError> {
+        let mut attempt = 1;
+        loop {
+            let before = self.last_seq()?;
+            let verdict = self.verify_once(expect)?;
+            if verdict.is_ok() || attempt == ATTEMPTS || self.last_seq()? == before {
+                return Ok(verdict);
+            }
+            attempt += 1;
+        }
+    }
+
+    fn verify_once(&self, expect: Option<&AuditHead>) -> Result<Result<Verified, VerifyFailure>, StoreError> {
         let meta = self.tree(TreeName::Meta);
         let keyed_from = match meta.get(KEYED_FROM)? {
             None => None,
@@ -104,7 +119,7 @@ impl Store {
         // The chain itself, remembering the last digest each event gave each record.
         let mut expected_seq = 1u64;
         let mut prev = GENESIS.to_string();
-        let mut last_written: BTreeMap<(String, String), (Option<String>, u64)> = BTreeMap::new();
+        let mut last_written = LastWritten::default();
         let mut found_expected = false;
         for item in self.tree(TreeName::Events).iter() {
             let (key, value) = item?;
@@ -141,7 +156,7 @@ impl Store {
                     return Ok(Err(event_failure(key_seq, why)));
                 }
                 for w in &event.writes {
-                    last_written.insert((w.tree.clone(), w.key.clone()), (w.sha256.clone(), event.seq));
+                    last_written.insert(&w.tree, &w.key, w.sha256.as_deref(), event.seq);
                 }
             } else if event.compute_hash() != event.hash {
                 return Ok(Err(event_failure(
@@ -246,7 +261,7 @@ impl Store {
                     let (key, value) = item?;
                     records_checked += 1;
                     let name = record_name(tree, &key);
-                    match last_written.remove(&(tree.as_str().to_string(), hex::encode(&key))) {
+                    match last_written.remove(tree.as_str(), &key) {
                         None | Some((None, _)) => {
                             return Ok(Err(VerifyFailure {
                                 seq: 0,
@@ -255,7 +270,7 @@ impl Store {
                                     .into(),
                             }));
                         }
-                        Some((Some(sha), seq)) if sha != digest(&value) => {
+                        Some((Some(sha), seq)) if *sha != *Sha256::digest(&value) => {
                             return Ok(Err(VerifyFailure {
                                 seq: 0,
                                 record: name,
@@ -268,10 +283,7 @@ impl Store {
                     }
                 }
             }
-            if let Some(((tree, key), (_, seq))) =
-                last_written.into_iter().find(|(_, (sha, _))| sha.is_some())
-            {
-                let key = hex::decode(&key).unwrap_or_default();
+            if let Some((tree, key, seq)) = last_written.first_present() {
                 let name = TreeName::parse(&tree)
                     .map(|t| record_name(t, &key))
                     .unwrap_or_else(|| format!("{tree} record {}", display_key(&key)));
@@ -290,5 +302,45 @@ impl Store {
             head,
             records_checked,
         }))
+    }
+}
+
+/// What the last event that wrote each record says of it, tree by tree: the record's key and the SHA-256 of its
+/// value as bytes (half their hex), since it is kept for every record the log names.
+#[derive(Default)]
+struct LastWritten(BTreeMap<String, BTreeMap<Box<[u8]>, Wrote>>);
+
+/// The digest an event wrote (`None`: it removed the record), and that event.
+type Wrote = (Option<Box<[u8]>>, u64);
+
+impl LastWritten {
+    /// `key` and `sha256` as the event gives them (hex); text that is not hex is kept as it is, and then
+    /// matches no record.
+    fn insert(&mut self, tree: &str, key: &str, sha256: Option<&str>, seq: u64) {
+        let bytes = |text: &str| -> Box<[u8]> {
+            hex::decode(text)
+                .unwrap_or_else(|_| text.as_bytes().to_vec())
+                .into()
+        };
+        if !self.0.contains_key(tree) {
+            self.0.insert(tree.to_string(), BTreeMap::new());
+        }
+        if let Some(records) = self.0.get_mut(tree) {
+            records.insert(bytes(key), (sha256.map(bytes), seq));
+        }
+    }
+
+    fn remove(&mut self, tree: &str, key: &[u8]) -> Option<Wrote> {
+        self.0.get_mut(tree).and_then(|records| records.remove(key))
+    }
+
+    /// A record still written (not removed) by its last event: tree, key and that event.
+    fn first_present(self) -> Option<(String, Vec<u8>, u64)> {
+        self.0.into_iter().find_map(|(tree, records)| {
+            records
+                .into_iter()
+                .find(|(_, (sha, _))| sha.is_some())
+                .map(|(key, (_, seq))| (tree.clone(), key.into_vec(), seq))
+        })
     }
 }

@@ -373,7 +373,7 @@ impl App {
         let saved_id = match &result {
             Ok(reply) => match reply.as_ref() {
                 Reply::Incident(incident) => Some(incident.id),
-                Reply::Records(_) | Reply::Store(_) => None,
+                Reply::Records(_) | Reply::Store(_) | Reply::Intake(_) => None,
             },
             Err(_) => None,
         };

@@ -371,6 +371,7 @@ pub fn snapshot(late: bool) -> Arc<Snapshot> {
         }),
         engine_error: None,
         delivery: Default::default(),
+        audit_events: 0,
     })
 }
 

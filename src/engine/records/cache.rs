@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::super::{Engine, RecordsStatus, ScoreSummary};
-use super::score_inputs::ScoreInputs;
+use super::score_inputs::{HalfYearShares, READ_INLINE_UP_TO, ScoreInputs};
 use crate::hosts::HostSample;
 use crate::model::{DailyRecord, HostPeak, MonthlyRecord, Quarter, day_start};
 use crate::policy::Calendar;
@@ -31,8 +31,8 @@ pub(in crate::engine) struct RecordsCache {
     /// The newest day summed into day rollups, and how far back the summing has gone.
     sealed_latest: Option<NaiveDate>,
     sealed_back_to: Option<NaiveDate>,
-    /// The half-year's incidents the score reads, kept in step with every change.
-    inputs: ScoreInputs,
+    /// What the score reads of the half-year's incidents, kept in step with every change.
+    pub(in crate::engine) inputs: ScoreInputs,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,7 +86,11 @@ impl RecordsCache {
     }
 }
 
-/// The snapshot's view of a score.
+/// The most faults a snapshot lists: it is built for every probe result and sent to every attached dashboard,
+/// so a year of late faults is left to the score page (which reads the whole list) and counted here.
+pub const SUMMARY_FAULTS: usize = 50;
+
+/// The snapshot's view of a score: the newest `SUMMARY_FAULTS` of its faults.
 pub fn summary(score: &Score) -> ScoreSummary {
     ScoreSummary {
         quarter: score.quarter.to_string(),
@@ -95,7 +99,8 @@ pub fn summary(score: &Score) -> ScoreSummary {
         fee_pct: score.payment.fee_pct,
         may_cancel: score.payment.may_cancel,
         lines: score.lines.clone(),
-        faults: score.faults.clone(),
+        faults: score.faults[score.faults.len().saturating_sub(SUMMARY_FAULTS)..].to_vec(),
+        faults_count: score.faults.len(),
         not_entered: score.not_entered.clone(),
         half_year_mean: score.half_year.as_ref().map(|h| h.mean),
     }
@@ -126,10 +131,16 @@ impl Engine {
         }
         match self.compute_records(now, day) {
             Ok((status, score)) => {
-                let score = Some(summary(&score));
-                if status != self.records.status || score != self.records.score {
+                if status != self.records.status {
                     self.records.status = status;
-                    self.records.score = score;
+                    self.dirty = true;
+                }
+                // While the half-year is being read the last score stays, and the next refresh tries again.
+                let Some(score) = score.map(|s| summary(&s)) else {
+                    return;
+                };
+                if Some(&score) != self.records.score.as_ref() {
+                    self.records.score = Some(score);
                     self.dirty = true;
                 }
                 self.records.key = Some(CacheKey {
@@ -185,7 +196,7 @@ impl Engine {
         &mut self,
         now: DateTime<Utc>,
         day: NaiveDate,
-    ) -> Result<(RecordsStatus, Score), StoreError> {
+    ) -> Result<(RecordsStatus, Option<Score>), StoreError> {
         let local_hour = now.with_timezone(&self.policy.calendar.zone).time();
         let past_reminder = local_hour >= reminder_time(self.config.daily_reminder_hour);
         let has_today = self
@@ -203,11 +214,62 @@ impl Engine {
             daily_missing: past_reminder && !has_today,
             monthly_missing: !has_month,
         };
-        let score = self
-            .records
-            .inputs
-            .score(&self.store, &self.policy, Quarter::of_day(day), now)?;
+        let score = self.live_score(Quarter::of_day(day), now).transpose()?;
         Ok((status, score))
+    }
+
+    /// The score of `quarter` from the kept inputs, or `None` while its half-year is being read. The read is
+    /// started here when the half-year is not held: on the spot for a small year, else off the engine task.
+    pub(in crate::engine) fn live_score(
+        &mut self,
+        quarter: Quarter,
+        now: DateTime<Utc>,
+    ) -> Option<Result<Score, StoreError>> {
+        let zone = self.policy.calendar.zone;
+        if !self.records.inputs.has(quarter, zone) {
+            let in_year = match self.store.incidents_in_year(quarter.year) {
+                Ok(n) => n,
+                Err(e) => return Some(Err(e)),
+            };
+            let (store, policy) = (self.store.reader(), self.policy.clone());
+            let read = move || HalfYearShares::read(&store, &policy, quarter, now);
+            if in_year <= READ_INLINE_UP_TO || tokio::runtime::Handle::try_current().is_err() {
+                match read() {
+                    Ok(shares) => self.records.inputs.hold(shares),
+                    Err(e) => return Some(Err(e)),
+                }
+            } else {
+                self.records.inputs.read_off_task(quarter, zone, read);
+            }
+        }
+        self.records.inputs.score(&self.store, &self.policy, quarter, now)
+    }
+
+    /// The half-year read off the engine task came back: the score is recomputed from it.
+    pub(in crate::engine) fn score_inputs_read(
+        &mut self,
+        result: Result<Result<HalfYearShares, StoreError>, tokio::task::JoinError>,
+    ) {
+        let failed = match result {
+            Ok(read) => self
+                .records
+                .inputs
+                .read_returned(read)
+                .err()
+                .map(|e| e.to_string()),
+            Err(e) => {
+                self.records.inputs.read_returned_nothing();
+                Some(e.to_string())
+            }
+        };
+        if let Some(e) = failed {
+            self.engine_error = Some(format!(
+                "the live score could not read this half-year's incidents: {e}"
+            ));
+        }
+        self.records.invalidate();
+        self.refresh_records();
+        self.dirty = true;
     }
 
     /// The next moment the status or the score changes by itself: the reminder hour, midnight, or an open

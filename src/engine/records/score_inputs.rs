@@ -1,163 +1,281 @@
-//! The incidents the live score reads, kept in memory and updated as incidents change, so that refreshing the
-//! score (every few seconds after any write, and at every passed deadline) reads no incident from the store.
-//! A year with 100,000 incidents was read and decoded in full, twice, at each refresh; now the half-year's
-//! incidents are read once (at start-up and when a new quarter begins) and each change replaces one entry.
+//! What the live score knows of the half-year's incidents: each incident's share of the score (an
+//! `IncidentTally` of one), not the incident. A share that time can no longer change is summed once per chunk
+//! of incident numbers and the sum kept; the few that can (open incidents, a host fault still inside its
+//! reporting window) are kept whole and tallied again at each refresh. So a refresh costs the number of chunks
+//! and open incidents, not the size of the year, and a change replaces one share.
+//!
+//! The half-year is read from the store once — when the engine starts and when a new quarter begins — in one
+//! pass that holds no incident. A small year is read on the spot; a big one on the blocking pool, while the
+//! engine goes on and notes every incident that changes meanwhile, to lay over what the read returns.
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use tokio::task::{JoinError, JoinHandle};
 
-use crate::model::{Incident, Quarter};
+use crate::model::{Incident, IncidentId, Quarter};
 use crate::policy::Policy;
-use crate::report::score::{self, Score};
-use crate::store::{Store, StoreError};
+use crate::report::score::{self, IncidentTally, Score};
+use crate::store::{StoreError, StoreReader};
 
-/// The incidents detected in a quarter and in the other quarter of its half-year, each list sorted by id.
+/// Incident numbers summed together: a change re-sums at most this many shares.
+const CHUNK: u32 = 512;
+
+/// Up to this many incidents in the year, the half-year is read on the engine task (a few milliseconds).
+pub(in crate::engine) const READ_INLINE_UP_TO: u32 = 2_000;
+
+/// The half-year the live score reads, and the read of a new one in flight.
 #[derive(Debug, Default)]
 pub(in crate::engine) struct ScoreInputs {
-    loaded: Option<Loaded>,
+    held: Option<HalfYearShares>,
+    reading: Option<Reading>,
 }
 
+/// A read of the half-year running off the engine task.
 #[derive(Debug)]
-struct Loaded {
+struct Reading {
+    quarter: Quarter,
+    zone: Tz,
+    task: Option<JoinHandle<Result<HalfYearShares, StoreError>>>,
+    /// Incidents changed since the read began, in their latest state.
+    changed: BTreeMap<IncidentId, Incident>,
+}
+
+/// The shares of the incidents detected in a quarter and in the other quarter of its half-year.
+#[derive(Debug)]
+pub(in crate::engine) struct HalfYearShares {
     quarter: Quarter,
     zone: Tz,
     /// Indexed like `[quarter, quarter.partner()]`.
-    incidents: [Vec<Incident>; 2],
+    quarters: [QuarterShares; 2],
+}
+
+#[derive(Debug, Default)]
+struct QuarterShares {
+    chunks: BTreeMap<(i32, u32), Chunk>,
+}
+
+#[derive(Debug, Default)]
+struct Chunk {
+    shares: BTreeMap<IncidentId, Share>,
+    /// The sum of the shares, kept while none of them is live.
+    sum: Option<IncidentTally>,
+}
+
+#[derive(Debug)]
+enum Share {
+    /// No passing of time can change it.
+    Settled(IncidentTally),
+    /// Tallied again at each refresh until it settles.
+    Live(Box<Incident>),
 }
 
 impl ScoreInputs {
-    /// The score of `quarter` as of `now` with its half-year figure: incidents from memory (read from the
-    /// store only when the quarter is not the one held), the small records from the store.
+    /// The half-year of `quarter` is held, or being read.
+    pub(in crate::engine) fn has(&self, quarter: Quarter, zone: Tz) -> bool {
+        let matches = |q: Quarter, z: Tz| q == quarter && z == zone;
+        self.held.as_ref().is_some_and(|h| matches(h.quarter, h.zone))
+            || self.reading.as_ref().is_some_and(|r| matches(r.quarter, r.zone))
+    }
+
+    /// Holds what was read on the spot.
+    pub(in crate::engine) fn hold(&mut self, shares: HalfYearShares) {
+        self.reading = None;
+        self.held = Some(shares);
+    }
+
+    /// Starts `read` of the half-year of `quarter` on the blocking pool; changes are noted from now on.
+    pub(in crate::engine) fn read_off_task(
+        &mut self,
+        quarter: Quarter,
+        zone: Tz,
+        read: impl FnOnce() -> Result<HalfYearShares, StoreError> + Send + 'static,
+    ) {
+        self.reading = Some(Reading {
+            quarter,
+            zone,
+            task: Some(tokio::task::spawn_blocking(read)),
+            changed: BTreeMap::new(),
+        });
+    }
+
+    /// Waits for the read in flight (forever when there is none). Cancel-safe: the read goes on if this is
+    /// dropped.
+    pub(in crate::engine) async fn read_finished(
+        &mut self,
+    ) -> Result<Result<HalfYearShares, StoreError>, JoinError> {
+        match self.reading.as_mut().and_then(|r| r.task.as_mut()) {
+            Some(task) => {
+                let result = task.await;
+                if let Some(reading) = &mut self.reading {
+                    reading.task = None;
+                }
+                result
+            }
+            None => std::future::pending().await,
+        }
+    }
+
+    /// The read came back: what changed while it ran is laid over it. A read that failed is dropped, and the
+    /// next refresh starts another.
+    pub(in crate::engine) fn read_returned(
+        &mut self,
+        result: Result<HalfYearShares, StoreError>,
+    ) -> Result<(), StoreError> {
+        let Some(reading) = self.reading.take() else {
+            return Ok(());
+        };
+        let mut shares = result?;
+        if shares.quarter == reading.quarter && shares.zone == reading.zone {
+            for incident in reading.changed.into_values() {
+                shares.incident_changed(incident);
+            }
+            self.held = Some(shares);
+        }
+        Ok(())
+    }
+
+    /// The read in flight, if any, given up (for shutdown: wait for it before letting the store go).
+    pub(in crate::engine) fn stop_reading(
+        &mut self,
+    ) -> Option<JoinHandle<Result<HalfYearShares, StoreError>>> {
+        self.reading.take().and_then(|r| r.task)
+    }
+
+    /// The read ended without an answer (its task failed); the next refresh starts another.
+    pub(in crate::engine) fn read_returned_nothing(&mut self) {
+        self.reading = None;
+    }
+
+    /// An incident was opened or changed (and stored).
+    pub(in crate::engine) fn incident_changed(&mut self, incident: &Incident) {
+        if let Some(held) = &mut self.held {
+            held.incident_changed(incident.clone());
+        }
+        if let Some(reading) = &mut self.reading {
+            reading.changed.insert(incident.id, incident.clone());
+        }
+    }
+
+    /// The score of `quarter` as of `now` with its half-year figure, when its half-year is held: the incidents'
+    /// shares from memory, the small records (days, hand-entered items) from the store.
     pub(in crate::engine) fn score(
         &mut self,
-        store: &Store,
+        store: &StoreReader,
         policy: &Policy,
         quarter: Quarter,
         now: DateTime<Utc>,
-    ) -> Result<Score, StoreError> {
+    ) -> Option<Result<Score, StoreError>> {
+        let held = self
+            .held
+            .as_mut()
+            .filter(|h| h.quarter == quarter && h.zone == policy.calendar.zone)?;
+        let [this, other] = &mut held.quarters;
+        let tallies = [this.tally(policy, now), other.tally(policy, now)];
+        Some(score_from(store, policy, quarter, now, &tallies))
+    }
+}
+
+fn score_from(
+    store: &StoreReader,
+    policy: &Policy,
+    quarter: Quarter,
+    now: DateTime<Utc>,
+    [this_tally, other_tally]: &[IncidentTally; 2],
+) -> Result<Score, StoreError> {
+    let partner = quarter.partner();
+    let this = score::records_besides_incidents(store, quarter)?;
+    let other = score::records_besides_incidents(store, partner)?;
+    Ok(score::with_half_year_tallied(
+        (&this.input(quarter, now, policy), this_tally),
+        (&other.input(partner, now, policy), other_tally),
+    ))
+}
+
+impl HalfYearShares {
+    /// Reads the half-year of `quarter` from the store: one pass over its year, holding no incident.
+    pub(in crate::engine) fn read(
+        store: &StoreReader,
+        policy: &Policy,
+        quarter: Quarter,
+        now: DateTime<Utc>,
+    ) -> Result<HalfYearShares, StoreError> {
         let zone = policy.calendar.zone;
-        let loaded = match &mut self.loaded {
-            Some(loaded) if loaded.quarter == quarter && loaded.zone == zone => loaded,
-            slot => slot.insert(Loaded {
-                quarter,
-                zone,
-                incidents: score::incidents_of(store, [quarter, quarter.partner()], zone)?,
-            }),
-        };
-        let [this, other] = &loaded.incidents;
-        let this_records = score::records_besides_incidents(store, quarter)?;
-        let other_records = score::records_besides_incidents(store, quarter.partner())?;
-        let mut this_input = this_records.input(quarter, now, policy);
-        this_input.incidents = this;
-        let mut other_input = other_records.input(quarter.partner(), now, policy);
-        other_input.incidents = other;
-        Ok(score::with_half_year(&this_input, &other_input))
+        let mut quarters = [QuarterShares::default(), QuarterShares::default()];
+        score::for_each_incident_of(store, [quarter, quarter.partner()], zone, |n, incident| {
+            if let Some(shares) = quarters.get_mut(n) {
+                shares.put(incident, Some((policy, now)));
+            }
+        })?;
+        Ok(HalfYearShares {
+            quarter,
+            zone,
+            quarters,
+        })
     }
 
-    /// An incident was opened or changed (and stored): keep its latest state if it belongs to the half-year
-    /// held. Its detection time decides the quarter, and never changes.
-    pub(in crate::engine) fn incident_changed(&mut self, incident: &Incident) {
-        let Some(loaded) = &mut self.loaded else {
-            return;
-        };
-        let day = incident.detected_at.with_timezone(&loaded.zone).date_naive();
-        let quarters = [loaded.quarter, loaded.quarter.partner()];
-        let Some(list) = quarters
+    /// Keeps the latest state of an incident detected in the half-year; its detection time decides the quarter
+    /// and never changes. It counts as live until the next refresh sees it settled.
+    fn incident_changed(&mut self, incident: Incident) {
+        let day = incident.detected_at.with_timezone(&self.zone).date_naive();
+        let quarters = [self.quarter, self.quarter.partner()];
+        if let Some(shares) = quarters
             .iter()
             .position(|q| q.contains(day))
-            .and_then(|n| loaded.incidents.get_mut(n))
-        else {
-            return;
+            .and_then(|n| self.quarters.get_mut(n))
+        {
+            shares.put(incident, None);
+        }
+    }
+}
+
+impl QuarterShares {
+    /// Keeps `incident`'s share, settled at once when `as_of` is given and time can no longer change it.
+    fn put(&mut self, incident: Incident, as_of: Option<(&Policy, DateTime<Utc>)>) {
+        let id = incident.id;
+        let share = match as_of.and_then(|(policy, now)| IncidentTally::settled(&incident, policy, now)) {
+            Some(tally) => Share::Settled(tally),
+            None => Share::Live(Box::new(incident)),
         };
-        match list.binary_search_by_key(&incident.id, |i| i.id) {
-            Ok(at) => {
-                if let Some(slot) = list.get_mut(at) {
-                    *slot = incident.clone();
+        let chunk = self.chunks.entry((id.year, id.seq / CHUNK)).or_default();
+        chunk.shares.insert(id, share);
+        chunk.sum = None;
+    }
+
+    /// The sum of every share as of `now`, in incident order; live shares that have settled are kept settled.
+    fn tally(&mut self, policy: &Policy, now: DateTime<Utc>) -> IncidentTally {
+        let mut total = IncidentTally::default();
+        for chunk in self.chunks.values_mut() {
+            if let Some(sum) = &chunk.sum {
+                total.merge(sum);
+                continue;
+            }
+            let mut sum = IncidentTally::default();
+            let mut live = false;
+            for share in chunk.shares.values_mut() {
+                match share {
+                    Share::Settled(tally) => sum.merge(tally),
+                    Share::Live(incident) => match IncidentTally::settled(incident, policy, now) {
+                        Some(tally) => {
+                            sum.merge(&tally);
+                            *share = Share::Settled(tally);
+                        }
+                        None => {
+                            live = true;
+                            sum.add(incident, policy, now);
+                        }
+                    },
                 }
             }
-            Err(at) => list.insert(at, incident.clone()),
+            total.merge(&sum);
+            if !live {
+                chunk.sum = Some(sum);
+            }
         }
+        total
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use chrono::TimeZone;
-
-    use super::*;
-    use crate::model::{Actor, IncidentId, NewIncident, Resolution};
-    use crate::policy::{Kind, Severity};
-
-    fn incident(seq: u32, detected_at: DateTime<Utc>) -> Incident {
-        let new = NewIncident {
-            kind: Kind::Fault,
-            severity: Severity::Major,
-            title: format!("故障 {seq}"),
-            subsystem: None,
-            detected_at: Some(detected_at),
-            source: None,
-        };
-        Incident::open(
-            IncidentId { year: 2026, seq },
-            new,
-            Actor::named("li"),
-            detected_at,
-        )
-        .unwrap()
-    }
-
-    /// The kept score equals the score read from the store after every change.
-    #[test]
-    fn changes_kept_in_memory_give_the_score_read_from_the_store() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path()).unwrap();
-        let policy = Policy::default();
-        let at = |m: u32, d: u32| Utc.with_ymd_and_hms(2026, m, d, 2, 0, 0).single().unwrap();
-        let now = at(11, 30);
-        let q4 = Quarter::of_day(policy.calendar.local_day(now));
-        let li = Actor::named("li");
-        let put = |store: &mut Store, i: &Incident| {
-            let puts = Store::put_incident(i).unwrap();
-            store
-                .commit(
-                    &li,
-                    now,
-                    "incident.open",
-                    &i.id.to_string(),
-                    serde_json::json!({}),
-                    puts,
-                )
-                .unwrap();
-        };
-        // One in Q4, one in Q3 (the partner), one in Q2 (neither).
-        let mut kept = ScoreInputs::default();
-        for (seq, when) in [(1, at(10, 20)), (2, at(8, 3)), (3, at(5, 1))] {
-            put(&mut store, &incident(seq, when));
-        }
-        let first = kept.score(&store, &policy, q4, now).unwrap();
-        assert_eq!(first, score::load(&store, &policy, q4, now).unwrap());
-
-        // A new late fault in Q4 and the Q3 one resolved: both through `incident_changed` only.
-        let late = incident(4, at(11, 1));
-        put(&mut store, &late);
-        kept.incident_changed(&late);
-        let mut resolved = incident(2, at(8, 3));
-        resolved
-            .resolve(
-                &li,
-                None,
-                at(8, 4),
-                Resolution {
-                    cause: "c".into(),
-                    process: "p".into(),
-                    solution: None,
-                },
-            )
-            .unwrap();
-        put(&mut store, &resolved);
-        kept.incident_changed(&resolved);
-        let second = kept.score(&store, &policy, q4, now).unwrap();
-        assert_eq!(second, score::load(&store, &policy, q4, now).unwrap());
-        assert_ne!(first, second);
-    }
-}
+mod tests;

@@ -2,6 +2,8 @@
 //! that opened it automatically and the timeline every action appends to. Plain data; the rules that write it
 //! live in `lifecycle`.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +52,46 @@ pub enum AutoSource {
         name: String,
         gauge: String,
     },
+    /// Raised elsewhere and received by the HTTP intake: an Alertmanager alert (its fingerprint, labels and
+    /// the URL of the rule that fired) or a generic event (its dedup key).
+    Alert {
+        origin: Origin,
+        /// The deduplication key: one open incident per origin and key.
+        key: String,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        labels: BTreeMap<String, String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        generator_url: Option<String>,
+    },
+}
+
+impl AutoSource {
+    /// The origin and deduplication key of an incident the intake opened.
+    pub fn alert_key(&self) -> Option<(Origin, &str)> {
+        match self {
+            AutoSource::Alert { origin, key, .. } => Some((*origin, key)),
+            _ => None,
+        }
+    }
+}
+
+/// Which intake an alert came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// `POST /api/v1/alertmanager`: Alertmanager's webhook.
+    Alertmanager,
+    /// `POST /api/v1/events`: scripts and other tools.
+    Events,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Alertmanager => "alertmanager",
+            Origin::Events => "events",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -13,7 +13,7 @@ use crate::engine::Snapshot;
 use crate::hosts::HostReading;
 use crate::model::{Actor, DailyRecord, HandoverRecord, Incident, IncidentId, MonthlyRecord, TimelineKind};
 use crate::report::score::at_risk;
-use crate::store::{AuditEvent, Store, StoreError, TreeName};
+use crate::store::{AuditEvent, StoreError, StoreReader, TreeName};
 
 /// What a summary is asked for.
 #[derive(Debug, Clone)]
@@ -28,7 +28,11 @@ pub struct HandoverRequest<'a> {
     pub live: Option<&'a Snapshot>,
 }
 
-pub fn summary(store: &Store, config: &Config, req: HandoverRequest) -> Result<HandoverSummary, StoreError> {
+pub fn summary(
+    store: &StoreReader,
+    config: &Config,
+    req: HandoverRequest,
+) -> Result<HandoverSummary, StoreError> {
     let now = req.now;
     let policy = &config.policy;
     let last_handover = last_handover(store)?;
@@ -149,11 +153,11 @@ pub fn summary(store: &Store, config: &Config, req: HandoverRequest) -> Result<H
             .map(host_warnings),
         missing: missing_records(store, config, since, now)?,
         notes: req.notes.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
-        audit_head: Some(store.chain_head()),
+        audit_head: Some(store.chain_head()?),
     })
 }
 
-pub fn last_handover(store: &Store) -> Result<Option<HandoverRecord>, StoreError> {
+pub fn last_handover(store: &StoreReader) -> Result<Option<HandoverRecord>, StoreError> {
     match store.tree(TreeName::Handovers).last()? {
         Some((key, value)) => serde_json::from_slice(&value)
             .map(Some)
@@ -167,7 +171,7 @@ pub fn last_handover(store: &Store) -> Result<Option<HandoverRecord>, StoreError
 }
 
 /// Audit events recorded at or after `since`, read from the end of the log backwards.
-fn audit_since(store: &Store, since: DateTime<Utc>) -> Result<Vec<AuditEvent>, StoreError> {
+fn audit_since(store: &StoreReader, since: DateTime<Utc>) -> Result<Vec<AuditEvent>, StoreError> {
     let mut out = Vec::new();
     for item in store.tree(TreeName::Events).iter().rev() {
         let (key, value) = item?;
@@ -302,7 +306,7 @@ fn host_warnings(snapshot: &Snapshot) -> Vec<HostWarning> {
 }
 
 fn missing_records(
-    store: &Store,
+    store: &StoreReader,
     config: &Config,
     since: DateTime<Utc>,
     now: DateTime<Utc>,

@@ -57,6 +57,7 @@ fn fields(r: &IncidentRow, zone: Tz) -> Vec<String> {
         match &r.source {
             Some(crate::model::AutoSource::Host { name, gauge }) => format!("host {name} {gauge}"),
             Some(crate::model::AutoSource::Subsystem { check, .. }) => format!("check {check}"),
+            Some(crate::model::AutoSource::Alert { origin, key, .. }) => format!("{} {key}", origin.as_str()),
             None => "manual".into(),
         },
         t(Some(r.detected_at)),

@@ -3,10 +3,10 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::{HalfYear, Score, ScoreInput, compute, payment, round2};
+use super::{HalfYear, IncidentTally, Score, ScoreInput, compute_tallied, payment, round2};
 use crate::model::{DailyRecord, HandEntry, Incident, Quarter, QuarterlyProduced};
 use crate::policy::{Kind, Policy};
-use crate::store::{Store, StoreError, TreeName};
+use crate::store::{StoreError, StoreReader, TreeName};
 
 /// Everything stored for one quarter that the score reads.
 #[derive(Debug, Clone, Default)]
@@ -34,15 +34,8 @@ impl QuarterRecords {
 }
 
 /// Anything at all was recorded for the input's quarter.
-fn has_any(input: &ScoreInput<'_>) -> bool {
-    let cal = &input.policy.calendar;
-    !input.daily.is_empty()
-        || !input.hand.is_empty()
-        || input.produced.is_some()
-        || input
-            .incidents
-            .iter()
-            .any(|i| input.quarter.contains(cal.local_day(i.detected_at)))
+fn has_any(input: &ScoreInput<'_>, tally: &IncidentTally) -> bool {
+    !input.daily.is_empty() || !input.hand.is_empty() || input.produced.is_some() || tally.incidents > 0
 }
 
 /// Just the detection time, to pick a quarter's incidents without decoding every one in full.
@@ -51,7 +44,11 @@ struct Detected {
     detected_at: DateTime<Utc>,
 }
 
-pub fn load_quarter_records(store: &Store, quarter: Quarter, zone: Tz) -> Result<QuarterRecords, StoreError> {
+pub fn load_quarter_records(
+    store: &StoreReader,
+    quarter: Quarter,
+    zone: Tz,
+) -> Result<QuarterRecords, StoreError> {
     let [incidents] = incidents_of(store, [quarter], zone)?;
     Ok(QuarterRecords {
         incidents,
@@ -62,13 +59,29 @@ pub fn load_quarter_records(store: &Store, quarter: Quarter, zone: Tz) -> Result
 /// The incidents detected in each of `quarters` (all of one year), in one pass over that year: each is
 /// decoded in full only when it belongs to one of them.
 pub fn incidents_of<const N: usize>(
-    store: &Store,
+    store: &StoreReader,
     quarters: [Quarter; N],
     zone: Tz,
 ) -> Result<[Vec<Incident>; N], StoreError> {
     let mut out: [Vec<Incident>; N] = std::array::from_fn(|_| Vec::new());
+    for_each_incident_of(store, quarters, zone, |n, incident| {
+        if let Some(list) = out.get_mut(n) {
+            list.push(incident);
+        }
+    })?;
+    Ok(out)
+}
+
+/// Calls `each` with the index of its quarter and every incident detected in one of `quarters` (all of one
+/// year), in one pass over that year and holding none: each is decoded in full only when it belongs to one.
+pub fn for_each_incident_of<const N: usize>(
+    store: &StoreReader,
+    quarters: [Quarter; N],
+    zone: Tz,
+    mut each: impl FnMut(usize, Incident),
+) -> Result<(), StoreError> {
     let Some(year) = quarters.first().map(|q| q.year) else {
-        return Ok(out);
+        return Ok(());
     };
     let corrupt = |key: &[u8], e: serde_json::Error| StoreError::Corrupt {
         tree: "incidents",
@@ -82,18 +95,22 @@ pub fn incidents_of<const N: usize>(
         let (key, value) = item?;
         let detected: Detected = serde_json::from_slice(&value).map_err(|e| corrupt(&key, e))?;
         let day = detected.detected_at.with_timezone(&zone).date_naive();
-        if let Some(n) = quarters.iter().position(|q| q.contains(day))
-            && let Some(list) = out.get_mut(n)
-        {
-            list.push(serde_json::from_slice::<Incident>(&value).map_err(|e| corrupt(&key, e))?);
+        if let Some(n) = quarters.iter().position(|q| q.contains(day)) {
+            each(
+                n,
+                serde_json::from_slice::<Incident>(&value).map_err(|e| corrupt(&key, e))?,
+            );
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A quarter's daily records, hand-entered items and "report produced" mark: a few hundred small records at
 /// most, cheap to read each time.
-pub fn records_besides_incidents(store: &Store, quarter: Quarter) -> Result<QuarterRecords, StoreError> {
+pub fn records_besides_incidents(
+    store: &StoreReader,
+    quarter: Quarter,
+) -> Result<QuarterRecords, StoreError> {
     let daily = daily_between(store, quarter.first_day(), quarter.last_day())?;
     let hand = store
         .scan_prefix_json::<HandEntry>(TreeName::Scores, HandEntry::prefix(quarter).as_bytes())
@@ -109,7 +126,7 @@ pub fn records_besides_incidents(store: &Store, quarter: Quarter) -> Result<Quar
 
 /// Daily records from `first` to `last` inclusive, by date.
 pub fn daily_between(
-    store: &Store,
+    store: &StoreReader,
     first: chrono::NaiveDate,
     last: chrono::NaiveDate,
 ) -> Result<Vec<DailyRecord>, StoreError> {
@@ -131,35 +148,46 @@ pub fn daily_between(
 /// The score of `quarter` as of `now`, with the half-year figure when the other quarter of the half has
 /// begun and holds records.
 pub fn load(
-    store: &Store,
+    store: &StoreReader,
     policy: &Policy,
     quarter: Quarter,
     now: DateTime<Utc>,
 ) -> Result<Score, StoreError> {
     let zone = policy.calendar.zone;
     let partner = quarter.partner();
-    let [this, other] = incidents_of(store, [quarter, partner], zone)?;
-    let this = QuarterRecords {
-        incidents: this,
-        ..records_besides_incidents(store, quarter)?
-    };
-    let other = QuarterRecords {
-        incidents: other,
-        ..records_besides_incidents(store, partner)?
-    };
-    Ok(with_half_year(
-        &this.input(quarter, now, policy),
-        &other.input(partner, now, policy),
+    let mut tallies = [IncidentTally::default(), IncidentTally::default()];
+    for_each_incident_of(store, [quarter, partner], zone, |n, incident| {
+        if let Some(tally) = tallies.get_mut(n) {
+            tally.add(&incident, policy, now);
+        }
+    })?;
+    let [this_tally, other_tally] = &tallies;
+    let this = records_besides_incidents(store, quarter)?;
+    let other = records_besides_incidents(store, partner)?;
+    Ok(with_half_year_tallied(
+        (&this.input(quarter, now, policy), this_tally),
+        (&other.input(partner, now, policy), other_tally),
     ))
 }
 
 /// The score of `this` quarter, with the half-year figure when the `other` quarter of the half has begun and
 /// holds records.
 pub fn with_half_year(this: &ScoreInput<'_>, other: &ScoreInput<'_>) -> Score {
+    with_half_year_tallied(
+        (this, &IncidentTally::of(this)),
+        (other, &IncidentTally::of(other)),
+    )
+}
+
+/// `with_half_year` with each quarter's incidents already tallied.
+pub fn with_half_year_tallied(
+    (this, this_tally): (&ScoreInput<'_>, &IncidentTally),
+    (other, other_tally): (&ScoreInput<'_>, &IncidentTally),
+) -> Score {
     let (quarter, partner, now, policy) = (this.quarter, other.quarter, this.now, this.policy);
-    let mut score = compute(this);
-    if partner.first_day() <= policy.calendar.local_day(now) && has_any(other) {
-        let other_score = compute(other);
+    let mut score = compute_tallied(this, this_tally);
+    if partner.first_day() <= policy.calendar.local_day(now) && has_any(other, other_tally) {
+        let other_score = compute_tallied(other, other_tally);
         let mut quarters = vec![(quarter, score.total), (partner, other_score.total)];
         quarters.sort_by_key(|(q, _)| *q);
         let mean = round2((score.total + other_score.total) / 2.0);

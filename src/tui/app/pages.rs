@@ -81,7 +81,7 @@ impl App {
                         self.show(PageContent::Outbox(entries.clone()));
                     }
                 }
-                Reply::Store(_) | Reply::Incident(_) => {}
+                Reply::Store(_) | Reply::Incident(_) | Reply::Intake(_) => {}
             },
             Err(e) if asked => self.ui.page = PageContent::Failed(e.clone()),
             Err(_) => {}

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::Ctx;
 use super::incidents::{deadline_text, severity_style};
 use super::widgets::{level_style, panel, prose, scrolled};
-use crate::model::{AutoSource, DeadlineState, Incident, IncidentId, TimelineEntry, TimelineKind};
+use crate::model::{AutoSource, DeadlineState, Incident, IncidentId, Origin, TimelineEntry, TimelineKind};
 use crate::tui::app::find_incident;
 use crate::tui::i18n::fill;
 use crate::tui::text::{first_line, fit, width};
@@ -60,6 +60,10 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: IncidentId) {
         None => t.source_manual.to_string(),
         Some(AutoSource::Subsystem { check, .. }) => fill(t.source_check, &[check]),
         Some(AutoSource::Host { name, gauge }) => fill(t.source_host, &[name, gauge]),
+        Some(AutoSource::Alert { origin, key, .. }) => match origin {
+            Origin::Alertmanager => fill(t.source_alertmanager, &[key]),
+            Origin::Events => fill(t.source_events, &[key]),
+        },
     };
     lines.push(Line::from(vec![
         label(t.detected),
@@ -78,6 +82,7 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: IncidentId) {
         label(t.source),
         Span::styled(source, theme.text),
     ]));
+    alert_lines(&mut lines, inc.source.as_ref(), cx);
     lines.push(Line::raw(""));
 
     lines.push(Line::styled(t.deadlines, theme.accent));
@@ -205,5 +210,27 @@ pub fn timeline_entry(cx: &Ctx, e: &TimelineEntry, lines: &mut Vec<Line<'static>
             lines.push(Line::from(head));
         }
         None => lines.push(Line::from(head)),
+    }
+}
+
+/// An alert's labels and the link to the rule that raised it, where it came from elsewhere.
+fn alert_lines(lines: &mut Vec<Line<'static>>, source: Option<&AutoSource>, cx: &Ctx) {
+    let Some(AutoSource::Alert {
+        labels,
+        generator_url,
+        ..
+    }) = source
+    else {
+        return;
+    };
+    let (t, theme) = (cx.t, cx.theme);
+    if !labels.is_empty() {
+        let text: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        lines.push(Line::styled(format!("{}:", t.alert_labels), theme.muted));
+        prose(lines, &text.join(", "), theme.text);
+    }
+    if let Some(url) = generator_url {
+        lines.push(Line::styled(format!("{}:", t.alert_link), theme.muted));
+        prose(lines, &crate::redact::shown(url), theme.info);
     }
 }

@@ -1,0 +1,540 @@
+//! watchdesk beside the real Prometheus and Alertmanager (Debian bookworm packages `prometheus-alertmanager`
+//! and `prometheus`; `.ci/run` installs them). Alertmanager, given an alert through its API, calls watchdesk's
+//! webhook and an incident opens with the routed subsystem and severity; resolved in Alertmanager, the incident
+//! records "service restored"; repeated deliveries open nothing new. `watchdesk serve`'s `/metrics` passes
+//! `promtool check metrics`, and a real Prometheus scrapes it (`up == 1`). Everything listens on 127.0.0.1.
+//!
+//! These peers keep real time: every wait is a bounded loop with a deadline.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{SecondsFormat, Utc};
+use serde_json::{Value, json};
+use watchdesk::clock::SystemClock;
+use watchdesk::config::Config;
+use watchdesk::engine::{self, EngineHandle, Mode};
+use watchdesk::http::HttpServer;
+use watchdesk::model::{AutoSource, Incident};
+use watchdesk::policy::Severity;
+use watchdesk::store::Store;
+
+const TOKEN: &str = "intake-4b9e01";
+const METRICS_TOKEN: &str = "metrics-77c2d0";
+
+/// Says loudly that a peer is missing; the test then passes without it.
+fn installed(tool: &str, package: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()));
+    if !found {
+        eprintln!("SKIPPED: {tool} not installed (Debian package {package}; .ci/run installs it)");
+    }
+    found
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn private_file(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+/// Stops the child this test started (by its own handle) whatever happens to the test.
+struct Peer(Option<Child>);
+
+impl Peer {
+    fn new(child: Child) -> Peer {
+        Peer(Some(child))
+    }
+
+    /// SIGTERM, as systemd stops it; returns what it wrote to stderr.
+    fn terminate(mut self) -> String {
+        let child = self.0.take().expect("running");
+        // SAFETY: kill(2) on the pid of a child this test started and has not reaped.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+        let out = child.wait_with_output().unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+/// Polls `probe` until it returns something or the deadline passes.
+async fn wait_for<T>(what: &str, within: Duration, mut probe: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(found) = probe().await {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "{what}: not within {within:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+const CONFIG: &str = "[platform]\nlang = \"en\"\n\n[[subsystem]]\nid = \"sysadmin\"\nname = \"系统管理\"\n\n\
+                      [[subsystem]]\nid = \"digital\"\nname = \"数字管理\"\n\n[[host]]\nname = \"local\"\nsource = \"local\"\n";
+
+struct Desk {
+    _dir: tempfile::TempDir,
+    engine: EngineHandle,
+    server: HttpServer,
+}
+
+/// watchdesk's engine and HTTP listener in this process, routing critical alerts to `digital`.
+fn desk() -> Desk {
+    let dir = tempfile::tempdir().unwrap();
+    let routes = "[[alert_route]]\nmatchers = ['severity=\"critical\"']\nsubsystem = \"digital\"\nseverity = \"critical\"\n";
+    let config = Config::parse(Path::new("watchdesk.toml"), &format!("{CONFIG}{routes}")).unwrap();
+    let http = watchdesk::config::HttpConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        token: Some(watchdesk::config::Secret::new(TOKEN)),
+        metrics_token: None,
+        unavailable: None,
+        max_body: watchdesk::config::DEFAULT_MAX_BODY,
+    };
+    let routes = config.alert_routes.clone();
+    let store = Store::open(&dir.path().join("data")).unwrap();
+    let engine = engine::spawn(store, config, Arc::new(SystemClock), Mode::Embedded).unwrap();
+    let server = HttpServer::start(&http, &routes, engine.clone(), Arc::new(SystemClock)).unwrap();
+    Desk {
+        _dir: dir,
+        engine,
+        server,
+    }
+}
+
+fn from_alertmanager(engine: &EngineHandle) -> Vec<Incident> {
+    engine
+        .snapshot()
+        .open_incidents
+        .iter()
+        .filter(|i| matches!(i.source, Some(AutoSource::Alert { .. })))
+        .map(|i| (**i).clone())
+        .collect()
+}
+
+fn alertmanager(dir: &Path, webhook: std::net::SocketAddr) -> (Peer, String) {
+    let credentials = dir.join("watchdesk.token");
+    private_file(&credentials, TOKEN);
+    let config = dir.join("alertmanager.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "route:\n  receiver: watchdesk\n  group_by: [alertname]\n  group_wait: 1s\n  group_interval: 1s\n  \
+             repeat_interval: 2s\nreceivers:\n  - name: watchdesk\n    webhook_configs:\n      - url: \
+             http://{webhook}/api/v1/alertmanager\n        send_resolved: true\n        http_config:\n          \
+             authorization:\n            type: Bearer\n            credentials_file: {}\n",
+            credentials.display()
+        ),
+    )
+    .unwrap();
+    let port = free_port();
+    let child = Command::new("prometheus-alertmanager")
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!("--storage.path={}", dir.join("am-data").display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .arg("--cluster.listen-address=")
+        .arg("--log.level=warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    (Peer::new(child), format!("http://127.0.0.1:{port}"))
+}
+
+fn stamp(t: chrono::DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alertmanager_opens_restores_and_deduplicates_incidents() {
+    if !installed("prometheus-alertmanager", "prometheus-alertmanager") {
+        return;
+    }
+    let desk = desk();
+    let dir = tempfile::tempdir().unwrap();
+    let (_am, am) = alertmanager(dir.path(), desk.server.local_addr());
+    let client = http();
+    wait_for("Alertmanager ready", Duration::from_secs(30), async || {
+        let r = client.get(format!("{am}/-/ready")).send().await.ok()?;
+        r.status().is_success().then_some(())
+    })
+    .await;
+
+    let started = Utc::now() - chrono::Duration::minutes(2);
+    let alerts = |ends: Option<chrono::DateTime<Utc>>| {
+        let alert = |severity: &str| {
+            let mut a = json!({
+                "labels": {"alertname": "ApiDown", "severity": severity, "instance": format!("api-{severity}")},
+                "annotations": {"summary": "the API does not answer"},
+                "startsAt": stamp(started),
+                "generatorURL": "http://127.0.0.1:9090/graph?g0.expr=up%3D%3D0"
+            });
+            if let Some(ends) = ends {
+                a["endsAt"] = json!(stamp(ends));
+            }
+            a
+        };
+        json!([alert("critical"), alert("warning")])
+    };
+    let post = async |body: Value| {
+        let r = client
+            .post(format!("{am}/api/v2/alerts"))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status().is_success(),
+            "Alertmanager took the alerts: {}",
+            r.status()
+        );
+    };
+    post(alerts(None)).await;
+    // The same alerts again: Alertmanager keeps one of each, and repeats its notification every 2 s.
+    post(alerts(None)).await;
+
+    let opened = wait_for("both incidents open", Duration::from_secs(30), async || {
+        let open = from_alertmanager(&desk.engine);
+        (open.len() == 2).then_some(open)
+    })
+    .await;
+    let critical = opened.iter().find(|i| i.severity == Severity::Critical).unwrap();
+    assert_eq!(critical.subsystem.as_deref(), Some("digital"));
+    assert_eq!(critical.title, "ApiDown: the API does not answer");
+    assert_eq!(
+        stamp(critical.detected_at),
+        stamp(started),
+        "startsAt is the detection time"
+    );
+    assert_eq!(critical.opened.actor.user, "alertmanager");
+    let Some(AutoSource::Alert {
+        labels,
+        generator_url,
+        ..
+    }) = &critical.source
+    else {
+        unreachable!()
+    };
+    assert_eq!(labels["instance"], "api-critical");
+    assert!(
+        generator_url
+            .as_deref()
+            .unwrap()
+            .starts_with("http://127.0.0.1:9090/graph")
+    );
+    let warning = opened.iter().find(|i| i.severity != Severity::Critical).unwrap();
+    assert_eq!(
+        (warning.severity, warning.subsystem.as_deref()),
+        (Severity::Major, None)
+    );
+
+    // A repeated notification of the same alerts arrives and changes nothing.
+    let metrics = format!("http://{}/metrics", desk.server.local_addr());
+    wait_for("a repeated notification", Duration::from_secs(30), async || {
+        let text = client.get(&metrics).send().await.ok()?.text().await.ok()?;
+        text.lines()
+            .any(|l| {
+                l.starts_with("watchdesk_intake_alerts_total{")
+                    && l.contains("result=\"unchanged\"")
+                    && !l.ends_with(" 0")
+            })
+            .then_some(())
+    })
+    .await;
+    assert_eq!(from_alertmanager(&desk.engine).len(), 2);
+
+    // Resolved in Alertmanager: an end in the past.
+    let ended = Utc::now() - chrono::Duration::seconds(1);
+    post(alerts(Some(ended))).await;
+    let restored = wait_for("both restored", Duration::from_secs(30), async || {
+        let open = from_alertmanager(&desk.engine);
+        open.iter().all(|i| i.restored_at.is_some()).then_some(open)
+    })
+    .await;
+    assert_eq!(
+        restored.len(),
+        2,
+        "restored incidents stay open until the engineer resolves them"
+    );
+    for i in &restored {
+        assert_eq!(stamp(i.restored_at.unwrap()), stamp(ended));
+        assert!(i.is_open());
+    }
+    desk.server.stop().await;
+    desk.engine.shutdown().await;
+}
+
+/// `watchdesk serve` with `[http]`, as a deployment runs it.
+struct Daemon {
+    peer: Peer,
+    dir: tempfile::TempDir,
+    addr: String,
+}
+
+fn serve() -> Daemon {
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("metrics.token");
+    private_file(&token, METRICS_TOKEN);
+    let port = free_port();
+    let config = dir.path().join("watchdesk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "{CONFIG}\n[http]\nlisten = \"127.0.0.1:{port}\"\ntoken_env = \"WD_INTAKE_TOKEN\"\nmetrics_token_file = \"{}\"\n",
+            token.display()
+        ),
+    )
+    .unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_watchdesk"))
+        .env_clear()
+        .env("HOME", dir.path())
+        .env("LANG", "en_US.UTF-8")
+        .env("WD_INTAKE_TOKEN", TOKEN)
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .arg("serve")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    Daemon {
+        peer: Peer::new(child),
+        dir,
+        addr: format!("127.0.0.1:{port}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_exposes_metrics_that_promtool_and_prometheus_accept() {
+    let daemon = serve();
+    let client = http();
+    let url = format!("http://{}/metrics", daemon.addr);
+    wait_for("/metrics answers", Duration::from_secs(30), async || {
+        let r = client.get(&url).bearer_auth(METRICS_TOKEN).send().await.ok()?;
+        assert_eq!(r.status().as_u16(), 200);
+        Some(())
+    })
+    .await;
+    // An event through the daemon's intake, so that the exposition has an incident and intake counters.
+    let event = json!({"title": "nightly export failed", "severity": "major", "subsystem": "digital",
+                       "dedup_key": "export-nightly", "status": "firing"});
+    let posted = client
+        .post(format!("http://{}/api/v1/events", daemon.addr))
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/json")
+        .body(event.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status().as_u16(), 200, "{}", posted.text().await.unwrap());
+    let body = client
+        .get(&url)
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        body.contains("watchdesk_open_incidents{kind=\"fault\",severity=\"major\",state=\"open\"} 1"),
+        "{body}"
+    );
+    assert!(body.contains("watchdesk_audit_events 1"), "{body}");
+    let refused = client.get(&url).send().await.unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
+    assert!(!refused.text().await.unwrap().contains(METRICS_TOKEN));
+
+    if installed("promtool", "prometheus") {
+        let mut check = Command::new("promtool")
+            .args(["check", "metrics"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        check.stdin.take().unwrap().write_all(body.as_bytes()).unwrap();
+        let out = check.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "promtool check metrics: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    if installed("prometheus", "prometheus") {
+        scraped_by_prometheus(&daemon, &client).await;
+    }
+
+    // No token reached the daemon's output or its store.
+    let data = daemon.dir.path().join("data");
+    let stderr = daemon.peer.terminate();
+    assert!(stderr.contains("HTTP on 127.0.0.1:"), "{stderr}");
+    for secret in [TOKEN, METRICS_TOKEN] {
+        assert!(!stderr.contains(secret), "{stderr}");
+        for entry in walk(&data) {
+            let bytes = std::fs::read(&entry).unwrap();
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{}",
+                entry.display()
+            );
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// A real Prometheus scrapes the daemon with the metrics token: `up == 1`, and watchdesk's series are stored.
+async fn scraped_by_prometheus(daemon: &Daemon, client: &reqwest::Client) {
+    let token = daemon.dir.path().join("scrape.token");
+    private_file(&token, METRICS_TOKEN);
+    let config = daemon.dir.path().join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: watchdesk\n    \
+             authorization:\n      credentials_file: {}\n    static_configs:\n      - targets: ['{}']\n",
+            token.display(),
+            daemon.addr
+        ),
+    )
+    .unwrap();
+    let port = free_port();
+    let _prometheus = Peer::new(
+        Command::new("prometheus")
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                daemon.dir.path().join("tsdb").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .arg("--log.level=warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let query = |q: &str| format!("http://127.0.0.1:{port}/api/v1/query?query={q}");
+    let value = async |q: &str| -> Option<String> {
+        let text = client.get(query(q)).send().await.ok()?.text().await.ok()?;
+        let v: Value = serde_json::from_str(&text).ok()?;
+        Some(v["data"]["result"][0]["value"][1].as_str()?.to_string())
+    };
+    let up = wait_for(
+        "Prometheus scraped watchdesk",
+        Duration::from_secs(60),
+        async || value("up%7Bjob%3D%22watchdesk%22%7D").await,
+    )
+    .await;
+    assert_eq!(up, "1", "the scrape succeeded");
+    let chain = wait_for(
+        "watchdesk_audit_events stored",
+        Duration::from_secs(30),
+        async || value("watchdesk_audit_events").await,
+    )
+    .await;
+    assert!(chain.parse::<f64>().is_ok(), "{chain}");
+}
+
+/// The fenced blocks of one language in README's Prometheus and Alertmanager section.
+fn readme_blocks(lang: &str) -> Vec<String> {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("## Prometheus and Alertmanager")
+        .expect("the section");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let fence = format!("```{lang}\n");
+    section
+        .split(fence.as_str())
+        .skip(1)
+        .map(|b| b[..b.find("```").expect("closed block")].to_string())
+        .collect()
+}
+
+/// Runs a peer's config checker on `text` (its token paths pointed at a real private file).
+fn tool_accepts(tool: &str, args: &[&str], text: &str, dir: &Path) {
+    let token = dir.join("token");
+    private_file(&token, "t");
+    let mut text = text.to_string();
+    for path in [
+        "/etc/prometheus/watchdesk-metrics.token",
+        "/etc/alertmanager/watchdesk-intake.token",
+    ] {
+        text = text.replace(path, &token.display().to_string());
+    }
+    let file = dir.join(format!("{tool}.yml"));
+    std::fs::write(&file, text).unwrap();
+    let out = Command::new(tool).args(args).arg(&file).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{tool} {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_readme_configs_are_accepted_as_written() {
+    let toml = readme_blocks("toml");
+    assert_eq!(toml.len(), 2, "[http] and [[alert_route]]");
+    let config = Config::parse(Path::new("README.md"), &format!("{CONFIG}{}{}", toml[0], toml[1])).unwrap();
+    let http = config.http.unwrap();
+    assert_eq!(http.listen.to_string(), "127.0.0.1:9464");
+    assert_eq!(config.alert_routes.len(), 2);
+    assert_eq!(config.alert_routes[0].subsystem.as_deref(), Some("digital"));
+
+    let yaml = readme_blocks("yaml");
+    assert_eq!(yaml.len(), 2, "a scrape job and a receiver");
+    let dir = tempfile::tempdir().unwrap();
+    if installed("promtool", "prometheus") {
+        tool_accepts("promtool", &["check", "config"], &yaml[0], dir.path());
+    }
+    if installed("amtool", "prometheus-alertmanager") {
+        tool_accepts("amtool", &["check-config"], &yaml[1], dir.path());
+    }
+}
