@@ -17,12 +17,15 @@ mod config_cmds;
 mod context;
 mod daemon_cmds;
 mod dashboard;
+mod docs;
 mod incident;
 mod notify_cmds;
+mod progress;
 mod records;
 mod report;
 mod store_cmds;
 mod time;
+mod values;
 mod watch;
 
 use std::io::Write;
@@ -31,6 +34,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 pub use context::{CliError, Context};
+pub use values::Choice;
+
+use crate::config::Lang;
+use crate::logging::{LogFormat, LogOptions};
+use crate::tui::theme::ColorChoice;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,21 +47,51 @@ pub use context::{CliError, Context};
     about = "On-call dashboard for the Fujian water-conservancy quality-inspection supervision platform"
 )]
 pub struct Cli {
-    /// Config file (default: $WATCHDESK_CONFIG, else $XDG_CONFIG_HOME/watchdesk/config.toml).
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Config file (default: $XDG_CONFIG_HOME/watchdesk/config.toml).
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "PATH",
+        env = "WATCHDESK_CONFIG",
+        hide_env_values = true
+    )]
     pub config: Option<PathBuf>,
-    /// Data directory (default: $WATCHDESK_DATA, else the config's storage.data_dir, else $XDG_DATA_HOME/watchdesk).
-    #[arg(long, global = true, value_name = "DIR")]
+    /// Data directory (default: the config's storage.data_dir, else $XDG_DATA_HOME/watchdesk).
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "DIR",
+        env = "WATCHDESK_DATA",
+        hide_env_values = true
+    )]
     pub data_dir: Option<PathBuf>,
-    /// Colour theme: default, light, high-contrast, mono, or a file NAME.toml in the config directory's themes/.
-    #[arg(long, global = true, value_name = "NAME")]
+    /// Colour theme: a built-in one, or a file NAME.toml in the config directory's themes/.
+    #[arg(long, global = true, help_heading = "Global options", value_name = "NAME", value_parser = values::ThemeName)]
     pub theme: Option<String>,
-    /// Language of the dashboard: zh or en (default: config, else LANG).
-    #[arg(long, global = true, value_parser = dashboard::parse_lang)]
-    pub lang: Option<crate::config::Lang>,
-    /// When to use colour: auto, always, never (NO_COLOR is honoured in auto).
-    #[arg(long, global = true, value_parser = dashboard::parse_color, value_name = "WHEN")]
-    pub color: Option<crate::tui::theme::ColorChoice>,
+    /// Language of the dashboard (default: the config's, else LANG).
+    #[arg(long, global = true, help_heading = "Global options", value_parser = Choice::<Lang>::all("language"))]
+    pub lang: Option<Lang>,
+    /// When to use colour (NO_COLOR is honoured in auto).
+    #[arg(long, global = true, help_heading = "Global options", value_name = "WHEN", value_parser = Choice::<ColorChoice>::all("colour mode"))]
+    pub color: Option<ColorChoice>,
+    /// Which log lines to write, as RUST_LOG filters them (default: info for serve, warn otherwise).
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILTER",
+        env = "RUST_LOG",
+        hide_env_values = true
+    )]
+    pub log_filter: Option<String>,
+    /// Where log lines go (auto: the journal when systemd connected standard error to it, else text).
+    #[arg(long, global = true, help_heading = "Global options", value_name = "FORMAT", value_parser = Choice::<LogFormat>::all("log format"))]
+    pub log_format: Option<LogFormat>,
+    /// Append text log lines to FILE (0600) instead of standard error.
+    #[arg(long, global = true, help_heading = "Global options", value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Cmd>,
 }
@@ -73,6 +111,7 @@ pub enum Cmd {
     },
     /// Run every configured check and host once and print a table; exit 0 when all are up, 1 otherwise.
     Check {
+        /// One JSON object instead of the table.
         #[arg(long)]
         json: bool,
     },
@@ -142,6 +181,18 @@ pub enum Cmd {
         #[command(subcommand)]
         action: report::ReportCmd,
     },
+    /// Print the shell completion script: `watchdesk completions bash > /etc/bash_completion.d/watchdesk`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output, or write one page per command into --out-dir.
+    Man {
+        /// Write watchdesk.1 and a page per subcommand (watchdesk-incident.1, ...) into DIR.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -165,17 +216,40 @@ pub enum AuditCmd {
 #[derive(Debug, Subcommand)]
 pub enum BackupCmd {
     /// Check a backup's format, checksum and keyed MACs without restoring it; names the first bad line.
-    Verify { file: PathBuf },
+    Verify {
+        /// The backup file to check.
+        file: PathBuf,
+    },
 }
 
-/// Parses the command line, runs it and returns the exit code.
+/// Parses the command line, starts the log, runs it and returns the exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
+    if let Err(why) = crate::logging::init(&cli.log_options()) {
+        eprintln!("watchdesk: {why}");
+        return 2;
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("watchdesk: {}", e.message);
             e.code
+        }
+    }
+}
+
+impl Cli {
+    /// The daemon logs what it does (info); a command only its warnings; the dashboard never on the
+    /// terminal it draws on.
+    pub fn log_options(&self) -> LogOptions {
+        let daemon = matches!(self.command, Some(Cmd::Serve));
+        let screen = matches!(self.command, None | Some(Cmd::Demo) | Some(Cmd::Attach { .. }));
+        LogOptions {
+            filter: self.log_filter.clone(),
+            format: self.log_format.unwrap_or_default(),
+            file: self.log_file.clone(),
+            default_filter: if daemon { "info" } else { "warn" },
+            screen,
         }
     }
 }
@@ -215,6 +289,8 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Cmd::Score { action }) => records::score_cmd(&ctx, action),
         Some(Cmd::Report { action }) => report::run(&ctx, action),
         Some(Cmd::Notify { action }) => notify_cmds::run(&ctx, action),
+        Some(Cmd::Completions { shell }) => docs::completions(shell),
+        Some(Cmd::Man { out_dir }) => docs::man(out_dir.as_deref()),
     }
 }
 

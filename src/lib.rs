@@ -11,6 +11,7 @@ pub mod health;
 pub mod history;
 pub mod hosts;
 pub mod http;
+pub mod logging;
 pub mod model;
 pub mod notify;
 pub mod policy;

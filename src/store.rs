@@ -22,6 +22,7 @@ mod incidents;
 mod key;
 mod lock;
 mod opening;
+mod progress;
 mod reader;
 mod trees;
 mod verify;
@@ -34,10 +35,11 @@ use chrono::{DateTime, Utc};
 use sled::Transactional;
 
 pub use audit::{AUDITED_TREES, AuditEvent, AuditHead, Written};
-pub use backup::{BackupSummary, verify_backup};
+pub use backup::{BackupSummary, verify_backup, verify_backup_with};
 pub use batch::Change;
 pub use error::StoreError;
 pub use key::{AuditKey, default_key_path};
+pub use progress::{Progress, Quiet};
 pub use reader::StoreReader;
 pub use trees::{Put, TreeName, display_key};
 pub use verify::{Verified, VerifyFailure, record_name};
@@ -319,7 +321,17 @@ impl Store {
         dir: &Path,
         key: &AuditKey,
     ) -> Result<(Store, BackupSummary), StoreError> {
-        backup::restore(backup_file, dir, key)
+        backup::restore(backup_file, dir, key, &Quiet)
+    }
+
+    /// `restore`, telling `progress` how far the check and the rebuild have come.
+    pub fn restore_with(
+        backup_file: &Path,
+        dir: &Path,
+        key: &AuditKey,
+        progress: &dyn Progress,
+    ) -> Result<(Store, BackupSummary), StoreError> {
+        backup::restore(backup_file, dir, key, progress)
     }
 }
 

@@ -27,12 +27,15 @@ fn setup(receiver: std::net::SocketAddr) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let config = dir.path().join("watchdesk.toml");
+    // Only openings go to the hook: a reminder that depends on the hour (the daily record after 18:00) or a
+    // host alarm would otherwise join the opening in one digest.
     std::fs::write(
         &config,
         format!(
             "[platform]\nlang = \"en\"\n\n[[subsystem]]\nid = \"digital\"\nname = \"数字管理\"\n\n[[host]]\nname = \"local\"\nsource = \"local\"\n\n\
              [[notify]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"http://{receiver}/hook\"\n\
-             token_env = \"WD_HOOK_TOKEN\"\nsecret_env = \"WD_HOOK_SECRET\"\ntimeout = \"2s\"\n"
+             token_env = \"WD_HOOK_TOKEN\"\nsecret_env = \"WD_HOOK_SECRET\"\ntimeout = \"2s\"\n\
+             events = [\"opened\"]\n"
         ),
     )
     .unwrap();

@@ -110,26 +110,35 @@ pub fn serve(ctx: &Context) -> Result<i32, CliError> {
     let config = ctx.load_config()?.ok_or_else(|| {
         CliError::bad_input("serve needs a config: write one with `watchdesk init`, or name it with --config")
     })?;
+    crate::logging::use_zone(config.platform.timezone);
     let dir = ctx.data_dir(&config)?;
     let store = Store::open_with_key_file(&dir, config.audit_key_file.as_deref())?;
     let rt = runtime()?;
     rt.block_on(async move {
+        let stop = stop_signal();
         let n_checks: usize = config.subsystems.iter().map(|s| s.checks.len()).sum();
         let n_hosts = config.hosts.len();
         let n_channels = config.notify.channels.len();
         let access = config.access.clone();
         for channel in &config.notify.channels {
             if let Some(why) = &channel.unavailable {
-                eprintln!("watchdesk serve: warning: {why}: its notifications stay queued until it can send");
+                tracing::warn!(
+                    channel = channel.name.as_str(),
+                    "{why}: its notifications stay queued until it can send"
+                );
             }
         }
         let http = config.http.clone().map(|h| (h, config.alert_routes.clone()));
         let mut watch = Watch::start(store, config, Arc::new(SystemClock), Mode::Embedded)?;
         if let Some((http, routes)) = http {
             match watch.serve_http(&http, &routes, Arc::new(SystemClock)) {
-                Ok(addr) => eprintln!(
-                    "watchdesk serve: HTTP on {addr}: /metrics{}",
-                    if http.token.is_some() { ", /api/v1/alertmanager, /api/v1/events" } else { " (intake off: no token)" }
+                Ok(addr) => tracing::info!(
+                    "HTTP on {addr}: /metrics{}",
+                    if http.token.is_some() {
+                        ", /api/v1/alertmanager, /api/v1/events"
+                    } else {
+                        " (intake off: no token)"
+                    }
                 ),
                 Err(e) => {
                     watch.stop().await;
@@ -137,45 +146,66 @@ pub fn serve(ctx: &Context) -> Result<i32, CliError> {
                 }
             }
         }
+        let mut activity = crate::logging::activity::spawn(&watch.engine);
         let socket = daemon::socket_path(&dir);
         let server = match daemon::server::serve_with(watch.engine.clone(), &socket, access).await {
             Ok(server) => server,
             Err(e) => {
                 watch.stop().await;
+                activity.abort();
                 return Err(CliError::store(format!(
                     "cannot listen on {}: {e}",
                     display(&socket)
                 )));
             }
         };
-        eprintln!(
-            "watchdesk serve: {n_checks} checks, {n_hosts} hosts, {n_channels} notification channels; store {}; dashboards attach on {}",
-            display(&dir),
-            display(&socket)
+        let (store, socket_shown) = (display(&dir), display(&socket));
+        tracing::info!(
+            version = env!("CARGO_PKG_VERSION"),
+            checks = n_checks,
+            hosts = n_hosts,
+            channels = n_channels,
+            store = store.as_str(),
+            socket = socket_shown.as_str(),
+            "started: {n_checks} checks, {n_hosts} hosts, {n_channels} notification channels; store {store}; \
+             dashboards attach on {socket_shown}"
         );
-        let signal = wait_for_stop().await;
-        eprintln!("watchdesk serve: {signal}: stopping");
+        let signal = stop.await;
+        tracing::info!(signal, "{signal}: stopping");
         server.stop().await;
         watch.stop().await;
+        // The engine has stopped: the log writes its last events (bounded, should anything still hold it).
+        if tokio::time::timeout(std::time::Duration::from_secs(5), &mut activity)
+            .await
+            .is_err()
+        {
+            activity.abort();
+        }
+        tracing::info!("stopped");
         Ok(0)
     })
 }
 
-async fn wait_for_stop() -> &'static str {
+/// The handlers are installed when this is called (before the daemon says it started, so a SIGTERM right
+/// after that is a clean stop); the future answers which signal came.
+fn stop_signal() -> impl std::future::Future<Output = &'static str> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+    let handlers = (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
         signal(SignalKind::hangup()),
-    ) else {
-        // Without handlers the default actions stop the process; nothing to wait for here but the end.
-        return std::future::pending().await;
-    };
-    loop {
-        tokio::select! {
+    );
+    async move {
+        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = handlers else {
+            // Without handlers the default actions stop the process; nothing to wait for here but the end.
+            return std::future::pending().await;
+        };
+        loop {
+            tokio::select! {
             _ = term.recv() => return "SIGTERM",
             _ = int.recv() => return "SIGINT",
-            _ = hup.recv() => eprintln!("watchdesk serve: SIGHUP ignored (the daemon keeps watching)"),
+                _ = hup.recv() => tracing::info!("SIGHUP ignored (the daemon keeps watching)"),
+            }
         }
     }
 }

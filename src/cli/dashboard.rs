@@ -93,18 +93,6 @@ pub(super) fn tui_options(config: &Config, look: &LookFlags) -> Result<TuiOption
     Ok(options)
 }
 
-pub fn parse_lang(text: &str) -> Result<Lang, String> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "zh" | "zh-cn" | "cn" => Ok(Lang::Zh),
-        "en" => Ok(Lang::En),
-        other => Err(format!("unknown language \"{other}\": accepted are zh, en")),
-    }
-}
-
-pub fn parse_color(text: &str) -> Result<ColorChoice, String> {
-    text.parse()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ use clap::Subcommand;
 use super::context::{CliError, Context};
 use super::daemon_cmds::{engine_command, store_on_daemon};
 use super::time::parse_time;
+use super::values::Choice;
 use crate::config::Config;
 use crate::engine::{Command, EngineError, Reply, StoreCommand, StoreReply};
 use crate::model::{Incident, IncidentId, NewIncident, Resolution};
@@ -17,20 +18,27 @@ use crate::report::deadline_words;
 pub enum IncidentCmd {
     /// Open an incident or ticket; its clocks start at --detected-at (default now).
     Open {
-        #[arg(long, value_parser = parse_kind)]
+        /// What the ticket is about; each kind has its own deadlines.
+        #[arg(long, value_parser = Choice::<Kind>::all("kind"))]
         kind: Kind,
-        #[arg(long, value_parser = parse_severity)]
+        /// How bad it is: sets the deadlines and the score deduction.
+        #[arg(long, value_parser = Choice::<Severity>::all("severity"))]
         severity: Severity,
+        /// One line saying what is wrong.
         #[arg(long)]
         title: String,
+        /// The subsystem it concerns (an id from the config).
         #[arg(long, value_name = "ID")]
         subsystem: Option<String>,
+        /// When it was detected, if earlier than now (RFC 3339 or local YYYY-MM-DD HH:MM).
         #[arg(long, value_name = "TIME")]
         detected_at: Option<String>,
     },
     /// Acknowledge (respond to) an incident.
     Ack {
+        /// The incident, e.g. 2026-0001.
         id: String,
+        /// A note kept with the acknowledgement.
         #[arg(long)]
         note: Option<String>,
         /// Agreed due time (minor faults).
@@ -42,61 +50,71 @@ pub enum IncidentCmd {
     },
     /// Submit the handling plan.
     Plan {
+        /// The incident, e.g. 2026-0001.
         id: String,
+        /// The plan.
         #[arg(long)]
         text: String,
+        /// When it was submitted, if earlier than now.
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
     },
     /// Resolve with cause and process (the fault archive).
     Resolve {
+        /// The incident, e.g. 2026-0001.
         id: String,
+        /// What caused it (故障原因).
         #[arg(long)]
         cause: String,
+        /// How it was handled (处理过程).
         #[arg(long)]
         process: String,
+        /// The solution, if it differs from the process (解决方案).
         #[arg(long)]
         solution: Option<String>,
+        /// When service was restored, if earlier than now.
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
     },
     /// Add a note at any stage.
     Note {
+        /// The incident, e.g. 2026-0001.
         id: String,
+        /// The note.
         #[arg(long)]
         text: String,
+        /// When it happened, if earlier than now.
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
     },
     /// Change the severity; deadlines are recomputed from detection.
     Reclassify {
+        /// The incident, e.g. 2026-0001.
         id: String,
-        #[arg(long, value_parser = parse_severity)]
+        /// The new severity.
+        #[arg(long, value_parser = Choice::<Severity>::all("severity"))]
         severity: Severity,
+        /// Why it changes.
         #[arg(long)]
         reason: String,
     },
     /// Open incidents (all with --all), each deadline with time left or how late.
     List {
+        /// Resolved ones too.
         #[arg(long)]
         all: bool,
+        /// One JSON document instead of the table.
         #[arg(long)]
         json: bool,
     },
     /// One incident with its deadlines and timeline.
     Show {
+        /// The incident, e.g. 2026-0001.
         id: String,
+        /// JSON instead of text.
         #[arg(long)]
         json: bool,
     },
-}
-
-fn parse_kind(s: &str) -> Result<Kind, String> {
-    s.parse()
-}
-
-fn parse_severity(s: &str) -> Result<Severity, String> {
-    s.parse()
 }
 
 fn parse_id(s: &str) -> Result<IncidentId, CliError> {

@@ -8,6 +8,7 @@ use clap::{ArgAction, Subcommand};
 use super::context::{CliError, Context};
 use super::daemon_cmds::{engine_command, on_daemon, store_on_daemon};
 use super::time::parse_time;
+use super::values::{Choice, YesNo};
 use crate::config::Config;
 use crate::engine::{Command, EngineError, RecordsCommand, RecordsReply, Reply, StoreCommand, StoreReply};
 use crate::model::{DailyEntry, HandItem, MonthlyEntry, MonthlyRecord, Quarter};
@@ -22,6 +23,7 @@ pub enum DailyCmd {
         /// YYYY-MM-DD (default: today in the platform zone).
         #[arg(long, value_parser = parse_date)]
         date: Option<NaiveDate>,
+        /// JSON instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -31,13 +33,15 @@ pub enum DailyCmd {
         #[arg(long, value_parser = parse_date)]
         date: Option<NaiveDate>,
         /// 校核云平台数据是否异常: was the platform's data checked for anomalies?
-        #[arg(long, action = ArgAction::Set, value_parser = parse_yes_no, value_name = "yes|no")]
+        #[arg(long, action = ArgAction::Set, value_parser = YesNo, value_name = "yes|no")]
         anomaly_checked: bool,
+        /// What the anomaly check found.
         #[arg(long, value_name = "TEXT")]
         anomaly_note: Option<String>,
         /// 日常数据库整理入库存档: was the day's database archive done? (default: as before, else no)
-        #[arg(long, action = ArgAction::Set, value_parser = parse_yes_no, value_name = "yes|no")]
+        #[arg(long, action = ArgAction::Set, value_parser = YesNo, value_name = "yes|no")]
         archive_done: Option<bool>,
+        /// The engineer's notes for the day.
         #[arg(long, value_name = "TEXT")]
         notes: Option<String>,
     },
@@ -47,16 +51,19 @@ pub enum DailyCmd {
 pub enum MonthlyCmd {
     /// Record a monthly on-site inspection (每月现场巡检).
     Save {
+        /// The day of the inspection, YYYY-MM-DD.
         #[arg(long, value_parser = parse_date)]
         date: NaiveDate,
         /// Who inspected.
         #[arg(long, value_name = "NAME")]
         by: String,
+        /// What the inspection found.
         #[arg(long, value_name = "TEXT")]
         findings: String,
     },
     /// Every recorded inspection, oldest first.
     List {
+        /// JSON instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -66,8 +73,10 @@ pub enum MonthlyCmd {
 pub enum HandoverCmd {
     /// Record that the watch passes to NAME; prints the summary that was handed over.
     Record {
+        /// The engineer taking over.
         #[arg(long, value_name = "NAME")]
         to: String,
+        /// The outgoing engineer's notes.
         #[arg(long, value_name = "TEXT")]
         notes: Option<String>,
         /// Start of the period (default: the last handover, else 12 hours ago).
@@ -81,10 +90,13 @@ pub enum ScoreCmd {
     /// Enter a hand-graded item: personnel (0–45 points), tasks (0–5 points), complaints (0–10, −1 each),
     /// notices (0–4, −3 each).
     Set {
-        #[arg(value_parser = parse_item)]
+        /// The item of the assessment form.
+        #[arg(value_parser = Choice::<HandItem>::parsed_by(parse_item))]
         item: HandItem,
+        /// Points (personnel, tasks) or a count (complaints, notices).
         #[arg(allow_hyphen_values = true)]
         value: String,
+        /// Why: what the client said, or the document it is from.
         #[arg(long, value_name = "TEXT")]
         reason: String,
         /// Default: the current quarter.

@@ -10,6 +10,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Subcommand, ValueEnum};
 
 use super::context::{CliError, Context, display};
+use super::progress::Shown;
 use super::records::{ask_daemon, daily_view, execute, parse_date, parse_quarter, unexpected};
 use super::time::parse_time;
 use crate::engine::{RecordsCommand, RecordsReply};
@@ -149,7 +150,9 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
             target.write(&bytes, || format!("daily ledger {} ({format})", view.date))
         }
         ReportCmd::Score { quarter, format } => {
-            let s = match ask_daemon(ctx, &config, RecordsCommand::Score { quarter })? {
+            let waiting = Shown::waiting("computing the score");
+            let reply = ask_daemon(ctx, &config, RecordsCommand::Score { quarter });
+            let s = match reply? {
                 Some(RecordsReply::Score(s)) => s,
                 Some(other) => return Err(unexpected(other)),
                 None => {
@@ -159,6 +162,7 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
                     score::load(&store, &config.policy, quarter, now)?
                 }
             };
+            drop(waiting);
             match format {
                 Format::Json => outln!("{}", serde_json::to_string_pretty(&s).unwrap_or_default()),
                 _ => out!("{}", score::markdown(&s)),
@@ -179,7 +183,10 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
         ReportCmd::Quarterly { quarter, format, out } => {
             // Refused before anything is recorded.
             let target = Target::check(out, format)?;
-            let report = match execute(ctx, config, RecordsCommand::QuarterlyReport { quarter })? {
+            let waiting = Shown::waiting("computing the quarterly report");
+            let reply = execute(ctx, config, RecordsCommand::QuarterlyReport { quarter });
+            drop(waiting);
+            let report = match reply? {
                 RecordsReply::Quarterly(r) => r,
                 other => {
                     return Err(CliError::store(format!(

@@ -4,8 +4,9 @@ use std::path::Path;
 
 use super::context::{CliError, Context, display};
 use super::daemon_cmds::store_on_daemon;
+use super::progress::Shown;
 use crate::engine::{StoreCommand, StoreReply, audit_reply};
-use crate::store::{AuditHead, AuditKey, Store, verify_backup};
+use crate::store::{AuditHead, AuditKey, Store, verify_backup_with};
 
 pub fn audit_verify(ctx: &Context, expect: Option<AuditHead>) -> Result<i32, CliError> {
     let config = ctx.config_or_empty()?;
@@ -13,9 +14,11 @@ pub fn audit_verify(ctx: &Context, expect: Option<AuditHead>) -> Result<i32, Cli
     let command = StoreCommand::VerifyAudit {
         expect: expect.clone(),
     };
+    let waiting = Shown::waiting("checking the audit log");
     let reply = match store_on_daemon(ctx, &config, command)? {
         Some(reply) => reply,
         None => {
+            drop(waiting);
             let store = ctx.open_store(&config)?;
             if store.key_inside_data() {
                 eprintln!(
@@ -24,7 +27,7 @@ pub fn audit_verify(ctx: &Context, expect: Option<AuditHead>) -> Result<i32, Cli
                     store.audit_key().path().display()
                 );
             }
-            audit_reply(store.verify(expect.as_ref())?)
+            audit_reply(store.verify_with(expect.as_ref(), &Shown::on_terminal())?)
         }
     };
     let StoreReply::Audit {
@@ -64,10 +67,14 @@ pub fn backup(ctx: &Context, out: &Path) -> Result<i32, CliError> {
     // A running daemon writes it (the path made absolute, since the daemon's working directory is not ours).
     let absolute = std::path::absolute(out)
         .map_err(|e| CliError::bad_input(format!("cannot use {}: {e}", display(out))))?;
+    let waiting = Shown::waiting("writing the backup");
     let summary = match store_on_daemon(ctx, &config, StoreCommand::Backup { out: absolute })? {
         Some(StoreReply::Backup(summary)) => summary,
         Some(other) => return Err(unexpected(other)),
-        None => ctx.open_store(&config)?.backup(out)?,
+        None => {
+            drop(waiting);
+            ctx.open_store(&config)?.backup_with(out, &Shown::on_terminal())?
+        }
     };
     outln!(
         "wrote {}: {} records, sha256 {}",
@@ -82,7 +89,8 @@ pub fn backup_verify(ctx: &Context, file: &Path) -> Result<i32, CliError> {
     let config = ctx.config_or_empty()?;
     // The key is only read here, never created: a backup checked on another machine is checked by checksum only.
     let key = AuditKey::load(&ctx.audit_key_path(&config)?)?;
-    match verify_backup(file, key.as_ref()) {
+    let checked = verify_backup_with(file, key.as_ref(), &Shown::on_terminal());
+    match checked {
         Ok(summary) => {
             let trees: Vec<String> = summary.per_tree.iter().map(|(t, n)| format!("{t} {n}")).collect();
             outln!(
@@ -130,11 +138,16 @@ pub fn restore(ctx: &Context, file: &Path) -> Result<i32, CliError> {
             display(&key_path)
         ))
     })?;
-    let (store, summary) = Store::restore(file, &dir, &key)?;
-    let count = store.verify_audit()?.map_err(|f| CliError {
-        code: 1,
-        message: f.to_string(),
-    })?;
+    let shown = Shown::on_terminal();
+    let (store, summary) = Store::restore_with(file, &dir, &key, &shown)?;
+    let count = store
+        .verify_with(None, &shown)?
+        .map(|v| v.events)
+        .map_err(|f| CliError {
+            code: 1,
+            message: f.to_string(),
+        })?;
+    drop(shown);
     outln!(
         "restored {} records into {} (audit log intact: {count} records)",
         summary.records,

@@ -20,6 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::progress::{Progress, Quiet};
 use super::{
     AuditHead, AuditKey, SCHEMA_VERSION, Store, StoreError, StoreReader, TreeName, display_key, record_name,
 };
@@ -96,9 +97,13 @@ fn footer_mac(key: &AuditKey, prev: &str, records: u64, sha256: &str) -> String 
 /// while it ran, since records and events read at different moments would not verify after a restore.
 const ATTEMPTS: usize = 5;
 
-pub(super) fn write(store: &StoreReader, out: &Path) -> Result<BackupSummary, StoreError> {
+pub(super) fn write(
+    store: &StoreReader,
+    out: &Path,
+    progress: &dyn Progress,
+) -> Result<BackupSummary, StoreError> {
     for _ in 0..ATTEMPTS {
-        if let Some(summary) = write_once(store, out)? {
+        if let Some(summary) = write_once(store, out, progress)? {
             return Ok(summary);
         }
     }
@@ -109,7 +114,11 @@ pub(super) fn write(store: &StoreReader, out: &Path) -> Result<BackupSummary, St
 }
 
 /// A backup, or `None` (and no file) when the audit log moved on while it was written.
-fn write_once(store: &StoreReader, out: &Path) -> Result<Option<BackupSummary>, StoreError> {
+fn write_once(
+    store: &StoreReader,
+    out: &Path,
+    progress: &dyn Progress,
+) -> Result<Option<BackupSummary>, StoreError> {
     let io = |e: std::io::Error| {
         StoreError::Backup(format!(
             "cannot write backup {}: {}",
@@ -141,6 +150,7 @@ fn write_once(store: &StoreReader, out: &Path) -> Result<Option<BackupSummary>, 
     let mut per_tree = BTreeMap::new();
     let mut records = 0u64;
     let mut line_no = 1u64;
+    progress.stage("writing the backup", None);
     for tree in TreeName::ALL {
         let mut n = 0u64;
         for item in store.tree(tree).iter() {
@@ -156,6 +166,7 @@ fn write_once(store: &StoreReader, out: &Path) -> Result<Option<BackupSummary>, 
             record.mac = Some(mac.clone());
             prev = mac;
             write_line(&mut w, &record).map_err(io)?;
+            progress.advance(1);
             n += 1;
         }
         per_tree.insert(tree.as_str().to_string(), n);
@@ -220,9 +231,12 @@ fn write_line<W: Write, T: Serialize>(w: &mut W, value: &T) -> std::io::Result<(
 fn read(
     path: &Path,
     key: Option<&AuditKey>,
+    progress: (&dyn Progress, &str),
     mut each: impl FnMut(TreeName, Vec<u8>, Vec<u8>) -> Result<(), StoreError>,
 ) -> Result<BackupSummary, StoreError> {
     let file = File::open(path).map_err(|e| bad(path, super::error::io_sentence(&e)))?;
+    let (progress, stage) = progress;
+    progress.stage(stage, file.metadata().ok().map(|m| m.len()));
     let mut reader = BufReader::new(file);
     let mut hash = Sha256::new();
     let mut line = String::new();
@@ -362,10 +376,24 @@ fn read(
 /// Checks a backup without touching any store; with `key`, every line's MAC too (and a backup carrying none is
 /// accepted only if it predates keyed backups).
 pub fn verify_backup(path: &Path, key: Option<&AuditKey>) -> Result<BackupSummary, StoreError> {
-    read(path, key, |_, _, _| Ok(()))
+    read(path, key, (&Quiet, ""), |_, _, _| Ok(()))
 }
 
-pub(super) fn restore(path: &Path, dir: &Path, key: &AuditKey) -> Result<(Store, BackupSummary), StoreError> {
+/// `verify_backup`, telling `progress` how many bytes of the file are checked.
+pub fn verify_backup_with(
+    path: &Path,
+    key: Option<&AuditKey>,
+    progress: &dyn Progress,
+) -> Result<BackupSummary, StoreError> {
+    read(path, key, (progress, "checking the backup"), |_, _, _| Ok(()))
+}
+
+pub(super) fn restore(
+    path: &Path,
+    dir: &Path,
+    key: &AuditKey,
+    progress: &dyn Progress,
+) -> Result<(Store, BackupSummary), StoreError> {
     if let Ok(mut entries) = fs::read_dir(dir)
         && entries.next().is_some()
     {
@@ -376,7 +404,7 @@ pub(super) fn restore(path: &Path, dir: &Path, key: &AuditKey) -> Result<(Store,
     }
     // Verify fully before creating anything.
     let key = key.clone();
-    verify_backup(path, Some(&key))?;
+    verify_backup_with(path, Some(&key), progress)?;
     let summary = {
         let store = Store::open_keyed(dir, key.clone())?;
         // The new store's own schema and switch point give way to the backup's: a backup of a store from before
@@ -385,7 +413,7 @@ pub(super) fn restore(path: &Path, dir: &Path, key: &AuditKey) -> Result<(Store,
         for k in ["schema", super::audit::KEYED_FROM, super::audit::HEAD] {
             meta.remove(k)?;
         }
-        let summary = read(path, Some(&key), |tree, key, value| {
+        let summary = read(path, Some(&key), (progress, "restoring"), |tree, key, value| {
             store.tree(tree).insert(key, value)?;
             Ok(())
         })?;
@@ -393,7 +421,7 @@ pub(super) fn restore(path: &Path, dir: &Path, key: &AuditKey) -> Result<(Store,
         summary
     };
     let store = Store::open_keyed(dir, key)?;
-    if let Err(failure) = store.verify_audit()? {
+    if let Err(failure) = store.verify_with(None, progress)?.map(|v| v.events) {
         return Err(StoreError::Backup(format!(
             "restored store fails audit verification: {failure}"
         )));

@@ -122,6 +122,15 @@ impl StoreReader {
 
     /// Writes a consistent, checksummed export of every tree.
     pub fn backup(&self, out: &Path) -> Result<BackupSummary, StoreError> {
-        backup::write(self, out)
+        backup::write(self, out, &super::Quiet)
+    }
+
+    /// `backup`, telling `progress` of each record written.
+    pub fn backup_with(
+        &self,
+        out: &Path,
+        progress: &dyn super::Progress,
+    ) -> Result<BackupSummary, StoreError> {
+        backup::write(self, out, progress)
     }
 }

@@ -78,10 +78,19 @@ const ATTEMPTS: usize = 5;
 impl StoreReader {
     /// Verifies the audit log and the records against it; `expect` is a head published earlier.
     pub fn verify(&self, expect: Option<&AuditHead>) -> Result<Result<Verified, VerifyFailure>, StoreError> {
+        self.verify_with(expect, &super::Quiet)
+    }
+
+    /// `verify`, telling `progress` of each event and record checked.
+    pub fn verify_with(
+        &self,
+        expect: Option<&AuditHead>,
+        progress: &dyn super::Progress,
+    ) -> Result<Result<Verified, VerifyFailure>, StoreError> {
         let mut attempt = 1;
         loop {
             let before = self.last_seq()?;
-            let verdict = self.verify_once(expect)?;
+            let verdict = self.verify_once(expect, progress)?;
             if verdict.is_ok() || attempt == ATTEMPTS || self.last_seq()? == before {
                 return Ok(verdict);
             }
@@ -89,7 +98,11 @@ impl StoreReader {
         }
     }
 
-    fn verify_once(&self, expect: Option<&AuditHead>) -> Result<Result<Verified, VerifyFailure>, StoreError> {
+    fn verify_once(
+        &self,
+        expect: Option<&AuditHead>,
+        progress: &dyn super::Progress,
+    ) -> Result<Result<Verified, VerifyFailure>, StoreError> {
         let meta = self.tree(TreeName::Meta);
         let keyed_from = match meta.get(KEYED_FROM)? {
             None => None,
@@ -121,8 +134,10 @@ impl StoreReader {
         let mut prev = GENESIS.to_string();
         let mut last_written = LastWritten::default();
         let mut found_expected = false;
+        progress.stage("checking the audit chain", self.last_seq().ok());
         for item in self.tree(TreeName::Events).iter() {
             let (key, value) = item?;
+            progress.advance(1);
             let key_seq = key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
             let event: AuditEvent = match serde_json::from_slice(&value) {
                 Ok(e) => e,
@@ -256,10 +271,12 @@ impl StoreReader {
         // Every audited record against the event that last wrote it.
         let mut records_checked = 0u64;
         if keyed_from.is_some() {
+            progress.stage("checking the records against their events", None);
             for tree in AUDITED_TREES {
                 for item in self.tree(tree).iter() {
                     let (key, value) = item?;
                     records_checked += 1;
+                    progress.advance(1);
                     let name = record_name(tree, &key);
                     match last_written.remove(tree.as_str(), &key) {
                         None | Some((None, _)) => {

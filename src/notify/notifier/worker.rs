@@ -102,6 +102,14 @@ impl Worker {
                         e.last_error.clone().unwrap_or_default()
                     );
                     e.state = Delivery::Failed { at: now, reason };
+                    tracing::error!(
+                        channel = self.channel.name.as_str(),
+                        key = e.message.key.as_str(),
+                        attempts = e.attempts,
+                        "notification given up on channel {}: {}",
+                        self.channel.name,
+                        e.message.key
+                    );
                     e
                 })
                 .collect();
@@ -148,6 +156,15 @@ impl Worker {
                     };
                 }
                 self.status.channel_sent(&self.channel.name, now);
+                tracing::info!(
+                    channel = self.channel.name.as_str(),
+                    kind = self.channel.spec.kind(),
+                    key = message.key.as_str(),
+                    entries = changed.len(),
+                    "notification delivered on channel {}: {}",
+                    self.channel.name,
+                    message.key
+                );
             }
             Err(error) => {
                 let text = error.to_string();
@@ -174,6 +191,14 @@ impl Worker {
                     }
                 }
                 self.status.channel_error(&self.channel.name, &text);
+                tracing::warn!(
+                    channel = self.channel.name.as_str(),
+                    key = message.key.as_str(),
+                    retry = !error.is_permanent(),
+                    error = text.as_str(),
+                    "notification not delivered on channel {}: {text}",
+                    self.channel.name
+                );
             }
         }
         self.save(&changed);
