@@ -1,35 +1,72 @@
-//! What daemon mode costs over the embedded engine: a durable command answered over the Unix socket against
-//! the same command on the engine in this process, and the size and encode + decode time of the snapshot a
-//! dashboard receives, by the number of open incidents. Prints figures; see BENCHMARKS.md.
+//! What daemon mode costs as the open set grows. Three figures, each with 10, 100 and 1,000 open incidents:
 //!
-//! `cargo bench --bench daemon [-- --commands N]`
+//! * a daemon (engine + socket server, the template configuration's seven checks each reporting a probe
+//!   result every 2 s, a host sample every 2 s) with three attached clients, each a separate process holding
+//!   the live snapshot as a dashboard does: bytes each client receives per second, the daemon's CPU and each
+//!   client's CPU (% of one core), beside the size of one full snapshot (what every publish cost per client
+//!   when each carried the whole state);
+//! * the command line without a daemon: `watchdesk incident note` run as a process against a store with 10
+//!   and with 1,000 open incidents, p50 / p99 wall time, the two stores interleaved;
+//! * a durable note on a running engine, in the same process and over its socket, with 10 and 1,000 open.
+//!
+//! `cargo bench --bench daemon` (DAEMON_BENCH_SECS=30 per size, DAEMON_BENCH_CLI=60 commands per size,
+//! WATCHDESK_BIN=PATH for another build of the command line). The binary plays the daemon and the clients too
+//! (DAEMON_BENCH_ROLE).
 
+#[path = "support/pty.rs"]
+mod pty;
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command as Process, Stdio};
 use std::sync::Arc;
-use std::time::Instant;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
+use chrono::Utc;
 use watchdesk::clock::SystemClock;
 use watchdesk::config::{Config, TEMPLATE};
-use watchdesk::daemon;
-use watchdesk::engine::{self, Command, EngineHandle, Mode, Reply, Snapshot};
+use watchdesk::daemon::{self, wire};
+use watchdesk::engine::{self, Command, EngineHandle, Mode, Reply};
+use watchdesk::hosts::{Gauges, HostReading, HostSample};
 use watchdesk::model::{Actor, IncidentId, NewIncident};
 use watchdesk::policy::{Kind, Severity};
+use watchdesk::probe::{Outcome, ProbeResult};
 use watchdesk::store::Store;
 
-fn median_and_p99(mut samples: Vec<f64>) -> (f64, f64) {
-    samples.sort_by(f64::total_cmp);
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-    (at(0.5), at(0.99))
+use pty::cpu_seconds;
+
+const SIZES: [usize; 3] = [10, 100, 1000];
+const CLIENTS: usize = 3;
+
+fn config() -> Config {
+    Config::parse(Path::new("watchdesk.toml"), TEMPLATE).expect("the template is valid")
 }
 
-async fn open(engine: &EngineHandle, n: usize) -> IncidentId {
+fn env_num(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    match std::env::var("DAEMON_BENCH_ROLE").as_deref() {
+        Ok("daemon") => run_daemon(),
+        Ok("client") => run_client(),
+        _ => measure(),
+    }
+}
+
+async fn open(engine: &EngineHandle, n: usize) -> Option<IncidentId> {
     let mut last = None;
     for i in 0..n {
         let new = NewIncident {
-            kind: Kind::Fault,
-            severity: Severity::Major,
+            kind: [Kind::Fault, Kind::Change, Kind::Support][i % 3],
+            severity: Severity::ALL[i % 3],
             title: format!("综合展示子系统地图加载缓慢 #{i}"),
             subsystem: Some("display".into()),
-            detected_at: None,
+            detected_at: Some(Utc::now() - chrono::Duration::minutes(i as i64)),
             source: None,
             host: None,
         };
@@ -40,84 +77,358 @@ async fn open(engine: &EngineHandle, n: usize) -> IncidentId {
             last = Some(inc.id);
         }
     }
-    last.expect("incidents opened")
+    last
 }
 
-fn note(id: IncidentId, i: usize) -> Command {
-    Command::Note {
-        id,
-        at: None,
-        text: format!("bench note {i}"),
-    }
+fn store_in(dir: &Path) -> Store {
+    Store::open_with_key_file(&dir.join("data"), Some(&dir.join("audit.key"))).expect("store")
 }
 
-fn snapshot_cost(snapshot: &Snapshot) -> (usize, f64) {
-    let rounds = 20;
-    let start = Instant::now();
-    let mut bytes = 0;
-    for _ in 0..rounds {
-        let text = serde_json::to_vec(snapshot).expect("encode");
-        bytes = text.len();
-        let back: Snapshot = serde_json::from_slice(&text).expect("decode");
-        std::hint::black_box(back);
-    }
-    (bytes, start.elapsed().as_secs_f64() * 1000.0 / rounds as f64)
+/// The daemon: opens DAEMON_BENCH_OPEN incidents, serves, feeds probe results and host samples every 2 s;
+/// prints "ready BYTES" (a full snapshot's line), runs until its standard input closes.
+fn run_daemon() {
+    let dir = std::env::var("DAEMON_BENCH_DIR").expect("DAEMON_BENCH_DIR");
+    let n = env_num("DAEMON_BENCH_OPEN", 10) as usize;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let config = config();
+        let engine = engine::spawn(
+            store_in(Path::new(&dir)),
+            config.clone(),
+            Arc::new(SystemClock),
+            Mode::Embedded,
+        )
+        .expect("engine");
+        // A listener on the event stream, as the notifier is in `watchdesk serve`: the engine then works out
+        // the facts time brings (deadlines close or passed) every second.
+        let mut events = engine.events();
+        tokio::spawn(async move {
+            loop {
+                match events.recv().await {
+                    Ok(event) => drop(std::hint::black_box(event)),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        });
+        open(&engine, n).await;
+        let socket = Path::new(&dir).join(daemon::SOCKET);
+        let server = daemon::serve(engine.clone(), &socket).await.expect("serve");
+        let checks: Vec<_> = config
+            .subsystems
+            .iter()
+            .flat_map(|s| s.checks.iter().map(move |c| (s.id.clone(), c.id.clone())))
+            .collect();
+        let (probes, hosts) = (engine.probe_sender(), engine.host_sender());
+        let host_names: Vec<String> = config.hosts.iter().map(|h| h.name.clone()).collect();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(2));
+            let mut k = 0u64;
+            loop {
+                tick.tick().await;
+                k += 1;
+                for (subsystem, check) in &checks {
+                    let result = ProbeResult {
+                        check_id: check.clone(),
+                        subsystem: subsystem.clone(),
+                        started_at: Utc::now(),
+                        latency: Duration::from_millis(20 + (k * 37) % 180),
+                        outcome: Outcome::Up {
+                            detail: "HTTP 200".into(),
+                        },
+                    };
+                    let _ = probes.send(result).await;
+                }
+                for host in &host_names {
+                    let gauges = Gauges {
+                        cpu_pct: Some(10.0 + (k % 7) as f64),
+                        mem_pct: Some(61.5),
+                        ..Gauges::default()
+                    };
+                    let sample = HostSample {
+                        host: host.clone(),
+                        at: Utc::now(),
+                        reading: HostReading::Gauges(gauges),
+                    };
+                    let _ = hosts.send(sample).await;
+                }
+            }
+        });
+        let full = wire::encode(&wire::Outgoing::Snapshot {
+            version: 1,
+            snapshot: &engine.snapshot(),
+        });
+        println!("ready {}", full.len());
+        let _ = std::io::stdout().flush();
+        let _ = tokio::task::spawn_blocking(|| std::io::stdin().lines().count()).await;
+        server.stop().await;
+        engine.shutdown().await;
+    });
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let commands = args
-        .windows(2)
-        .find(|w| w[0] == "--commands")
-        .and_then(|w| w[1].parse().ok())
-        .unwrap_or(300usize);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("store");
-    let config = Config::parse(std::path::Path::new("watchdesk.toml"), TEMPLATE).expect("config");
-    let policy = Arc::new(config.policy.clone());
-    let zone = config.policy.calendar.zone;
-    let engine = engine::spawn(store, config, Arc::new(SystemClock), Mode::Embedded).expect("engine");
-    let socket = dir.path().join(daemon::SOCKET);
-    let server = daemon::serve(engine.clone(), &socket).await.expect("serve");
-    let remote = daemon::connect(&socket, policy, zone).await.expect("connect");
-    println!("snapshot a dashboard receives (JSON, encode + decode)");
-    let mut open_now = 0;
-    for target in [10usize, 100, 1000] {
-        if target > open_now {
-            open(&engine, target - open_now).await;
-            open_now = target;
+/// A client: connects, holds every snapshot as a dashboard would, prints the bytes received every 500 ms.
+fn run_client() {
+    let dir = std::env::var("DAEMON_BENCH_DIR").expect("DAEMON_BENCH_DIR");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let config = config();
+        let socket = Path::new(&dir).join(daemon::SOCKET);
+        let remote = daemon::connect(&socket, Arc::new(config.policy.clone()), config.platform.timezone)
+            .await
+            .expect("connect");
+        let mut snapshots = remote.subscribe();
+        let mut report = tokio::time::interval(Duration::from_millis(500));
+        loop {
+            tokio::select! {
+                changed = snapshots.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                    std::hint::black_box(snapshots.borrow_and_update().open_incidents.len());
+                }
+                _ = report.tick() => {
+                    println!("{}", remote.received_bytes());
+                    if std::io::stdout().flush().is_err() {
+                        return;
+                    }
+                }
+            }
         }
-        let (bytes, ms) = snapshot_cost(&engine.snapshot());
-        println!("  {target:>5} open incidents  {:>9} bytes  {ms:.2} ms", bytes);
-    }
-    // With 1,000 open incidents, as the snapshots above left the engine; interleaved, so both see the same
-    // machine load. The attached client receives snapshots meanwhile, as a dashboard would.
-    let id = open(&engine, 1).await;
-    let (mut here, mut there) = (Vec::new(), Vec::new());
-    for i in 0..commands {
-        let t = Instant::now();
-        engine
-            .execute(Actor::named("bench"), note(id, i))
-            .await
-            .expect("note");
-        here.push(t.elapsed().as_secs_f64() * 1000.0);
-        let t = Instant::now();
-        remote
-            .execute(Actor::named("bench"), note(id, i))
-            .await
-            .expect("note");
-        there.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    let (h50, h99) = median_and_p99(here);
-    let (t50, t99) = median_and_p99(there);
-    println!("durable note, {commands} each, interleaved");
-    println!("  in process   median {h50:.3} ms  p99 {h99:.3} ms");
-    println!(
-        "  over socket  median {t50:.3} ms  p99 {t99:.3} ms  ({:.2}x the median)",
-        t50 / h50
-    );
+    });
+}
 
-    server.stop().await;
-    engine.shutdown().await;
+fn role(role: &str, dir: &Path) -> Process {
+    let mut cmd = Process::new(std::env::current_exe().expect("own path"));
+    cmd.env("DAEMON_BENCH_ROLE", role)
+        .env("DAEMON_BENCH_DIR", dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
+    cmd
+}
+
+/// A child's stdout lines, the last one parsed as a number, kept up to date by a thread.
+fn follow_counter(child: &mut Child) -> Arc<AtomicU64> {
+    let counter = Arc::new(AtomicU64::new(0));
+    let out = child.stdout.take().expect("stdout");
+    let c = counter.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if let Ok(n) = line.trim().parse() {
+                c.store(n, Ordering::Relaxed);
+            }
+        }
+    });
+    counter
+}
+
+fn daemon_with_clients(n: usize, secs: u64) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut daemon = role("daemon", dir.path())
+        .env("DAEMON_BENCH_OPEN", n.to_string())
+        .spawn()
+        .expect("daemon");
+    let mut ready = String::new();
+    BufReader::new(daemon.stdout.as_mut().expect("stdout"))
+        .read_line(&mut ready)
+        .expect("ready line");
+    let full: u64 = ready
+        .trim()
+        .strip_prefix("ready ")
+        .and_then(|v| v.parse().ok())
+        .expect("ready BYTES");
+    let mut clients: Vec<(Child, Arc<AtomicU64>)> = (0..CLIENTS)
+        .map(|_| {
+            let mut child = role("client", dir.path()).spawn().expect("client");
+            let bytes = follow_counter(&mut child);
+            (child, bytes)
+        })
+        .collect();
+    // The first full snapshots and the start-up settle.
+    std::thread::sleep(Duration::from_secs(3));
+    let pid = daemon.id();
+    let start = |c: &(Child, Arc<AtomicU64>)| (cpu_seconds(c.0.id()), c.1.load(Ordering::Relaxed));
+    let d0 = cpu_seconds(pid);
+    let c0: Vec<_> = clients.iter().map(start).collect();
+    let t0 = Instant::now();
+    std::thread::sleep(Duration::from_secs(secs));
+    let d1 = cpu_seconds(pid);
+    let c1: Vec<_> = clients.iter().map(start).collect();
+    let wall = t0.elapsed().as_secs_f64();
+    let per_client: Vec<(f64, f64)> = c0
+        .iter()
+        .zip(&c1)
+        .map(|(a, b)| ((b.1 - a.1) as f64 / wall, 100.0 * (b.0 - a.0) / wall))
+        .collect();
+    let bytes = per_client.iter().map(|c| c.0).sum::<f64>() / CLIENTS as f64;
+    let client_cpu = per_client.iter().map(|c| c.1).sum::<f64>() / CLIENTS as f64;
+    println!(
+        "  {n:>5} open  full snapshot {full:>8} bytes  per client {bytes:>7.0} bytes/s  daemon cpu {:.2} %  client cpu {client_cpu:.2} % (mean of {CLIENTS})",
+        100.0 * (d1 - d0) / wall
+    );
+    for (child, _) in &mut clients {
+        drop(child.stdin.take());
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    drop(daemon.stdin.take());
+    let _ = daemon.wait();
+}
+
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+}
+
+/// A store with `n` open incidents and the template configuration; returns the id of the last one.
+fn seeded(dir: &Path, n: usize) -> IncidentId {
+    std::fs::write(dir.join("config.toml"), TEMPLATE).expect("config");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let engine =
+            engine::spawn(store_in(dir), config(), Arc::new(SystemClock), Mode::Embedded).expect("engine");
+        let last = open(&engine, n).await.expect("incidents opened");
+        engine.shutdown().await;
+        last
+    })
+}
+
+fn cli_latency(commands: usize) {
+    let binary = std::env::var("WATCHDESK_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_watchdesk").into());
+    let stores: Vec<_> = [10usize, 1000]
+        .into_iter()
+        .map(|n| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let id = seeded(dir.path(), n);
+            (n, dir, id, Vec::new())
+        })
+        .collect();
+    let mut stores = stores;
+    for i in 0..commands {
+        for (_, dir, id, times) in &mut stores {
+            let d = dir.path();
+            let t = Instant::now();
+            let status = Process::new(&binary)
+                .arg("--config")
+                .arg(d.join("config.toml"))
+                .arg("--data-dir")
+                .arg(d.join("data"))
+                .args([
+                    "incident",
+                    "note",
+                    &id.to_string(),
+                    "--text",
+                    &format!("bench note {i}"),
+                ])
+                .env("HOME", d)
+                .env("XDG_CONFIG_HOME", d)
+                .env("WATCHDESK_AUDIT_KEY", d.join("audit.key"))
+                .stdout(Stdio::null())
+                .status()
+                .expect("watchdesk");
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+            assert!(status.success(), "watchdesk incident note failed");
+        }
+    }
+    let mut p = Vec::new();
+    for (n, _, _, times) in &mut stores {
+        times.sort_by(f64::total_cmp);
+        let (p50, p99) = (percentile(times, 0.5), percentile(times, 0.99));
+        println!("  {n:>5} open  p50 {p50:.1} ms  p99 {p99:.1} ms");
+        p.push((p50, p99));
+    }
+    println!(
+        "  1000 / 10: p50 {:.2}x  p99 {:.2}x",
+        p[1].0 / p[0].0,
+        p[1].1 / p[0].1
+    );
+}
+
+/// A durable note on the engine in this process and over its socket, with 10 and with 1,000 open incidents;
+/// every round runs all four, so all see the same machine load.
+fn durable_notes(commands: usize) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let mut rigs = Vec::new();
+        for n in [10usize, 1000] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let config = config();
+            let (policy, zone) = (Arc::new(config.policy.clone()), config.platform.timezone);
+            let engine = engine::spawn(store_in(dir.path()), config, Arc::new(SystemClock), Mode::Embedded)
+                .expect("engine");
+            let id = open(&engine, n).await.expect("incidents opened");
+            let socket = dir.path().join(daemon::SOCKET);
+            let server = daemon::serve(engine.clone(), &socket).await.expect("serve");
+            let remote = daemon::connect(&socket, policy, zone).await.expect("connect");
+            rigs.push((n, dir, engine, server, remote, id, Vec::new(), Vec::new()));
+        }
+        for i in 0..commands {
+            for (_, _, engine, _, remote, id, here, there) in &mut rigs {
+                let note = || Command::Note {
+                    id: *id,
+                    at: None,
+                    text: format!("bench note {i}"),
+                };
+                let t = Instant::now();
+                engine.execute(Actor::named("bench"), note()).await.expect("note");
+                here.push(t.elapsed().as_secs_f64() * 1e3);
+                let t = Instant::now();
+                remote.execute(Actor::named("bench"), note()).await.expect("note");
+                there.push(t.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        let mut medians = Vec::new();
+        for (n, _, engine, server, _, _, here, there) in rigs {
+            let (mut here, mut there) = (here, there);
+            here.sort_by(f64::total_cmp);
+            there.sort_by(f64::total_cmp);
+            println!(
+                "  {n:>5} open  in process p50 {:.2} ms  p99 {:.2} ms   over the socket p50 {:.2} ms  p99 {:.2} ms",
+                percentile(&here, 0.5),
+                percentile(&here, 0.99),
+                percentile(&there, 0.5),
+                percentile(&there, 0.99)
+            );
+            medians.push((percentile(&here, 0.5), percentile(&there, 0.5)));
+            server.stop().await;
+            engine.shutdown().await;
+        }
+        println!(
+            "  1000 / 10: in process p50 {:.2}x  over the socket p50 {:.2}x",
+            medians[1].0 / medians[0].0,
+            medians[1].1 / medians[0].1
+        );
+    });
+}
+
+fn measure() {
+    let secs = env_num("DAEMON_BENCH_SECS", 30);
+    let commands = env_num("DAEMON_BENCH_CLI", 60) as usize;
+    println!(
+        "daemon with {CLIENTS} attached clients, probe results every 2 s, {secs} s per size (DAEMON_BENCH_SECS):"
+    );
+    for n in SIZES {
+        daemon_with_clients(n, secs);
+    }
+    println!(
+        "`watchdesk incident note` without a daemon, {commands} per store, interleaved (DAEMON_BENCH_CLI):"
+    );
+    cli_latency(commands);
+    println!(
+        "durable note on the engine, {} per size, interleaved:",
+        5 * commands
+    );
+    durable_notes(5 * commands);
 }

@@ -6,15 +6,17 @@
 //! `cargo bench --bench tui_idle` (TUI_BENCH_SECS=60 by default). The binary plays three roles: the measurer
 //! (default), the dashboard inside the pseudo-terminal, and the seeder of the large store.
 
+#[path = "support/pty.rs"]
+mod pty;
+
 use std::fs::File;
-use std::io::{Read, Write};
-use std::os::fd::{FromRawFd, OwnedFd};
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command as Process, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::process::{Child, Command as Process};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
+
+use pty::{cpu_seconds, quit, read_all, spawn_in_pty, status_kib};
 
 use chrono::Utc;
 use watchdesk::clock::SystemClock;
@@ -203,149 +205,12 @@ fn seed() {
 }
 
 /// A child running the dashboard on a new pseudo-terminal of COLS×ROWS; returns it and the terminal's master.
-fn spawn_in_pty(dir: &Path) -> (Child, File) {
-    let (mut master, mut slave) = (0, 0);
-    let size = libc::winsize {
-        ws_row: ROWS,
-        ws_col: COLS,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
-    // SAFETY: openpty writes two descriptors we then own; the null name and termios ask for defaults.
-    let rc = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            &size,
-        )
-    };
-    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
-    // SAFETY: both descriptors were just returned by openpty and are owned by nobody else.
-    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+fn spawn_dashboard(dir: &Path) -> (Child, File) {
     let mut cmd = Process::new(std::env::current_exe().expect("own path"));
     cmd.env("TUI_BENCH_ROLE", "dashboard")
         .env("TUI_BENCH_DIR", dir)
-        .env("TERM", "xterm-256color")
-        .env("LANG", "zh_CN.UTF-8")
-        .env_remove("COLORTERM")
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::from(slave.try_clone().expect("dup")))
-        .stdout(Stdio::from(slave.try_clone().expect("dup")))
-        .stderr(Stdio::from(slave));
-    // SAFETY: only async-signal-safe calls between fork and exec: a new session with the pty as its terminal.
-    unsafe {
-        cmd.pre_exec(|| {
-            if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let child = cmd.spawn().expect("spawn dashboard");
-    (child, File::from(master))
-}
-
-struct Reader {
-    bytes: Arc<AtomicU64>,
-    first_frame: Arc<Mutex<Option<Instant>>>,
-    /// The start of the output, to show when no frame comes.
-    head: Arc<Mutex<Vec<u8>>>,
-}
-
-/// Reads everything the dashboard writes, counting bytes and noting when the first frame arrived.
-fn read_all(mut master: File) -> Reader {
-    let reader = Reader {
-        bytes: Arc::new(AtomicU64::new(0)),
-        first_frame: Arc::new(Mutex::new(None)),
-        head: Arc::new(Mutex::new(Vec::new())),
-    };
-    let (bytes, first, head) = (
-        reader.bytes.clone(),
-        reader.first_frame.clone(),
-        reader.head.clone(),
-    );
-    std::thread::spawn(move || {
-        let mut buf = vec![0u8; 1 << 16];
-        let mut seen = Vec::new();
-        let mark = FIRST_FRAME_MARK.as_bytes();
-        while let Ok(n) = master.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            bytes.fetch_add(n as u64, Ordering::Relaxed);
-            {
-                let mut head = head.lock().expect("lock");
-                if head.len() < 1 << 16 {
-                    head.extend_from_slice(&buf[..n]);
-                }
-            }
-            let mut first = first.lock().expect("lock");
-            if first.is_none() {
-                seen.extend_from_slice(&buf[..n]);
-                if seen.windows(mark.len()).any(|w| w == mark) {
-                    *first = Some(Instant::now());
-                }
-            }
-        }
-    });
-    reader
-}
-
-fn wait_first_frame(reader: &Reader, since: Instant) -> Duration {
-    let deadline = since + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Some(at) = *reader.first_frame.lock().expect("lock") {
-            return at - since;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    let head = reader.head.lock().expect("lock");
-    panic!(
-        "no first frame within 60 s; the terminal got: {}",
-        String::from_utf8_lossy(&head)
-    );
-}
-
-/// utime + stime of a process, in seconds.
-fn cpu_seconds(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("stat");
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .expect("comm")
-        .1
-        .split_whitespace()
-        .collect();
-    // After the command name: state is field 3; utime and stime are fields 14 and 15.
-    let ticks: u64 = fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime");
-    // SAFETY: sysconf only reads a configuration value.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    ticks as f64 / hz
-}
-
-fn status_kib(pid: u32, key: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(key))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
-fn quit(mut child: Child, master: &File) {
-    let mut w = master.try_clone().expect("dup");
-    let _ = w.write_all(b"q");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+        .env("LANG", "zh_CN.UTF-8");
+    spawn_in_pty(&mut cmd, COLS, ROWS)
 }
 
 fn measure() {
@@ -356,10 +221,10 @@ fn measure() {
 
     let dir = tempfile::tempdir().expect("tempdir");
     let started = Instant::now();
-    let (child, master) = spawn_in_pty(dir.path());
+    let (child, master) = spawn_dashboard(dir.path());
     let pid = child.id();
-    let reader = read_all(master.try_clone().expect("dup"));
-    let first = wait_first_frame(&reader, started);
+    let reader = read_all(master.try_clone().expect("dup"), Some(FIRST_FRAME_MARK));
+    let first = reader.wait_first_frame(started);
     // Let the start-up settle (first probe results, first host sample) before measuring.
     std::thread::sleep(Duration::from_secs(3));
     let (cpu0, bytes0, t0) = (
@@ -407,14 +272,14 @@ fn measure() {
     assert!(status.success(), "seeding failed");
     let seeded = seeding.elapsed();
     // Open the 20 incidents once, so the measured start finds them in the store.
-    let (child, master) = spawn_in_pty(big.path());
-    let reader = read_all(master.try_clone().expect("dup"));
-    wait_first_frame(&reader, Instant::now());
+    let (child, master) = spawn_dashboard(big.path());
+    let reader = read_all(master.try_clone().expect("dup"), Some(FIRST_FRAME_MARK));
+    reader.wait_first_frame(Instant::now());
     quit(child, &master);
     let started = Instant::now();
-    let (child, master) = spawn_in_pty(big.path());
-    let reader = read_all(master.try_clone().expect("dup"));
-    let first = wait_first_frame(&reader, started);
+    let (child, master) = spawn_dashboard(big.path());
+    let reader = read_all(master.try_clone().expect("dup"), Some(FIRST_FRAME_MARK));
+    let first = reader.wait_first_frame(started);
     quit(child, &master);
     println!(
         "store with 100,000 resolved + 20 open incidents (seeded in {:.1} s):",

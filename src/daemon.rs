@@ -4,12 +4,13 @@
 //! directory. sled allows one process per store: in daemon mode the daemon owns it.
 //!
 //! The protocol is JSON, one message per line ([`wire`]): a client sends `Execute` requests, each answered by a
-//! `Reply` with the same id once the change is durable, and receives the engine's `Snapshot` whenever it
-//! changes (at most a few times a second). The socket is 0600 in the 0700 data directory: only the user the
-//! daemon runs as can connect; the actor named in a request is that user's word for who acts.
+//! `Reply` with the same id once the change is durable; a dashboard receives the engine's `Snapshot` once and
+//! then what changed in it, at most a few times a second. The socket is 0600 in the 0700 data directory: only
+//! the user the daemon runs as can connect; the actor named in a request is that user's word for who acts.
 
 pub mod access;
 pub mod client;
+pub mod hub;
 pub mod server;
 pub mod wire;
 

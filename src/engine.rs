@@ -3,18 +3,20 @@
 //! state: only this task touches it.
 
 mod command;
+pub mod delta;
 mod events;
 mod handle;
 mod incidents;
 mod intake;
 mod long_read;
 mod monitor;
+mod open_set;
 mod records;
 mod snapshot;
 mod upkeep;
 mod view;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,7 +40,7 @@ use crate::health::{HealthEvent, HealthTracker};
 use crate::history;
 use crate::hosts::HostSample;
 use crate::hosts::alarm::{AlarmEvent, HostAlarms};
-use crate::model::{Incident, IncidentId};
+use crate::model::Incident;
 use crate::policy::Policy;
 use crate::probe::ProbeResult;
 use crate::store::{Store, StoreError};
@@ -52,8 +54,8 @@ pub(crate) struct Engine {
     policy: Arc<Policy>,
     clock: SharedClock,
     mode: Mode,
-    open: BTreeMap<IncidentId, Incident>,
-    recently_resolved: Vec<Incident>,
+    open: open_set::OpenSet,
+    recently_resolved: Vec<Arc<Incident>>,
     health: HealthTracker,
     history: history::Accumulator,
     hosts: HashMap<String, HostSample>,
@@ -71,6 +73,9 @@ pub(crate) struct Engine {
     announced: events::Announced,
     /// What the notifier reports of its deliveries, shown in the snapshot.
     delivery: watch::Receiver<DeliveryStatus>,
+    /// Started for one command of the command line: nobody watches its snapshots, so it neither loads the open
+    /// set nor computes the score; a command costs what it changes.
+    one_off: bool,
     /// The open incident of each alert the intake received.
     alerts: intake::AlertIndex,
     /// Long reads running off the engine task; waited for at shutdown, so the store is let go only after them.
@@ -89,7 +94,16 @@ pub fn spawn(
     clock: SharedClock,
     mode: Mode,
 ) -> Result<EngineHandle, StoreError> {
-    let engine = Engine::new(store, config, clock, mode)?;
+    start(Engine::new(store, config, clock, mode, false)?)
+}
+
+/// Starts an engine for commands only (the command line without a daemon): the same commands, audit and
+/// durability, but its snapshots show no open incidents and no score, and starting it reads neither.
+pub fn spawn_one_off(store: Store, config: Config, clock: SharedClock) -> Result<EngineHandle, StoreError> {
+    start(Engine::new(store, config, clock, Mode::Embedded, true)?)
+}
+
+fn start(engine: Engine) -> Result<EngineHandle, StoreError> {
     let snapshot = Arc::new(engine.build_snapshot());
     let (snap_tx, snap_rx) = watch::channel(snapshot);
     let (req_tx, req_rx) = mpsc::channel(64);
@@ -116,11 +130,21 @@ pub fn spawn(
 }
 
 impl Engine {
-    fn new(store: Store, config: Config, clock: SharedClock, mode: Mode) -> Result<Engine, StoreError> {
-        let open: BTreeMap<IncidentId, Incident> =
-            store.open_incidents()?.into_iter().map(|i| (i.id, i)).collect();
-        let alerts = intake::AlertIndex::of(open.values());
+    fn new(
+        store: Store,
+        config: Config,
+        clock: SharedClock,
+        mode: Mode,
+        one_off: bool,
+    ) -> Result<Engine, StoreError> {
         let policy = Arc::new(config.policy.clone());
+        let open = if one_off {
+            Vec::new()
+        } else {
+            store.open_incidents()?
+        };
+        let alerts = intake::AlertIndex::of(open.iter());
+        let open = open_set::OpenSet::new(policy.clone(), open);
         let (placeholder, _) = watch::channel(Arc::new(Snapshot::empty(
             config.platform.name.clone(),
             config.platform.timezone,
@@ -156,6 +180,7 @@ impl Engine {
             events,
             announced: events::Announced::default(),
             delivery,
+            one_off,
             alerts,
             reads: Vec::new(),
             finishing: mpsc::unbounded_channel(),
@@ -166,8 +191,10 @@ impl Engine {
             engine.engine_error = Some(format!("history not pruned: {e}"));
         }
         engine.audit_day = engine.policy.calendar.local_day(engine.clock.now());
-        engine.resume_faults();
-        engine.refresh_records();
+        if !one_off {
+            engine.resume_faults();
+            engine.refresh_records();
+        }
         Ok(engine)
     }
 
@@ -359,7 +386,9 @@ impl Engine {
             self.apply_health(events);
             self.dirty = true;
         }
-        self.refresh_records();
+        if !self.one_off {
+            self.refresh_records();
+        }
     }
 
     /// Tells subscribers what changed, then screens what they show.

@@ -85,6 +85,7 @@ fn digital(s: &Snapshot) -> Vec<&Incident> {
     s.open_incidents
         .iter()
         .filter(|i| i.subsystem.as_deref() == Some("digital"))
+        .map(|i| &**i)
         .collect()
 }
 

@@ -145,7 +145,7 @@ impl Rig {
             .iter()
             .chain(&snap.recently_resolved)
             .filter(|i| matches!(&i.source, Some(AutoSource::Subsystem { id, .. }) if id == subsystem))
-            .cloned()
+            .map(|i| (**i).clone())
             .collect()
     }
 

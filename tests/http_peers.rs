@@ -133,7 +133,7 @@ fn from_alertmanager(engine: &EngineHandle) -> Vec<Incident> {
         .open_incidents
         .iter()
         .filter(|i| matches!(i.source, Some(AutoSource::Alert { .. })))
-        .cloned()
+        .map(|i| (**i).clone())
         .collect()
 }
 

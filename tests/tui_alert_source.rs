@@ -20,7 +20,7 @@ fn details(origin: Origin, lang: Lang) -> String {
     let mut snapshot = (*fixture::snapshot(false)).clone();
     let id = fixture::incident_id(3);
     let incident = snapshot.open_incidents.iter_mut().find(|i| i.id == id).unwrap();
-    incident.source = Some(AutoSource::Alert {
+    Arc::make_mut(incident).source = Some(AutoSource::Alert {
         origin,
         key: "6f1a2b".into(),
         labels: [("alertname", "ApiDown"), ("severity", "critical")]

@@ -274,8 +274,8 @@ fn saved_only_after_the_reply_and_an_error_keeps_the_text() {
         .open_incidents
         .iter()
         .find(|i| i.id == id)
-        .unwrap()
-        .clone();
+        .map(|i| (**i).clone())
+        .unwrap();
     app.update(Action::Reply {
         token,
         result: Ok(Box::new(Reply::Incident(Box::new(incident)))),

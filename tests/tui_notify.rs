@@ -262,10 +262,10 @@ fn the_header_indicator_matches_its_snapshots() {
 /// A snapshot where incident `seq` (not in the fixture) is open with `severity`.
 fn with_new(base: &Snapshot, seq: u32, severity: Severity) -> Snapshot {
     let mut s = base.clone();
-    let mut incident = s.open_incidents[0].clone();
+    let mut incident = (*s.open_incidents[0]).clone();
     incident.id = IncidentId { year: 2026, seq };
     incident.severity = severity;
-    s.open_incidents.push(incident);
+    s.open_incidents.push(std::sync::Arc::new(incident));
     s.generated_at += Duration::seconds(1);
     s
 }

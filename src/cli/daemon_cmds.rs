@@ -30,7 +30,7 @@ pub fn engine_command(
             return Ok(remote.execute(Actor::current(), command).await);
         }
         let store = Store::open_with_key_file(&dir, config.audit_key_file.as_deref())?;
-        let engine = engine::spawn(store, config, Arc::new(SystemClock), Mode::Embedded)?;
+        let engine = engine::spawn_one_off(store, config, Arc::new(SystemClock))?;
         let reply = engine.execute(Actor::current(), command).await;
         engine.shutdown().await;
         Ok(reply)

@@ -1,7 +1,9 @@
 //! The client's side of the socket: a [`RemoteEngine`] that the dashboard and the command line use exactly like
 //! the engine in their own process. Snapshots arrive without the policy and the time zone (the client has the
-//! same configuration and fills them in); a lost connection ends the snapshot channel, which the dashboard
-//! reads as "the engine stopped", and fails every command still waiting.
+//! same configuration and fills them in): a full one first, then deltas applied to the client's copy; a delta
+//! that does not follow the copy's version makes the client ask for a full snapshot again. A lost connection
+//! ends the snapshot channel, which the dashboard reads as "the engine stopped", and fails every command still
+//! waiting.
 
 use std::collections::HashMap;
 use std::io;
@@ -42,6 +44,8 @@ pub struct RemoteEngine {
     role: Role,
     /// Chosen with `attach --readonly`, or forced by the observer role.
     read_only: bool,
+    /// Bytes read from the socket so far.
+    received: Arc<AtomicU64>,
 }
 
 /// Connects to the daemon at `path` and waits for its first snapshot. `policy` and `timezone` come from the
@@ -50,13 +54,15 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
     let stream = UnixStream::connect(path).await?;
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
+    let counted = Arc::new(AtomicU64::new(0));
+    let received = counted.clone();
     let fill = move |mut s: Snapshot| {
         s.policy = policy.clone();
         s.timezone = timezone;
         s.mode = Mode::Attached;
-        Arc::new(s)
+        s
     };
-    let welcome = tokio::time::timeout(FIRST_SNAPSHOT, next_message(&mut lines))
+    let welcome = tokio::time::timeout(FIRST_SNAPSHOT, next_message(&mut lines, &received))
         .await
         .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "the daemon did not answer within 10 s"))??;
     let (user, role) = match welcome {
@@ -73,16 +79,24 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
     };
     // Only once the daemon has let us in: a refused client's line would meet a closed socket.
     send(&mut write, &Request::Subscribe).await?;
-    let first = tokio::time::timeout(FIRST_SNAPSHOT, next_message(&mut lines))
+    let first = tokio::time::timeout(FIRST_SNAPSHOT, next_message(&mut lines, &received))
         .await
         .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "the daemon sent no snapshot within 10 s"))??;
-    let Some(Message::Snapshot(first)) = first else {
+    let Some(Message::Snapshot {
+        version,
+        snapshot: first,
+    }) = first
+    else {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
             "the daemon's first message was not a snapshot",
         ));
     };
-    let (snapshot_tx, snapshots) = watch::channel(fill(*first));
+    let mut copy = Copy {
+        version,
+        snapshot: fill(*first),
+    };
+    let (snapshot_tx, snapshots) = watch::channel(Arc::new(copy.snapshot.clone()));
     let waiting: Waiting = Arc::default();
     let (requests, mut outgoing) = mpsc::unbounded_channel::<Request>();
     tokio::spawn(async move {
@@ -93,13 +107,34 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
         }
     });
     let replies = waiting.clone();
+    let resubscribe = requests.clone();
     let closed = Arc::new(AtomicBool::new(false));
     let hung_up = closed.clone();
     tokio::spawn(async move {
-        while let Ok(Some(message)) = next_message(&mut lines).await {
+        while let Ok(Some(message)) = next_message(&mut lines, &received).await {
             match message {
-                Message::Snapshot(s) => {
-                    if snapshot_tx.send(fill(*s)).is_err() {
+                Message::Snapshot { version, snapshot } => {
+                    copy = Copy {
+                        version,
+                        snapshot: fill(*snapshot),
+                    };
+                    if snapshot_tx.send(Arc::new(copy.snapshot.clone())).is_err() {
+                        break;
+                    }
+                }
+                Message::Delta { from, to, delta } => {
+                    // Waiting for the full snapshot asked for below: the deltas until then do not fit.
+                    if copy.version == 0 {
+                        continue;
+                    }
+                    if from != copy.version || delta.apply(&mut copy.snapshot).is_err() {
+                        copy.version = 0;
+                        let _ = resubscribe.send(Request::Subscribe);
+                        continue;
+                    }
+                    copy.version = to;
+                    copy.snapshot.mode = Mode::Attached;
+                    if snapshot_tx.send(Arc::new(copy.snapshot.clone())).is_err() {
                         break;
                     }
                 }
@@ -128,15 +163,27 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
         read_only: role == Role::Observer,
         user,
         role,
+        received: counted,
     })
 }
 
+/// The client's snapshot and the daemon's version of it (0: out of step, a full one is on its way).
+struct Copy {
+    version: u64,
+    snapshot: Snapshot,
+}
+
 /// The next message, `None` at the end of the stream.
-async fn next_message(lines: &mut BufReader<OwnedReadHalf>) -> io::Result<Option<Message>> {
+async fn next_message(
+    lines: &mut BufReader<OwnedReadHalf>,
+    received: &AtomicU64,
+) -> io::Result<Option<Message>> {
     let mut line = String::new();
-    if lines.take(MAX_LINE as u64).read_line(&mut line).await? == 0 {
+    let n = lines.take(MAX_LINE as u64).read_line(&mut line).await?;
+    if n == 0 {
         return Ok(None);
     }
+    received.fetch_add(n as u64, Ordering::Relaxed);
     serde_json::from_str(&line).map(Some).map_err(|e| {
         io::Error::new(
             io::ErrorKind::InvalidData,
@@ -168,6 +215,11 @@ impl RemoteEngine {
 
     pub fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
         self.snapshots.clone()
+    }
+
+    /// Bytes received from the daemon since connecting (what a dashboard costs the link).
+    pub fn received_bytes(&self) -> u64 {
+        self.received.load(Ordering::Relaxed)
     }
 
     pub fn snapshot(&self) -> Arc<Snapshot> {

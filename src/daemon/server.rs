@@ -1,27 +1,23 @@
 //! The daemon's side of the socket: one task accepts, one task per connection reads requests (each executed on
-//! the engine in its own task, so a slow command never holds up a snapshot) and one writes replies and
-//! snapshots, snapshots at most every [`SNAPSHOT_GAP`] and always the newest.
+//! the engine in its own task, so a slow command never holds up a snapshot) and one writes replies and the
+//! snapshot lines the [`Hub`] encoded once for everyone.
 
 use std::io;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinSet;
-use tokio::time::Instant;
 
 use super::access::{self, Role};
+pub use super::hub::{BACKLOG, Hub, SNAPSHOT_GAP};
 use super::wire::{MAX_LINE, Message, Request, WireError};
 use crate::config::AccessConfig;
-use crate::engine::{EngineHandle, Snapshot};
+use crate::engine::EngineHandle;
 use crate::model::Actor;
-
-/// The least time between two snapshots to one client: the engine publishes on every probe result.
-pub const SNAPSHOT_GAP: Duration = Duration::from_millis(250);
 
 /// A listening daemon socket; `stop` closes it and every connection and removes the socket file.
 pub struct Server {
@@ -70,7 +66,11 @@ pub async fn serve_with(engine: EngineHandle, path: &Path, access: AccessConfig)
         }
     }
     let (stop, stopped) = watch::channel(false);
-    let accept = tokio::spawn(accept_loop(listener, engine, Arc::new(access), stopped));
+    let (hub, publisher) = Hub::start(engine.subscribe());
+    let accept = tokio::spawn(async move {
+        accept_loop(listener, engine, hub, Arc::new(access), stopped).await;
+        publisher.abort();
+    });
     Ok(Server {
         path: path.to_path_buf(),
         accept,
@@ -93,6 +93,7 @@ impl Server {
 async fn accept_loop(
     listener: UnixListener,
     engine: EngineHandle,
+    hub: Arc<Hub>,
     access: Arc<AccessConfig>,
     mut stopped: watch::Receiver<bool>,
 ) {
@@ -116,7 +117,7 @@ async fn accept_loop(
                         }
                     };
                     let (read, write) = stream.into_split();
-                    connections.spawn(connection(engine.clone(), peer, read, write));
+                    connections.spawn(connection(engine.clone(), hub.clone(), peer, read, write));
                 }
                 // A client that went away between connect and accept; the daemon has no terminal, so this
                 // goes to standard error (the journal under systemd), and it keeps listening.
@@ -142,7 +143,7 @@ pub struct Peer {
 }
 
 /// Serves one client until it hangs up: first tells it who it is and what it may do (or that it is refused).
-pub async fn connection<R, W>(engine: EngineHandle, peer: Peer, read: R, mut write: W)
+pub async fn connection<R, W>(engine: EngineHandle, hub: Arc<Hub>, peer: Peer, read: R, mut write: W)
 where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
@@ -169,7 +170,7 @@ where
         return;
     }
     let (out, outgoing) = mpsc::unbounded_channel();
-    let writer = tokio::spawn(writer(engine.clone(), write, outgoing));
+    let writer = tokio::spawn(writer(hub, write, outgoing));
     let mut lines = BufReader::new(read);
     let mut line = String::new();
     loop {
@@ -219,50 +220,60 @@ where
     let _ = writer.await;
 }
 
+/// Writes replies as they come and, once subscribed, every published delta in order; when the client fell
+/// [`BACKLOG`] deltas behind (or asks again), a full snapshot of the latest version instead.
 async fn writer<W: AsyncWrite + Unpin>(
-    engine: EngineHandle,
+    hub: Arc<Hub>,
     mut write: W,
     mut outgoing: mpsc::UnboundedReceiver<Out>,
 ) {
-    let mut snapshots: Option<watch::Receiver<Arc<Snapshot>>> = None;
-    let mut pending = false;
-    let mut next_at = Instant::now();
+    let mut frames: Option<broadcast::Receiver<Arc<super::hub::Frame>>> = None;
+    let mut version = 0;
     loop {
-        let message = tokio::select! {
+        let line = tokio::select! {
             biased;
             out = outgoing.recv() => match out {
                 None => return,
                 Some(Out::Subscribe) => {
-                    snapshots = Some(engine.subscribe());
-                    pending = true;
+                    frames = Some(hub.follow());
+                    let (at, line) = hub.full();
+                    version = at;
+                    line
+                }
+                Some(Out::Message(m)) => {
+                    if send(&mut write, &m).await.is_err() {
+                        return;
+                    }
                     continue;
                 }
-                Some(Out::Message(m)) => m,
             },
-            changed = changed(&mut snapshots), if !pending => {
-                if changed.is_err() {
-                    return;
+            frame = next_frame(&mut frames) => match frame {
+                Ok(frame) if frame.to <= version => continue,
+                Ok(frame) if frame.from == version => {
+                    version = frame.to;
+                    frame.line.clone()
                 }
-                pending = true;
-                continue;
-            }
-            () = tokio::time::sleep_until(next_at), if pending => {
-                pending = false;
-                next_at = Instant::now() + SNAPSHOT_GAP;
-                let Some(rx) = snapshots.as_mut() else { continue };
-                let snapshot = rx.borrow_and_update().clone();
-                Message::Snapshot(Box::new((*snapshot).clone()))
-            }
+                // Behind, or a gap: start again from the latest version.
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                    frames = Some(hub.follow());
+                    let (at, line) = hub.full();
+                    version = at;
+                    line
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
         };
-        if send(&mut write, &message).await.is_err() {
+        if write.write_all(&line).await.is_err() || write.flush().await.is_err() {
             return;
         }
     }
 }
 
-async fn changed(rx: &mut Option<watch::Receiver<Arc<Snapshot>>>) -> Result<(), watch::error::RecvError> {
-    match rx {
-        Some(rx) => rx.changed().await,
+async fn next_frame(
+    frames: &mut Option<broadcast::Receiver<Arc<super::hub::Frame>>>,
+) -> Result<Arc<super::hub::Frame>, broadcast::error::RecvError> {
+    match frames {
+        Some(rx) => rx.recv().await,
         None => std::future::pending().await,
     }
 }

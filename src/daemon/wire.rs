@@ -1,8 +1,13 @@
-//! The messages on the daemon's socket, one JSON object per line.
+//! The messages on the daemon's socket, one JSON object per line. A dashboard gets a full snapshot when it
+//! subscribes, then the deltas from one version to the next; a delta that does not follow the version the
+//! client holds means something was lost, and the client subscribes again for a full one.
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::access::Role;
+use crate::engine::delta::SnapshotDelta;
 use crate::engine::{Command, EngineError, Reply, Snapshot};
 use crate::model::Actor;
 
@@ -13,7 +18,8 @@ pub const MAX_LINE: usize = 64 * 1024 * 1024;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Request {
-    /// Send snapshots from now on (dashboards; the command line does not ask).
+    /// Send a full snapshot now and its deltas from then on (dashboards; the command line does not ask).
+    /// Asked again, it sends a full snapshot again.
     Subscribe,
     /// `actor` is only the client's claim of where it connects from (`actor.from`): the daemon names the
     /// user from the socket's peer credentials.
@@ -29,15 +35,17 @@ pub enum Request {
 #[serde(rename_all = "snake_case")]
 pub enum Message {
     /// The first line on every connection: who the kernel says the client is, and what it may do.
-    Welcome {
-        user: String,
-        role: Role,
-    },
+    Welcome { user: String, role: Role },
     /// Instead of `Welcome`, to a user `[access]` does not let in; the daemon then hangs up.
-    Refused {
-        reason: String,
+    Refused { reason: String },
+    /// The whole state at `version`.
+    Snapshot { version: u64, snapshot: Box<Snapshot> },
+    /// From version `from` to version `to`.
+    Delta {
+        from: u64,
+        to: u64,
+        delta: Box<SnapshotDelta>,
     },
-    Snapshot(Box<Snapshot>),
     Reply {
         id: u64,
         result: Result<Reply, WireError>,
@@ -59,4 +67,28 @@ impl From<&EngineError> for WireError {
             message: e.to_string(),
         }
     }
+}
+
+/// The snapshot messages as the daemon writes them: borrowed, so a snapshot is encoded without a copy. The
+/// same JSON as [`Message`]'s variants of the same name.
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outgoing<'a> {
+    Snapshot {
+        version: u64,
+        snapshot: &'a Snapshot,
+    },
+    Delta {
+        from: u64,
+        to: u64,
+        delta: &'a SnapshotDelta,
+    },
+}
+
+/// One message as one line, ready to be written by any number of connections.
+pub fn encode<T: Serialize>(message: &T) -> Arc<[u8]> {
+    // Snapshots and deltas are plain data: JSON encoding them cannot fail.
+    let mut line = serde_json::to_vec(message).unwrap_or_default();
+    line.push(b'\n');
+    Arc::from(line)
 }

@@ -1,6 +1,8 @@
 //! Commands on incidents: each one validated on a copy, written with its audit event, and only then applied
 //! to the engine's live state.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Datelike, Utc};
 use serde_json::json;
 
@@ -96,7 +98,7 @@ impl Engine {
         let payload = open_payload(&incident);
         self.store
             .commit(actor, now, "incident.open", &id.to_string(), payload, puts)?;
-        self.open.insert(id, incident.clone());
+        self.open.insert(incident.clone());
         self.records.incident_changed(&incident);
         self.dirty = true;
         Ok(incident)
@@ -135,7 +137,7 @@ impl Engine {
         f: impl FnOnce(&mut Incident) -> Result<serde_json::Value, crate::model::LifecycleError>,
     ) -> Result<Reply, EngineError> {
         let mut incident = match self.open.get(&id) {
-            Some(i) => i.clone(),
+            Some(i) => (**i).clone(),
             None => self.store.incident(id)?.ok_or(EngineError::NotFound(id))?,
         };
         let zone = self.config.platform.timezone;
@@ -151,13 +153,13 @@ impl Engine {
     pub(super) fn keep(&mut self, incident: Incident) {
         self.records.incident_changed(&incident);
         if incident.is_open() {
-            self.open.insert(incident.id, incident);
+            self.open.insert(incident);
         } else {
             if self.open.remove(&incident.id).is_some() {
                 self.auto_incident_closed(&incident);
             }
             self.recently_resolved.retain(|i| i.id != incident.id);
-            self.recently_resolved.insert(0, incident);
+            self.recently_resolved.insert(0, Arc::new(incident));
             self.recently_resolved.truncate(50);
         }
         self.dirty = true;

@@ -148,7 +148,7 @@ impl Engine {
                     let Some(open) = self.open.get(&id) else {
                         continue;
                     };
-                    work.entry(id).or_insert_with(|| open.clone())
+                    work.entry(id).or_insert_with(|| (**open).clone())
                 }
             };
             let failing = still_failing(incident);

@@ -177,9 +177,9 @@ pub struct Snapshot {
     pub subsystems: Vec<SubsystemView>,
     pub hosts: Vec<HostView>,
     /// Every incident not yet resolved.
-    pub open_incidents: Vec<Incident>,
+    pub open_incidents: Vec<Arc<Incident>>,
     /// Resolved in the last 24 hours, newest first.
-    pub recently_resolved: Vec<Incident>,
+    pub recently_resolved: Vec<Arc<Incident>>,
     pub records: RecordsStatus,
     pub score: Option<ScoreSummary>,
     /// The last thing that went wrong inside the engine (a failed write), for the status line.

@@ -267,7 +267,7 @@ fn a_score_read_brings_the_live_score_to_its_moment() {
     // 14:00 in Shanghai.
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).single().unwrap());
     let config = Config::parse(std::path::Path::new("c.toml"), crate::config::TEMPLATE).unwrap();
-    let mut engine = Engine::new(store, config, Arc::new(clock.clone()), Mode::Embedded).unwrap();
+    let mut engine = Engine::new(store, config, Arc::new(clock.clone()), Mode::Embedded, false).unwrap();
     let li = Actor::named("li");
     let new = NewIncident {
         severity: Severity::Major,

@@ -5,8 +5,6 @@ use super::{CheckView, Engine, HostView, LastProbe, Snapshot, SubsystemView};
 impl Engine {
     pub(super) fn build_snapshot(&self) -> Snapshot {
         let now = self.clock.now();
-        let mut open: Vec<_> = self.open.values().cloned().collect();
-        open.sort_by_key(|i| i.next_deadline(&self.policy, now).map(|d| d.due));
         let subsystems = self
             .config
             .subsystems
@@ -70,7 +68,7 @@ impl Engine {
             policy: self.policy.clone(),
             subsystems,
             hosts,
-            open_incidents: open,
+            open_incidents: self.open.by_deadline(),
             recently_resolved: self.recently_resolved.clone(),
             records: self.records.status(),
             score: self.records.score(),

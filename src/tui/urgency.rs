@@ -2,6 +2,7 @@
 //! view and the key handling, so the row the cursor moves over is the row on screen.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -79,7 +80,7 @@ struct Place {
 }
 
 impl Place {
-    fn ranked<'a>(&self, open: &'a [Incident]) -> Option<Ranked<'a>> {
+    fn ranked<'a>(&self, open: &'a [Arc<Incident>]) -> Option<Ranked<'a>> {
         Some(Ranked {
             incident: open.get(self.at)?,
             next: self.next,

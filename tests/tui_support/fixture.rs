@@ -357,8 +357,8 @@ pub fn snapshot(late: bool) -> Arc<Snapshot> {
         policy: Arc::new(Policy::default()),
         subsystems: subsystems(),
         hosts: hosts(),
-        open_incidents: incidents(late),
-        recently_resolved: resolved(),
+        open_incidents: incidents(late).into_iter().map(Arc::new).collect(),
+        recently_resolved: resolved().into_iter().map(Arc::new).collect(),
         records: RecordsStatus {
             daily_missing: true,
             monthly_missing: false,

@@ -174,4 +174,5 @@ pub fn find_incident(snapshot: &Snapshot, id: IncidentId) -> Option<&Incident> {
         .iter()
         .chain(&snapshot.recently_resolved)
         .find(|i| i.id == id)
+        .map(|i| &**i)
 }

@@ -80,6 +80,7 @@ fn resolved(cx: &Ctx, cols: &Columns, height: usize, lines: &mut Vec<Line<'stati
         .snap
         .recently_resolved
         .iter()
+        .map(|i| &**i)
         .filter(|i| urgency::matches(cx.snap, i, &cx.ui.filter))
         .collect();
     if room == 0 || shown.is_empty() {

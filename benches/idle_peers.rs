@@ -1,0 +1,294 @@
+//! The dashboard at rest beside its peers, in the same run: watchdesk (the release binary, real configuration:
+//! five subsystems with HTTP checks every 15 s against a local server, a local host and a node_exporter host
+//! scraped from the same server), htop and bottom (`btm`) at their defaults, each in a 160×48
+//! pseudo-terminal, in interleaved rounds. Per program: CPU % of one core, peak resident memory, bytes written
+//! to the terminal per second and the first frame (the end of the first burst of output, the same rule for
+//! all); medians over the rounds, then watchdesk's ratios to each peer.
+//!
+//! `cargo bench --bench idle_peers` (IDLE_SECS=20 per program and round, IDLE_ROUNDS=3; WATCHDESK_BIN=PATH
+//! to measure another build of watchdesk). A peer that is not installed is reported "not installed" and left
+//! out.
+
+#[path = "support/pty.rs"]
+mod pty;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::Command as Process;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use pty::{cpu_seconds, quit, read_all, spawn_in_pty, status_kib};
+
+const COLS: u16 = 160;
+const ROWS: u16 = 48;
+const METRICS: &str = include_str!("../tests/fixtures/node_exporter.txt");
+
+/// Answers `/metrics` with node_exporter's text and anything else with `ok`, one request per connection.
+fn serve(listener: TcpListener) {
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || answer(stream));
+        }
+    });
+}
+
+fn answer(mut stream: TcpStream) {
+    let mut request = String::new();
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+        line.clear();
+    }
+    let body = if request.contains("/metrics") {
+        METRICS
+    } else {
+        "ok"
+    };
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body.as_bytes());
+    let _ = stream.read(&mut [0u8; 16]);
+}
+
+fn config(port: u16, data: &Path) -> String {
+    let subsystems = [
+        ("sysadmin", "系统管理子系统"),
+        ("digital", "水利质量检测数字管理子系统"),
+        ("engineering", "工程质量检测子系统"),
+        ("smart", "智慧监管子系统"),
+        ("display", "综合展示子系统"),
+    ];
+    let mut text = format!(
+        "[platform]\nname = \"福建省水利质量检测监管平台\"\ntimezone = \"Asia/Shanghai\"\nlang = \"zh\"\n\n\
+         [storage]\ndata_dir = \"{}\"\n\n",
+        data.display()
+    );
+    for (id, name) in subsystems {
+        text += &format!(
+            "[[subsystem]]\nid = \"{id}\"\nname = \"{name}\"\n  [[subsystem.check]]\n  kind = \"http\"\n  \
+             url = \"http://127.0.0.1:{port}/{id}/api/health\"\n  interval = \"15s\"\n  body_contains = \"ok\"\n\n"
+        );
+    }
+    text += &format!(
+        "[[host]]\nname = \"app-01\"\nsource = \"local\"\n\n[[host]]\nname = \"db-01\"\nsource = \"node_exporter\"\n\
+         url = \"http://127.0.0.1:{port}/metrics\"\n"
+    );
+    text
+}
+
+struct Program<'a> {
+    name: &'static str,
+    /// A fresh command for each run (the pty set-up is added to it).
+    command: Option<Box<dyn Fn() -> Process + 'a>>,
+}
+
+#[derive(Default)]
+struct Figures {
+    cpu_pct: Vec<f64>,
+    peak_mib: Vec<f64>,
+    bytes_per_s: Vec<f64>,
+    first_ms: Vec<f64>,
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn installed(binary: &str) -> Option<String> {
+    let paths = std::env::var("PATH").unwrap_or_default();
+    let home = std::env::var("HOME").unwrap_or_default();
+    std::env::split_paths(&paths)
+        .chain([Path::new(&home).join(".cargo/bin")])
+        .map(|dir| dir.join(binary))
+        .find(|p| p.is_file())
+        .map(|p| p.display().to_string())
+}
+
+/// Resident KiB of a process by where the pages come from (`/proc/PID/smaps`): its own binary's code, its
+/// binary's other pages (read-only data, relocations, relocated tables), shared libraries, the rest (heap,
+/// thread stacks, anonymous mappings).
+fn resident_by_origin(pid: u32) -> [(&'static str, u64); 4] {
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
+    let exe = exe.to_string_lossy().into_owned();
+    let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let mut kib = [
+        ("binary code", 0),
+        ("binary data", 0),
+        ("shared libraries", 0),
+        ("heap, stacks, anonymous", 0),
+    ];
+    let mut class = 3;
+    for line in smaps.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() >= 5 && fields[0].contains('-') && fields[3].contains(':') {
+            let (perms, path) = (fields[1], fields.get(5).copied().unwrap_or(""));
+            class = if !exe.is_empty() && path == exe {
+                if perms.contains('x') { 0 } else { 1 }
+            } else if path.contains(".so") {
+                2
+            } else {
+                3
+            };
+        } else if fields.first() == Some(&"Rss:") {
+            kib[class].1 += fields.get(1).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        }
+    }
+    kib
+}
+
+fn run_once(program: &mut Process, secs: u64) -> (f64, f64, f64, f64) {
+    let started = Instant::now();
+    let (child, master) = spawn_in_pty(program, COLS, ROWS);
+    let pid = child.id();
+    let reader = read_all(master.try_clone().expect("dup"), None);
+    let first = reader.wait_first_burst(started);
+    std::thread::sleep(Duration::from_secs(3));
+    let (cpu0, bytes0, t0) = (
+        cpu_seconds(pid),
+        reader.bytes.load(Ordering::Relaxed),
+        Instant::now(),
+    );
+    std::thread::sleep(Duration::from_secs(secs));
+    let (cpu1, bytes1, t1) = (
+        cpu_seconds(pid),
+        reader.bytes.load(Ordering::Relaxed),
+        Instant::now(),
+    );
+    let peak = status_kib(pid, "VmHWM:");
+    let origins = resident_by_origin(pid)
+        .iter()
+        .map(|(what, kib)| format!("{what} {:.1}", *kib as f64 / 1024.0))
+        .collect::<Vec<_>>()
+        .join(", ");
+    println!("  resident MiB by origin: {origins}");
+    quit(child, &master);
+    let wall = (t1 - t0).as_secs_f64();
+    (
+        100.0 * (cpu1 - cpu0) / wall,
+        peak as f64 / 1024.0,
+        (bytes1 - bytes0) as f64 / wall,
+        first.as_secs_f64() * 1e3,
+    )
+}
+
+fn main() {
+    let secs: u64 = std::env::var("IDLE_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let rounds: usize = std::env::var("IDLE_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    serve(listener);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let config_path = dir.path().join("config.toml");
+    std::fs::write(&config_path, config(port, &data)).expect("config");
+
+    let watchdesk = || {
+        let binary =
+            std::env::var("WATCHDESK_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_watchdesk").into());
+        let mut cmd = Process::new(binary);
+        cmd.arg("--config")
+            .arg(&config_path)
+            .env("HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path())
+            .env("WATCHDESK_AUDIT_KEY", dir.path().join("audit.key"))
+            .env("LANG", "zh_CN.UTF-8");
+        cmd
+    };
+    let home = dir.path().to_path_buf();
+    let peer = |binary: &str| -> Option<Box<dyn Fn() -> Process>> {
+        let path = installed(binary)?;
+        let home = home.clone();
+        Some(Box::new(move || {
+            let mut cmd = Process::new(&path);
+            cmd.env("HOME", &home).env("LANG", "zh_CN.UTF-8");
+            cmd
+        }))
+    };
+    let programs = vec![
+        Program {
+            name: "watchdesk",
+            command: Some(Box::new(watchdesk)),
+        },
+        Program {
+            name: "htop",
+            command: peer("htop"),
+        },
+        Program {
+            name: "btm",
+            command: peer("btm"),
+        },
+    ];
+    for p in &programs {
+        if p.command.is_none() {
+            println!("{}: not installed", p.name);
+        }
+    }
+    let mut figures: Vec<Figures> = programs.iter().map(|_| Figures::default()).collect();
+    for round in 1..=rounds {
+        for (p, f) in programs.iter().zip(&mut figures) {
+            let Some(command) = &p.command else { continue };
+            let (cpu, peak, bytes, first) = run_once(&mut command(), secs);
+            println!(
+                "round {round} {:<10} cpu {cpu:.2} %  peak {peak:.1} MiB  {bytes:.0} bytes/s  first frame {first:.0} ms",
+                p.name
+            );
+            f.cpu_pct.push(cpu);
+            f.peak_mib.push(peak);
+            f.bytes_per_s.push(bytes);
+            f.first_ms.push(first);
+        }
+    }
+    println!(
+        "\nmedians of {rounds} rounds, {secs} s each, {COLS}x{ROWS} pty (first frame: end of the first burst of output)"
+    );
+    println!(
+        "{:<10} {:>12} {:>12} {:>12} {:>12}",
+        "", "cpu %", "peak MiB", "bytes/s", "first ms"
+    );
+    let med = |f: &Figures| {
+        [
+            median(&f.cpu_pct),
+            median(&f.peak_mib),
+            median(&f.bytes_per_s),
+            median(&f.first_ms),
+        ]
+    };
+    for (p, f) in programs.iter().zip(&figures) {
+        if f.cpu_pct.is_empty() {
+            continue;
+        }
+        let [c, m, b, t] = med(f);
+        println!("{:<10} {c:>12.2} {m:>12.1} {b:>12.0} {t:>12.0}", p.name);
+    }
+    let ours = med(&figures[0]);
+    for (p, f) in programs.iter().zip(&figures).skip(1) {
+        if f.cpu_pct.is_empty() {
+            continue;
+        }
+        let theirs = med(f);
+        println!(
+            "watchdesk / {:<5}  cpu {:.2}x  peak memory {:.2}x  bytes/s {:.2}x  first frame {:.2}x",
+            p.name,
+            ours[0] / theirs[0],
+            ours[1] / theirs[1],
+            ours[2] / theirs[2],
+            ours[3] / theirs[3]
+        );
+    }
+}
