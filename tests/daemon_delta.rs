@@ -155,6 +155,7 @@ async fn step(rng: &mut fastrand::Rng, clock: &ManualClock, engine: &EngineHandl
                 subsystem: Some(["sysadmin", "digital"][rng.usize(..2)].into()),
                 detected_at: None,
                 source: None,
+                host: None,
             };
             engine.execute(actor, Command::OpenIncident(new)).await.unwrap();
         }
@@ -178,6 +179,7 @@ async fn step(rng: &mut fastrand::Rng, clock: &ManualClock, engine: &EngineHandl
                 },
                 3 => Command::Reclassify {
                     id,
+                    at: None,
                     severity: Severity::ALL[rng.usize(..3)],
                     reason: "影响范围变化".into(),
                 },

@@ -19,6 +19,7 @@ fn fault(title: &str) -> Command {
         title: title.into(),
         subsystem: Some("digital".into()),
         detected_at: None,
+        host: None,
         source: None,
     })
 }

@@ -105,6 +105,7 @@ mod tests {
                     title: format!("#{seq}"),
                     subsystem: None,
                     detected_at: Some(t0 - chrono::Duration::minutes(rng.i64(0..5000))),
+                    host: None,
                     source: None,
                 };
                 Incident::open(IncidentId { year: 2026, seq }, new, actor.clone(), t0).unwrap()
