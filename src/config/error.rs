@@ -54,6 +54,17 @@ impl ConfigError {
         }))
     }
 
+    /// The same error with `secret` shown as `***` in the quoted source line: a secret written where it does
+    /// not belong is refused without being repeated.
+    pub fn hiding(mut self, secret: &str) -> Self {
+        if let ConfigError::Invalid(located) = &mut self
+            && !secret.is_empty()
+        {
+            located.source_line = located.source_line.replace(secret, "***");
+        }
+        self
+    }
+
     /// The location, for tests and for tools that want it.
     pub fn located(&self) -> Option<&Located> {
         match self {

@@ -97,7 +97,7 @@ pub(super) fn validate_http(
         ConfigError::at(path, text, Some(at), Some(key), message)
     };
     if let Some(token) = &raw.token {
-        let mut refused = err(
+        let refused = err(
             token.span(),
             "token",
             "[http]: secrets are not accepted in the config file; name where to read it with token_env or \
@@ -105,12 +105,7 @@ pub(super) fn validate_http(
                 .into(),
         );
         // The line is shown under the message: without the secret.
-        if let ConfigError::Invalid(located) = &mut refused
-            && !token.get_ref().is_empty()
-        {
-            located.source_line = located.source_line.replace(token.get_ref().as_str(), "***");
-        }
-        return Err(refused);
+        return Err(refused.hiding(token.get_ref()));
     }
     let Some(listen) = &raw.listen else {
         return Err(ConfigError::at(

@@ -105,6 +105,17 @@ fn a_secret_written_in_the_file_is_refused_with_where_it_belongs() {
     assert!(err.starts_with("8:"), "{err}");
     assert!(err.contains("secret_env or secret_file"), "{err}");
     assert!(!err.contains("SEC123"), "{err}");
+    // Nor in the line quoted under the message.
+    let shown = Config::parse(
+        Path::new("c.toml"),
+        &format!("{WATCH}[[notify]]\nname = \"d\"\nkind = \"webhook\"\nurl = \"https://x.invalid/\"\ntoken = \"tok-9c1f\"\n"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        shown.contains("token = \"***\"") && !shown.contains("tok-9c1f"),
+        "{shown}"
+    );
 }
 
 #[test]

@@ -95,7 +95,8 @@ fn validate_channel(cx: &Cx, c: RawChannel, names: &mut HashSet<String>) -> Resu
                 format!(
                     "channel \"{name}\": secrets are not accepted in the config file; name where to read it with {instead} (a file readable only by its owner, mode 0600)"
                 ),
-            ));
+            )
+            .hiding(value.get_ref()));
         }
     }
     let kind = *c.kind.get_ref();
