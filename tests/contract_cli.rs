@@ -2,48 +2,12 @@
 //! `--host` on a fault found by hand, `reclassify --at`, and the major accidents. Times are in the past so the
 //! tests do not depend on today.
 
+#[path = "cli_support/run.rs"]
+mod run;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn watchdesk(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_watchdesk"))
-        .env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("WATCHDESK_DATA", home.join("data"))
-        .env("USER", "li")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(home: &Path, args: &[&str]) -> String {
-    let out = watchdesk(home, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs a command that must be refused as bad input (exit 2); returns what it said.
-fn refused(home: &Path, args: &[&str]) -> String {
-    let out = watchdesk(home, args);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8(out.stderr).unwrap()
-}
-
-fn setup() -> tempfile::TempDir {
-    let home = tempfile::tempdir().unwrap();
-    ok(home.path(), &["init"]);
-    home
-}
+use run::{ok, refused, setup};
 
 fn json(home: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&ok(home, args)).unwrap()

@@ -2,34 +2,13 @@
 //! seconds, and every time — in answers and in refusals — in the platform's zone (Asia/Shanghai, the
 //! template's), never in UTC.
 
-use std::path::Path;
-use std::process::{Command, Output};
+#[path = "cli_support/run.rs"]
+mod run;
+
+use run::{ok, watchdesk};
 
 use chrono::{Duration, Timelike, Utc};
 
-fn watchdesk(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_watchdesk"))
-        .env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("WATCHDESK_DATA", home.join("data"))
-        .env("USER", "li")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(home: &Path, args: &[&str]) -> String {
-    let out = watchdesk(home, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// A whole minute some hours ago, in Shanghai's local time (UTC+8, no daylight saving).
 fn local_minute_hours_ago(hours: i64) -> (chrono::DateTime<Utc>, String) {
     let t = (Utc::now() - Duration::hours(hours))
         .with_second(0)

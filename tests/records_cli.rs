@@ -1,53 +1,15 @@
 //! The records commands through the real binary: exit codes, what bad input says it accepts, and what the
 //! store holds afterwards. Dates are in the past so the tests do not depend on today.
 
-use std::path::Path;
-use std::process::{Command, Output};
+#[path = "cli_support/run.rs"]
+mod run;
+
+use run::{ok, refused, setup};
 
 /// Who the tests run as: what watchdesk records, whatever `USER` says.
 fn me() -> String {
     // SAFETY: getuid(2) cannot fail.
     watchdesk::model::user_name(unsafe { libc::getuid() })
-}
-
-fn watchdesk(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_watchdesk"))
-        .env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("WATCHDESK_DATA", home.join("data"))
-        .env("USER", "li")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(home: &Path, args: &[&str]) -> String {
-    let out = watchdesk(home, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs a command that must be refused as bad input; returns what it said.
-fn refused(home: &Path, args: &[&str]) -> String {
-    let out = watchdesk(home, args);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8(out.stderr).unwrap()
-}
-
-fn setup() -> tempfile::TempDir {
-    let home = tempfile::tempdir().unwrap();
-    ok(home.path(), &["init"]);
-    home
 }
 
 #[test]
