@@ -13,13 +13,15 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use super::Shared;
-use super::intake::{one_line, run};
+use super::intake::{Batch, one_line, run};
 use crate::config::AlertRoute;
 use crate::engine::Signal;
 use crate::model::Origin;
 
 /// The payload, as Alertmanager 0.2x sends it. Unknown fields are refused: a payload of another shape is not
 /// guessed at. The group's own fields are accepted and not used: each alert carries what watchdesk needs.
+/// `truncatedAlerts` is the exception: alerts Alertmanager left out (over the receiver's `max_alerts`) never
+/// reach watchdesk, and the engineer must hear of them.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(super) struct Payload {
@@ -28,7 +30,7 @@ pub(super) struct Payload {
     #[serde(default)]
     _group_key: IgnoredAny,
     #[serde(default)]
-    _truncated_alerts: IgnoredAny,
+    truncated_alerts: u64,
     #[serde(default)]
     _status: IgnoredAny,
     #[serde(default)]
@@ -72,10 +74,30 @@ pub(super) async fn receive(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    run(&shared, peer, &headers, body, Origin::Alertmanager, |p, s| {
-        signals(p, &s.routes)
+    run(&shared, peer, &headers, body, Origin::Alertmanager, |p: Payload, s| {
+        let truncated = p.truncated_alerts;
+        let signals = signals(p, &s.routes)?;
+        let note = (truncated > 0).then(|| {
+            s.metrics.truncated.inc_by(truncated);
+            tracing::warn!(
+                truncated_alerts = truncated,
+                received = signals.len(),
+                "Alertmanager left {truncated} alerts out of a payload of {} (truncatedAlerts): they are not in watchdesk",
+                signals.len()
+            );
+            truncated_note(truncated)
+        });
+        Ok(Batch { signals, note })
     })
     .await
+}
+
+/// The note on incidents opened by a payload that left alerts out.
+fn truncated_note(truncated: u64) -> String {
+    format!(
+        "Alertmanager left {truncated} more alerts of this group out of its message (truncatedAlerts; the \
+         receiver's max_alerts): see Alertmanager for them"
+    )
 }
 
 /// The signals of a payload, or why it is refused.

@@ -57,7 +57,7 @@ pub(super) async fn receive(
     body: Body,
 ) -> Response {
     run(&shared, peer, &headers, body, Origin::Events, |e, _| {
-        signal(e).map(|s| vec![s])
+        signal(e).map(|s| vec![s].into())
     })
     .await
 }

@@ -43,6 +43,19 @@ pub(super) async fn not_found(uri: Uri) -> Response {
     )
 }
 
+/// What one payload asks of the engine.
+pub(super) struct Batch {
+    pub signals: Vec<Signal>,
+    /// Written on each incident the payload opens or opens again (what the payload says it left out).
+    pub note: Option<String>,
+}
+
+impl From<Vec<Signal>> for Batch {
+    fn from(signals: Vec<Signal>) -> Batch {
+        Batch { signals, note: None }
+    }
+}
+
 /// Runs one intake request; `convert` turns the parsed payload into signals or says why it cannot.
 pub(super) async fn run<P: DeserializeOwned>(
     shared: &Shared,
@@ -50,7 +63,7 @@ pub(super) async fn run<P: DeserializeOwned>(
     headers: &HeaderMap,
     body: Body,
     origin: Origin,
-    convert: impl FnOnce(P, &Shared) -> Result<Vec<Signal>, String>,
+    convert: impl FnOnce(P, &Shared) -> Result<Batch, String>,
 ) -> Response {
     let response = handle(shared, peer, headers, body, origin, convert).await;
     shared
@@ -70,7 +83,7 @@ async fn handle<P: DeserializeOwned>(
     headers: &HeaderMap,
     body: Body,
     origin: Origin,
-    convert: impl FnOnce(P, &Shared) -> Result<Vec<Signal>, String>,
+    convert: impl FnOnce(P, &Shared) -> Result<Batch, String>,
 ) -> Response {
     let Some(token) = &shared.token else {
         return refusal(
@@ -101,8 +114,8 @@ async fn handle<P: DeserializeOwned>(
         Err(e) => return refusal(StatusCode::BAD_REQUEST, format!("invalid JSON: {e}")),
     };
     drop(bytes);
-    let signals = match convert(payload, shared) {
-        Ok(s) => s,
+    let Batch { signals, note } = match convert(payload, shared) {
+        Ok(batch) => batch,
         Err(why) => return refusal(StatusCode::BAD_REQUEST, why),
     };
     let actor = Actor {
@@ -112,9 +125,16 @@ async fn handle<P: DeserializeOwned>(
     let Ok(_turn) = shared.engine_gate.acquire().await else {
         return refusal(StatusCode::SERVICE_UNAVAILABLE, "watchdesk is stopping".into());
     };
-    match shared.engine.execute(actor, Command::Intake(signals)).await {
+    match shared
+        .engine
+        .execute(actor.clone(), Command::Intake(signals))
+        .await
+    {
         Ok(Reply::Intake(report)) => {
             count(shared, origin, &report);
+            if let Some(text) = note {
+                annotate(shared, &actor, &report, &text).await;
+            }
             json_response(StatusCode::OK, &*report)
         }
         Ok(other) => refusal(
@@ -160,6 +180,21 @@ async fn read_capped(headers: &HeaderMap, body: Body, cap: usize) -> Result<Vec<
         bytes.extend_from_slice(&chunk);
     }
     Ok(bytes)
+}
+
+/// `text` as a note on each incident the payload opened or opened again. The alerts themselves are stored
+/// already, so a note that cannot be written is logged rather than turned into a refusal.
+async fn annotate(shared: &Shared, actor: &Actor, report: &IntakeReport, text: &str) {
+    for id in report.opened.iter().chain(&report.failed_again) {
+        let note = Command::Note {
+            id: *id,
+            at: None,
+            text: text.to_string(),
+        };
+        if let Err(e) = shared.engine.execute(actor.clone(), note).await {
+            tracing::warn!(incident = %id, "the note on {id} could not be written: {e}");
+        }
+    }
 }
 
 fn count(shared: &Shared, origin: Origin, report: &IntakeReport) {

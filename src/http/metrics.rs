@@ -15,7 +15,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use prometheus_client::encoding::{prometheus_text, text as openmetrics_text};
 use prometheus_client::metrics::counter::Counter;
-use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::{Registry, Unit};
@@ -30,6 +29,8 @@ use crate::policy::{Kind, Severity};
 use crate::report::score::ScoreItem;
 
 type Labels = Vec<(&'static str, String)>;
+/// Series of one metric, written in the order of their label values.
+type Family<M> = series::Series<Labels, M>;
 type FloatGauge = Gauge<f64, AtomicU64>;
 
 /// Probe latency buckets, in seconds: from a fast local answer to a check's usual timeout.
@@ -38,10 +39,12 @@ const LATENCY_BUCKETS: [f64; 12] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.
 /// What is counted between scrapes.
 #[derive(Debug)]
 pub struct Metrics {
-    late: Family<Labels, Counter>,
-    latency: Family<Labels, Histogram>,
-    pub(super) requests: Family<Labels, Counter>,
-    pub(super) alerts: Family<Labels, Counter>,
+    late: Family<Counter>,
+    latency: Family<Histogram>,
+    pub(super) requests: Family<Counter>,
+    pub(super) alerts: Family<Counter>,
+    /// Alerts Alertmanager left out of its payloads (`truncatedAlerts`, over its `max_alerts`).
+    pub(super) truncated: Counter,
     missed: Counter,
 }
 
@@ -49,9 +52,10 @@ impl Default for Metrics {
     fn default() -> Self {
         Metrics {
             late: Family::default(),
-            latency: Family::new_with_constructor(|| Histogram::new(LATENCY_BUCKETS)),
+            latency: Family::new(|| Histogram::new(LATENCY_BUCKETS)),
             requests: Family::default(),
             alerts: Family::default(),
+            truncated: Counter::default(),
             missed: Counter::default(),
         }
     }
@@ -203,6 +207,11 @@ pub fn render(snap: &Snapshot, metrics: &Metrics, now: DateTime<Utc>) -> Registr
         metrics.alerts.clone(),
     );
     r.register(
+        "intake_truncated_alerts",
+        "Alerts Alertmanager left out of its webhook payloads (truncatedAlerts): they never reached watchdesk",
+        metrics.truncated.clone(),
+    );
+    r.register(
         "events_missed",
         "Engine events the metrics fell too far behind to count",
         metrics.missed.clone(),
@@ -211,7 +220,7 @@ pub fn render(snap: &Snapshot, metrics: &Metrics, now: DateTime<Utc>) -> Registr
 }
 
 fn incidents(r: &mut Registry, snap: &Snapshot, now: DateTime<Utc>) {
-    let open = Family::<Labels, Gauge>::default();
+    let open = Family::<Gauge>::default();
     // Every combination, so that none open reads as 0 rather than as nothing.
     for kind in Kind::ALL {
         for severity in Severity::ALL {
@@ -224,7 +233,7 @@ fn incidents(r: &mut Registry, snap: &Snapshot, now: DateTime<Utc>) {
             }
         }
     }
-    let next = Family::<Labels, FloatGauge>::default();
+    let next = Family::<FloatGauge>::default();
     for i in &snap.open_incidents {
         open.get_or_create(&incident_labels(i.kind, i.severity, i.state()))
             .inc();
@@ -257,8 +266,8 @@ fn incident_labels(kind: Kind, severity: Severity, state: IncidentState) -> Labe
 }
 
 fn checks(r: &mut Registry, snap: &Snapshot) {
-    let state = Family::<Labels, Gauge>::default();
-    let availability = Family::<Labels, FloatGauge>::default();
+    let state = Family::<Gauge>::default();
+    let availability = Family::<FloatGauge>::default();
     for sub in &snap.subsystems {
         for check in &sub.checks {
             for h in Health::ALL {
@@ -287,9 +296,9 @@ fn checks(r: &mut Registry, snap: &Snapshot) {
 }
 
 fn hosts(r: &mut Registry, snap: &Snapshot) {
-    let reachable = Family::<Labels, Gauge>::default();
-    let gauges = Family::<Labels, FloatGauge>::default();
-    let disks = Family::<Labels, FloatGauge>::default();
+    let reachable = Family::<Gauge>::default();
+    let gauges = Family::<FloatGauge>::default();
+    let disks = Family::<FloatGauge>::default();
     for host in &snap.hosts {
         let name = || ("host", host.name.clone());
         match &host.reading {
@@ -336,7 +345,7 @@ fn hosts(r: &mut Registry, snap: &Snapshot) {
 fn score(r: &mut Registry, snap: &Snapshot) {
     let Some(score) = &snap.score else { return };
     let quarter = vec![("quarter", score.quarter.clone())];
-    let total = Family::<Labels, FloatGauge>::default();
+    let total = Family::<FloatGauge>::default();
     total.get_or_create(&quarter).set(score.total);
     r.register(
         "score_projected_points",
@@ -344,7 +353,7 @@ fn score(r: &mut Registry, snap: &Snapshot) {
         total,
     );
     if let Some(line) = score.lines.iter().find(|l| l.item == ScoreItem::FaultResponse) {
-        let fault = Family::<Labels, FloatGauge>::default();
+        let fault = Family::<FloatGauge>::default();
         fault.get_or_create(&quarter).set(line.points);
         r.register(
             "score_fault_item_points",
@@ -354,5 +363,6 @@ fn score(r: &mut Registry, snap: &Snapshot) {
     }
 }
 
+mod series;
 #[cfg(test)]
 mod tests;

@@ -306,3 +306,5 @@ async fn bad_bodies_are_refused_with_a_reason_and_nothing_is_half_written() {
     assert_eq!(rig.engine.snapshot().audit_events, 0);
     rig.stop().await;
 }
+
+mod truncated;

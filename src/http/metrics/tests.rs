@@ -173,3 +173,80 @@ fn each_new_probe_is_observed_once() {
         0.5
     );
 }
+
+/// The label values of each sample line of `metric` (histogram buckets excepted), in the order written.
+fn label_values(text: &str, metric: &str) -> Vec<Vec<String>> {
+    let values = regex::Regex::new(r#"="([^"]*)""#).unwrap();
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{metric}{{")))
+        .map(|l| {
+            let labels = &l[..l.rfind('}').unwrap()];
+            values
+                .captures_iter(labels)
+                .map(|c| c[1].to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn two_scrapes_of_the_same_state_are_the_same_bytes_with_series_in_label_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().unwrap());
+    let config = Config::parse(std::path::Path::new("c.toml"), crate::config::TEMPLATE).unwrap();
+    let engine = spawn(
+        Store::open(dir.path()).unwrap(),
+        config,
+        Arc::new(clock.clone()),
+        Mode::Embedded,
+    )
+    .unwrap();
+    for (kind, severity, title) in [
+        (Kind::Fault, Severity::Minor, "按钮错位"),
+        (Kind::Fault, Severity::Critical, "登录失败"),
+        (Kind::Change, Severity::Minor, "新增字段"),
+    ] {
+        engine
+            .execute(
+                Actor::named("li"),
+                Command::OpenIncident(NewIncident {
+                    kind,
+                    severity,
+                    title: title.into(),
+                    subsystem: Some("digital".into()),
+                    detected_at: Some(clock.now() - Duration::minutes(5)),
+                    host: None,
+                    source: None,
+                }),
+            )
+            .await
+            .unwrap();
+    }
+    let metrics = Metrics::default();
+    for (severity, stage) in [
+        (Severity::Minor, "respond"),
+        (Severity::Critical, "recover"),
+        (Severity::Critical, "plan"),
+        (Severity::Major, "respond"),
+    ] {
+        metrics.deadline_late(Kind::Fault, severity, stage);
+    }
+    let snap = engine.snapshot();
+    let first = text(&snap, &metrics, clock.now());
+    let second = text(&snap, &metrics, clock.now());
+    assert_eq!(first, second);
+
+    for metric in [
+        "watchdesk_open_incidents",
+        "watchdesk_incident_next_deadline_seconds",
+        "watchdesk_check_state",
+        "watchdesk_deadlines_late_total",
+    ] {
+        let written = label_values(&first, metric);
+        assert!(written.len() >= 2, "{metric} in\n{first}");
+        let mut sorted = written.clone();
+        sorted.sort();
+        assert_eq!(written, sorted, "{metric} in\n{first}");
+    }
+    engine.shutdown().await;
+}
