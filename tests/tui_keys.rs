@@ -9,7 +9,7 @@ use watchdesk::engine::{Command, Reply};
 use watchdesk::model::{IncidentId, Resolution};
 use watchdesk::policy::{Kind, Severity};
 use watchdesk::tui::app::{Action, App, Effect, Panel, UiState, View};
-use watchdesk::tui::form::{FieldError, FormKind, FormStatus};
+use watchdesk::tui::form::{FieldError, FieldId, FormKind, FormStatus};
 use watchdesk::tui::urgency;
 
 fn app() -> App {
@@ -195,9 +195,23 @@ fn new_incident_preselects_the_focused_subsystem_and_ctrl_s_submits_as_in_every_
     press(&mut app, key(KeyCode::Char('j')));
     press(&mut app, key(KeyCode::Char('n')));
     press(&mut app, key(KeyCode::Char(' ')));
+    // A change request has no severity: Tab goes past the severity field, which takes no key, to the title.
     press(&mut app, key(KeyCode::Tab));
+    let form = app.ui.form.as_ref().unwrap();
+    assert!(form.is_disabled(1), "{:?}", form.fields[1]);
+    assert_eq!(form.focused().map(|f| f.id), Some(FieldId::Title));
+    let focus = |app: &App| app.ui.form.as_ref().and_then(|f| f.focused()).map(|f| f.id);
+    press(&mut app, key(KeyCode::BackTab));
+    assert_eq!(focus(&app), Some(FieldId::Kind));
+    // Back to a fault, the severity can be chosen again; forward to a change request once more.
     press(&mut app, key(KeyCode::Left));
     press(&mut app, key(KeyCode::Tab));
+    assert_eq!(focus(&app), Some(FieldId::Severity));
+    press(&mut app, key(KeyCode::Left));
+    press(&mut app, key(KeyCode::BackTab));
+    press(&mut app, key(KeyCode::Right));
+    press(&mut app, key(KeyCode::Tab));
+    assert_eq!(focus(&app), Some(FieldId::Title));
     typed(&mut app, "工程检测平台报表导出失败");
     assert_eq!(press(&mut app, key(KeyCode::Enter)), None, "Enter does not save");
     assert!(app.ui.form.is_some());
@@ -205,7 +219,6 @@ fn new_incident_preselects_the_focused_subsystem_and_ctrl_s_submits_as_in_every_
         panic!("not a new incident");
     };
     assert_eq!(new.kind, Kind::Change);
-    // Critical was picked, but a change request has no severity: it is kept as minor.
     assert_eq!(new.severity, Severity::Minor);
     assert_eq!(new.title, "工程检测平台报表导出失败");
     assert_eq!(new.subsystem.as_deref(), Some("engineering"));

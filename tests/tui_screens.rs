@@ -205,6 +205,23 @@ fn forms() {
 }
 
 #[test]
+fn a_new_change_request_shows_its_severity_as_not_graded() {
+    let mut app = form(3, KeyCode::Char('n'), &[]);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Tab);
+    app.update(Action::Paste("新增检测机构导出字段".into()));
+    for (lang, words, choice) in [
+        (Lang::En, "not graded", "[major]"),
+        (Lang::Zh, "不分级", "[一般]"),
+    ] {
+        let screen = draw(&app, lang, 100, 32);
+        assert!(screen.contains(words), "{screen}");
+        assert!(!screen.contains(choice), "{screen}");
+    }
+    both("form_new_change", &app, 100, 32);
+}
+
+#[test]
 fn form_with_missing_field_and_engine_error() {
     let mut app = form(3, KeyCode::Char('r'), &["连接池耗尽"]);
     let submit = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);

@@ -103,11 +103,24 @@ impl Form {
         self.fields.get_mut(self.focus)
     }
 
+    /// Moves focus by one field in the direction of `by`, over fields that mean nothing for what the form says
+    /// now (a change request's severity).
     fn move_focus(&mut self, by: isize) {
         let n = self.fields.len() as isize;
-        if n > 0 {
-            self.focus = (self.focus as isize + by).rem_euclid(n) as usize;
+        for _ in 0..n {
+            self.focus = (self.focus as isize + by.signum()).rem_euclid(n) as usize;
+            if !self.is_disabled(self.focus) {
+                return;
+            }
         }
+    }
+
+    /// Whether field `i` is shown but takes no input: the severity of a new change request or security
+    /// finding, which is kept as minor whatever it says.
+    pub fn is_disabled(&self, i: usize) -> bool {
+        self.fields
+            .get(i)
+            .is_some_and(|field| kinds::is_disabled(self, field))
     }
 
     /// Handles one key. `now` and `tz` read typed times (the agreed due time).
@@ -137,6 +150,9 @@ impl Form {
     fn edit(&mut self, key: KeyEvent) {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
+        if self.is_disabled(self.focus) {
+            return;
+        }
         let Some(field) = self.focused_mut() else {
             return;
         };

@@ -158,6 +158,20 @@ impl Form {
 
 type Errors = Vec<(usize, FieldError)>;
 
+/// The kind chosen in a new-incident form (a fault when the form has no kind field).
+fn chosen_kind(form: &Form) -> Kind {
+    match form.field(FieldId::Kind).and_then(Field::choice_value) {
+        Some(Opt::Kind(k)) => *k,
+        _ => Kind::Fault,
+    }
+}
+
+/// A change request (24 h) or a security finding (10 working days) has one deadline whatever its severity:
+/// the severity field of a new one is shown as not graded and takes no input.
+pub(super) fn is_disabled(form: &Form, field: &Field) -> bool {
+    form.kind == FormKind::NewIncident && field.id == FieldId::Severity && !chosen_kind(form).has_severity()
+}
+
 /// The command the form stands for, or every refused field.
 pub(super) fn command(form: &Form, now: DateTime<Utc>, tz: Tz) -> Result<Command, Errors> {
     let mut errors: Errors = Vec::new();
@@ -197,14 +211,11 @@ pub(super) fn command(form: &Form, now: DateTime<Utc>, tz: Tz) -> Result<Command
             since: None,
         }),
         (FormKind::NewIncident, _) => {
-            let kind = match form.field(FieldId::Kind).and_then(Field::choice_value) {
-                Some(Opt::Kind(k)) => *k,
-                _ => Kind::Fault,
-            };
+            let kind = chosen_kind(form);
             Command::OpenIncident(NewIncident {
                 kind,
                 // A change request or a security finding has no severity: it is kept as minor, as the command
-                // line keeps it, whatever the form's severity field says.
+                // line keeps it (the form shows its severity field as not graded).
                 severity: if kind.has_severity() {
                     severity()
                 } else {

@@ -127,6 +127,7 @@ pub(super) static EN: Strings = Strings {
     form_reclassify: "Change severity of {}",
     field_kind: "Kind",
     field_severity: "Severity",
+    severity_not_graded: "— not graded: a change request or security finding is kept as minor",
     field_title: "Title",
     field_subsystem: "Subsystem",
     no_subsystem: "(none)",

@@ -143,6 +143,8 @@ pub struct Strings {
     pub form_reclassify: &'static str,
     pub field_kind: &'static str,
     pub field_severity: &'static str,
+    /// In place of the severity choice of a new change request or security finding.
+    pub severity_not_graded: &'static str,
     pub field_title: &'static str,
     pub field_subsystem: &'static str,
     pub no_subsystem: &'static str,

@@ -127,6 +127,7 @@ pub(super) static ZH: Strings = Strings {
     form_reclassify: "调整级别 {}",
     field_kind: "类型",
     field_severity: "级别",
+    severity_not_graded: "— 不分级：需求变更、安全加固按轻微记录",
     field_title: "标题",
     field_subsystem: "子系统",
     no_subsystem: "（不指定）",

@@ -54,6 +54,17 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, form: &Form) {
     let mut cursor = None;
     for (i, f) in form.fields.iter().enumerate() {
         let focused = i == form.focus && form.status == FormStatus::Editing;
+        if form.is_disabled(i) {
+            lines.push(clip(
+                vec![
+                    Span::raw("  "),
+                    Span::styled(field_label(t, f.id).to_string(), theme.muted),
+                ],
+                inner_w,
+            ));
+            lines.push(Line::styled(cut(&format!("  {}", t.severity_not_graded), inner_w), theme.muted));
+            continue;
+        }
         let mut label = vec![
             Span::styled(if focused { "> " } else { "  " }, theme.accent),
             Span::styled(
