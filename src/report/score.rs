@@ -6,6 +6,7 @@
 
 mod contract;
 mod days;
+mod how;
 mod item;
 mod load;
 mod payment;
@@ -21,6 +22,7 @@ pub use contract::{
     AccidentSummary, ContractRecords, PersonnelPart, Service, accidents, load_contract_records,
 };
 pub use days::{QuarterDays, quarter_days, quarter_days_from};
+pub use how::{DayCheck, How, SubItem, sub_item_zh};
 pub use item::ScoreItem;
 pub use load::{
     QuarterRecords, at_risk, for_each_incident_of, incidents_of, load, load_quarter_records,
@@ -47,8 +49,11 @@ pub struct ScoreLine {
     pub max: f64,
     pub points: f64,
     pub basis: Basis,
-    /// How the points were reached, in figures.
+    /// How the points were reached, in figures (English).
     pub detail: String,
+    /// The same as figures, for words in the reader's language; absent from scores written before it.
+    #[serde(default)]
+    pub how: Option<How>,
 }
 
 /// A fault that cost points: late on at least one deadline, charged its severity's deduction once.
@@ -244,7 +249,9 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
                 score_item,
                 e.value,
                 Basis::Entered,
-                format!("entered: {}", e.reason),
+                How::Entered {
+                    reason: e.reason.clone(),
+                },
             ),
             None => {
                 not_entered.push(item);
@@ -252,7 +259,7 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
                     score_item,
                     score_item.max(),
                     Basis::NotEntered,
-                    "not entered".into(),
+                    How::NotEntered,
                 )
             }
         }
@@ -264,12 +271,11 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
         ScoreItem::FaultResponse,
         (15.0 - deductions).max(0.0),
         Basis::Computed,
-        format!(
-            "{}, {} late, −{}",
-            plural(tally.faults, "fault"),
-            faults_cost.len(),
-            points(deductions)
-        ),
+        How::Faults {
+            faults: tally.faults,
+            late: faults_cost.len(),
+            deduction: deductions,
+        },
     ));
 
     let (archived, resolved) = (tally.archived, tally.resolved);
@@ -277,11 +283,11 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
         ScoreItem::FaultArchive,
         5.0 * share(archived, resolved),
         Basis::Computed,
-        format!(
-            "{archived} of {} archived with cause and process; {} still open",
-            plural(resolved, "resolved fault"),
-            tally.faults - resolved
-        ),
+        How::Archived {
+            archived,
+            resolved,
+            open: tally.faults - resolved,
+        },
     ));
 
     let service = contract::service(&policy.contract, quarter);
@@ -289,18 +295,22 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
     let days = quarter_days_from(quarter, first_counted, today, input.daily);
     let counted = days.counted as usize;
     let (kept, archive, anomaly) = (days.recorded.len(), days.archive_done, days.anomaly_checked);
-    let of_days = |n: usize, what: &str| format!("{n} of {counted} days {what}");
+    let of_days = |days: usize, what: DayCheck| How::Days {
+        days,
+        counted,
+        what,
+    };
     lines.push(line(
         ScoreItem::DailyLedger,
         5.0 * share(kept, counted),
         Basis::Computed,
-        of_days(kept, "with a daily record"),
+        of_days(kept, DayCheck::DailyRecord),
     ));
     lines.push(line(
         ScoreItem::DatabaseArchive,
         5.0 * share(archive, counted),
         Basis::Computed,
-        of_days(archive, "with the database archive done"),
+        of_days(archive, DayCheck::DatabaseArchive),
     ));
     lines.push(contract::summary_line(
         input.produced,
@@ -312,7 +322,7 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
         ScoreItem::DataAnomaly,
         3.0 * share(anomaly, counted),
         Basis::Computed,
-        of_days(anomaly, "with the data anomaly check done"),
+        of_days(anomaly, DayCheck::AnomalyCheck),
     ));
     lines.push(server_report_line(tally));
     lines.push(complaints_line(
@@ -345,13 +355,14 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
     }
 }
 
-fn line(item: ScoreItem, value: f64, basis: Basis, detail: String) -> ScoreLine {
+fn line(item: ScoreItem, value: f64, basis: Basis, how: How) -> ScoreLine {
     ScoreLine {
         item,
         max: item.max(),
         points: round2(value.clamp(0.0, item.max())),
         basis,
-        detail,
+        detail: how.to_string(),
+        how: Some(how),
     }
 }
 
@@ -389,12 +400,12 @@ fn major() -> Severity {
 fn server_report_line(tally: &IncidentTally) -> ScoreLine {
     let (on_time, late) = (tally.server_on_time, tally.server_late);
     let detail = if on_time + late == 0 {
-        "no server faults".to_string()
+        How::NoServerFaults
     } else {
-        format!(
-            "{on_time} of {} reported in time",
-            plural(on_time + late, "server fault")
-        )
+        How::ServerReports {
+            on_time,
+            all: on_time + late,
+        }
     };
     line(
         ScoreItem::ServerReport,
@@ -412,23 +423,18 @@ fn complaints_line(
     let item = ScoreItem::ComplaintsNotices;
     if complaints.is_none() && notices.is_none() {
         not_entered.extend([HandItem::Complaints, HandItem::Notices]);
-        return line(item, item.max(), Basis::NotEntered, "not entered".into());
+        return line(item, item.max(), Basis::NotEntered, How::NotEntered);
     }
-    let c = complaints.map(|e| e.value).unwrap_or(0.0);
-    let n = notices.map(|e| e.value).unwrap_or(0.0);
-    let words = |e: Option<&HandEntry>, v: f64| match e {
-        Some(_) => format!("{v}"),
-        None => "not entered".to_string(),
-    };
+    let c = complaints.map(|e| e.value);
+    let n = notices.map(|e| e.value);
     line(
         item,
-        10.0 - c - 3.0 * n,
+        10.0 - c.unwrap_or(0.0) - 3.0 * n.unwrap_or(0.0),
         Basis::Entered,
-        format!(
-            "complaints {} (−1 each), notices {} (−3 each)",
-            words(complaints, c),
-            words(notices, n)
-        ),
+        How::Complaints {
+            complaints: c,
+            notices: n,
+        },
     )
 }
 

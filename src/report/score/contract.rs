@@ -5,7 +5,7 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::{Basis, ScoreItem, ScoreLine, line, plural, points};
+use super::{Basis, How, ScoreItem, ScoreLine, SubItem, line};
 use crate::model::{Accident, HandEntry, HandItem, Quarter, QuarterlyProduced, ReportDelivery};
 use crate::policy::Contract;
 use crate::report::local;
@@ -42,6 +42,9 @@ pub struct PersonnelPart {
     pub points: f64,
     pub basis: Basis,
     pub detail: String,
+    /// The same as figures, for words in the reader's language; absent from scores written before it.
+    #[serde(default)]
+    pub how: Option<How>,
 }
 
 /// 人员考核 (45): the sum of its four sub-items. A store written before the sub-items holds one figure out of
@@ -55,11 +58,10 @@ pub(super) fn personnel_line<'a>(
     let legacy = hand(HandItem::Personnel);
     let entered = HandItem::PERSONNEL.iter().any(|i| hand(*i).is_some());
     if !entered && let Some(e) = legacy {
-        let detail = format!(
-            "entered as one figure before the four sub-items: {}; entering a sub-item replaces it",
-            e.reason
-        );
-        return (line(item, e.value, Basis::Entered, detail), Vec::new());
+        let how = How::OneFigure {
+            reason: e.reason.clone(),
+        };
+        return (line(item, e.value, Basis::Entered, how), Vec::new());
     }
     let parts: Vec<PersonnelPart> = HandItem::PERSONNEL
         .iter()
@@ -67,23 +69,23 @@ pub(super) fn personnel_line<'a>(
         .collect();
     if !entered {
         return (
-            line(item, item.max(), Basis::NotEntered, "not entered".into()),
+            line(item, item.max(), Basis::NotEntered, How::NotEntered),
             parts,
         );
     }
-    let mut detail = parts
-        .iter()
-        .map(|p| format!("{} {}/{}", p.item, points(p.points), points(p.max)))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if let Some(e) = legacy {
-        detail.push_str(&format!(
-            "; replaces the single figure {} entered before",
-            points(e.value)
-        ));
-    }
+    let how = How::SubItems {
+        parts: parts
+            .iter()
+            .map(|p| SubItem {
+                item: p.item,
+                points: p.points,
+                max: p.max,
+            })
+            .collect(),
+        replaces: legacy.map(|e| e.value),
+    };
     let total = parts.iter().map(|p| p.points).sum();
-    (line(item, total, Basis::Entered, detail), parts)
+    (line(item, total, Basis::Entered, how), parts)
 }
 
 fn personnel_part(
@@ -99,27 +101,35 @@ fn personnel_part(
             max,
             points: max,
             basis: Basis::NotEntered,
-            detail: "not entered".into(),
+            detail: How::NotEntered.to_string(),
+            how: Some(How::NotEntered),
         };
     };
-    let (value, detail) = match item.per_event() {
+    let reason = e.reason.clone();
+    let (value, how) = match item.per_event() {
         Some(each) => (
             max - e.value * each,
-            format!(
-                "{} (−{} each): {}",
-                plural(e.value as usize, "time"),
-                points(each),
-                e.reason
-            ),
+            How::Times {
+                times: e.value as u64,
+                each,
+                reason,
+            },
         ),
-        None => (e.value, format!("graded {}: {}", points(e.value), e.reason)),
+        None => (
+            e.value,
+            How::Graded {
+                value: e.value,
+                reason,
+            },
+        ),
     };
     PersonnelPart {
         item,
         max,
         points: super::round2(value.clamp(0.0, max)),
         basis: Basis::Entered,
-        detail,
+        detail: how.to_string(),
+        how: Some(how),
     }
 }
 
@@ -135,24 +145,22 @@ pub(super) fn summary_line(
             item,
             item.max(),
             Basis::Computed,
-            format!(
-                "delivered to {} on {} (recorded by {})",
-                d.to,
-                local(d.at, zone),
-                d.actor
-            ),
+            How::Delivered {
+                to: d.to.clone(),
+                on: local(d.at, zone),
+                by: d.actor.to_string(),
+            },
         ),
         (None, Some(p)) => line(
             item,
             0.0,
             Basis::Computed,
-            format!(
-                "produced {} by {} but not delivered yet: record the delivery (watchdesk score delivered --to NAME)",
-                local(p.at, zone),
-                p.actor
-            ),
+            How::Produced {
+                on: local(p.at, zone),
+                by: p.actor.to_string(),
+            },
         ),
-        (None, None) => line(item, 0.0, Basis::Computed, "not produced or delivered yet".into()),
+        (None, None) => line(item, 0.0, Basis::Computed, How::NotProduced),
     }
 }
 

@@ -23,7 +23,7 @@ use ratatui::text::{Line, Span};
 
 use super::{Ctx, heading, left, right, row};
 use crate::config::Lang;
-use crate::report::score::{Band, Basis, FeeBasis, Payment, Score, ScoreItem};
+use crate::report::score::{Band, Basis, FeeBasis, How, Payment, Score, ScoreItem};
 use crate::tui::i18n::{I18n, fill};
 use crate::tui::text::{cut, width};
 use crate::tui::timefmt::{minus, points};
@@ -102,7 +102,7 @@ pub fn lines(cx: &Ctx, score: &Score, w: usize) -> Vec<Line<'static>> {
                 if l.basis == Basis::NotEntered {
                     String::new()
                 } else {
-                    cut(&l.detail, how_w)
+                    cut(&how(t, &l.how, &l.detail), how_w)
                 },
                 theme.muted,
             ),
@@ -124,7 +124,7 @@ pub fn lines(cx: &Ctx, score: &Score, w: usize) -> Vec<Line<'static>> {
                         if p.basis == Basis::NotEntered {
                             String::new()
                         } else {
-                            cut(&p.detail, how_w)
+                            cut(&how(t, &p.how, &p.detail), how_w)
                         },
                         theme.muted,
                     ),
@@ -203,16 +203,16 @@ pub fn lines(cx: &Ctx, score: &Score, w: usize) -> Vec<Line<'static>> {
                 .personnel
                 .iter()
                 .filter(|p| p.points + 1e-9 < p.max)
-                .map(|p| format!("{} {}", words::sub_item(t.lang, p.item), p.detail))
+                .map(|p| format!("{} {}", words::sub_item(t.lang, p.item), how(t, &p.how, &p.detail)))
                 .collect()
         } else {
-            vec![l.detail.clone()]
+            vec![how(t, &l.how, &l.detail)]
         };
         let text = format!(
             "  {} −{}: {}",
             label(l.item),
             points(l.max - l.points),
-            parts.join("; ")
+            parts.join(if t.lang == Lang::Zh { "；" } else { "; " })
         );
         lines.push(Line::styled(cut(&text, w), theme.warn));
     }
@@ -286,6 +286,13 @@ fn below_style(cx: &Ctx, points: f64, max: f64) -> ratatui::style::Style {
 }
 
 /// Which figure the fee follows: the half-year mean, or, until the other quarter is scored, that it will.
+/// How a row's points were reached, in the reader's language (the English detail for a score written before
+/// the figures were kept).
+fn how(t: &I18n, how: &Option<How>, detail: &str) -> String {
+    how.as_ref()
+        .map_or_else(|| detail.to_string(), |h| h.words(t.lang))
+}
+
 fn fee_line(t: &I18n, wd: &words::Words, score: &Score) -> String {
     match score.fee_basis() {
         FeeBasis::HalfYear(h) => fill(

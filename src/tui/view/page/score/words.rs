@@ -70,10 +70,7 @@ pub fn words(lang: Lang) -> &'static Words {
 
 pub fn sub_item(lang: Lang, item: HandItem) -> &'static str {
     match (lang, item) {
-        (Lang::Zh, HandItem::PersonnelContact) => "无故不及时联络",
-        (Lang::Zh, HandItem::PersonnelChange) => "中途更换技术人员",
-        (Lang::Zh, HandItem::PersonnelExtra) => "临时增派未到",
-        (Lang::Zh, HandItem::PersonnelSatisfaction) => "甲方满意度",
+        (Lang::Zh, item) => crate::report::score::sub_item_zh(item),
         (Lang::En, HandItem::PersonnelContact) => "Not reachable",
         (Lang::En, HandItem::PersonnelChange) => "Staff changed",
         (Lang::En, HandItem::PersonnelExtra) => "Extra staff missing",
