@@ -132,6 +132,12 @@ impl std::fmt::Debug for DemoPlatform {
 impl DemoPlatform {
     /// Binds the five subsystems on 127.0.0.1, creates a fresh data directory and starts the fault script.
     pub async fn start(seed: u64) -> std::io::Result<DemoPlatform> {
+        DemoPlatform::start_at(seed, chrono::Utc::now()).await
+    }
+
+    /// [`DemoPlatform::start`] for a demo whose present is `now`: its service began [`history::DAYS`] days
+    /// before (`[contract] start`), the first day its history has records for.
+    pub async fn start_at(seed: u64, now: chrono::DateTime<chrono::Utc>) -> std::io::Result<DemoPlatform> {
         let dir = tempfile::Builder::new().prefix("watchdesk-demo-").tempdir()?;
         let mut slots = Vec::with_capacity(SUBSYSTEMS.len());
         let mut tasks = Vec::with_capacity(SUBSYSTEMS.len());
@@ -153,7 +159,7 @@ impl DemoPlatform {
             });
         }
         let slots: Arc<[Slot]> = slots.into();
-        let text = config_text(&slots, dir.path())?;
+        let text = config_text(&slots, dir.path(), history::service_start(now, ZONE))?;
         let config = match Config::parse(Path::new("<demo>"), &text) {
             Ok(mut config) => {
                 config.source = None;
@@ -235,14 +241,21 @@ impl DemoPlatform {
         }
     }
 
-    /// Writes the demo's past (a quarter of daily records, a resolved fault, open ones inside and past their
+    /// Writes the demo's past (a daily record for every day since its service began, a resolved fault, open ones inside and past their
     /// deadlines, a change request, a security finding) through `engine`, as of `now`.
     pub async fn seed_history(
         &self,
         engine: &crate::engine::EngineHandle,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), crate::engine::EngineError> {
-        history::seed(engine, now, self.config.platform.timezone).await
+        let zone = self.config.platform.timezone;
+        let service_start = self
+            .config
+            .policy
+            .contract
+            .start
+            .unwrap_or_else(|| history::service_start(now, zone));
+        history::seed(engine, now, zone, service_start).await
     }
 
     /// Stops the fault script; faults set by hand stay until changed.
@@ -269,7 +282,10 @@ impl Drop for DemoPlatform {
 }
 
 /// The configuration text, validated like any user's file.
-fn config_text(slots: &[Slot], data_dir: &Path) -> std::io::Result<String> {
+/// The demo platform's time zone.
+const ZONE: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+
+fn config_text(slots: &[Slot], data_dir: &Path, service_start: chrono::NaiveDate) -> std::io::Result<String> {
     let data_dir = data_dir
         .to_str()
         .ok_or_else(|| std::io::Error::other("the demo's temporary directory path is not UTF-8"))?;
@@ -279,9 +295,12 @@ fn config_text(slots: &[Slot], data_dir: &Path) -> std::io::Result<String> {
         .unwrap_or_else(|| "localhost".to_string());
     let mut text = format!(
         "# watchdesk demo: a simulated platform on 127.0.0.1\n\
-         [platform]\nname = \"福建省水利质量检测监管平台（演示）\"\ntimezone = \"Asia/Shanghai\"\n\n\
-         [storage]\ndata_dir = {}\n",
-        toml_string(data_dir)
+         [platform]\nname = \"福建省水利质量检测监管平台（演示）\"\ntimezone = \"{zone}\"\n\n\
+         [storage]\ndata_dir = {}\n\n\
+         # The first day the demo's history has a daily record for: days before it are not missing.\n\
+         [contract]\nstart = \"{service_start}\"\n",
+        toml_string(data_dir),
+        zone = ZONE.name(),
     );
     for (subsystem, slot) in SUBSYSTEMS.iter().zip(slots) {
         let depends: Vec<String> = subsystem.depends_on.iter().map(|d| toml_string(d)).collect();

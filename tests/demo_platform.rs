@@ -206,18 +206,21 @@ async fn a_stopped_script_leaves_faults_alone() {
 /// The demo's history, written through an engine at a fixed time (2026-11-28 16:00 in Shanghai): what the
 /// first screen shows, and a score with no loss but the ones it explains.
 #[tokio::test]
-async fn the_demo_history_is_a_quarter_kept_as_the_contract_asks() {
+async fn the_demo_history_is_a_service_kept_as_the_contract_asks_from_its_start() {
     use chrono::TimeZone;
     use watchdesk::engine::{Command, RecordsCommand, RecordsReply, Reply};
     use watchdesk::model::{Actor, DeadlineState};
     use watchdesk::policy::Kind;
 
-    let demo = DemoPlatform::start(11).await.unwrap();
-    demo.stop_script();
     let now = chrono_tz::Asia::Shanghai
         .with_ymd_and_hms(2026, 11, 28, 16, 0, 0)
         .unwrap()
         .with_timezone(&chrono::Utc);
+    let demo = DemoPlatform::start_at(11, now).await.unwrap();
+    demo.stop_script();
+    // The service began two weeks ago: the days of the quarter before it are not missing records.
+    let service_start = chrono::NaiveDate::from_ymd_opt(2026, 11, 14).unwrap();
+    assert_eq!(demo.config().policy.contract.start, Some(service_start));
     let clock = watchdesk::clock::ManualClock::new(now);
     let store = watchdesk::store::Store::open(demo.data_dir()).unwrap();
     let engine = watchdesk::engine::spawn(
@@ -286,9 +289,12 @@ async fn the_demo_history_is_a_quarter_kept_as_the_contract_asks() {
         panic!("expected the score")
     };
     // Hand-computed: personnel 45 (not entered) + faults 15 − 0.3 (the late major response) + archive 5
-    // (1 of 1) + ledger 5, database archive 5 and anomaly checks 3 (58 of 58 days, 1 Oct to 27 Nov) +
+    // (1 of 1) + ledger 5, database archive 5 and anomaly checks 3 (14 of 14 days, 14 to 27 Nov) +
     // quarterly summary 0 (not produced yet) + assigned tasks 5 + server reports 2 + complaints 10 = 94.7.
-    assert_eq!(score.days_counted, 58);
+    assert_eq!(score.days_counted, 14);
+    assert_eq!(score.service.start, Some(service_start));
+    assert_eq!(score.service.quarter, Some(1));
+    assert_eq!(score.service.days_before_start, 44, "1 Oct to 13 Nov are before the service");
     assert!((score.total - 94.7).abs() < 1e-9, "{score:#?}");
     engine.shutdown().await;
 }

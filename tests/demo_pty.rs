@@ -1,6 +1,7 @@
 //! `watchdesk demo` in a real pseudo-terminal, as a newcomer first sees it: within 30 seconds an open
 //! incident whose countdown runs, a late one with the points it cost, an outage found by the checks, and a
-//! score page with no unexplained loss (a quarter of daily records is part of the demo's history).
+//! score page with no unexplained loss (a daily record for every day since the demo's `[contract] start` is
+//! part of its history).
 
 #[path = "tui_support/pty.rs"]
 mod pty;
@@ -99,5 +100,6 @@ fn the_demo_opens_on_a_platform_with_history_and_a_fault_within_30_seconds() {
         "the score page",
     );
     assert!(page.contains("not produced or delivered yet"), "{page}");
+    assert!(page.contains("service quarter 1 (service from"), "{page}");
     dash.press(b"q");
 }

@@ -1,9 +1,9 @@
 //! The demo's past: what a platform looks like a season into the contract, so the first screen already shows
 //! what watchdesk is for. Written through the engine like any engineer's actions, before the dashboard opens:
 //!
-//! * a daily record (日台账) for every past day of the quarter — the score page loses no points to days
-//!   before the demo existed — with yesterday's carrying the engineer's notes, and this month's on-site
-//!   inspection (每月现场巡检) on its first day;
+//! * a service that began [`DAYS`] days ago (the demo's `[contract] start`, so the days before it are not
+//!   missing records) and a daily record (日台账) for every day since, yesterday's carrying the engineer's
+//!   notes, and this month's on-site inspection (每月现场巡检) on its first day;
 //! * a major fault from yesterday, acknowledged, planned and resolved with its cause and process (the
 //!   fault archive);
 //! * a critical fault reported four minutes ago, inside its 15-minute response time;
@@ -13,19 +13,36 @@
 //!
 //! The fault script adds an outage detected by the checks within the first half minute.
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use crate::engine::{Command, EngineError, EngineHandle, RecordsCommand, Reply};
-use crate::model::{Actor, DailyEntry, IncidentId, MonthlyEntry, NewIncident, Quarter, Resolution};
+use crate::model::{Actor, DailyEntry, IncidentId, MonthlyEntry, NewIncident, Resolution};
 use crate::policy::{Kind, Severity};
 
 /// Who did what in the demo's invented past.
 const ENGINEER: &str = "demo";
 
-/// Writes the demo's history as of `now` into the engine's (fresh) store.
-pub async fn seed(engine: &EngineHandle, now: DateTime<Utc>, zone: chrono_tz::Tz) -> Result<(), EngineError> {
+/// Days of service behind the demo's present: two weeks of records to page through.
+pub const DAYS: u64 = 14;
+
+/// The demo's `[contract] start` for a demo whose present is `now`.
+pub fn service_start(now: DateTime<Utc>, zone: chrono_tz::Tz) -> NaiveDate {
+    let today = now.with_timezone(&zone).date_naive();
+    today
+        .checked_sub_days(chrono::Days::new(DAYS))
+        .unwrap_or(today)
+}
+
+/// Writes the demo's history as of `now` into the engine's (fresh) store, with a daily record for each day
+/// from `service_start` to yesterday.
+pub async fn seed(
+    engine: &EngineHandle,
+    now: DateTime<Utc>,
+    zone: chrono_tz::Tz,
+    service_start: NaiveDate,
+) -> Result<(), EngineError> {
     let who = Actor::named(ENGINEER);
-    daily_records(engine, &who, now, zone).await?;
+    daily_records(engine, &who, now, zone, service_start).await?;
 
     let archived = open(
         engine,
@@ -117,16 +134,17 @@ pub async fn seed(engine: &EngineHandle, now: DateTime<Utc>, zone: chrono_tz::Tz
     Ok(())
 }
 
-/// One daily record per past day of this quarter, the anomaly check and the database archive done.
+/// One daily record per past day of the service, the anomaly check and the database archive done.
 async fn daily_records(
     engine: &EngineHandle,
     who: &Actor,
     now: DateTime<Utc>,
     zone: chrono_tz::Tz,
+    service_start: NaiveDate,
 ) -> Result<(), EngineError> {
     let today = now.with_timezone(&zone).date_naive();
     let yesterday = today.pred_opt().unwrap_or(today);
-    let mut day = Quarter::of_day(today).first_day();
+    let mut day = service_start;
     while day < today {
         let notes = (day == yesterday).then(|| "五个子系统巡检正常；数据库备份已校验可用".to_string());
         let entry = DailyEntry {
@@ -143,7 +161,8 @@ async fn daily_records(
         day = day.succ_opt().unwrap_or(today);
     }
     let inspection = MonthlyEntry {
-        date: today.with_day(1).unwrap_or(today),
+        // The month's first day, or the service's when it began later in the month.
+        date: today.with_day(1).unwrap_or(today).max(service_start).min(today),
         by: ENGINEER.to_string(),
         findings: "机房巡检：服务器运行正常，备份介质完好".to_string(),
     };
