@@ -11,7 +11,7 @@ use super::widgets::{clip, gauge, panel};
 use crate::engine::HostView;
 use crate::hosts::{Gauges, HostReading};
 use crate::tui::app::{Panel, View};
-use crate::tui::text::{fit, width, wrap};
+use crate::tui::text::{cut, fit, width, wrap};
 
 /// Rows the hosts need in the one-line-per-host form, border included.
 pub fn compact_height(cx: &Ctx) -> u16 {
@@ -155,7 +155,42 @@ fn detailed_lines(cx: &Ctx, h: &HostView, iw: usize, out: &mut Vec<Line<'static>
     }
 }
 
+/// Columns of an unreachable host's reason kept before the name is cut further: a name is known by its first
+/// letters, a reason cut shorter than this says nothing.
+const NAME_MIN: usize = 6;
+
+/// An unreachable host on one line: the reason is what the engineer needs, so the other parts give way first —
+/// the name's padding, then the word "unreachable" (the ✗ stays), then the name down to [`NAME_MIN`] — and
+/// only then is the reason cut, by display width, with `…`.
+fn compact_unreachable(cx: &Ctx, name: &str, reason: &str, name_w: usize, iw: usize) -> Line<'static> {
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    let label = format!("✗ {}: ", cx.t.unreachable);
+    let bare = width(name).min(name_w);
+    let (name_cols, label) = if name_w + 1 + width(&label) + width(&reason) <= iw {
+        (name_w, label)
+    } else if bare + 1 + width(&label) + width(&reason) <= iw {
+        (bare, label)
+    } else {
+        let label = "✗ ".to_string();
+        let room = iw.saturating_sub(1 + width(&label) + width(&reason));
+        (bare.min(room.max(NAME_MIN.min(bare))), label)
+    };
+    let rest = iw.saturating_sub(name_cols + 1 + width(&label));
+    clip(
+        vec![
+            Span::styled(fit(name, name_cols), cx.theme.title),
+            Span::raw(" "),
+            Span::styled(label, cx.theme.crit),
+            Span::styled(cut(&reason, rest), cx.theme.crit),
+        ],
+        iw,
+    )
+}
+
 fn compact_line(cx: &Ctx, h: &HostView, name_w: usize, iw: usize) -> Line<'static> {
+    if let Some(HostReading::Unreachable { reason }) = &h.reading {
+        return compact_unreachable(cx, &h.name, reason, name_w, iw);
+    }
     let mut spans = vec![Span::styled(fit(&h.name, name_w), cx.theme.title), Span::raw(" ")];
     if let Some(span) = no_gauges(cx, h) {
         spans.push(span);
