@@ -227,7 +227,7 @@ async fn fresh_client_probe(check: &Check) -> ProbeResult {
         Ok(client) => http::probe_with(spec, &client, check.timeout).await,
         Err(e) => probe::Outcome::Down {
             phase: probe::Phase::Connect,
-            reason: e.to_string(),
+            reason: e.to_string().into(),
         },
     };
     ProbeResult {

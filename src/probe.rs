@@ -3,6 +3,7 @@
 
 mod file;
 pub mod http;
+pub mod reason;
 pub mod scheduler;
 mod tcp;
 mod tls;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use crate::config::{Check, CheckSpec};
+pub use reason::{Reason, TlsHint, Waiting};
 
 /// Past its own timeout a probe gets this much longer before `run` gives up on it: each kind enforces the
 /// timeout itself with a precise message, this is only the backstop.
@@ -46,7 +48,7 @@ pub async fn run(check: &Check) -> ProbeResult {
     };
     let outcome = tokio::time::timeout_at(budget.deadline + TIMEOUT_MARGIN, probe)
         .await
-        .unwrap_or_else(|_| budget.timed_out("no answer"));
+        .unwrap_or_else(|_| budget.timed_out(Waiting::NoAnswer));
     // Errors quote the URL: no password or token goes on to incidents, snapshots and reports.
     let outcome = outcome.redacted(&crate::redact::of_check(&check.spec));
     ProbeResult {
@@ -84,15 +86,18 @@ impl Budget {
     }
 
     /// `Down(Timeout)` with what had not happened by the deadline, e.g. "no response within 10s".
-    fn timed_out(&self, what: &str) -> Outcome {
+    fn timed_out(&self, waiting: Waiting) -> Outcome {
         down(
             Phase::Timeout,
-            format!("{what} within {}", humantime::format_duration(self.timeout)),
+            Reason::TimedOut {
+                waiting,
+                within: humantime::format_duration(self.timeout).to_string(),
+            },
         )
     }
 }
 
-fn down(phase: Phase, reason: impl Into<String>) -> Outcome {
+fn down(phase: Phase, reason: impl Into<Reason>) -> Outcome {
     Outcome::Down {
         phase,
         reason: reason.into(),
@@ -111,19 +116,22 @@ pub struct ProbeResult {
     pub outcome: Outcome,
 }
 
+/// Written with the English words where they always were (`detail`, `reason`) and the finding itself beside
+/// them (`why`), so readers of `watchdesk check --json` see what they saw before and a dashboard attached to
+/// a daemon can word it in its own language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "lowercase")]
+#[serde(into = "wire::Outcome", from = "wire::Outcome")]
 pub enum Outcome {
     Up {
         /// Short detail, e.g. "HTTP 200" or "certificate valid 80 days".
-        detail: String,
+        detail: Reason,
     },
     Degraded {
-        reason: String,
+        reason: Reason,
     },
     Down {
         phase: Phase,
-        reason: String,
+        reason: Reason,
     },
 }
 
@@ -145,26 +153,110 @@ impl Outcome {
         if redactions.is_empty() {
             return self;
         }
+        let mask = |text: &str| redactions.apply(text);
         match self {
             Outcome::Up { detail } => Outcome::Up {
-                detail: redactions.apply(&detail),
+                detail: detail.map_text(&mask),
             },
             Outcome::Degraded { reason } => Outcome::Degraded {
-                reason: redactions.apply(&reason),
+                reason: reason.map_text(&mask),
             },
             Outcome::Down { phase, reason } => Outcome::Down {
                 phase,
-                reason: redactions.apply(&reason),
+                reason: reason.map_text(&mask),
             },
         }
     }
 
-    /// The words an engineer reads in the detail column.
+    /// What the probe found.
+    pub fn reason(&self) -> &Reason {
+        match self {
+            Outcome::Up { detail } => detail,
+            Outcome::Degraded { reason } | Outcome::Down { reason, .. } => reason,
+        }
+    }
+
+    /// The English words of the detail column (the dashboard words it in its own language).
     pub fn detail(&self) -> String {
         match self {
-            Outcome::Up { detail } => detail.clone(),
-            Outcome::Degraded { reason } => reason.clone(),
+            Outcome::Up { detail } => detail.to_string(),
+            Outcome::Degraded { reason } => reason.to_string(),
             Outcome::Down { phase, reason } => format!("{phase}: {reason}"),
+        }
+    }
+}
+
+/// How an outcome is written: the English words, and the finding unless it is only words.
+mod wire {
+    use serde::{Deserialize, Serialize};
+
+    use super::{Phase, Reason};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(tag = "status", rename_all = "lowercase")]
+    pub enum Outcome {
+        Up {
+            detail: String,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            why: Option<Reason>,
+        },
+        Degraded {
+            reason: String,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            why: Option<Reason>,
+        },
+        Down {
+            phase: Phase,
+            reason: String,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            why: Option<Reason>,
+        },
+    }
+
+    fn split(reason: Reason) -> (String, Option<Reason>) {
+        match reason {
+            Reason::Text { text } => (text, None),
+            other => (other.to_string(), Some(other)),
+        }
+    }
+
+    fn join(words: String, why: Option<Reason>) -> Reason {
+        why.unwrap_or(Reason::Text { text: words })
+    }
+
+    impl From<super::Outcome> for Outcome {
+        fn from(outcome: super::Outcome) -> Outcome {
+            match outcome {
+                super::Outcome::Up { detail } => {
+                    let (detail, why) = split(detail);
+                    Outcome::Up { detail, why }
+                }
+                super::Outcome::Degraded { reason } => {
+                    let (reason, why) = split(reason);
+                    Outcome::Degraded { reason, why }
+                }
+                super::Outcome::Down { phase, reason } => {
+                    let (reason, why) = split(reason);
+                    Outcome::Down { phase, reason, why }
+                }
+            }
+        }
+    }
+
+    impl From<Outcome> for super::Outcome {
+        fn from(outcome: Outcome) -> super::Outcome {
+            match outcome {
+                Outcome::Up { detail, why } => super::Outcome::Up {
+                    detail: join(detail, why),
+                },
+                Outcome::Degraded { reason, why } => super::Outcome::Degraded {
+                    reason: join(reason, why),
+                },
+                Outcome::Down { phase, reason, why } => super::Outcome::Down {
+                    phase,
+                    reason: join(reason, why),
+                },
+            }
         }
     }
 }
@@ -217,5 +309,40 @@ mod millis {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         u64::deserialize(d).map(Duration::from_millis)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outcome_is_written_with_its_english_words_and_read_back_whole() {
+        let down = Outcome::Down {
+            phase: Phase::Connect,
+            reason: Reason::Refused {
+                address: "127.0.0.1:9".into(),
+            },
+        };
+        let json = serde_json::to_value(&down).unwrap();
+        assert_eq!(json["status"], "down");
+        assert_eq!(json["phase"], "connect");
+        assert_eq!(
+            json["reason"],
+            "connection refused by 127.0.0.1:9 (nothing listens on that port)"
+        );
+        assert_eq!(json["why"]["kind"], "refused");
+        assert_eq!(serde_json::from_value::<Outcome>(json).unwrap(), down);
+
+        // Words alone (and an outcome written before findings were kept) read back as words.
+        let old = serde_json::json!({"status": "up", "detail": "HTTP 200"});
+        let up: Outcome = serde_json::from_value(old.clone()).unwrap();
+        assert_eq!(
+            up,
+            Outcome::Up {
+                detail: "HTTP 200".into()
+            }
+        );
+        assert_eq!(serde_json::to_value(&up).unwrap(), old);
     }
 }

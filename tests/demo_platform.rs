@@ -294,7 +294,10 @@ async fn the_demo_history_is_a_service_kept_as_the_contract_asks_from_its_start(
     assert_eq!(score.days_counted, 14);
     assert_eq!(score.service.start, Some(service_start));
     assert_eq!(score.service.quarter, Some(1));
-    assert_eq!(score.service.days_before_start, 44, "1 Oct to 13 Nov are before the service");
+    assert_eq!(
+        score.service.days_before_start, 44,
+        "1 Oct to 13 Nov are before the service"
+    );
     assert!((score.total - 94.7).abs() < 1e-9, "{score:#?}");
     engine.shutdown().await;
 }

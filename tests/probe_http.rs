@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use servers::{check, http, http_server, refused_port, silent_server};
 use watchdesk::config::{CheckSpec, HttpCheck};
-use watchdesk::probe::{self, Outcome, Phase, ProbeResult};
+use watchdesk::probe::{self, Outcome, Phase, ProbeResult, Reason};
 
 const TIMEOUT: Duration = Duration::from_secs(1);
 
@@ -28,7 +28,10 @@ fn assert_down(result: &ProbeResult, phase: Phase, words: &str) {
     match &result.outcome {
         Outcome::Down { phase: p, reason } => {
             assert_eq!(*p, phase, "{reason}");
-            assert!(reason.contains(words), "\"{reason}\" should mention \"{words}\"");
+            assert!(
+                reason.to_string().contains(words),
+                "\"{reason}\" should mention \"{words}\""
+            );
         }
         other => panic!("expected down ({phase}), got {other:?}"),
     }
@@ -45,7 +48,7 @@ async fn a_healthy_endpoint_is_up_with_its_status() {
     assert_eq!(
         result.outcome,
         Outcome::Up {
-            detail: "HTTP 200".into()
+            detail: Reason::HttpOk { code: 200 }
         }
     );
     assert_eq!(result.check_id, "digital/probe");
@@ -60,7 +63,7 @@ async fn a_slow_answer_is_degraded() {
     spec.slow = Some(Duration::from_millis(100));
     let result = probe(spec).await;
     match &result.outcome {
-        Outcome::Degraded { reason } => assert!(reason.contains("over 100 ms"), "{reason}"),
+        Outcome::Degraded { reason } => assert!(reason.to_string().contains("over 100 ms"), "{reason}"),
         other => panic!("expected degraded, got {other:?}"),
     }
     assert!(result.latency >= Duration::from_millis(300));
@@ -148,7 +151,7 @@ async fn redirects_are_not_followed_unless_asked() {
     assert_eq!(
         probe(spec).await.outcome,
         Outcome::Up {
-            detail: "HTTP 200".into()
+            detail: Reason::HttpOk { code: 200 }
         }
     );
 }
@@ -187,8 +190,8 @@ async fn a_redirect_to_a_closed_port_names_that_port() {
         Outcome::Down { phase, reason } => {
             assert_eq!(*phase, Phase::Connect, "{reason}");
             assert_eq!(
-                reason,
-                &format!(
+                reason.to_string(),
+                format!(
                     "connection refused by {closed} (nothing listens on that port) \
                      (redirected to http://{closed}/health)"
                 )

@@ -11,7 +11,7 @@ use axum::http::Uri;
 use servers::{check, http, http_server};
 use tokio::net::TcpListener;
 use watchdesk::config::CheckSpec;
-use watchdesk::probe::{self, Outcome};
+use watchdesk::probe::{self, Outcome, Reason};
 
 /// A stand-in forward proxy: answers every request itself, echoing the absolute URI it was asked for.
 async fn proxy_server() -> std::net::SocketAddr {
@@ -42,7 +42,7 @@ fn proxy_variables_are_ignored_and_a_configured_proxy_is_used() {
         assert_eq!(
             direct.outcome,
             Outcome::Up {
-                detail: "HTTP 200".into()
+                detail: Reason::HttpOk { code: 200 }
             }
         );
 
@@ -54,7 +54,7 @@ fn proxy_variables_are_ignored_and_a_configured_proxy_is_used() {
         assert_eq!(
             via.outcome,
             Outcome::Up {
-                detail: "HTTP 200".into()
+                detail: Reason::HttpOk { code: 200 }
             },
             "{via:?}"
         );

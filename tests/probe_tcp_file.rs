@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use servers::{check, http, http_server, refused_port};
 use watchdesk::config::CheckSpec;
-use watchdesk::probe::{self, Outcome, Phase, ProbeResult};
+use watchdesk::probe::{self, Outcome, Phase, ProbeResult, Reason};
 
 const TIMEOUT: Duration = Duration::from_secs(1);
 
@@ -40,7 +40,9 @@ async fn tcp_up_refused_and_unresolvable() {
     assert_eq!(
         result.outcome,
         Outcome::Up {
-            detail: format!("connected to {addr}")
+            detail: Reason::Connected {
+                peer: addr.to_string()
+            }
         }
     );
 
@@ -93,7 +95,7 @@ async fn file_check_judges_the_newest_matching_file() {
     aged(&dir.path().join("notes.txt"), 1, Duration::ZERO);
     let result = probe(file_spec(dir.path(), day, 100)).await;
     assert!(
-        matches!(&result.outcome, Outcome::Up { detail } if detail.contains("tue.sql.gz")),
+        matches!(&result.outcome, Outcome::Up { detail } if detail.to_string().contains("tue.sql.gz")),
         "{result:?}"
     );
 
@@ -114,7 +116,9 @@ async fn file_check_judges_the_newest_matching_file() {
     assert_eq!(phase(&result), Some(Phase::File));
     let detail = result.outcome.detail();
     assert!(
-        detail.contains("tue.sql.gz is 1h00m old, more than 1m00s"),
+        detail
+            .to_string()
+            .contains("tue.sql.gz is 1h00m old, more than 1m00s"),
         "{detail}"
     );
 }

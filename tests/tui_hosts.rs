@@ -64,12 +64,19 @@ fn an_unreachable_hosts_reason_gets_the_room_at_80_columns() {
         // The long reason: the name is cut, the word "unreachable" gives way to the ✗, and the reason fills
         // the rest of the row, cut with an ellipsis at the border.
         let long = row(&screen, "inspe…");
-        assert!(long.contains("✗ cannot connect to http://10.0.3.12:9100/metrics"), "{long}");
+        assert!(
+            long.contains("✗ cannot connect to http://10.0.3.12:9100/metrics"),
+            "{long}"
+        );
         assert!(!long.contains(label), "{long}");
         assert!(long.ends_with('…'), "{long}");
         assert_eq!(long.width(), 78, "{long}");
         let reason = &long[long.find("cannot").unwrap()..];
-        assert!(reason.width() >= 60, "only {} columns of reason: {long}", reason.width());
+        assert!(
+            reason.width() >= 60,
+            "only {} columns of reason: {long}",
+            reason.width()
+        );
 
         // Reasons that fit keep the word, whole, on one line.
         let chinese = row(&screen, "检测数据库主机");

@@ -28,9 +28,7 @@ pub const DAYS: u64 = 14;
 /// The demo's `[contract] start` for a demo whose present is `now`.
 pub fn service_start(now: DateTime<Utc>, zone: chrono_tz::Tz) -> NaiveDate {
     let today = now.with_timezone(&zone).date_naive();
-    today
-        .checked_sub_days(chrono::Days::new(DAYS))
-        .unwrap_or(today)
+    today.checked_sub_days(chrono::Days::new(DAYS)).unwrap_or(today)
 }
 
 /// Writes the demo's history as of `now` into the engine's (fresh) store, with a daily record for each day

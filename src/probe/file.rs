@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use tokio::time::timeout_at;
 
-use super::{Budget, Outcome, Phase, down};
+use super::{Budget, Outcome, Phase, Reason, Waiting, down};
 
 pub(super) async fn run(
     pattern: &str,
@@ -18,13 +18,30 @@ pub(super) async fn run(
     let owned = pattern.to_string();
     let scan = tokio::task::spawn_blocking(move || newest(&owned));
     let newest = match timeout_at(budget.deadline, scan).await {
-        Err(_) => return budget.timed_out(&format!("scan of \"{pattern}\" not finished")),
-        Ok(Err(e)) => return down(Phase::File, format!("scan of \"{pattern}\" failed: {e}")),
+        Err(_) => {
+            return budget.timed_out(Waiting::Scan {
+                pattern: pattern.to_string(),
+            });
+        }
+        Ok(Err(e)) => {
+            return down(
+                Phase::File,
+                Reason::ScanFailed {
+                    pattern: pattern.to_string(),
+                    error: e.to_string(),
+                },
+            );
+        }
         Ok(Ok(Err(reason))) => return down(Phase::File, reason),
         Ok(Ok(Ok(newest))) => newest,
     };
     let Some(file) = newest else {
-        return down(Phase::File, format!("no file matches \"{pattern}\""));
+        return down(
+            Phase::File,
+            Reason::NoFile {
+                pattern: pattern.to_string(),
+            },
+        );
     };
     judge(&file, SystemTime::now(), max_age, min_size)
 }
@@ -39,8 +56,11 @@ pub(crate) struct Found {
 
 /// Entries that cannot be read (permissions, vanished meanwhile) are skipped: a backup job rotating files
 /// while we look must not look like a failure.
-fn newest(pattern: &str) -> Result<Option<Found>, String> {
-    let paths = glob::glob(pattern).map_err(|e| format!("invalid pattern \"{pattern}\": {e}"))?;
+fn newest(pattern: &str) -> Result<Option<Found>, Reason> {
+    let paths = glob::glob(pattern).map_err(|e| Reason::BadPattern {
+        pattern: pattern.to_string(),
+        error: e.to_string(),
+    })?;
     let mut best: Option<Found> = None;
     for path in paths.flatten() {
         let Ok(meta) = std::fs::metadata(&path) else {
@@ -77,13 +97,17 @@ pub(crate) fn judge(
     // A clock step or a file from the future counts as brand new rather than as an error.
     let age = now.duration_since(file.modified).unwrap_or_default();
     let age_text = span_of(age);
-    let path = file.path.display();
+    let path = file.path.display().to_string();
     if let Some(max) = max_age
         && age > max
     {
         return down(
             Phase::File,
-            format!("newest file {path} is {age_text} old, more than {}", span_of(max)),
+            Reason::FileTooOld {
+                path,
+                age: age_text,
+                max: span_of(max),
+            },
         );
     }
     if let Some(min) = min_size
@@ -91,10 +115,18 @@ pub(crate) fn judge(
     {
         return down(
             Phase::File,
-            format!("newest file {path} has {} bytes, fewer than {min}", file.size),
+            Reason::FileTooSmall {
+                path,
+                size: file.size,
+                min,
+            },
         );
     }
     Outcome::Up {
-        detail: format!("{path}: {} bytes, {age_text} old", file.size),
+        detail: Reason::FileOk {
+            path,
+            size: file.size,
+            age: age_text,
+        },
     }
 }

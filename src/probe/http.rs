@@ -14,7 +14,7 @@ use std::time::Duration;
 use reqwest::{Client, Method, Response, StatusCode, Url, redirect};
 use tokio::time::timeout_at;
 
-use super::{Budget, Outcome, Phase, down};
+use super::{Budget, Outcome, Phase, Reason, TlsHint, Waiting, down};
 use crate::config::HttpCheck;
 
 /// The most body a probe reads; an endless or huge body must not cost more than this.
@@ -23,7 +23,7 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub(super) async fn run(spec: &HttpCheck, budget: Budget) -> Outcome {
     match client_for(spec) {
         Ok(client) => probe(spec, &client, budget).await,
-        Err(e) => down(Phase::Connect, format!("cannot set up the HTTP client: {e}")),
+        Err(e) => down(Phase::Connect, Reason::ClientSetup { error: e.to_string() }),
     }
 }
 
@@ -86,17 +86,18 @@ async fn probe(spec: &HttpCheck, client: &Client, budget: Budget) -> Outcome {
         }
     }
     let latency = budget.start.elapsed();
+    let code = status.as_u16();
+    let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
     match spec.slow {
         Some(slow) if latency > slow => Outcome::Degraded {
-            reason: format!(
-                "slow: HTTP {} in {} ms, over {} ms",
-                status.as_u16(),
-                latency.as_millis(),
-                slow.as_millis()
-            ),
+            reason: Reason::Slow {
+                code,
+                ms: ms(latency),
+                over_ms: ms(slow),
+            },
         },
         _ => Outcome::Up {
-            detail: format!("HTTP {}", status.as_u16()),
+            detail: Reason::HttpOk { code },
         },
     }
 }
@@ -109,8 +110,15 @@ async fn send(
     method: Method,
     budget: Budget,
 ) -> Result<Response, Outcome> {
-    let mut url =
-        Url::parse(&spec.url).map_err(|e| down(Phase::Connect, format!("invalid URL {}: {e}", spec.url)))?;
+    let mut url = Url::parse(&spec.url).map_err(|e| {
+        down(
+            Phase::Connect,
+            Reason::InvalidUrl {
+                url: spec.url.clone(),
+                error: e.to_string(),
+            },
+        )
+    })?;
     let mut method = method;
     for hop in 0..=spec.follow_redirects {
         let mut request = client.request(method.clone(), url.clone());
@@ -118,14 +126,10 @@ async fn send(
             request = request.header(name, value);
         }
         let response = match timeout_at(budget.deadline, request.send()).await {
-            Err(_) => return Err(budget.timed_out("no response")),
+            Err(_) => return Err(budget.timed_out(Waiting::NoResponse)),
             Ok(Err(e)) if untrusted_issuer(&e) && self_signed(&url, budget).await => {
-                let host = url.host_str().unwrap_or(spec.url.as_str());
-                return Err(failure_with(
-                    Phase::Tls,
-                    format!("TLS with {host} failed: self-signed certificate (not trusted)"),
-                    spec,
-                ));
+                let host = url.host_str().unwrap_or(spec.url.as_str()).to_string();
+                return Err(failure_with(Phase::Tls, Reason::SelfSigned { host }, spec));
             }
             Ok(Err(e)) => return Err(failure(&e, spec, &url)),
             Ok(Ok(response)) => response,
@@ -142,10 +146,10 @@ async fn send(
         if hop == spec.follow_redirects {
             return Err(down(
                 Phase::Status,
-                format!(
-                    "redirect loop or more than {} redirects (last to {next})",
-                    spec.follow_redirects
-                ),
+                Reason::TooManyRedirects {
+                    limit: u32::from(spec.follow_redirects),
+                    last: next.to_string(),
+                },
             ));
         }
         // As browsers do: 303, and 301/302 after anything but GET or HEAD, continue with GET.
@@ -158,7 +162,7 @@ async fn send(
         }
         url = next;
     }
-    Err(down(Phase::Status, "no response".to_string()))
+    Err(down(Phase::Status, Reason::NoResponse))
 }
 
 fn status_accepted(status: StatusCode, expected: &[u16]) -> bool {
@@ -169,7 +173,7 @@ fn status_accepted(status: StatusCode, expected: &[u16]) -> bool {
     }
 }
 
-fn status_reason(response: &Response, spec: &HttpCheck) -> String {
+fn status_reason(response: &Response, spec: &HttpCheck) -> Reason {
     let status = response.status();
     let expected = if spec.expect_status.is_empty() {
         "2xx".to_string()
@@ -177,22 +181,20 @@ fn status_reason(response: &Response, spec: &HttpCheck) -> String {
         let codes: Vec<String> = spec.expect_status.iter().map(u16::to_string).collect();
         codes.join(", ")
     };
-    let mut reason = format!("HTTP {status} (expected {expected})");
-    if status.is_redirection() {
-        let location = response
+    let location = status.is_redirection().then(|| {
+        response
             .headers()
             .get(reqwest::header::LOCATION)
             .and_then(|l| l.to_str().ok())
-            .unwrap_or("?");
-        if spec.follow_redirects == 0 {
-            reason.push_str(&format!(
-                ", redirect to {location} not followed (follow_redirects = 0)"
-            ));
-        } else {
-            reason.push_str(&format!(", redirect to {location}"));
-        }
+            .unwrap_or("?")
+            .to_string()
+    });
+    Reason::Status {
+        code: status.as_u16(),
+        expected,
+        location,
+        follows: spec.follow_redirects > 0,
     }
-    reason
 }
 
 /// Up to `BODY_LIMIT` bytes, chunk by chunk, stopping early; a body that drips past the deadline is a
@@ -201,13 +203,14 @@ async fn read_body(mut response: Response, budget: Budget) -> Result<Vec<u8>, Ou
     let mut body = Vec::new();
     while body.len() < BODY_LIMIT {
         match timeout_at(budget.deadline, response.chunk()).await {
-            Err(_) => {
-                return Err(budget.timed_out(&format!("body not complete ({} bytes read)", body.len())));
-            }
+            Err(_) => return Err(budget.timed_out(Waiting::Body { read: body.len() })),
             Ok(Err(e)) => {
                 return Err(down(
                     Phase::Body,
-                    format!("body broken off after {} bytes: {}", body.len(), innermost(&e)),
+                    Reason::BodyBroken {
+                        read: body.len(),
+                        error: innermost(&e),
+                    },
                 ));
             }
             Ok(Ok(None)) => break,
@@ -220,26 +223,28 @@ async fn read_body(mut response: Response, budget: Budget) -> Result<Vec<u8>, Ou
     Ok(body)
 }
 
-fn body_mismatch(spec: &HttpCheck, body: &[u8]) -> Option<String> {
+fn body_mismatch(spec: &HttpCheck, body: &[u8]) -> Option<Reason> {
     let text = String::from_utf8_lossy(body);
+    let read = body.len();
     if let Some(needle) = &spec.body_contains
         && !text.contains(needle.as_str())
     {
-        return Some(format!(
-            "body does not contain \"{needle}\" (first {} bytes read)",
-            body.len()
-        ));
+        return Some(Reason::BodyMissing {
+            needle: needle.clone(),
+            read,
+        });
     }
     if let Some(pattern) = &spec.body_regex {
-        match regex::Regex::new(pattern) {
+        let pattern = pattern.clone();
+        match regex::Regex::new(&pattern) {
             Ok(re) if re.is_match(&text) => {}
-            Ok(_) => {
-                return Some(format!(
-                    "body does not match /{pattern}/ (first {} bytes read)",
-                    body.len()
-                ));
+            Ok(_) => return Some(Reason::BodyNoMatch { pattern, read }),
+            Err(e) => {
+                return Some(Reason::BadRegex {
+                    pattern,
+                    error: e.to_string(),
+                });
             }
-            Err(e) => return Some(format!("invalid body_regex /{pattern}/: {e}")),
         }
     }
     None
@@ -251,63 +256,73 @@ fn failure(e: &reqwest::Error, spec: &HttpCheck, url: &Url) -> Outcome {
     failure_with(phase, reason, spec)
 }
 
-fn failure_with(phase: Phase, mut reason: String, spec: &HttpCheck) -> Outcome {
-    if let Some(proxy) = &spec.proxy {
-        reason.push_str(&format!(" (through proxy {proxy})"));
+fn failure_with(phase: Phase, reason: Reason, spec: &HttpCheck) -> Outcome {
+    match &spec.proxy {
+        Some(proxy) => down(
+            phase,
+            Reason::ThroughProxy {
+                proxy: proxy.clone(),
+                reason: Box::new(reason),
+            },
+        ),
+        None => down(phase, reason),
     }
-    down(phase, reason)
 }
 
 /// `url` is the address this request went to (after any redirects).
-fn classify(e: &reqwest::Error, spec: &HttpCheck, url: &Url) -> (Phase, String) {
+fn classify(e: &reqwest::Error, spec: &HttpCheck, url: &Url) -> (Phase, Reason) {
     let host = url.host_str().map_or_else(|| spec.url.clone(), str::to_string);
     let authority = url
         .port_or_known_default()
         .map_or_else(|| host.clone(), |port| format!("{host}:{port}"));
-    let via = if url.as_str() == spec.url || Url::parse(&spec.url).is_ok_and(|u| &u == url) {
-        String::new()
-    } else {
-        format!(" (redirected to {url})")
-    };
+    let redirected = !(url.as_str() == spec.url || Url::parse(&spec.url).is_ok_and(|u| &u == url));
     let (phase, reason) = classify_at(e, &host, &authority);
-    (phase, format!("{reason}{via}"))
+    if redirected {
+        let to = url.to_string();
+        (
+            phase,
+            Reason::Redirected {
+                to,
+                reason: Box::new(reason),
+            },
+        )
+    } else {
+        (phase, reason)
+    }
 }
 
-fn classify_at(e: &reqwest::Error, host: &str, authority: &str) -> (Phase, String) {
+fn classify_at(e: &reqwest::Error, host: &str, authority: &str) -> (Phase, Reason) {
     let host = host.to_string();
     for err in chain(e) {
         if let Some(tls) = err.downcast_ref::<rustls::Error>() {
-            return (Phase::Tls, format!("TLS with {host} failed: {}", tls_words(tls)));
+            let reason = Reason::TlsFailed {
+                host,
+                error: tls.to_string(),
+                hint: tls_hint(tls),
+            };
+            return (Phase::Tls, reason);
         }
         if err
             .downcast_ref::<io::Error>()
             .is_some_and(|io| io.kind() == io::ErrorKind::ConnectionRefused)
         {
-            return (
-                Phase::Connect,
-                format!("connection refused by {authority} (nothing listens on that port)"),
-            );
+            let address = authority.to_string();
+            return (Phase::Connect, Reason::Refused { address });
         }
         if err.to_string() == "dns error" {
-            return (
-                Phase::Dns,
-                format!("cannot resolve \"{host}\": {}", innermost(err)),
-            );
+            let error = innermost(err);
+            return (Phase::Dns, Reason::NotResolved { host, error });
         }
     }
+    let error = innermost(e);
     if e.is_timeout() {
-        return (Phase::Timeout, format!("{host}: {}", innermost(e)));
+        return (Phase::Timeout, Reason::RequestTimedOut { host, error });
     }
     if e.is_body() || e.is_decode() {
-        return (
-            Phase::Body,
-            format!("body from {host} unreadable: {}", innermost(e)),
-        );
+        return (Phase::Body, Reason::BodyUnreadable { host, error });
     }
-    (
-        Phase::Connect,
-        format!("request to {authority} failed: {}", innermost(e)),
-    )
+    let address = authority.to_string();
+    (Phase::Connect, Reason::RequestFailed { address, error })
 }
 
 /// The certificate was refused for its issuer: unknown, not allowed to sign it, or a signature that does
@@ -339,20 +354,17 @@ async fn self_signed(url: &Url, budget: Budget) -> bool {
     super::tls::presents_self_signed(&address, host, budget).await == Some(true)
 }
 
-/// rustls's words plus what they usually mean for a monitored site.
-fn tls_words(e: &rustls::Error) -> String {
+/// What rustls's refusal usually means for a monitored site.
+fn tls_hint(e: &rustls::Error) -> Option<TlsHint> {
     use rustls::CertificateError as C;
-    let hint = match e {
-        rustls::Error::InvalidCertificate(C::UnknownIssuer) => {
-            " (issued by a CA this machine does not trust)"
-        }
-        rustls::Error::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => " (certificate expired)",
+    match e {
+        rustls::Error::InvalidCertificate(C::UnknownIssuer) => Some(TlsHint::UnknownIssuer),
+        rustls::Error::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => Some(TlsHint::Expired),
         rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
-            " (certificate is for another host name)"
+            Some(TlsHint::OtherName)
         }
-        _ => "",
-    };
-    format!("{e}{hint}")
+        _ => None,
+    }
 }
 
 /// The most specific message of an error chain ("Connection reset by peer", not "error sending request").

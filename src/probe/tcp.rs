@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use tokio::net::{TcpStream, lookup_host};
 use tokio::time::timeout_at;
 
-use super::{Budget, Outcome, Phase, down};
+use super::{Budget, Outcome, Phase, Reason, Waiting, down};
 
 pub(super) async fn run(address: &str, budget: Budget) -> Outcome {
     match connect(address, budget).await {
@@ -16,7 +16,7 @@ pub(super) async fn run(address: &str, budget: Budget) -> Outcome {
                 .peer_addr()
                 .map_or_else(|_| address.to_string(), |a| a.to_string());
             Outcome::Up {
-                detail: format!("connected to {peer}"),
+                detail: Reason::Connected { peer },
             }
         }
         Err(outcome) => outcome,
@@ -28,30 +28,52 @@ pub(super) async fn run(address: &str, budget: Budget) -> Outcome {
 pub(super) async fn connect(address: &str, budget: Budget) -> Result<TcpStream, Outcome> {
     let host = address.rsplit_once(':').map_or(address, |(host, _)| host);
     let addrs: Vec<SocketAddr> = match timeout_at(budget.deadline, lookup_host(address)).await {
-        Err(_) => return Err(budget.timed_out(&format!("name \"{host}\" not resolved"))),
-        Ok(Err(e)) => return Err(down(Phase::Dns, format!("cannot resolve \"{host}\": {e}"))),
+        Err(_) => {
+            return Err(budget.timed_out(Waiting::NameNotResolved {
+                host: host.to_string(),
+            }));
+        }
+        Ok(Err(e)) => {
+            return Err(down(
+                Phase::Dns,
+                Reason::NotResolved {
+                    host: host.to_string(),
+                    error: e.to_string(),
+                },
+            ));
+        }
         Ok(Ok(addrs)) => addrs.collect(),
     };
     let mut last_error = None;
     for addr in addrs {
         match timeout_at(budget.deadline, TcpStream::connect(addr)).await {
-            Err(_) => return Err(budget.timed_out(&format!("no connection to {addr}"))),
+            Err(_) => {
+                return Err(budget.timed_out(Waiting::NoConnection {
+                    address: addr.to_string(),
+                }));
+            }
             Ok(Ok(stream)) => return Ok(stream),
             Ok(Err(e)) => last_error = Some(connect_failure(addr, &e)),
         }
     }
-    Err(last_error.unwrap_or_else(|| down(Phase::Dns, format!("\"{host}\" resolves to no address"))))
+    Err(last_error.unwrap_or_else(|| {
+        down(
+            Phase::Dns,
+            Reason::NoAddress {
+                host: host.to_string(),
+            },
+        )
+    }))
 }
 
 fn connect_failure(addr: SocketAddr, e: &io::Error) -> Outcome {
+    let (address, error) = (addr.to_string(), e.to_string());
     let reason = match e.kind() {
-        io::ErrorKind::ConnectionRefused => {
-            format!("connection refused by {addr} (nothing listens on that port)")
-        }
+        io::ErrorKind::ConnectionRefused => Reason::Refused { address },
         io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => {
-            format!("{addr} is unreachable: {e}")
+            Reason::Unreachable { address, error }
         }
-        _ => format!("cannot connect to {addr}: {e}"),
+        _ => Reason::ConnectFailed { address, error },
     };
     down(Phase::Connect, reason)
 }

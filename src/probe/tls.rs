@@ -12,12 +12,12 @@ use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
 use tokio::time::timeout_at;
 use tokio_rustls::TlsConnector;
 
-use super::{Budget, Outcome, Phase, down, tcp};
+use super::{Budget, Outcome, Phase, Reason, Waiting, down, tcp};
 
 pub(super) async fn run(address: &str, warn_days: u32, critical_days: u32, budget: Budget) -> Outcome {
     let config = match client_config() {
         Ok(config) => config,
-        Err(e) => return down(Phase::Tls, e),
+        Err(error) => return down(Phase::Tls, Reason::TlsSetup { error }),
     };
     let host = address.rsplit_once(':').map_or(address, |(host, _)| host);
     let host = host.trim_start_matches('[').trim_end_matches(']');
@@ -26,7 +26,10 @@ pub(super) async fn run(address: &str, warn_days: u32, critical_days: u32, budge
         Err(e) => {
             return down(
                 Phase::Tls,
-                format!("\"{host}\" is not a valid TLS server name: {e}"),
+                Reason::BadServerName {
+                    host: host.to_string(),
+                    error: e.to_string(),
+                },
             );
         }
     };
@@ -40,8 +43,16 @@ pub(super) async fn run(address: &str, warn_days: u32, critical_days: u32, budge
     )
     .await
     {
-        Err(_) => return budget.timed_out("TLS handshake not complete"),
-        Ok(Err(e)) => return down(Phase::Tls, format!("TLS handshake with {address} failed: {e}")),
+        Err(_) => return budget.timed_out(Waiting::Handshake),
+        Ok(Err(e)) => {
+            return down(
+                Phase::Tls,
+                Reason::HandshakeFailed {
+                    address: address.to_string(),
+                    error: e.to_string(),
+                },
+            );
+        }
         Ok(Ok(tls)) => tls,
     };
     let Some(leaf) = tls
@@ -50,7 +61,12 @@ pub(super) async fn run(address: &str, warn_days: u32, critical_days: u32, budge
         .peer_certificates()
         .and_then(|certs| certs.first())
     else {
-        return down(Phase::Tls, format!("{address} presented no certificate"));
+        return down(
+            Phase::Tls,
+            Reason::NoCertificate {
+                address: address.to_string(),
+            },
+        );
     };
     match not_after(leaf) {
         Ok(expires) => judge(expires, Utc::now(), warn_days, critical_days),
@@ -85,24 +101,31 @@ pub(crate) fn judge(
     critical_days: u32,
 ) -> Outcome {
     let days = days_left(expires, now);
-    let date = expires.format("%Y-%m-%d");
+    let date = expires.format("%Y-%m-%d").to_string();
     if days < 0 {
-        down(
-            Phase::Certificate,
-            format!("certificate expired {} days ago ({date})", -days),
-        )
+        down(Phase::Certificate, Reason::CertExpired { days: -days, date })
     } else if days < i64::from(critical_days) {
         down(
             Phase::Certificate,
-            format!("certificate expires in {days} days ({date}), under the critical {critical_days}"),
+            Reason::CertExpiring {
+                days,
+                date,
+                under: critical_days,
+                critical: true,
+            },
         )
     } else if days < i64::from(warn_days) {
         Outcome::Degraded {
-            reason: format!("certificate expires in {days} days ({date}), under the warning {warn_days}"),
+            reason: Reason::CertExpiring {
+                days,
+                date,
+                under: warn_days,
+                critical: false,
+            },
         }
     } else {
         Outcome::Up {
-            detail: format!("certificate valid {days} more days ({date})"),
+            detail: Reason::CertValid { days, date },
         }
     }
 }
@@ -113,12 +136,11 @@ pub(crate) fn days_left(expires: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
 }
 
 /// The certificate's notAfter.
-pub(crate) fn not_after(der: &CertificateDer<'_>) -> Result<DateTime<Utc>, String> {
+pub(crate) fn not_after(der: &CertificateDer<'_>) -> Result<DateTime<Utc>, Reason> {
     let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref())
-        .map_err(|e| format!("the server's certificate could not be read: {e}"))?;
+        .map_err(|e| Reason::CertUnreadable { error: e.to_string() })?;
     let timestamp = cert.validity().not_after.timestamp();
-    DateTime::from_timestamp(timestamp, 0)
-        .ok_or_else(|| format!("the certificate's expiry date is out of range ({timestamp})"))
+    DateTime::from_timestamp(timestamp, 0).ok_or(Reason::CertDateOutOfRange { timestamp })
 }
 
 /// One config for every tls check; building it loads nothing from disk.
@@ -140,7 +162,7 @@ fn client_config() -> Result<Arc<ClientConfig>, String> {
                             .with_no_client_auth(),
                     )
                 })
-                .map_err(|e| format!("TLS set-up failed: {e}"))
+                .map_err(|e| e.to_string())
         })
         .clone()
 }

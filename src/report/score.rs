@@ -255,12 +255,7 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
             ),
             None => {
                 not_entered.push(item);
-                line(
-                    score_item,
-                    score_item.max(),
-                    Basis::NotEntered,
-                    How::NotEntered,
-                )
+                line(score_item, score_item.max(), Basis::NotEntered, How::NotEntered)
             }
         }
     };
@@ -295,11 +290,7 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
     let days = quarter_days_from(quarter, first_counted, today, input.daily);
     let counted = days.counted as usize;
     let (kept, archive, anomaly) = (days.recorded.len(), days.archive_done, days.anomaly_checked);
-    let of_days = |days: usize, what: DayCheck| How::Days {
-        days,
-        counted,
-        what,
-    };
+    let of_days = |days: usize, what: DayCheck| How::Days { days, counted, what };
     lines.push(line(
         ScoreItem::DailyLedger,
         5.0 * share(kept, counted),

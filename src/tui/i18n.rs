@@ -2,6 +2,7 @@
 //! string missing in one language is a compile error rather than a blank on screen.
 
 mod en;
+pub mod probe;
 mod strings;
 mod zh;
 
@@ -84,6 +85,11 @@ impl I18n {
             EventKind::Test => 12,
         };
         self.notify_events[at]
+    }
+
+    /// What a check's last probe found, in this language.
+    pub fn outcome(&self, outcome: &crate::probe::Outcome) -> String {
+        probe::outcome(self.lang, outcome)
     }
 
     pub fn state(&self, state: State) -> &'static str {

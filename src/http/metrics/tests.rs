@@ -135,7 +135,7 @@ fn each_new_probe_is_observed_once() {
             at,
             latency_ms: ms,
             outcome: crate::probe::Outcome::Up {
-                detail: String::new(),
+                detail: String::new().into(),
             },
         }),
     };
@@ -181,10 +181,7 @@ fn label_values(text: &str, metric: &str) -> Vec<Vec<String>> {
         .filter(|l| l.starts_with(&format!("{metric}{{")))
         .map(|l| {
             let labels = &l[..l.rfind('}').unwrap()];
-            values
-                .captures_iter(labels)
-                .map(|c| c[1].to_string())
-                .collect()
+            values.captures_iter(labels).map(|c| c[1].to_string()).collect()
         })
         .collect()
 }

@@ -112,7 +112,10 @@ async fn alerts_left_out_are_counted_logged_and_noted_on_the_incidents_opened() 
     assert_eq!(truncated_total(&scrape(&rig).await), 7.0);
     let written = notes(&rig);
     assert_eq!(written.len(), 2, "{written:?}");
-    assert!(written.iter().all(|n| n.contains("left 7 more alerts")), "{written:?}");
+    assert!(
+        written.iter().all(|n| n.contains("left 7 more alerts")),
+        "{written:?}"
+    );
     let logged = log.text();
     assert!(logged.contains("WARN"), "{logged}");
     assert!(logged.contains("left 7 alerts out of a payload of 2"), "{logged}");

@@ -68,10 +68,7 @@ pub(super) fn personnel_line<'a>(
         .map(|&sub| personnel_part(sub, hand(sub), not_entered))
         .collect();
     if !entered {
-        return (
-            line(item, item.max(), Basis::NotEntered, How::NotEntered),
-            parts,
-        );
+        return (line(item, item.max(), Basis::NotEntered, How::NotEntered), parts);
     }
     let how = How::SubItems {
         parts: parts

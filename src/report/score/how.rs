@@ -138,18 +138,15 @@ impl How {
                 format!("{counted} 天中 {days} 天{what}")
             }
             How::Delivered { to, on, by } => format!("{on} 已交付 {to}（{by} 记录）"),
-            How::Produced { on, by } => format!(
-                "{by} 于 {on} 生成，尚未交付：请记录交付（watchdesk score delivered --to 姓名）"
-            ),
+            How::Produced { on, by } => {
+                format!("{by} 于 {on} 生成，尚未交付：请记录交付（watchdesk score delivered --to 姓名）")
+            }
             How::NotProduced => "尚未生成或交付".into(),
             How::NoServerFaults => "无服务器故障".into(),
             How::ServerReports { on_time, all } => {
                 format!("服务器故障 {all} 个，{on_time} 个按时报告")
             }
-            How::Complaints {
-                complaints,
-                notices,
-            } => format!(
+            How::Complaints { complaints, notices } => format!(
                 "投诉 {}（每次 −1），安全通报 {}（每次 −3）",
                 entered(*complaints),
                 entered(*notices)
@@ -238,10 +235,7 @@ impl fmt::Display for How {
                 "{on_time} of {} reported in time",
                 plural(*all, "server fault")
             ),
-            How::Complaints {
-                complaints,
-                notices,
-            } => write!(
+            How::Complaints { complaints, notices } => write!(
                 f,
                 "complaints {} (−1 each), notices {} (−3 each)",
                 entered(*complaints),
@@ -261,7 +255,9 @@ mod tests {
     fn every_explanation_has_chinese_words() {
         let all = [
             How::NotEntered,
-            How::Entered { reason: "按期完成".into() },
+            How::Entered {
+                reason: "按期完成".into(),
+            },
             How::OneFigure { reason: "x".into() },
             How::SubItems {
                 parts: vec![SubItem {

@@ -59,7 +59,7 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, id: &str) {
                 Span::styled(
                     format!(
                         "{} · {} · {}",
-                        p.outcome.detail(),
+                        t.outcome(&p.outcome),
                         ms(Some(p.latency_ms), t.none),
                         stamp(p.at, cx.now, cx.snap.timezone)
                     ),

@@ -62,7 +62,10 @@ pub fn render(frame: &mut Frame, area: Rect, cx: &Ctx, form: &Form) {
                 ],
                 inner_w,
             ));
-            lines.push(Line::styled(cut(&format!("  {}", t.severity_not_graded), inner_w), theme.muted));
+            lines.push(Line::styled(
+                cut(&format!("  {}", t.severity_not_graded), inner_w),
+                theme.muted,
+            ));
             continue;
         }
         let mut label = vec![

@@ -10,7 +10,7 @@ use super::Ctx;
 use super::widgets::{clip, health_cell, health_symbol, ms, panel, sparkline};
 use crate::engine::{Health, SubsystemView};
 use crate::tui::app::{Panel, View};
-use crate::tui::i18n::fill;
+use crate::tui::i18n::{I18n, fill};
 use crate::tui::text::{fit, fit_right, width};
 
 const NUM_W: usize = 7;
@@ -119,11 +119,11 @@ fn row(
     let note = match (&s.blocked_by, s.in_maintenance) {
         (Some(by), _) => Some(fill(cx.t.blocked_by, &[by])),
         // In its window a failing service still says how it fails: `maintenance · status: HTTP 503`.
-        (None, true) => Some(match failing_answer(s) {
+        (None, true) => Some(match failing_answer(cx.t, s) {
             Some(answer) => format!("{} · {answer}", cx.t.in_maintenance),
             None => cx.t.in_maintenance.to_string(),
         }),
-        (None, false) => reason(s),
+        (None, false) => reason(cx.t, s),
     };
     // Why a row is not up matters more than its sparkline: the note takes the room it needs, the sparkline
     // what is left (none when that is too little to read).
@@ -159,18 +159,18 @@ fn row(
 const MIN_SPARK: usize = 8;
 
 /// The last answer of a check that is not up, whatever the subsystem's state (for a maintenance window).
-fn failing_answer(s: &SubsystemView) -> Option<String> {
+fn failing_answer(t: &I18n, s: &SubsystemView) -> Option<String> {
     s.checks
         .iter()
         .filter_map(|c| c.last.as_ref())
         .find(|p| !matches!(p.outcome, crate::probe::Outcome::Up { .. }))
-        .map(|p| p.outcome.detail())
+        .map(|p| t.outcome(&p.outcome))
         .filter(|d| !d.is_empty())
 }
 
 /// Why a degraded or down subsystem is so: the last answer of its first check in that state ("certificate
 /// expires in 19 days ..."), since the latency columns alone cannot say it.
-fn reason(s: &SubsystemView) -> Option<String> {
+fn reason(t: &I18n, s: &SubsystemView) -> Option<String> {
     if !matches!(s.health, Health::Degraded | Health::Down) {
         return None;
     }
@@ -178,6 +178,6 @@ fn reason(s: &SubsystemView) -> Option<String> {
         .iter()
         .filter(|c| c.health == s.health)
         .find_map(|c| c.last.as_ref())
-        .map(|p| p.outcome.detail())
+        .map(|p| t.outcome(&p.outcome))
         .filter(|d| !d.is_empty())
 }

@@ -203,7 +203,13 @@ pub fn lines(cx: &Ctx, score: &Score, w: usize) -> Vec<Line<'static>> {
                 .personnel
                 .iter()
                 .filter(|p| p.points + 1e-9 < p.max)
-                .map(|p| format!("{} {}", words::sub_item(t.lang, p.item), how(t, &p.how, &p.detail)))
+                .map(|p| {
+                    format!(
+                        "{} {}",
+                        words::sub_item(t.lang, p.item),
+                        how(t, &p.how, &p.detail)
+                    )
+                })
                 .collect()
         } else {
             vec![how(t, &l.how, &l.detail)]
