@@ -13,7 +13,7 @@ use watchdesk::engine::{
 use watchdesk::hosts::{DiskGauge, Gauges, HostReading};
 use watchdesk::model::{Actor, AutoSource, Incident, IncidentId, NewIncident, Resolution};
 use watchdesk::policy::{Kind, Policy, Severity};
-use watchdesk::probe::{Outcome, Phase};
+use watchdesk::probe::{Outcome, Phase, Reason};
 
 /// 2026-11-28 16:00:00 in Shanghai.
 pub fn now() -> DateTime<Utc> {
@@ -97,7 +97,9 @@ fn subsystem(
 fn subsystems() -> Vec<SubsystemView> {
     let down = Outcome::Down {
         phase: Phase::Connect,
-        reason: "connection refused".into(),
+        reason: Reason::Refused {
+            address: "10.0.1.10:8080".into(),
+        },
     };
     vec![
         subsystem(
@@ -129,7 +131,7 @@ fn subsystems() -> Vec<SubsystemView> {
                 "digital-web",
                 Health::Up,
                 Some(Outcome::Up {
-                    detail: "HTTP 200".into(),
+                    detail: Reason::HttpOk { code: 200 },
                 }),
                 95,
             )],
@@ -147,7 +149,11 @@ fn subsystems() -> Vec<SubsystemView> {
                 "engineering-web",
                 Health::Degraded,
                 Some(Outcome::Degraded {
-                    reason: "slower than 1500ms".into(),
+                    reason: Reason::Slow {
+                        code: 200,
+                        ms: 1850,
+                        over_ms: 1500,
+                    },
                 }),
                 1850,
             )],
@@ -165,7 +171,9 @@ fn subsystems() -> Vec<SubsystemView> {
                 "smart-db",
                 Health::Up,
                 Some(Outcome::Up {
-                    detail: "connected".into(),
+                    detail: Reason::Connected {
+                        peer: "10.0.1.40:5432".into(),
+                    },
                 }),
                 4,
             )],
@@ -185,7 +193,12 @@ fn subsystems() -> Vec<SubsystemView> {
                 Health::Maintenance,
                 Some(Outcome::Down {
                     phase: Phase::Status,
-                    reason: "HTTP 503 Service Unavailable (expected 200)".into(),
+                    reason: Reason::Status {
+                        code: 503,
+                        expected: "200".into(),
+                        location: None,
+                        follows: false,
+                    },
                 }),
                 60,
             )],
