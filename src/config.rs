@@ -69,6 +69,14 @@ pub struct Platform {
     pub theme: Option<String>,
 }
 
+impl Platform {
+    /// The language stored texts are written in (automatic incident titles and fault details): English when
+    /// the config says `lang = "en"`, otherwise Chinese, the language of the contract and its records.
+    pub fn records_lang(&self) -> Lang {
+        self.lang.unwrap_or(Lang::Zh)
+    }
+}
+
 /// One of the platform's subsystems (子系统): a row on the dashboard.
 #[derive(Debug, Clone)]
 pub struct Subsystem {

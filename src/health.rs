@@ -32,7 +32,7 @@ pub use maintenance::is_open as maintenance_open;
 pub use resume::ResumedFault;
 pub use ring::{RING_LEN, Sample};
 
-use crate::config::{Config, HealthConfig, Maintenance};
+use crate::config::{Config, HealthConfig, Lang, Maintenance};
 use crate::engine::Health;
 use crate::policy::Severity;
 use crate::probe::ProbeResult;
@@ -108,6 +108,8 @@ pub struct HealthTracker {
     checks: Vec<CheckState>,
     by_check_id: HashMap<String, usize>,
     subsystems: Vec<SubsystemState>,
+    /// The language fault details are worded in: that of the automatic incidents' titles.
+    lang: Lang,
 }
 
 impl HealthTracker {
@@ -143,6 +145,7 @@ impl HealthTracker {
             checks,
             by_check_id,
             subsystems,
+            lang: config.platform.records_lang(),
         }
     }
 
@@ -337,7 +340,10 @@ impl HealthTracker {
     ) -> Vec<(usize, Fault)> {
         sub.checks
             .iter()
-            .filter_map(|&i| Some((i, self.checks.get(i)?.fault(now, &self.cfg, not_before)?)))
+            .filter_map(|&i| {
+                let fault = self.checks.get(i)?.fault(now, &self.cfg, not_before, self.lang)?;
+                Some((i, fault))
+            })
             .collect()
     }
 

@@ -176,7 +176,16 @@ impl Outcome {
         }
     }
 
-    /// The English words of the detail column (the dashboard words it in its own language).
+    /// The words of the detail column in `lang`: what the dashboard shows, and automatic incident titles on
+    /// a platform in that language.
+    pub fn words(&self, lang: crate::config::Lang) -> String {
+        match lang {
+            crate::config::Lang::En => self.detail(),
+            crate::config::Lang::Zh => reason::zh::outcome(self),
+        }
+    }
+
+    /// The English words of the detail column (`watchdesk check`, logs).
     pub fn detail(&self) -> String {
         match self {
             Outcome::Up { detail } => detail.to_string(),

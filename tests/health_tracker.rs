@@ -3,7 +3,7 @@
 #[path = "health_support/fixture.rs"]
 mod fixture;
 
-use fixture::{config, refused, result, slow, t, up};
+use fixture::{config, config_en, refused, result, slow, t, up};
 use watchdesk::engine::Health;
 use watchdesk::health::{HealthEvent, HealthTracker};
 use watchdesk::policy::Severity;
@@ -32,12 +32,27 @@ fn two_failures_open_nothing_and_the_third_confirms_from_the_first() {
             check_id: LOGIN.into(),
             detected_at: t(0),
             severity: Severity::Critical,
-            detail: "login: connect: connection refused by 10.0.0.1:443".into(),
+            // In the platform's language, as the incident's title will be.
+            detail: "login: 连接：10.0.0.1:443 拒绝连接（该端口无服务监听）".into(),
             slow: false,
         }]
     );
     assert_eq!(tracker.check_health(LOGIN), Health::Down);
     assert_eq!(tracker.check_since(LOGIN), Some(t(0)));
+
+    let mut english = HealthTracker::new(&config_en());
+    let events: Vec<HealthEvent> = [0, 30, 60]
+        .into_iter()
+        .flat_map(|s| english.observe(&result(LOGIN, t(s), refused()), t(s)))
+        .collect();
+    assert!(
+        matches!(
+            events.as_slice(),
+            [HealthEvent::FaultConfirmed { detail, .. }]
+                if detail == "login: connect: connection refused by 10.0.0.1:443 (nothing listens on that port)"
+        ),
+        "{events:?}"
+    );
     assert_eq!(tracker.subsystem_health("sysadmin").health, Health::Down);
     // Further failures are the same fault.
     assert!(
@@ -124,7 +139,10 @@ fn degraded_too_long_is_a_major_fault_and_going_down_raises_it() {
         panic!("{events:?}")
     };
     assert_eq!((*detected_at, *severity), (t(600), Severity::Major));
-    assert!(detail.starts_with("api: slow for 10m00s: slow"), "{detail}");
+    assert_eq!(
+        detail,
+        "api: 已持续 10m00s：响应慢：HTTP 200 用时 2300 ms，超过 1500 ms"
+    );
     assert!(tracker.tick(t(700)).is_empty());
 
     for s in [630, 660] {

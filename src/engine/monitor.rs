@@ -30,10 +30,9 @@ fn host_title(lang: Lang, host: &str, gauge: &str, value: f64) -> String {
 }
 
 impl Engine {
-    /// Titles are stored once, in the platform's language: English when the config says `lang = "en"`,
-    /// otherwise Chinese, the language of the contract and its records.
+    /// Titles are stored once, in the platform's language.
     fn title_lang(&self) -> Lang {
-        self.config.platform.lang.unwrap_or(Lang::Zh)
+        self.config.platform.records_lang()
     }
 
     fn auto_incident(&self, matches: impl Fn(&AutoSource) -> bool) -> Option<&Incident> {

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::ring::{Ring, Sample};
-use crate::config::{Check, HealthConfig};
+use crate::config::{Check, HealthConfig, Lang};
 use crate::engine::Health;
 use crate::policy::Severity;
 use crate::probe::{Outcome, ProbeResult};
@@ -194,11 +194,14 @@ impl CheckState {
     /// to the window or the blocker, so the fault must be confirmed again after it (a full streak of
     /// failures, or the whole degraded time) and is dated no earlier. Services coming back one after the other
     /// once their blocker recovers thus open nothing.
+    ///
+    /// The detail is in `lang`, the language incident titles are stored in.
     pub fn fault(
         &self,
         now: DateTime<Utc>,
         cfg: &HealthConfig,
         not_before: Option<DateTime<Utc>>,
+        lang: Lang,
     ) -> Option<Fault> {
         let later = |at: DateTime<Utc>| not_before.map_or(at, |nb| nb.max(at));
         let detail = |what: String| format!("{}: {what}", self.name);
@@ -217,7 +220,7 @@ impl CheckState {
                     check_id: self.id.clone(),
                     detected_at: later(began),
                     severity: self.severity,
-                    detail: detail(self.last_detail()),
+                    detail: detail(self.last_detail(lang)),
                     began,
                     slow: false,
                 })
@@ -232,11 +235,13 @@ impl CheckState {
                     severity: self.severity.max(Severity::Major),
                     // How long rather than since when: the detail is read in the platform's zone, which this
                     // module does not know.
-                    detail: detail(format!(
-                        "slow for {}: {}",
-                        crate::span::span(at - since),
-                        self.last_detail()
-                    )),
+                    detail: detail({
+                        let (span, last) = (crate::span::span(at - since), self.last_detail(lang));
+                        match lang {
+                            Lang::En => format!("slow for {span}: {last}"),
+                            Lang::Zh => format!("已持续 {span}：{last}"),
+                        }
+                    }),
                     began: since,
                     slow: true,
                 })
@@ -245,9 +250,9 @@ impl CheckState {
         }
     }
 
-    fn last_detail(&self) -> String {
+    fn last_detail(&self, lang: Lang) -> String {
         self.last
             .as_ref()
-            .map_or_else(String::new, |r| r.outcome.detail())
+            .map_or_else(String::new, |r| r.outcome.words(lang))
     }
 }

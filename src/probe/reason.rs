@@ -1,8 +1,9 @@
-//! What a probe found, as facts with their figures rather than as a sentence: the dashboard words them in the
-//! engineer's language (`tui::i18n::probe`), and `Display` gives the English of the command line, the logs and
-//! incident details.
+//! What a probe found, as facts with their figures rather than as a sentence, worded when shown: in English
+//! (`en.rs`, the `Display` of the command line and the logs) or Chinese (`zh.rs`), for the dashboard in the
+//! engineer's language and for automatic incident titles in the platform's.
 
 mod en;
+pub(super) mod zh;
 
 pub use en::status_text;
 

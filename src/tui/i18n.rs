@@ -2,7 +2,6 @@
 //! string missing in one language is a compile error rather than a blank on screen.
 
 mod en;
-pub mod probe;
 mod strings;
 mod zh;
 
@@ -89,7 +88,7 @@ impl I18n {
 
     /// What a check's last probe found, in this language.
     pub fn outcome(&self, outcome: &crate::probe::Outcome) -> String {
-        probe::outcome(self.lang, outcome)
+        outcome.words(self.lang)
     }
 
     pub fn state(&self, state: State) -> &'static str {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use watchdesk::config::Config;
-use watchdesk::probe::{Outcome, Phase, ProbeResult};
+use watchdesk::probe::{Outcome, Phase, ProbeResult, Reason};
 
 pub const CONFIG: &str = r#"
 [platform]
@@ -50,6 +50,12 @@ pub fn config() -> Config {
     Config::parse(Path::new("health-test.toml"), CONFIG).unwrap()
 }
 
+/// The same platform with `lang = "en"`: fault details (and so incident titles) in English.
+pub fn config_en() -> Config {
+    let text = CONFIG.replace("[platform]\n", "[platform]\nlang = \"en\"\n");
+    Config::parse(Path::new("health-test.toml"), &text).unwrap()
+}
+
 /// 2026-11-30 08:00 Shanghai (a Monday, no maintenance) plus `secs`.
 pub fn t(secs: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).single().unwrap() + chrono::Duration::seconds(secs)
@@ -73,13 +79,19 @@ pub fn up() -> Outcome {
 
 pub fn slow() -> Outcome {
     Outcome::Degraded {
-        reason: "slow: HTTP 200 in 2300 ms, over 1500 ms".into(),
+        reason: Reason::Slow {
+            code: 200,
+            ms: 2300,
+            over_ms: 1500,
+        },
     }
 }
 
 pub fn refused() -> Outcome {
     Outcome::Down {
         phase: Phase::Connect,
-        reason: "connection refused by 10.0.0.1:443".into(),
+        reason: Reason::Refused {
+            address: "10.0.0.1:443".into(),
+        },
     }
 }

@@ -1,18 +1,14 @@
-//! What a probe found, in the dashboard's language. English is the probe's own wording (`Reason`'s
-//! `Display`, the same as `watchdesk check` prints); Chinese is written here from the same facts. Texts the
-//! probe quotes (an operating system's error, a URL, a file name) stay as they came.
+//! The Chinese of a finding, written from the same facts as the English (`en.rs`): what the dashboard shows
+//! on a Chinese screen and what automatic incident titles say on a Chinese platform. Texts the probe quotes
+//! (an operating system's error, a URL, a file name) stay as they came.
 
-use crate::config::Lang;
 use crate::probe::{Outcome, Phase, Reason, TlsHint, Waiting};
 
-/// The detail column of a check: `phase: reason` when it is down.
-pub fn outcome(lang: Lang, outcome: &Outcome) -> String {
-    match lang {
-        Lang::En => outcome.detail(),
-        Lang::Zh => match outcome {
-            Outcome::Down { phase, reason } => format!("{}：{}", phase_zh(*phase), reason_zh(reason)),
-            other => reason_zh(other.reason()),
-        },
+/// A check's detail: `phase：reason` when it is down.
+pub(in crate::probe) fn outcome(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Down { phase, reason } => format!("{}：{}", phase_zh(*phase), reason_zh(reason)),
+        other => reason_zh(other.reason()),
     }
 }
 
@@ -147,7 +143,7 @@ fn status_zh(code: u16) -> String {
         502 => "网关错误",
         503 => "服务不可用",
         504 => "网关超时",
-        _ => return crate::probe::reason::status_text(code),
+        _ => return super::status_text(code),
     };
     format!("{code} {name}")
 }
@@ -155,6 +151,11 @@ fn status_zh(code: u16) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Lang;
+
+    fn outcome(lang: Lang, o: &Outcome) -> String {
+        o.words(lang)
+    }
 
     fn down(phase: Phase, reason: Reason) -> Outcome {
         Outcome::Down { phase, reason }
