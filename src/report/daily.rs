@@ -96,7 +96,7 @@ pub fn figures(
     Ok(figures)
 }
 
-/// The backup (file) checks of the configuration with their latest results.
+/// The backup (file) checks of the configuration with their latest results, worded in the platform's language.
 pub fn backup_checks<'a>(
     config: &Config,
     last: impl Fn(&str) -> Option<&'a ProbeResult>,
@@ -112,7 +112,10 @@ pub fn backup_checks<'a>(
                 check_id: c.id.clone(),
                 target: c.spec.target().to_string(),
                 ok: result.map(|r| !r.outcome.is_failure()),
-                detail: result.map(|r| r.outcome.detail()).unwrap_or_default(),
+                // Kept in the daily record, so in the language of the records.
+                detail: result
+                    .map(|r| r.outcome.words(config.platform.records_lang()))
+                    .unwrap_or_default(),
                 at: result.map(|r| r.started_at),
             }
         })
@@ -316,4 +319,44 @@ pub fn markdown(view: &DailyView, zone: chrono_tz::Tz) -> String {
         None => out.push_str("Not entered: `watchdesk daily save --anomaly-checked yes|no ...`\n"),
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::probe::{Outcome, Phase, Reason};
+
+    /// The template's backup check (数据备份) on a Chinese platform and on an English one.
+    #[test]
+    fn a_backup_checks_finding_is_kept_in_the_platforms_language() {
+        let zh = Config::parse(Path::new("c.toml"), crate::config::TEMPLATE).unwrap();
+        let en_text = crate::config::TEMPLATE.replacen("[platform]\n", "[platform]\nlang = \"en\"\n", 1);
+        let en = Config::parse(Path::new("c.toml"), &en_text).unwrap();
+        let check = zh
+            .subsystems
+            .iter()
+            .flat_map(|s| &s.checks)
+            .find(|c| matches!(c.spec, CheckSpec::File { .. }))
+            .unwrap();
+        let result = ProbeResult {
+            check_id: check.id.clone(),
+            subsystem: String::new(),
+            started_at: Utc::now(),
+            latency: Duration::from_millis(3),
+            outcome: Outcome::Down {
+                phase: Phase::File,
+                reason: Reason::NoFile {
+                    pattern: "/backup/db/*.sql.gz".into(),
+                },
+            },
+        };
+        let last = |id: &str| (id == check.id).then_some(&result);
+        let zh = backup_checks(&zh, last);
+        assert_eq!(zh[0].detail, "文件：没有与“/backup/db/*.sql.gz”匹配的文件");
+        let en = backup_checks(&en, last);
+        assert_eq!(en[0].detail, "file: no file matches \"/backup/db/*.sql.gz\"");
+    }
 }
