@@ -6,6 +6,8 @@
 mod fixture;
 #[path = "tui_support/outbox.rs"]
 mod outbox;
+#[path = "tui_support/silent_engine.rs"]
+mod silent_engine;
 
 use std::io;
 use std::sync::Arc;
@@ -15,16 +17,13 @@ use futures::channel::mpsc::unbounded;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use tokio::sync::watch;
+use silent_engine::silent_engine;
 use watchdesk::clock::ManualClock;
 use watchdesk::config::{Config, Lang};
-use watchdesk::engine::{
-    self, Command, DeliveryStatus, EngineError, Mode, Reply, Snapshot, StoreCommand, StoreReply,
-};
+use watchdesk::engine::{self, Command, DeliveryStatus, Mode, Reply, Snapshot, StoreCommand, StoreReply};
 use watchdesk::model::{Actor, Entry, IncidentId};
 use watchdesk::policy::Severity;
 use watchdesk::store::Store;
-use watchdesk::tui::EngineClient;
 use watchdesk::tui::app::{Action, App, Effect, Page, PageContent, UiState, View};
 use watchdesk::tui::bell::{BEL, Bell};
 use watchdesk::tui::event_loop::{Exit, Session, session};
@@ -308,29 +307,10 @@ fn the_bell_rings_once_per_new_critical_incident() {
     assert!(!off.rings(&second));
 }
 
-/// An engine that never answers commands, with its snapshot sender held by the test.
-#[derive(Clone)]
-struct Fake {
-    rx: watch::Receiver<Arc<Snapshot>>,
-}
-
-impl EngineClient for Fake {
-    fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
-        self.rx.clone()
-    }
-
-    async fn execute(&self, _: Actor, _: Command) -> Result<Reply, EngineError> {
-        Err(EngineError::Stopped)
-    }
-
-    async fn shutdown(&self) {}
-}
-
 /// Runs the event loop over: the fixture's snapshot at start, then each of `later`, each taken in before the
 /// next is sent; returns everything written to the terminal outside of drawing.
 async fn written_to_terminal(bell: bool, later: Vec<Snapshot>) -> Vec<String> {
-    let (snapshots, rx) = watch::channel(fixture::snapshot(false));
-    let engine = Fake { rx };
+    let (snapshots, engine) = silent_engine(fixture::snapshot(false));
     let (tx, events) = unbounded::<io::Result<Event>>();
     let (writes, mut written) = tokio::sync::mpsc::unbounded_channel();
     let setup = Session {
