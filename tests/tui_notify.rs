@@ -6,6 +6,8 @@
 mod fixture;
 #[path = "tui_support/outbox.rs"]
 mod outbox;
+#[path = "tui_support/screen.rs"]
+mod screen;
 #[path = "tui_support/silent_engine.rs"]
 mod silent_engine;
 
@@ -17,6 +19,7 @@ use futures::channel::mpsc::unbounded;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use screen::draw;
 use silent_engine::silent_engine;
 use watchdesk::clock::ManualClock;
 use watchdesk::config::{Config, Lang};
@@ -29,7 +32,6 @@ use watchdesk::tui::bell::{BEL, Bell};
 use watchdesk::tui::event_loop::{Exit, Session, session};
 use watchdesk::tui::i18n::I18n;
 use watchdesk::tui::theme::Theme;
-use watchdesk::tui::view::render;
 
 fn with_delivery(delivery: DeliveryStatus) -> Arc<Snapshot> {
     let mut s = (*fixture::snapshot(false)).clone();
@@ -44,14 +46,6 @@ fn app(snapshot: Arc<Snapshot>) -> App {
 fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
     let action = app.handle_key(KeyEvent::new(code, KeyModifiers::NONE))?;
     app.update(action)
-}
-
-fn draw(app: &App, lang: Lang, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let (theme, t) = (Theme::builtin_default(), I18n::new(lang));
-    term.draw(|f| render(f, &app.snapshot, &app.ui, &theme, &t, app.now))
-        .unwrap();
-    term.backend().to_string()
 }
 
 /// The first `n` lines of a drawn screen.

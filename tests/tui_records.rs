@@ -4,6 +4,8 @@
 
 #[path = "records_support/rig.rs"]
 mod rig;
+#[path = "tui_support/screen.rs"]
+mod screen;
 
 use std::sync::Arc;
 
@@ -13,6 +15,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use rig::{Rig, local};
+use screen::draw;
 use watchdesk::clock::Clock;
 use watchdesk::config::Lang;
 use watchdesk::engine::{Command, RecordsCommand};
@@ -24,7 +27,6 @@ use watchdesk::tui::event_loop::{Exit, Session, session};
 use watchdesk::tui::form::FieldError;
 use watchdesk::tui::i18n::I18n;
 use watchdesk::tui::theme::Theme;
-use watchdesk::tui::view::render;
 
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
@@ -70,14 +72,6 @@ async fn answer(rig: &Rig, app: &mut App, effect: Option<Effect>) -> Option<Effe
         .map(Box::new)
         .map_err(|e| e.to_string());
     app.update(Action::Reply { token, result })
-}
-
-fn draw(app: &App, lang: Lang, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let (theme, t) = (Theme::builtin_default(), I18n::new(lang));
-    term.draw(|f| render(f, &app.snapshot, &app.ui, &theme, &t, app.now))
-        .unwrap();
-    term.backend().to_string()
 }
 
 /// A day shift on 2026-11-28 (Shanghai): a critical outage handled in time, a major fault late on its response,
