@@ -247,7 +247,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<Work, EngineError> {
         if quarter == this_quarter
-            && let Some(score) = self.live_score(quarter, now)
+            && let Some(score) = self.live_score(quarter, now, score_inputs::Listing::All)
         {
             return Ok(Work::Done(Ok(Reply::Records(Box::new(RecordsReply::Score(
                 score?,

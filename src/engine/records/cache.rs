@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::super::{Engine, RecordsStatus, ScoreSummary};
-use super::score_inputs::{HalfYearShares, READ_INLINE_UP_TO, ScoreInputs};
+use super::score_inputs::{HalfYearShares, Listing, READ_INLINE_UP_TO, ScoreInputs};
 use crate::hosts::HostSample;
 use crate::model::{DailyRecord, HostPeak, MonthlyRecord, Quarter, day_start};
 use crate::policy::Calendar;
@@ -100,7 +100,7 @@ pub fn summary(score: &Score) -> ScoreSummary {
         may_cancel: score.payment.may_cancel,
         lines: score.lines.clone(),
         faults: score.faults[score.faults.len().saturating_sub(SUMMARY_FAULTS)..].to_vec(),
-        faults_count: score.faults.len(),
+        faults_count: score.late_faults,
         not_entered: score.not_entered.clone(),
         half_year_mean: score.half_year.as_ref().map(|h| h.mean),
     }
@@ -214,7 +214,9 @@ impl Engine {
             daily_missing: past_reminder && !has_today,
             monthly_missing: !has_month,
         };
-        let score = self.live_score(Quarter::of_day(day), now).transpose()?;
+        let score = self
+            .live_score(Quarter::of_day(day), now, Listing::Newest)
+            .transpose()?;
         Ok((status, score))
     }
 
@@ -224,6 +226,7 @@ impl Engine {
         &mut self,
         quarter: Quarter,
         now: DateTime<Utc>,
+        listing: Listing,
     ) -> Option<Result<Score, StoreError>> {
         let zone = self.policy.calendar.zone;
         if !self.records.inputs.has(quarter, zone) {
@@ -242,7 +245,9 @@ impl Engine {
                 self.records.inputs.read_off_task(quarter, zone, read);
             }
         }
-        self.records.inputs.score(&self.store, &self.policy, quarter, now)
+        self.records
+            .inputs
+            .score(&self.store, &self.policy, quarter, now, listing)
     }
 
     /// The half-year read off the engine task came back: the score is recomputed from it.

@@ -8,12 +8,14 @@
 //! pass that holds no incident. A small year is read on the spot; a big one on the blocking pool, while the
 //! engine goes on and notes every incident that changes meanwhile, to lay over what the read returns.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use tokio::task::{JoinError, JoinHandle};
 
+use super::cache::SUMMARY_FAULTS;
 use crate::model::{Incident, IncidentId, Quarter};
 use crate::policy::Policy;
 use crate::report::score::{self, IncidentTally, Score};
@@ -61,8 +63,23 @@ struct QuarterShares {
 #[derive(Debug, Default)]
 struct Chunk {
     shares: BTreeMap<IncidentId, Share>,
-    /// The sum of the shares, kept while none of them is live.
+    /// The sum of the shares, listing the costs of its newest `LISTED` late faults only; kept from one refresh
+    /// to the next while none of the shares is live.
     sum: Option<IncidentTally>,
+    /// Some share was live when `sum` was made: it is made again at the next refresh.
+    live: bool,
+}
+
+/// How many late faults a score made for the dashboard lists (the rest are counted).
+const LISTED: usize = SUMMARY_FAULTS;
+
+/// Which late faults a score lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::engine) enum Listing {
+    /// The newest `SUMMARY_FAULTS`: what the snapshot shows, at a cost that does not grow with the year.
+    Newest,
+    /// Every one, for the score page.
+    All,
 }
 
 #[derive(Debug)]
@@ -168,6 +185,7 @@ impl ScoreInputs {
         policy: &Policy,
         quarter: Quarter,
         now: DateTime<Utc>,
+        listing: Listing,
     ) -> Option<Result<Score, StoreError>> {
         let held = self.held.as_mut().filter(|h| {
             h.quarter == quarter
@@ -175,7 +193,10 @@ impl ScoreInputs {
                 && h.zone == policy.calendar.zone
         })?;
         let [this, other] = &mut held.quarters;
-        let tallies = [this.tally(policy, now), other.tally(policy, now)];
+        let tallies = match listing {
+            Listing::Newest => [this.tally(policy, now), other.tally(policy, now)],
+            Listing::All => [this.tally_all(policy, now), other.tally_all(policy, now)],
+        };
         Some(score_from(store, policy, quarter, now, &tallies))
     }
 }
@@ -248,37 +269,66 @@ impl QuarterShares {
         chunk.sum = None;
     }
 
-    /// The sum of every share as of `now`, in incident order; live shares that have settled are kept settled.
+    /// The sum of every share as of `now`, listing the costs of the newest `LISTED` late faults: the chunks'
+    /// kept sums, and the shares of the chunks that hold a live one (or changed) summed again.
     fn tally(&mut self, policy: &Policy, now: DateTime<Utc>) -> IncidentTally {
         let mut total = IncidentTally::default();
         for chunk in self.chunks.values_mut() {
-            if let Some(sum) = &chunk.sum {
-                total.merge(sum);
-                continue;
+            total.merge_counts(chunk.sum(policy, now));
+        }
+        for sum in self.chunks.values().rev().filter_map(|c| c.sum.as_ref()) {
+            if total.costs().len() >= LISTED {
+                break;
             }
-            let mut sum = IncidentTally::default();
-            let mut live = false;
-            for share in chunk.shares.values_mut() {
-                match share {
-                    Share::Settled(tally) => sum.merge(tally),
-                    Share::Live(incident) => match IncidentTally::settled(incident, policy, now) {
-                        Some(tally) => {
-                            sum.merge(&tally);
-                            *share = Share::Settled(tally);
-                        }
-                        None => {
-                            live = true;
-                            sum.add(incident, policy, now);
-                        }
-                    },
-                }
-            }
-            total.merge(&sum);
-            if !live {
-                chunk.sum = Some(sum);
-            }
+            total.prepend_costs(sum.costs(), LISTED);
         }
         total
+    }
+
+    /// The sum of every share as of `now`, listing every late fault's cost, in incident order.
+    fn tally_all(&mut self, policy: &Policy, now: DateTime<Utc>) -> IncidentTally {
+        let mut total = IncidentTally::default();
+        for share in self.chunks.values_mut().flat_map(|c| c.shares.values_mut()) {
+            total.merge(&share.as_of(policy, now));
+        }
+        total
+    }
+}
+
+impl Chunk {
+    /// The sum of the shares as of `now`, listing the newest `LISTED` costs; made again only when a share is
+    /// live or changed.
+    fn sum(&mut self, policy: &Policy, now: DateTime<Utc>) -> &IncidentTally {
+        if self.live || self.sum.is_none() {
+            let mut sum = IncidentTally::default();
+            let mut live = false;
+            // Newest first, so that only the costs listed are copied.
+            for share in self.shares.values_mut().rev() {
+                let tally = share.as_of(policy, now);
+                live |= matches!(tally, Cow::Owned(_));
+                sum.merge_counts(&tally);
+                sum.prepend_costs(tally.costs(), LISTED);
+            }
+            self.live = live;
+            self.sum = Some(sum);
+        }
+        self.sum.get_or_insert_default()
+    }
+}
+
+impl Share {
+    /// The share as of `now`: a live share that time can no longer change is settled on the way (borrowed),
+    /// one that still can is tallied afresh (owned).
+    fn as_of(&mut self, policy: &Policy, now: DateTime<Utc>) -> Cow<'_, IncidentTally> {
+        if let Share::Live(incident) = self
+            && let Some(tally) = IncidentTally::settled(incident, policy, now)
+        {
+            *self = Share::Settled(tally);
+        }
+        match self {
+            Share::Settled(tally) => Cow::Borrowed(tally),
+            Share::Live(incident) => Cow::Owned(IncidentTally::one(incident, policy, now)),
+        }
     }
 }
 

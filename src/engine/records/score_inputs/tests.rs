@@ -61,7 +61,9 @@ fn put(store: &mut Store, incidents: &[Incident]) {
 
 fn kept_score(kept: &mut ScoreInputs, store: &Store, policy: &Policy, now: DateTime<Utc>) -> Score {
     let quarter = Quarter::of_day(policy.calendar.local_day(now));
-    kept.score(store, policy, quarter, now).unwrap().unwrap()
+    kept.score(store, policy, quarter, now, Listing::All)
+        .unwrap()
+        .unwrap()
 }
 
 fn read(store: &Store, policy: &Policy, now: DateTime<Utc>) -> ScoreInputs {
@@ -198,7 +200,8 @@ async fn a_read_off_the_task_takes_the_changes_made_while_it_ran() {
     read_done.recv().unwrap();
     assert!(kept.has(quarter, policy.calendar.zone));
     assert!(
-        kept.score(&store, &policy, quarter, now).is_none(),
+        kept.score(&store, &policy, quarter, now, Listing::Newest)
+            .is_none(),
         "nothing to score yet"
     );
 
@@ -216,4 +219,96 @@ async fn a_read_off_the_task_takes_the_changes_made_while_it_ran() {
         "the resolution made during the read counts"
     );
     assert_eq!(score, score::load(&store, &policy, quarter, now).unwrap());
+}
+
+/// The score the snapshot shows (late faults counted, the newest listed) beside the score read from the store:
+/// the same points, deductions and count, and the newest `LISTED` of the store's list; the deductions also
+/// equal the sum over the store's full list of late faults. Returns the number of late faults and what they cost.
+fn check_newest(kept: &mut ScoreInputs, store: &Store, policy: &Policy, at: DateTime<Utc>) -> (usize, f64) {
+    let quarter = Quarter::of_day(policy.calendar.local_day(at));
+    let newest = kept
+        .score(store, policy, quarter, at, Listing::Newest)
+        .unwrap()
+        .unwrap();
+    let all = kept
+        .score(store, policy, quarter, at, Listing::All)
+        .unwrap()
+        .unwrap();
+    let loaded = score::load(store, policy, quarter, at).unwrap();
+    assert_eq!(all, loaded, "every late fault listed, at {at}");
+    let listed: f64 = loaded.faults.iter().map(|f| f.deduction).sum();
+    assert_eq!(newest.fault_deductions, score::round2(listed), "at {at}");
+    assert_eq!(newest.late_faults, loaded.faults.len(), "at {at}");
+    let mut expected = loaded.clone();
+    expected.faults = loaded.faults[loaded.faults.len().saturating_sub(LISTED)..].to_vec();
+    assert_eq!(newest, expected, "the newest listed, at {at}");
+    (loaded.faults.len(), newest.fault_deductions)
+}
+
+/// Late faults every eighth number over three chunks: the newest 50 of them span two chunks. Counted with a
+/// sum per chunk and listed 50 at most, the score is the one computed from the full list, through a change to
+/// an incident in a settled chunk (reclassified, then resolved) and to one of the newest listed.
+#[test]
+fn counted_late_faults_give_the_score_of_the_full_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let policy = Policy::default();
+    let start = shanghai(10, 1, 0, 0);
+    let incidents: Vec<Incident> = (1..=1_100u32)
+        .map(|seq| {
+            let at = start + Duration::hours(seq as i64);
+            let mut i = fault(seq, Severity::ALL[seq as usize % 3], at);
+            let late = seq % 8 == 0;
+            ack(&mut i, at + Duration::minutes(if late { 90 } else { 1 }));
+            // An old one left open: every deadline behind it, so its share is settled.
+            if seq != 10 {
+                resolve(&mut i, at + Duration::minutes(if late { 100 } else { 2 }));
+            }
+            i
+        })
+        .collect();
+    put(&mut store, &incidents);
+    let now = shanghai(12, 6, 12, 0);
+    let mut kept = read(&store, &policy, now);
+    let (late, cost) = check_newest(&mut kept, &store, &policy, now);
+    assert!(late > LISTED, "{late} late faults: more than are listed");
+    let listed = kept_score(&mut kept, &store, &policy, now).faults;
+    let oldest_listed: IncidentId = listed[listed.len() - LISTED].id.parse().unwrap();
+    assert!(
+        oldest_listed.seq / CHUNK < 1_100 / CHUNK,
+        "the newest listed span two chunks ({oldest_listed})"
+    );
+    let open_old = &incidents[9];
+    assert!(open_old.is_open() && IncidentTally::settled(open_old, &policy, now).is_some());
+
+    // The old open one (a major fault, late) raised to critical: charged as critical from now on, in chunk 0.
+    let mut raised = open_old.clone();
+    raised
+        .reclassify(&Actor::named("li"), None, now, Severity::Critical, "影响扩大")
+        .unwrap();
+    put(&mut store, std::slice::from_ref(&raised));
+    kept.incident_changed(&raised);
+    let (late_after, cost_after) = check_newest(&mut kept, &store, &policy, now);
+    assert_eq!(late_after, late, "late already");
+    assert_eq!(
+        score::round2(cost_after - cost),
+        0.7,
+        "charged 1.0 as critical instead of 0.3"
+    );
+
+    // Then resolved: counted as resolved and archived, and no longer open.
+    let mut resolved = raised.clone();
+    resolve(&mut resolved, now + Duration::minutes(5));
+    put(&mut store, std::slice::from_ref(&resolved));
+    kept.incident_changed(&resolved);
+    check_newest(&mut kept, &store, &policy, now + Duration::minutes(10));
+
+    // One of the newest listed changes: the list shows its latest state.
+    let mut noted = incidents[1_095].clone();
+    noted.title = "检测报告列表加载缓慢（复核）".into();
+    put(&mut store, std::slice::from_ref(&noted));
+    kept.incident_changed(&noted);
+    check_newest(&mut kept, &store, &policy, now + Duration::minutes(20));
+    let shown = kept_score(&mut kept, &store, &policy, now + Duration::minutes(20));
+    assert!(shown.faults.iter().any(|f| f.title == noted.title));
 }
