@@ -129,7 +129,8 @@ impl Engine {
         {
             return;
         }
-        match self.compute_records(now, day) {
+        let turns = self.turns.clone();
+        match turns.time("score refresh", || self.compute_records(now, day)) {
             Ok((status, score)) => {
                 if status != self.records.status {
                     self.records.status = status;
