@@ -59,7 +59,7 @@ impl Turns {
             .lock()
             .map(|mut t| std::mem::take(&mut *t))
             .unwrap_or_default();
-        turns.sort_by(|a, b| b.longest.cmp(&a.longest));
+        turns.sort_by_key(|t| std::cmp::Reverse(t.longest));
         turns
     }
 }
