@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-pub(super) use cache::RecordsCache;
+pub(super) use cache::{RecordsCache, SUMMARY_FAULTS};
 pub use contract::{ContractCommand, ContractReply};
 
 use super::long_read::Work;
