@@ -87,7 +87,8 @@ impl RecordsCache {
 }
 
 /// The most faults a snapshot lists: it is built for every probe result and sent to every attached dashboard,
-/// so a year of late faults is left to the score page (which reads the whole list) and counted here.
+/// so a year of late faults is left to the score page (which lists them all) and counted here; the live score
+/// is made with only these listed (see `score_inputs`).
 pub const SUMMARY_FAULTS: usize = 50;
 
 /// The snapshot's view of a score: the newest `SUMMARY_FAULTS` of its faults.

@@ -1,8 +1,11 @@
 //! What the live score knows of the half-year's incidents: each incident's share of the score (an
 //! `IncidentTally` of one), not the incident. A share that time can no longer change is summed once per chunk
 //! of incident numbers and the sum kept; the few that can (open incidents, a host fault still inside its
-//! reporting window) are kept whole and tallied again at each refresh. So a refresh costs the number of chunks
-//! and open incidents, not the size of the year, and a change replaces one share.
+//! reporting window) are kept whole and tallied again at each refresh. A chunk's sum counts its late faults by
+//! the severity charged and lists only the newest `SUMMARY_FAULTS` of them (what the snapshot shows), so a
+//! refresh costs the number of chunks and open incidents, not the size of the year nor its number of late
+//! faults, and a change replaces one share. The score page lists every late fault, gathered from the shares
+//! when it is asked for.
 //!
 //! The half-year is read from the store once — when the engine starts and when a new quarter begins — in one
 //! pass that holds no incident. A small year is read on the spot; a big one on the blocking pool, while the
