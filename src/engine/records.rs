@@ -12,7 +12,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-pub(super) use cache::{RecordsCache, SUMMARY_FAULTS};
+pub(super) use cache::RecordsCache;
+#[cfg(test)]
+pub(super) use cache::SUMMARY_FAULTS;
 pub use contract::{ContractCommand, ContractReply};
 
 use super::long_read::Work;
