@@ -236,6 +236,10 @@ impl HalfYearShares {
                 shares.put(incident, Some((policy, now)));
             }
         })?;
+        // The chunks are summed here too, so that the first refresh on the engine task finds their sums made.
+        for shares in &mut quarters {
+            shares.tally(policy, now);
+        }
         Ok(HalfYearShares {
             quarter,
             partner,
