@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::super::{Engine, RecordsStatus, ScoreSummary};
-use super::score_inputs::{HalfYearShares, Listing, READ_INLINE_UP_TO, ScoreInputs};
+use super::score_inputs::{HalfYearShares, READ_INLINE_UP_TO, ScoreInputs};
 use crate::hosts::HostSample;
 use crate::model::{DailyRecord, HostPeak, MonthlyRecord, Quarter, day_start};
 use crate::policy::Calendar;
@@ -87,8 +87,8 @@ impl RecordsCache {
 }
 
 /// The most faults a snapshot lists: it is built for every probe result and sent to every attached dashboard,
-/// so a year of late faults is left to the score page (which lists them all) and counted here; the live score
-/// is made with only these listed (see `score_inputs`).
+/// so a year of late faults is left to the score page (which lists them all, read off the engine task) and
+/// counted here; the live score is made with only these listed (see `score_inputs`).
 pub const SUMMARY_FAULTS: usize = 50;
 
 /// The snapshot's view of a score: the newest `SUMMARY_FAULTS` of its faults.
@@ -216,9 +216,7 @@ impl Engine {
             daily_missing: past_reminder && !has_today,
             monthly_missing: !has_month,
         };
-        let score = self
-            .live_score(Quarter::of_day(day), now, Listing::Newest)
-            .transpose()?;
+        let score = self.live_score(Quarter::of_day(day), now).transpose()?;
         Ok((status, score))
     }
 
@@ -228,7 +226,6 @@ impl Engine {
         &mut self,
         quarter: Quarter,
         now: DateTime<Utc>,
-        listing: Listing,
     ) -> Option<Result<Score, StoreError>> {
         let zone = self.policy.calendar.zone;
         if !self.records.inputs.has(quarter, zone) {
@@ -247,9 +244,7 @@ impl Engine {
                 self.records.inputs.read_off_task(quarter, zone, read);
             }
         }
-        self.records
-            .inputs
-            .score(&self.store, &self.policy, quarter, now, listing)
+        self.records.inputs.score(&self.store, &self.policy, quarter, now)
     }
 
     /// The half-year read off the engine task came back: the score is recomputed from it.

@@ -4,8 +4,8 @@
 //! reporting window) are kept whole and tallied again at each refresh. A chunk's sum counts its late faults by
 //! the severity charged and lists only the newest `SUMMARY_FAULTS` of them (what the snapshot shows), so a
 //! refresh costs the number of chunks and open incidents, not the size of the year nor its number of late
-//! faults, and a change replaces one share. The score page lists every late fault, gathered from the shares
-//! when it is asked for.
+//! faults, and a change replaces one share. The score page, which lists every late fault, is read from the
+//! store off the engine task.
 //!
 //! The half-year is read from the store once — when the engine starts and when a new quarter begins — in one
 //! pass that holds no incident. A small year is read on the spot; a big one on the blocking pool, while the
@@ -75,15 +75,6 @@ struct Chunk {
 
 /// How many late faults a score made for the dashboard lists (the rest are counted).
 const LISTED: usize = SUMMARY_FAULTS;
-
-/// Which late faults a score lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(in crate::engine) enum Listing {
-    /// The newest `SUMMARY_FAULTS`: what the snapshot shows, at a cost that does not grow with the year.
-    Newest,
-    /// Every one, for the score page.
-    All,
-}
 
 #[derive(Debug)]
 enum Share {
@@ -181,14 +172,14 @@ impl ScoreInputs {
     }
 
     /// The score of `quarter` as of `now` with its half-year figure, when its half-year is held: the incidents'
-    /// shares from memory, the small records (days, hand-entered items) from the store.
+    /// shares from memory, the small records (days, hand-entered items) from the store. It lists the newest
+    /// `LISTED` late faults and counts them all.
     pub(in crate::engine) fn score(
         &mut self,
         store: &StoreReader,
         policy: &Policy,
         quarter: Quarter,
         now: DateTime<Utc>,
-        listing: Listing,
     ) -> Option<Result<Score, StoreError>> {
         let held = self.held.as_mut().filter(|h| {
             h.quarter == quarter
@@ -196,10 +187,7 @@ impl ScoreInputs {
                 && h.zone == policy.calendar.zone
         })?;
         let [this, other] = &mut held.quarters;
-        let tallies = match listing {
-            Listing::Newest => [this.tally(policy, now), other.tally(policy, now)],
-            Listing::All => [this.tally_all(policy, now), other.tally_all(policy, now)],
-        };
+        let tallies = [this.tally(policy, now), other.tally(policy, now)];
         Some(score_from(store, policy, quarter, now, &tallies))
     }
 }
@@ -288,15 +276,6 @@ impl QuarterShares {
                 break;
             }
             total.prepend_costs(sum.costs(), LISTED);
-        }
-        total
-    }
-
-    /// The sum of every share as of `now`, listing every late fault's cost, in incident order.
-    fn tally_all(&mut self, policy: &Policy, now: DateTime<Utc>) -> IncidentTally {
-        let mut total = IncidentTally::default();
-        for share in self.chunks.values_mut().flat_map(|c| c.shares.values_mut()) {
-            total.merge(&share.as_of(policy, now));
         }
         total
     }
