@@ -1,113 +1,39 @@
 //! The engine on a big year: 100,000 incidents detected this year (all resolved but 20) against a fresh store,
 //! both in the same run. For each store, in the same process: the round trip of a command (a note on an open
 //! incident, one a second, so the score is refreshed after each) and the time from a probe result sent to the
-//! snapshot that shows it (ten a second), their p50 / p99 / max, the process's CPU over the run, how long
-//! after start the live score first shows, and the long reads (the last quarter's score, audit verify, a
-//! backup) sent meanwhile, every few seconds, without waiting for them. Then the ratios of the big store to the
-//! fresh one, and for both stores one score refresh done by reading the quarter (`score::load`) and the peak
-//! RSS of `watchdesk report quarterly`, `audit verify` and `backup` run over it as children.
+//! snapshot that shows it (ten a second), their p50 / p99 / max, the process's CPU over the run, the engine
+//! loop's longest turn of each kind (what a command or probe result could have waited behind), how long after
+//! start the live score first shows, and the long reads (the last quarter's score, this quarter's score page,
+//! audit verify, a backup) sent meanwhile, every few seconds, without waiting for them. Then the ratios of the
+//! big store to the fresh one, and for both stores one score refresh done by reading the quarter
+//! (`score::load`) and the peak RSS of `watchdesk report quarterly`, `audit verify` and `backup` run over it as
+//! children.
 //!
 //! `cargo bench --bench engine_big_year` (ENGINE_BENCH_SECS=30 per store, ENGINE_BENCH_INCIDENTS=100000).
 
+#[path = "support/big_year.rs"]
+mod measures;
+
 use std::path::Path;
-use std::process::Command as Spawn;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{Datelike, TimeZone, Utc};
+use chrono::Utc;
+use measures::{cpu_seconds, peak_rss_of, quantiles, rss, seed};
 use watchdesk::clock::SystemClock;
 use watchdesk::config::Config;
-use watchdesk::engine::{self, Command, EngineHandle, Mode, RecordsCommand, StoreCommand};
-use watchdesk::model::{Actor, Incident, IncidentId, NewIncident, Quarter, Resolution};
+use watchdesk::engine::{self, Command, EngineHandle, Mode, RecordsCommand, StoreCommand, Turn};
+use watchdesk::model::{Actor, IncidentId, NewIncident, Quarter};
 use watchdesk::policy::{Kind, Severity};
 use watchdesk::probe::{Outcome, ProbeResult};
 use watchdesk::report::score;
-use watchdesk::store::{Put, Store, TreeName};
+use watchdesk::store::Store;
 
 const CONFIG: &str = "[[subsystem]]\nid = \"digital\"\nname = \"水利质量检测数字管理子系统\"\n  \
     [[subsystem.check]]\n  kind = \"tcp\"\n  address = \"127.0.0.1:9\"\n";
 
 fn config() -> Config {
     Config::parse(Path::new("bench.toml"), CONFIG).expect("bench config")
-}
-
-/// `total` incidents detected from 1 January of this year until now, all resolved; written straight into the
-/// store a thousand per commit.
-fn seed(dir: &Path, total: u32) {
-    let mut store = Store::open(dir).expect("store");
-    let actor = Actor::named("seed");
-    let now = Utc::now();
-    let year = now.with_timezone(&chrono_tz::Asia::Shanghai).year();
-    let start = chrono_tz::Asia::Shanghai
-        .with_ymd_and_hms(year, 1, 1, 0, 0, 0)
-        .single()
-        .expect("new year")
-        .with_timezone(&Utc);
-    let step = (now - start - chrono::Duration::hours(1)) / total as i32;
-    let mut seq = 0;
-    while seq < total {
-        let mut puts = Vec::new();
-        for _ in 0..1000.min(total - seq) {
-            seq += 1;
-            let at = start + step * seq as i32;
-            let new = NewIncident {
-                kind: Kind::Fault,
-                severity: Severity::ALL[seq as usize % 3],
-                title: format!("检测报告列表加载缓慢 {seq}"),
-                subsystem: Some("digital".into()),
-                detected_at: Some(at),
-                source: None,
-                host: None,
-            };
-            let mut incident =
-                Incident::open(IncidentId { year, seq }, new, actor.clone(), at).expect("open");
-            let resolution = Resolution {
-                cause: "网络抖动".into(),
-                process: "重启服务".into(),
-                solution: None,
-            };
-            incident
-                .resolve(&actor, None, at + chrono::Duration::minutes(30), resolution)
-                .expect("resolve");
-            puts.extend(Store::put_incident(&incident).expect("encode"));
-        }
-        puts.push(Put::Insert {
-            tree: TreeName::Meta,
-            key: format!("seq/{year}").into_bytes(),
-            value: seq.to_be_bytes().to_vec(),
-        });
-        store
-            .commit(
-                &actor,
-                now,
-                "seed",
-                "bench",
-                serde_json::json!({ "upto": seq }),
-                puts,
-            )
-            .expect("commit");
-    }
-}
-
-fn cpu_seconds() -> f64 {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes into the struct it is given.
-    let usage = unsafe {
-        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
-        usage.assume_init()
-    };
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    secs(usage.ru_utime) + secs(usage.ru_stime)
-}
-
-/// p50, p99 and max of `samples`, in ms.
-fn quantiles(mut samples: Vec<Duration>) -> [f64; 3] {
-    samples.sort();
-    let at = |q: f64| {
-        let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
-        samples.get(i).map_or(f64::NAN, |d| d.as_secs_f64() * 1e3)
-    };
-    [at(0.5), at(0.99), at(1.0)]
 }
 
 /// What one store's run measured.
@@ -117,30 +43,21 @@ struct Run {
     cpu: f64,
 }
 
-/// Peak and current resident memory of this process, MiB.
-fn rss() -> (f64, f64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb / 1024.0)
-    };
-    (field("VmHWM:"), field("VmRSS:"))
-}
-
-/// A long read sent without waiting for it: the quarter before this one's score, audit verify or a backup.
+/// A long read sent without waiting for it: the quarter before this one's score, audit verify, a backup, or
+/// this quarter's score as its page reads it (every late fault listed, from the kept shares).
 fn long_read(engine: &EngineHandle, n: u64, dir: &Path, quarter: Quarter) -> tokio::task::JoinHandle<String> {
     let (engine, out) = (engine.clone(), dir.join(format!("backup-{n}.jsonl")));
     tokio::spawn(async move {
-        let (what, command) = match n % 3 {
+        let (what, command) = match n % 4 {
             0 => (
                 "score of the last quarter",
                 Command::Records(RecordsCommand::Score {
                     quarter: Some(quarter.prev()),
                 }),
+            ),
+            3 => (
+                "score page of this quarter",
+                Command::Records(RecordsCommand::Score { quarter: None }),
             ),
             1 => (
                 "audit verify",
@@ -161,13 +78,16 @@ struct Phase {
     probes: Vec<Duration>,
     cpu: f64,
     reads: Vec<String>,
+    /// The engine loop's longest turn of each kind, longest first.
+    turns: Vec<Turn>,
 }
 
 /// For `secs`: a probe result ten times a second (waiting for the snapshot that shows it) and a note on an
-/// open incident once a second; with `long_reads`, a long read every 5 s, not waited for.
+/// open incident once a second; with `long_reads`, a long read every 4 s (the four kinds in turn), not waited for.
 async fn measure(engine: &EngineHandle, open: &[IncidentId], secs: u64, long_reads: Option<&Path>) -> Phase {
     let actor = Actor::named("bench");
     let quarter = Quarter::of_day(config().policy.calendar.local_day(Utc::now()));
+    engine.take_turns();
     let cpu_start = cpu_seconds();
     let wall = Instant::now();
     let (mut commands, mut probes, mut reads) = (Vec::new(), Vec::new(), Vec::new());
@@ -186,9 +106,9 @@ async fn measure(engine: &EngineHandle, open: &[IncidentId], secs: u64, long_rea
             commands.push(sent.elapsed());
         }
         if let Some(dir) = long_reads
-            && n % 50 == 1
+            && n % 40 == 1
         {
-            reads.push(long_read(engine, n / 50, dir, quarter));
+            reads.push(long_read(engine, n / 40, dir, quarter));
         }
         let at = Utc::now();
         let sent = Instant::now();
@@ -227,6 +147,20 @@ async fn measure(engine: &EngineHandle, open: &[IncidentId], secs: u64, long_rea
         probes,
         cpu,
         reads: finished,
+        turns: engine.take_turns(),
+    }
+}
+
+/// The engine's longest turns of the phase: what commands and probe results could have waited behind.
+fn print_turns(name: &str, turns: &[Turn]) {
+    for t in turns.iter().take(4) {
+        println!(
+            "{name:<28} longest turn {:>8.2} ms  {} ({} turns, {} over 50 ms)",
+            t.longest.as_secs_f64() * 1e3,
+            t.what,
+            t.count,
+            t.over_50ms
+        );
     }
 }
 
@@ -274,11 +208,13 @@ async fn drive(name: &str, engine: &EngineHandle, secs: u64, dir: &Path, started
     let command = line("command", &quiet.commands);
     let probe = line("probe", &quiet.probes);
     println!("{name:<28} CPU      {:>8.2} % of one core", quiet.cpu);
+    print_turns(name, &quiet.turns);
     let busy = measure(engine, &open, (secs / 2).max(10), Some(dir)).await;
     println!("{name:<28} while long reads run:");
     line("command", &busy.commands);
     line("probe", &busy.probes);
     println!("{name:<28} CPU      {:>8.2} % of one core", busy.cpu);
+    print_turns(name, &busy.turns);
     for read in &busy.reads {
         println!("{name:<28} long read: {read}");
     }
@@ -289,64 +225,6 @@ async fn drive(name: &str, engine: &EngineHandle, secs: u64, dir: &Path, started
         probe,
         cpu: quiet.cpu,
     }
-}
-
-/// GNU time measures a child it forks itself. A child this (large) process spawns would report at least this
-/// process's RSS: Linux carries the peak of the memory a process had before `exec` into its `ru_maxrss`.
-const GNU_TIME: &str = "/usr/bin/time";
-
-/// Peak RSS (MiB) and time of `watchdesk ARGS` run as a child over the store in `dir`.
-fn peak_rss_of(dir: &Path, config: &Path, args: &[&str]) -> (f64, Duration) {
-    let started = Instant::now();
-    let measured = dir.join("maxrss");
-    let gnu_time = Path::new(GNU_TIME).exists();
-    let mut command = if gnu_time {
-        let mut c = Spawn::new(GNU_TIME);
-        c.arg("-f").arg("%M").arg("-o").arg(&measured);
-        c.arg(env!("CARGO_BIN_EXE_watchdesk"));
-        c
-    } else {
-        Spawn::new(env!("CARGO_BIN_EXE_watchdesk"))
-    };
-    let mut child = command
-        .env_clear()
-        .env("HOME", dir)
-        .env("USER", "bench")
-        // The key the store was seeded with: without it the child refuses to record the report and stops early.
-        .env(
-            "WATCHDESK_AUDIT_KEY",
-            watchdesk::store::default_key_path().expect("audit key path"),
-        )
-        .arg("--config")
-        .arg(config)
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("watchdesk");
-    let mut status = 0;
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: wait4 on our own child; it fills the rusage given.
-    let usage = unsafe {
-        libc::wait4(child.id() as i32, &mut status, 0, usage.as_mut_ptr());
-        usage.assume_init()
-    };
-    let _ = child.try_wait();
-    if status != 0 {
-        println!("(watchdesk {} exited with status {status})", args.join(" "));
-    }
-    let kib = if gnu_time {
-        let text = std::fs::read_to_string(&measured).unwrap_or_default();
-        text.lines()
-            .last()
-            .and_then(|l| l.trim().parse::<f64>().ok())
-            .unwrap_or(f64::NAN)
-    } else {
-        println!("({GNU_TIME} not found: this peak includes the bench's own memory)");
-        usage.ru_maxrss as f64
-    };
-    (kib / 1024.0, started.elapsed())
 }
 
 fn main() {
