@@ -16,6 +16,7 @@
 #[path = "support/pty.rs"]
 mod pty;
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command as Process, Stdio};
@@ -26,8 +27,9 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use watchdesk::clock::SystemClock;
 use watchdesk::config::{Config, TEMPLATE};
+use watchdesk::daemon::hub::Hub;
 use watchdesk::daemon::{self, wire};
-use watchdesk::engine::{self, Command, EngineHandle, Mode, Reply};
+use watchdesk::engine::{self, Command, EngineHandle, Mode, Reply, Snapshot};
 use watchdesk::hosts::{Gauges, HostReading, HostSample};
 use watchdesk::model::{Actor, IncidentId, NewIncident};
 use watchdesk::policy::{Kind, Severity};
@@ -158,6 +160,9 @@ fn run_daemon() {
                 }
             }
         });
+        if std::env::var_os("DAEMON_BENCH_SECTIONS").is_some() {
+            tokio::spawn(sections(engine.subscribe(), n));
+        }
         let full = wire::encode(&wire::Outgoing::Snapshot {
             version: 1,
             snapshot: &engine.snapshot(),
@@ -168,6 +173,56 @@ fn run_daemon() {
         server.stop().await;
         engine.shutdown().await;
     });
+}
+
+/// Which parts of the deltas carry the bytes: a second hub follows the engine as the server's does and every
+/// 10 s prints, to standard error, the bytes of each section of the deltas it published (DAEMON_BENCH_SECTIONS).
+async fn sections(snapshots: tokio::sync::watch::Receiver<Arc<Snapshot>>, n: usize) {
+    let (hub, _task) = Hub::start(snapshots);
+    let mut frames = hub.follow();
+    let mut bytes: BTreeMap<String, usize> = BTreeMap::new();
+    let (mut count, mut total) = (0usize, 0usize);
+    let mut report = tokio::time::interval(Duration::from_secs(10));
+    report.tick().await;
+    loop {
+        tokio::select! {
+            frame = frames.recv() => {
+                let Ok(frame) = frame else { continue };
+                count += 1;
+                total += frame.line.len();
+                let value: serde_json::Value = serde_json::from_slice(&frame.line).unwrap_or_default();
+                let delta = &value["delta"]["delta"];
+                if let Some(parts) = delta.as_object() {
+                    for (name, part) in parts {
+                        let mut add = |key: String, v: &serde_json::Value| {
+                            *bytes.entry(key).or_default() += v.to_string().len();
+                        };
+                        match part.as_object() {
+                            Some(inner) => {
+                                for (sub, v) in inner {
+                                    match v.as_object() {
+                                        Some(deeper) => {
+                                            for (leaf, w) in deeper {
+                                                add(format!("{name}.{sub}.{leaf}"), w);
+                                            }
+                                        }
+                                        None => add(format!("{name}.{sub}"), v),
+                                    }
+                                }
+                            }
+                            None => add(name.clone(), part),
+                        }
+                    }
+                }
+            }
+            _ = report.tick() => {
+                eprintln!("  [{n} open] {count} deltas, {total} bytes:");
+                for (k, v) in &bytes {
+                    eprintln!("    {k:<40} {v:>9}");
+                }
+            }
+        }
+    }
 }
 
 /// A client: connects, holds every snapshot as a dashboard would, prints the bytes received every 500 ms.
