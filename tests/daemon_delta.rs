@@ -17,12 +17,12 @@ use watchdesk::daemon::hub::{BACKLOG, Hub, SNAPSHOT_GAP};
 use watchdesk::daemon::server::{Peer, connection};
 use watchdesk::daemon::wire::{Message, Outgoing, Request, encode};
 use watchdesk::engine::delta::{ScoreDelta, SnapshotDelta};
-use watchdesk::report::score::ScoreItem;
 use watchdesk::engine::{self, Command, EngineHandle, Mode, Snapshot};
 use watchdesk::hosts::{Gauges, HostReading, HostSample};
 use watchdesk::model::{Actor, NewIncident, Resolution};
 use watchdesk::policy::{Kind, Severity};
 use watchdesk::probe::{Outcome, Phase, ProbeResult};
+use watchdesk::report::score::ScoreItem;
 use watchdesk::store::Store;
 
 const CONFIG: &str = r#"
@@ -238,7 +238,8 @@ async fn a_client_rebuilds_the_engines_snapshot_from_deltas_after_a_random_walk(
         with_order += usize::from(delta.open_incidents.moved.is_some());
         if let Some(ScoreDelta::Parts(parts)) = &delta.score {
             fault_by_fault += usize::from(!parts.faults.is_empty());
-            row_by_row += usize::from(!parts.lines.is_empty() && parts.lines.upsert.len() < ScoreItem::ALL.len());
+            row_by_row +=
+                usize::from(!parts.lines.is_empty() && parts.lines.upsert.len() < ScoreItem::ALL.len());
         }
         let Message::Delta { delta, .. } = decode(&encode(&Outgoing::Delta {
             from: n,
@@ -374,7 +375,8 @@ async fn a_client_that_falls_behind_is_sent_a_full_snapshot_again() {
     engine.shutdown().await;
 }
 
-/// With `n` open major faults detected 90 minutes apart (all but the newest already late on their response),
+/// With `n` open major faults detected 90 minutes apart, oldest first (all but the newest already late on their
+/// response),
 /// the clock passes one deadline: the newest one's response. Returns the delta the daemon would publish, its
 /// line, and the full snapshot's line.
 async fn one_deadline_passes(n: i64) -> (SnapshotDelta, usize, usize) {
@@ -387,7 +389,7 @@ async fn one_deadline_passes(n: i64) -> (SnapshotDelta, usize, usize) {
         Mode::Embedded,
     )
     .unwrap();
-    for i in 0..n {
+    for i in (0..n).rev() {
         let new = NewIncident {
             kind: Kind::Fault,
             severity: Severity::Major,

@@ -109,7 +109,10 @@ impl<T: Entry> ListDelta<T::Key, T> {
             moved,
         } = self;
         let mut gone: HashSet<T::Key> = remove.into_iter().collect();
-        let moving: HashSet<T::Key> = moved.iter().flat_map(|m| m.to.iter().map(|(k, _)| k.clone())).collect();
+        let moving: HashSet<T::Key> = moved
+            .iter()
+            .flat_map(|m| m.to.iter().map(|(k, _)| k.clone()))
+            .collect();
         gone.extend(moving.iter().cloned());
         let mut lifted: HashMap<T::Key, T> = HashMap::new();
         if !gone.is_empty() {

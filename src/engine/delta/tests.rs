@@ -61,7 +61,11 @@ fn a_new_order_names_only_what_moved() {
     assert_eq!(delta.remove, vec![2]);
     let moved = delta.moved.expect("the order changed");
     assert_eq!(moved.len, 3);
-    assert_eq!(moved.to.len(), 2, "the new entry and one of the two swapped: {moved:?}");
+    assert_eq!(
+        moved.to.len(),
+        2,
+        "the new entry and one of the two swapped: {moved:?}"
+    );
     assert_eq!(moved.to[0], (4, 0));
 }
 
@@ -182,7 +186,10 @@ fn a_score_sends_only_the_figures_and_rows_that_changed() {
 #[test]
 fn a_score_that_comes_or_goes_travels_whole() {
     let some = Some(score());
-    assert_eq!(ScoreDelta::between(&None, &some), Some(ScoreDelta::Whole(some.clone())));
+    assert_eq!(
+        ScoreDelta::between(&None, &some),
+        Some(ScoreDelta::Whole(some.clone()))
+    );
     assert_eq!(ScoreDelta::between(&some, &None), Some(ScoreDelta::Whole(None)));
     let parts = ScoreDelta::Parts(Box::default());
     assert_eq!(parts.apply(&mut None), Err(DeltaError));
