@@ -2,11 +2,12 @@
 //! dashboard attached to the daemon receives after its first full snapshot.
 //!
 //! Lists of things with a name (subsystems, hosts, incidents, the score's table and its faults) travel entry by
-//! entry: the entries that are new or differ, the keys that went, and the new order only when applying those
-//! would not give it. The score travels field by field ([`ScoreDelta`]); every other section travels whole, and
-//! only when it changed. An incident carries only what is stored: countdowns are worked out by the screen from
-//! its deadlines and the clock, so time passing sends nothing. [`SnapshotDelta::between`] and [`SnapshotDelta::apply`]
-//! name every field of [`Snapshot`], so a new field does not compile until it is given a line in both.
+//! entry ([`ListDelta`]): the entries that are new or differ, the keys that went, and the entries that moved
+//! when applying those would not give the new order. The score travels field by field ([`ScoreDelta`]); every
+//! other section travels whole, and only when it changed. An incident carries only what is stored: countdowns
+//! are worked out by the screen from its deadlines and the clock, so time passing sends nothing.
+//! [`SnapshotDelta::between`] and [`SnapshotDelta::apply`] name every field of [`Snapshot`], so a new field
+//! does not compile until it is given a line in both.
 
 use std::hash::Hash;
 use std::sync::Arc;
