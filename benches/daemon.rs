@@ -6,16 +6,19 @@
 //!   client's CPU (% of one core), beside the size of one full snapshot (what every publish cost per client
 //!   when each carried the whole state);
 //! * the command line without a daemon: `watchdesk incident note` run as a process against a store with 10
-//!   and with 1,000 open incidents, p50 / p99 wall time, the two stores interleaved;
+//!   and with 1,000 open incidents, p50 / p99 wall time and mean CPU time, the two stores interleaved;
 //! * a durable note on a running engine, in the same process and over its socket, with 10 and 1,000 open.
 //!
 //! `cargo bench --bench daemon` (DAEMON_BENCH_SECS=30 per size, DAEMON_BENCH_CLI=60 commands per size,
-//! WATCHDESK_BIN=PATH for another build of the command line). The binary plays the daemon and the clients too
-//! (DAEMON_BENCH_ROLE).
+//! WATCHDESK_BIN=PATH for another build of the command line, e.g. `target/release/watchdesk` after
+//! `cargo build --release`; DAEMON_BENCH_ONLY=daemon,cli,notes for some parts only; DAEMON_BENCH_SECTIONS=1
+//! prints which sections of the deltas carried the bytes; DAEMON_BENCH_KEEP=1 keeps the command line's
+//! stores). The binary plays the daemon and the clients too (DAEMON_BENCH_ROLE).
 
 #[path = "support/pty.rs"]
 mod pty;
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command as Process, Stdio};
@@ -26,8 +29,9 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use watchdesk::clock::SystemClock;
 use watchdesk::config::{Config, TEMPLATE};
+use watchdesk::daemon::hub::Hub;
 use watchdesk::daemon::{self, wire};
-use watchdesk::engine::{self, Command, EngineHandle, Mode, Reply};
+use watchdesk::engine::{self, Command, EngineHandle, Mode, Reply, Snapshot};
 use watchdesk::hosts::{Gauges, HostReading, HostSample};
 use watchdesk::model::{Actor, IncidentId, NewIncident};
 use watchdesk::policy::{Kind, Severity};
@@ -116,6 +120,9 @@ fn run_daemon() {
             }
         });
         open(&engine, n).await;
+        // The score counts the new incidents at its next refresh (at most every 3 s after a write): that
+        // one-time change comes before the clients attach, not inside the window measured.
+        tokio::time::sleep(Duration::from_secs(4)).await;
         let socket = Path::new(&dir).join(daemon::SOCKET);
         let server = daemon::serve(engine.clone(), &socket).await.expect("serve");
         let checks: Vec<_> = config
@@ -158,6 +165,9 @@ fn run_daemon() {
                 }
             }
         });
+        if std::env::var_os("DAEMON_BENCH_SECTIONS").is_some() {
+            tokio::spawn(sections(engine.subscribe(), n));
+        }
         let full = wire::encode(&wire::Outgoing::Snapshot {
             version: 1,
             snapshot: &engine.snapshot(),
@@ -168,6 +178,56 @@ fn run_daemon() {
         server.stop().await;
         engine.shutdown().await;
     });
+}
+
+/// Which parts of the deltas carry the bytes: a second hub follows the engine as the server's does and every
+/// 10 s prints, to standard error, the bytes of each section of the deltas it published (DAEMON_BENCH_SECTIONS).
+async fn sections(snapshots: tokio::sync::watch::Receiver<Arc<Snapshot>>, n: usize) {
+    let (hub, _task) = Hub::start(snapshots);
+    let mut frames = hub.follow();
+    let mut bytes: BTreeMap<String, usize> = BTreeMap::new();
+    let (mut count, mut total) = (0usize, 0usize);
+    let mut report = tokio::time::interval(Duration::from_secs(10));
+    report.tick().await;
+    loop {
+        tokio::select! {
+            frame = frames.recv() => {
+                let Ok(frame) = frame else { continue };
+                count += 1;
+                total += frame.line.len();
+                let value: serde_json::Value = serde_json::from_slice(&frame.line).unwrap_or_default();
+                let delta = &value["delta"]["delta"];
+                if let Some(parts) = delta.as_object() {
+                    for (name, part) in parts {
+                        let mut add = |key: String, v: &serde_json::Value| {
+                            *bytes.entry(key).or_default() += v.to_string().len();
+                        };
+                        match part.as_object() {
+                            Some(inner) => {
+                                for (sub, v) in inner {
+                                    match v.as_object() {
+                                        Some(deeper) => {
+                                            for (leaf, w) in deeper {
+                                                add(format!("{name}.{sub}.{leaf}"), w);
+                                            }
+                                        }
+                                        None => add(format!("{name}.{sub}"), v),
+                                    }
+                                }
+                            }
+                            None => add(name.clone(), part),
+                        }
+                    }
+                }
+            }
+            _ = report.tick() => {
+                eprintln!("  [{n} open] {count} deltas, {total} bytes:");
+                for (k, v) in &bytes {
+                    eprintln!("    {k:<40} {v:>9}");
+                }
+            }
+        }
+    }
 }
 
 /// A client: connects, holds every snapshot as a dashboard would, prints the bytes received every 500 ms.
@@ -301,6 +361,16 @@ fn seeded(dir: &Path, n: usize) -> IncidentId {
     })
 }
 
+/// CPU time (user + system) of every child process waited for so far, in ms.
+fn children_cpu_ms() -> f64 {
+    // SAFETY: rusage is plain integers, all zero a valid value; getrusage fills the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    let ms = |t: libc::timeval| t.tv_sec as f64 * 1e3 + t.tv_usec as f64 / 1e3;
+    ms(usage.ru_utime) + ms(usage.ru_stime)
+}
+
 fn cli_latency(commands: usize) {
     let binary = std::env::var("WATCHDESK_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_watchdesk").into());
     let stores: Vec<_> = [10usize, 1000]
@@ -308,13 +378,14 @@ fn cli_latency(commands: usize) {
         .map(|n| {
             let dir = tempfile::tempdir().expect("tempdir");
             let id = seeded(dir.path(), n);
-            (n, dir, id, Vec::new())
+            (n, dir, id, Vec::new(), Vec::new())
         })
         .collect();
     let mut stores = stores;
     for i in 0..commands {
-        for (_, dir, id, times) in &mut stores {
+        for (_, dir, id, times, cpu) in &mut stores {
             let d = dir.path();
+            let cpu0 = children_cpu_ms();
             let t = Instant::now();
             let status = Process::new(&binary)
                 .arg("--config")
@@ -335,21 +406,33 @@ fn cli_latency(commands: usize) {
                 .status()
                 .expect("watchdesk");
             times.push(t.elapsed().as_secs_f64() * 1e3);
+            cpu.push(children_cpu_ms() - cpu0);
             assert!(status.success(), "watchdesk incident note failed");
         }
     }
     let mut p = Vec::new();
-    for (n, _, _, times) in &mut stores {
+    for (n, _, _, times, cpu) in &mut stores {
         times.sort_by(f64::total_cmp);
         let (p50, p99) = (percentile(times, 0.5), percentile(times, 0.99));
-        println!("  {n:>5} open  p50 {p50:.1} ms  p99 {p99:.1} ms");
-        p.push((p50, p99));
+        let cpu = cpu.iter().sum::<f64>() / cpu.len() as f64;
+        println!("  {n:>5} open  p50 {p50:.1} ms  p99 {p99:.1} ms  cpu (user + system) mean {cpu:.1} ms");
+        p.push((p50, p99, cpu));
     }
     println!(
-        "  1000 / 10: p50 {:.2}x  p99 {:.2}x",
+        "  1000 / 10: p50 {:.2}x  p99 {:.2}x  cpu {:.2}x",
         p[1].0 / p[0].0,
-        p[1].1 / p[0].1
+        p[1].1 / p[0].1,
+        p[1].2 / p[0].2
     );
+    // DAEMON_BENCH_KEEP=1: the stores stay, to look at one command closer.
+    if std::env::var_os("DAEMON_BENCH_KEEP").is_some() {
+        for (n, dir, id, _, _) in stores {
+            println!(
+                "  kept the store with {n} open (last {id}) in {}",
+                dir.keep().display()
+            );
+        }
+    }
 }
 
 /// A durable note on the engine in this process and over its socket, with 10 and with 1,000 open incidents;
@@ -416,19 +499,27 @@ fn durable_notes(commands: usize) {
 fn measure() {
     let secs = env_num("DAEMON_BENCH_SECS", 30);
     let commands = env_num("DAEMON_BENCH_CLI", 60) as usize;
-    println!(
-        "daemon with {CLIENTS} attached clients, probe results every 2 s, {secs} s per size (DAEMON_BENCH_SECS):"
-    );
-    for n in SIZES {
-        daemon_with_clients(n, secs);
+    let only = std::env::var("DAEMON_BENCH_ONLY").unwrap_or_default();
+    let part = |name: &str| only.is_empty() || only.split(',').any(|p| p == name);
+    if part("daemon") {
+        println!(
+            "daemon with {CLIENTS} attached clients, probe results every 2 s, {secs} s per size (DAEMON_BENCH_SECS):"
+        );
+        for n in SIZES {
+            daemon_with_clients(n, secs);
+        }
     }
-    println!(
-        "`watchdesk incident note` without a daemon, {commands} per store, interleaved (DAEMON_BENCH_CLI):"
-    );
-    cli_latency(commands);
-    println!(
-        "durable note on the engine, {} per size, interleaved:",
-        5 * commands
-    );
-    durable_notes(5 * commands);
+    if part("cli") {
+        println!(
+            "`watchdesk incident note` without a daemon, {commands} per store, interleaved (DAEMON_BENCH_CLI):"
+        );
+        cli_latency(commands);
+    }
+    if part("notes") {
+        println!(
+            "durable note on the engine, {} per size, interleaved:",
+            5 * commands
+        );
+        durable_notes(5 * commands);
+    }
 }

@@ -22,6 +22,7 @@ use watchdesk::hosts::{Gauges, HostReading, HostSample};
 use watchdesk::model::{Actor, NewIncident, Resolution};
 use watchdesk::policy::{Kind, Severity};
 use watchdesk::probe::{Outcome, Phase, ProbeResult};
+use watchdesk::report::score::ScoreItem;
 use watchdesk::store::Store;
 
 const CONFIG: &str = r#"
@@ -226,7 +227,7 @@ async fn a_client_rebuilds_the_engines_snapshot_from_deltas_after_a_random_walk(
     })) else {
         panic!("a full snapshot decodes as one");
     };
-    let (mut deltas, mut with_order, mut fault_by_fault) = (0, 0, 0);
+    let (mut deltas, mut with_order, mut fault_by_fault, mut row_by_row) = (0, 0, 0, 0);
     for n in 0..300u64 {
         step(&mut rng, &clock, &engine).await;
         if rng.u8(0..3) == 0 {
@@ -234,9 +235,12 @@ async fn a_client_rebuilds_the_engines_snapshot_from_deltas_after_a_random_walk(
         }
         let newest = engine.snapshot();
         let delta = SnapshotDelta::between(&sent, &newest);
-        with_order += usize::from(delta.open_incidents.order.is_some());
-        fault_by_fault +=
-            usize::from(matches!(&delta.score, Some(ScoreDelta::Parts { faults, .. }) if !faults.is_empty()));
+        with_order += usize::from(delta.open_incidents.moved.is_some());
+        if let Some(ScoreDelta::Parts(parts)) = &delta.score {
+            fault_by_fault += usize::from(!parts.faults.is_empty());
+            row_by_row +=
+                usize::from(!parts.lines.is_empty() && parts.lines.upsert.len() < ScoreItem::ALL.len());
+        }
         let Message::Delta { delta, .. } = decode(&encode(&Outgoing::Delta {
             from: n,
             to: n + 1,
@@ -263,6 +267,10 @@ async fn a_client_rebuilds_the_engines_snapshot_from_deltas_after_a_random_walk(
     assert!(
         fault_by_fault > 0,
         "some deltas changed the score's faults one by one"
+    );
+    assert!(
+        row_by_row > 0,
+        "some deltas changed a few rows of the score's table, not all of it"
     );
 
     // The same through the socket: the attached client ends with what the engine shows.
@@ -365,4 +373,95 @@ async fn a_client_that_falls_behind_is_sent_a_full_snapshot_again() {
         "the versions it missed are not replayed ({fulls} full, {deltas} deltas for {versions} versions)"
     );
     engine.shutdown().await;
+}
+
+/// With `n` open major faults detected 90 minutes apart, oldest first (all but the newest already late on their
+/// response),
+/// the clock passes one deadline: the newest one's response. Returns the delta the daemon would publish, its
+/// line, and the full snapshot's line.
+async fn one_deadline_passes(n: i64) -> (SnapshotDelta, usize, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(t0());
+    let engine = engine::spawn(
+        Store::open(dir.path()).unwrap(),
+        config(),
+        Arc::new(clock.clone()),
+        Mode::Embedded,
+    )
+    .unwrap();
+    for i in (0..n).rev() {
+        let new = NewIncident {
+            kind: Kind::Fault,
+            severity: Severity::Major,
+            title: format!("检测报告上传失败 #{i}"),
+            subsystem: Some("digital".into()),
+            detected_at: Some(t0() - chrono::Duration::minutes(90 * i)),
+            source: None,
+            host: None,
+        };
+        let actor = Actor::named("值班员");
+        engine.execute(actor, Command::OpenIncident(new)).await.unwrap();
+    }
+    let late = |count: i64| {
+        move |s: &Arc<Snapshot>| s.score.as_ref().is_some_and(|sc| sc.faults_count as i64 == count)
+    };
+    let mut snapshots = engine.subscribe();
+    // Past the score's least refresh interval, so the opened incidents are counted.
+    clock.advance(chrono::Duration::seconds(5));
+    let before = tokio::time::timeout(Duration::from_secs(60), snapshots.wait_for(late(n - 1)))
+        .await
+        .expect("the score counts the late faults")
+        .unwrap()
+        .clone();
+    clock.advance(chrono::Duration::minutes(20));
+    let after = tokio::time::timeout(Duration::from_secs(60), snapshots.wait_for(late(n)))
+        .await
+        .expect("the score counts the fault that just became late")
+        .unwrap()
+        .clone();
+    let delta = SnapshotDelta::between(&before, &after);
+    let line = encode(&Outgoing::Delta {
+        from: 1,
+        to: 2,
+        delta: &delta,
+    });
+    let full = encode(&Outgoing::Snapshot {
+        version: 2,
+        snapshot: &after,
+    });
+    let mut copy = before.as_ref().clone();
+    delta.clone().apply(&mut copy).expect("the delta fits");
+    assert_eq!(as_received(&copy), as_received(&after));
+    engine.shutdown().await;
+    (delta, line.len(), full.len())
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_passing_deadline_sends_what_it_changed_however_many_are_open() {
+    let (few, few_bytes, _) = one_deadline_passes(10).await;
+    let (many, many_bytes, full) = one_deadline_passes(200).await;
+    for delta in [&few, &many] {
+        assert!(
+            delta.open_incidents.is_empty(),
+            "time passing changes no stored incident: {:?}",
+            delta.open_incidents
+        );
+        let Some(ScoreDelta::Parts(parts)) = &delta.score else {
+            panic!("the score changes field by field: {:?}", delta.score);
+        };
+        assert!(
+            parts.lines.upsert.len() < ScoreItem::ALL.len() && parts.lines.moved.is_none(),
+            "only the rows that changed travel: {:?}",
+            parts.lines
+        );
+        assert_eq!(parts.faults.upsert.len(), 1, "the fault that became late, alone");
+    }
+    assert!(
+        many_bytes < 2 * few_bytes,
+        "the delta with 200 open ({many_bytes} bytes) is about the size of the one with 10 ({few_bytes} bytes)"
+    );
+    assert!(
+        many_bytes * 50 < full,
+        "the delta ({many_bytes} bytes) is a small part of the full snapshot ({full} bytes)"
+    );
 }
