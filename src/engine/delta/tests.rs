@@ -145,6 +145,7 @@ fn score() -> ScoreSummary {
             points: item.max(),
             basis: Basis::Computed,
             detail: "全部按时".into(),
+            how: None,
         })
         .collect();
     ScoreSummary {
