@@ -1,0 +1,137 @@
+//! A store with a big year, shared by the benchmarks that measure one: the config they watch with, the
+//! seeding (incidents of this year written straight into the store) and the peak RSS of a `watchdesk` command
+//! run over it as a child.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::Command as Spawn;
+use std::time::{Duration, Instant};
+
+use chrono::{Datelike, TimeZone, Utc};
+use watchdesk::config::Config;
+use watchdesk::model::{Actor, Incident, IncidentId, NewIncident, Resolution};
+use watchdesk::policy::{Kind, Severity};
+use watchdesk::store::{Put, Store, TreeName};
+
+pub const CONFIG: &str = "[[subsystem]]\nid = \"digital\"\nname = \"水利质量检测数字管理子系统\"\n  \
+    [[subsystem.check]]\n  kind = \"tcp\"\n  address = \"127.0.0.1:9\"\n";
+
+pub fn config() -> Config {
+    Config::parse(Path::new("bench.toml"), CONFIG).expect("bench config")
+}
+
+/// `total` incidents detected from 1 January of this year until now, all resolved; written straight into the
+/// store a thousand per commit.
+pub fn seed(dir: &Path, total: u32) {
+    let mut store = Store::open(dir).expect("store");
+    let actor = Actor::named("seed");
+    let now = Utc::now();
+    let year = now.with_timezone(&chrono_tz::Asia::Shanghai).year();
+    let start = chrono_tz::Asia::Shanghai
+        .with_ymd_and_hms(year, 1, 1, 0, 0, 0)
+        .single()
+        .expect("new year")
+        .with_timezone(&Utc);
+    let step = (now - start - chrono::Duration::hours(1)) / total as i32;
+    let mut seq = 0;
+    while seq < total {
+        let mut puts = Vec::new();
+        for _ in 0..1000.min(total - seq) {
+            seq += 1;
+            let at = start + step * seq as i32;
+            let new = NewIncident {
+                kind: Kind::Fault,
+                severity: Severity::ALL[seq as usize % 3],
+                title: format!("检测报告列表加载缓慢 {seq}"),
+                subsystem: Some("digital".into()),
+                detected_at: Some(at),
+                source: None,
+                host: None,
+            };
+            let mut incident =
+                Incident::open(IncidentId { year, seq }, new, actor.clone(), at).expect("open");
+            let resolution = Resolution {
+                cause: "网络抖动".into(),
+                process: "重启服务".into(),
+                solution: None,
+            };
+            incident
+                .resolve(&actor, None, at + chrono::Duration::minutes(30), resolution)
+                .expect("resolve");
+            puts.extend(Store::put_incident(&incident).expect("encode"));
+        }
+        puts.push(Put::Insert {
+            tree: TreeName::Meta,
+            key: format!("seq/{year}").into_bytes(),
+            value: seq.to_be_bytes().to_vec(),
+        });
+        store
+            .commit(
+                &actor,
+                now,
+                "seed",
+                "bench",
+                serde_json::json!({ "upto": seq }),
+                puts,
+            )
+            .expect("commit");
+    }
+}
+
+/// GNU time measures a child it forks itself. A child this (large) process spawns would report at least this
+/// process's RSS: Linux carries the peak of the memory a process had before `exec` into its `ru_maxrss`.
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// Peak RSS (MiB) and time of `watchdesk ARGS` run as a child over the store in `dir`.
+pub fn peak_rss_of(dir: &Path, config: &Path, args: &[&str]) -> (f64, Duration) {
+    let started = Instant::now();
+    let measured = dir.join("maxrss");
+    let gnu_time = Path::new(GNU_TIME).exists();
+    let mut command = if gnu_time {
+        let mut c = Spawn::new(GNU_TIME);
+        c.arg("-f").arg("%M").arg("-o").arg(&measured);
+        c.arg(env!("CARGO_BIN_EXE_watchdesk"));
+        c
+    } else {
+        Spawn::new(env!("CARGO_BIN_EXE_watchdesk"))
+    };
+    let mut child = command
+        .env_clear()
+        .env("HOME", dir)
+        .env("USER", "bench")
+        // The key the store was seeded with: without it the child refuses to record the report and stops early.
+        .env(
+            "WATCHDESK_AUDIT_KEY",
+            watchdesk::store::default_key_path().expect("audit key path"),
+        )
+        .arg("--config")
+        .arg(config)
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("watchdesk");
+    let mut status = 0;
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: wait4 on our own child; it fills the rusage given.
+    let usage = unsafe {
+        libc::wait4(child.id() as i32, &mut status, 0, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let _ = child.try_wait();
+    if status != 0 {
+        println!("(watchdesk {} exited with status {status})", args.join(" "));
+    }
+    let kib = if gnu_time {
+        let text = std::fs::read_to_string(&measured).unwrap_or_default();
+        text.lines()
+            .last()
+            .and_then(|l| l.trim().parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    } else {
+        println!("({GNU_TIME} not found: this peak includes the bench's own memory)");
+        usage.ru_maxrss as f64
+    };
+    (kib / 1024.0, started.elapsed())
+}
