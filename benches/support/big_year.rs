@@ -84,6 +84,11 @@ const GNU_TIME: &str = "/usr/bin/time";
 
 /// Peak RSS (MiB) and time of `watchdesk ARGS` run as a child over the store in `dir`.
 pub fn peak_rss_of(dir: &Path, config: &Path, args: &[&str]) -> (f64, Duration) {
+    peak_rss_in(dir, &dir.join("data"), config, args)
+}
+
+/// Peak RSS (MiB) and time of `watchdesk ARGS` run as a child with its home in `dir` over the store in `data`.
+pub fn peak_rss_in(dir: &Path, data: &Path, config: &Path, args: &[&str]) -> (f64, Duration) {
     let started = Instant::now();
     let measured = dir.join("maxrss");
     let gnu_time = Path::new(GNU_TIME).exists();
@@ -107,7 +112,7 @@ pub fn peak_rss_of(dir: &Path, config: &Path, args: &[&str]) -> (f64, Duration) 
         .arg("--config")
         .arg(config)
         .arg("--data-dir")
-        .arg(dir.join("data"))
+        .arg(data)
         .args(args)
         .stdout(std::process::Stdio::null())
         .spawn()

@@ -153,7 +153,7 @@ fn write_once(
     progress.stage("writing the backup", None);
     for tree in TreeName::ALL {
         let mut n = 0u64;
-        for item in store.tree(tree).iter() {
+        for item in store.scan(tree) {
             let (k, v) = item?;
             line_no += 1;
             let mut record = Record {
