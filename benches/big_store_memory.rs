@@ -101,7 +101,11 @@ fn main() {
     let sizes: Vec<u32> = std::env::var("BIG_STORE_SIZES")
         .unwrap_or_else(|_| "0,25000,100000".into())
         .split(',')
-        .map(|n| n.trim().parse().expect("BIG_STORE_SIZES: numbers separated by commas"))
+        .map(|n| {
+            n.trim()
+                .parse()
+                .expect("BIG_STORE_SIZES: numbers separated by commas")
+        })
         .collect();
     let kept = std::env::var_os("BIG_STORE_DIR").map(PathBuf::from);
     let temp = tempfile::tempdir().expect("tempdir");

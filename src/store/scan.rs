@@ -79,3 +79,95 @@ impl StoreReader {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::model::Actor;
+    use crate::store::{AuditKey, Put, Store};
+
+    /// A store whose daily tree holds `n` records over several pages, written in a few commits.
+    fn store_with(dir: &std::path::Path, n: u32) -> Store {
+        let mut store = Store::open_keyed(dir, AuditKey::ephemeral([7; 32])).unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().unwrap();
+        for chunk in (0..n).collect::<Vec<_>>().chunks(100) {
+            let puts = chunk
+                .iter()
+                .map(|i| Put::Insert {
+                    tree: TreeName::Daily,
+                    key: format!("{:02}/{i:05}", i % 7).into_bytes(),
+                    value: vec![*i as u8; 200 + (*i as usize % 50)],
+                })
+                .collect();
+            store
+                .commit(
+                    &Actor::named("li"),
+                    at,
+                    "test",
+                    "daily",
+                    serde_json::json!({}),
+                    puts,
+                )
+                .unwrap();
+        }
+        store
+    }
+
+    fn collected(items: impl Iterator<Item = sled::Result<(IVec, IVec)>>) -> Vec<(IVec, IVec)> {
+        items.map(|i| i.unwrap()).collect()
+    }
+
+    #[test]
+    fn a_bounded_pass_returns_what_sled_returns_in_the_same_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with(dir.path(), 1_000);
+        let tree = store.tree(TreeName::Daily);
+        let bounded = |pass: Bounded<sled::Iter>| pass.map(|i| i.unwrap()).collect::<Vec<_>>();
+
+        let all = bounded(store.scan(TreeName::Daily));
+        assert_eq!(all.len(), 1_000);
+        assert_eq!(all, collected(tree.iter()));
+        assert_eq!(
+            bounded(store.scan_prefix(TreeName::Daily, b"03/")),
+            collected(tree.scan_prefix(b"03/"))
+        );
+        assert_eq!(bounded(store.scan_prefix(TreeName::Daily, b"03/")).len(), 143);
+        let range = b"02/00100".as_slice()..b"04/00000".as_slice();
+        assert_eq!(
+            bounded(store.scan_range(TreeName::Daily, range.clone())),
+            collected(tree.range(range))
+        );
+        assert!(bounded(store.scan(TreeName::Handovers)).is_empty());
+    }
+
+    #[test]
+    fn a_bounded_pass_sees_what_is_written_while_it_runs_as_sled_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = store_with(dir.path(), 300);
+        let reader = store.reader();
+        let mut pass = reader.scan(TreeName::Daily);
+        let first = pass.next().unwrap().unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 11, 2, 2, 0, 0).single().unwrap();
+        let put = Put::Insert {
+            tree: TreeName::Daily,
+            key: b"99/last".to_vec(),
+            value: b"written during the pass".to_vec(),
+        };
+        store
+            .commit(
+                &Actor::named("li"),
+                at,
+                "test",
+                "daily",
+                serde_json::json!({}),
+                vec![put],
+            )
+            .unwrap();
+        let rest: Vec<_> = pass.map(|i| i.unwrap()).collect();
+        assert_eq!(rest.len(), 300);
+        assert_eq!(first.0.as_ref(), b"00/00000");
+        assert_eq!(rest.last().unwrap().0.as_ref(), b"99/last");
+    }
+}
