@@ -17,11 +17,14 @@ impl Digest {
     }
 }
 
-/// Records by tree (an index into the names seen) and key, with their digest and the event that wrote it.
+/// A record: its tree (an index into the names seen) and key.
+type Record = (u16, Box<[u8]>);
+
+/// Records with their digest and the event that wrote it.
 #[derive(Default)]
 pub(super) struct LastWritten {
     trees: Vec<String>,
-    records: HashMap<(u16, Box<[u8]>), (Digest, u64)>,
+    records: HashMap<Record, (Digest, u64)>,
 }
 
 impl LastWritten {
