@@ -161,7 +161,9 @@ fn main() {
         );
         table.push((*count, measured));
     }
-    if let [(small, first), .., (big, last)] = &table[..] {
+    // Growth with the store: the smallest seeded store against the largest.
+    let seeded: Vec<_> = table.iter().filter(|(count, _)| *count > 0).collect();
+    if let [(small, first), .., (big, last)] = &seeded[..] {
         for (a, b) in first.iter().zip(last) {
             println!(
                 "{:<22} {big} / {small} incidents: {:.2}x ({:.1} / {:.1} MiB)",
