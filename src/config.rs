@@ -17,7 +17,7 @@ use chrono_tz::Tz;
 
 use crate::policy::{Policy, Severity};
 
-pub use error::{ConfigError, Located};
+pub use error::{ConfigError, Located, io_reason};
 pub use http::{AlertRoute, DEFAULT_MAX_BODY, HttpConfig, MatchOp, Matcher};
 pub use notify::{Channel, ChannelSpec, EventKind, Leads, NotifyConfig, Rule, Rules, Secret, SmtpSecurity};
 pub use raw::{Lang, parse_size};

@@ -36,7 +36,7 @@ pub const MAX_BODIES: usize = 32;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
-    #[error("[http] listen: cannot listen on {addr}: {source}")]
+    #[error("[http] listen: cannot listen on {addr}: {}", bind_reason(.source))]
     Bind {
         addr: SocketAddr,
         #[source]
@@ -44,6 +44,25 @@ pub enum HttpError {
     },
     #[error("{0}; the HTTP listener needs it")]
     Unavailable(String),
+}
+
+/// Why the address cannot be listened on, and what would do.
+fn bind_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::AddrInUse => {
+            "another process listens there; give a free port, or stop the other listener".into()
+        }
+        ErrorKind::AddrNotAvailable => {
+            "no interface of this machine has that address; accepted is one of its own addresses, e.g. \
+             127.0.0.1:9464"
+                .into()
+        }
+        ErrorKind::PermissionDenied => {
+            "this user may not listen on that port; accepted is a port from 1024 up, e.g. 9464".into()
+        }
+        _ => e.to_string(),
+    }
 }
 
 /// What every handler shares.

@@ -154,7 +154,13 @@ fn open_log_file(path: &Path) -> Result<std::fs::File, String> {
         .append(true)
         .mode(0o600)
         .open(path)
-        .map_err(|e| format!("--log-file {}: {e}", path.display()))
+        .map_err(|e| {
+            format!(
+                "--log-file {}: {}; accepted is a file this user can append to, in a directory that exists",
+                path.display(),
+                crate::config::io_reason(&e)
+            )
+        })
 }
 
 /// The zone log times are written in: the platform's, once its config is read (UTC before).
@@ -180,6 +186,8 @@ impl FormatTime for ZoneTime {
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
     use super::*;
 
     fn options(format: LogFormat, file: Option<&str>, screen: bool) -> LogOptions {
@@ -190,6 +198,27 @@ mod tests {
             default_filter: "info",
             screen,
         }
+    }
+
+    #[test]
+    fn a_log_file_that_cannot_be_opened_says_why_and_what_is_accepted() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = open_log_file(dir.path()).unwrap_err();
+        assert!(
+            err.starts_with("--log-file ") && err.contains("it is a directory, not a file"),
+            "{err}"
+        );
+        let err = open_log_file(&dir.path().join("no-such-dir").join("w.log")).unwrap_err();
+        assert!(
+            err.contains("no such file or directory") && err.contains("in a directory that exists"),
+            "{err}"
+        );
+        let file = dir.path().join("w.log");
+        assert!(open_log_file(&file).is_ok());
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! never touches the store. Rendering is a pure function of the snapshot, the UI state, the theme, the language
 //! and the time (`view::render`), which is what the snapshot tests pin down.
 
+pub mod action;
 pub mod app;
 pub mod bell;
 pub mod event_loop;

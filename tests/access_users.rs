@@ -3,12 +3,17 @@
 //! in `USER`, `SUDO_USER` or a hand-written request; an observer can read but change nothing; a user of the
 //! group who is in no list is turned away; a user outside the group cannot reach the socket at all.
 
+#[path = "tui_support/pty.rs"]
+mod pty;
+
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use portable_pty::CommandBuilder;
+use pty::{Dashboard, expect_screen};
 use watchdesk::daemon::wire::Request;
 use watchdesk::engine::Command as EngineCommand;
 use watchdesk::model::Actor;
@@ -315,19 +320,6 @@ async fn each_engineer_acts_as_themself_observers_only_look_and_outsiders_stay_o
 /// Attaches as `user` in a 120×40 pseudo-terminal (through `setpriv`, from util-linux), waits for the incident,
 /// presses `a` (acknowledge) and returns the screen once it answers, then quits with `q`.
 fn observer_dashboard(site: &Site, user: (u32, u32)) -> String {
-    use std::io::{Read, Write};
-    use std::sync::{Arc, Mutex};
-
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 40,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
     let mut cmd = CommandBuilder::new("/usr/bin/setpriv");
     cmd.args([
         format!("--reuid={}", user.0),
@@ -344,64 +336,22 @@ fn observer_dashboard(site: &Site, user: (u32, u32)) -> String {
     cmd.env("HOME", site.root.path());
     cmd.env("TERM", "xterm-256color");
     cmd.env("LANG", "en_US.UTF-8");
-    let mut child = pair.slave.spawn_command(cmd).unwrap();
-    drop(pair.slave);
-    let mut out = pair.master.try_clone_reader().unwrap();
-    let keys = Arc::new(Mutex::new(pair.master.take_writer().unwrap()));
-    let screen = Arc::new(Mutex::new(vt100::Parser::new(
-        std::num::NonZeroU16::new(40).unwrap(),
-        std::num::NonZeroU16::new(120).unwrap(),
-        0,
-    )));
-    let reader = {
-        let (screen, answer) = (screen.clone(), keys.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 16 * 1024];
-            while let Ok(n) = out.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                let mut parsed = screen.lock().unwrap();
-                parsed.process(&buf[..n]);
-                if buf[..n].windows(4).any(|w| w == b"\x1b[6n") {
-                    let (row, col) = parsed.screen().cursor_position();
-                    let mut answer = answer.lock().unwrap();
-                    let _ = write!(answer, "\x1b[{};{}R", row + 1, col + 1);
-                    let _ = answer.flush();
-                }
-            }
-        })
-    };
-    let text = || screen.lock().unwrap().screen().contents();
-    let wait_for = |what: &dyn Fn(&str) -> bool| -> bool {
-        for _ in 0..400 {
-            if what(&text()) {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-        false
-    };
-    assert!(
-        wait_for(&|t| t.contains("2026-0001")),
-        "the dashboard shows the incident: {}",
-        text()
+    let mut dash = Dashboard::spawn_command(cmd, (40, 120));
+    let within = Duration::from_secs(10);
+    expect_screen(
+        dash.wait_for(within, |t| t.contains("2026-0001")),
+        "the incident 2026-0001",
     );
-    keys.lock().unwrap().write_all(b"a").unwrap();
-    keys.lock().unwrap().flush().unwrap();
-    let answered = wait_for(&|t| t.contains("read-only"));
-    let shown = text();
-    keys.lock().unwrap().write_all(b"q").unwrap();
-    keys.lock().unwrap().flush().unwrap();
-    for _ in 0..200 {
-        if child.try_wait().ok().flatten().is_some() {
-            break;
-        }
+    dash.press(b"a");
+    let answered = dash.wait_for(within, |t| t.contains("read-only"));
+    dash.press(b"q");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while dash.child.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(25));
     }
-    let _ = child.kill();
-    drop(pair.master);
-    let _ = reader.join();
-    assert!(answered, "the action key says read-only: {shown}");
-    shown
+    let _ = dash.child.kill();
+    match answered {
+        Ok(shown) => shown,
+        Err(shown) => panic!("the action key says read-only: {shown}"),
+    }
 }

@@ -141,6 +141,49 @@ fn a_named_config_that_does_not_exist_is_an_error() {
 }
 
 #[test]
+fn a_config_path_that_is_a_directory_is_named_as_one_for_check_and_init() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("conf");
+    std::fs::create_dir(&dir).unwrap();
+    let shown = dir.display().to_string();
+
+    let out = watchdesk(home.path())
+        .args(["config", "check", "--config", &shown])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot read config {shown}: it is a directory, not a file"
+        )) && stderr.contains("accepted is a UTF-8 TOML file"),
+        "{stderr}"
+    );
+
+    for force in [false, true] {
+        let mut cmd = watchdesk(home.path());
+        cmd.args(["init", &shown]);
+        if force {
+            cmd.arg("--force");
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "{shown} is a directory: give the path of the file to write, e.g. {shown}/config.toml"
+            )),
+            "{stderr}"
+        );
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            0,
+            "nothing is written into it"
+        );
+    }
+}
+
+#[test]
 fn an_unknown_theme_on_the_command_line_stops_before_anything_is_created() {
     let home = tempfile::tempdir().unwrap();
     let path = home.path().join("watchdesk.toml");

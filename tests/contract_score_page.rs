@@ -5,29 +5,19 @@
 
 #[path = "records_support/rig.rs"]
 mod rig;
+#[path = "tui_support/screen.rs"]
+mod screen;
 
 use chrono::Duration;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rig::{Rig, config_with, local};
+use screen::draw;
 use watchdesk::clock::Clock;
 use watchdesk::config::Lang;
 use watchdesk::engine::{Command, ContractCommand, RecordsCommand};
 use watchdesk::model::{AccidentEntry, Actor, HandItem, Responsibility};
 use watchdesk::policy::{Kind, Severity};
 use watchdesk::tui::app::{Action, App, PageContent, UiState};
-use watchdesk::tui::i18n::I18n;
-use watchdesk::tui::theme::Theme;
-use watchdesk::tui::view::render;
-
-fn draw(app: &App, lang: Lang, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let (theme, t) = (Theme::builtin_default(), I18n::new(lang));
-    term.draw(|f| render(f, &app.snapshot, &app.ui, &theme, &t, app.now))
-        .unwrap();
-    term.backend().to_string()
-}
 
 /// A quarter of service from 1 October 2026, seen on 20 November 16:00.
 async fn quarter() -> Rig {

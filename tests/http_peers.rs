@@ -6,13 +6,16 @@
 //!
 //! These peers keep real time: every wait is a bounded loop with a deadline.
 
-use std::os::unix::fs::PermissionsExt;
+#[path = "http_peers_support/peers.rs"]
+mod peers;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
+use peers::{Peer, free_port, http, installed, private_file, readme_blocks, tool_accepts, wait_for, walk};
 use serde_json::{Value, json};
 use watchdesk::clock::SystemClock;
 use watchdesk::config::Config;
@@ -24,76 +27,6 @@ use watchdesk::store::Store;
 
 const TOKEN: &str = "intake-4b9e01";
 const METRICS_TOKEN: &str = "metrics-77c2d0";
-
-/// Says loudly that a peer is missing; the test then passes without it.
-fn installed(tool: &str, package: &str) -> bool {
-    let found = std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(tool).is_file()));
-    if !found {
-        eprintln!("SKIPPED: {tool} not installed (Debian package {package}; .ci/run installs it)");
-    }
-    found
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn private_file(path: &Path, text: &str) {
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
-}
-
-/// Stops the child this test started (by its own handle) whatever happens to the test.
-struct Peer(Option<Child>);
-
-impl Peer {
-    fn new(child: Child) -> Peer {
-        Peer(Some(child))
-    }
-
-    /// SIGTERM, as systemd stops it; returns what it wrote to stderr.
-    fn terminate(mut self) -> String {
-        let child = self.0.take().expect("running");
-        // SAFETY: kill(2) on the pid of a child this test started and has not reaped.
-        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
-        let out = child.wait_with_output().unwrap();
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    }
-}
-
-impl Drop for Peer {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.0.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap()
-}
-
-/// Polls `probe` until it returns something or the deadline passes.
-async fn wait_for<T>(what: &str, within: Duration, mut probe: impl AsyncFnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(found) = probe().await {
-            return found;
-        }
-        assert!(Instant::now() < deadline, "{what}: not within {within:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
 
 const CONFIG: &str = "[platform]\nlang = \"en\"\n\n[[subsystem]]\nid = \"sysadmin\"\nname = \"系统管理\"\n\n\
                       [[subsystem]]\nid = \"digital\"\nname = \"数字管理\"\n\n[[host]]\nname = \"local\"\nsource = \"local\"\n";
@@ -414,19 +347,6 @@ async fn serve_exposes_metrics_that_promtool_and_prometheus_accept() {
     }
 }
 
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
 /// A real Prometheus scrapes the daemon with the metrics token: `up == 1`, and watchdesk's series are stored.
 async fn scraped_by_prometheus(daemon: &Daemon, client: &reqwest::Client) {
     let token = daemon.dir.path().join("scrape.token");
@@ -478,44 +398,6 @@ async fn scraped_by_prometheus(daemon: &Daemon, client: &reqwest::Client) {
     )
     .await;
     assert!(chain.parse::<f64>().is_ok(), "{chain}");
-}
-
-/// The fenced blocks of one language in README's Prometheus and Alertmanager section.
-fn readme_blocks(lang: &str) -> Vec<String> {
-    let readme = include_str!("../README.md");
-    let start = readme
-        .find("## Prometheus and Alertmanager")
-        .expect("the section");
-    let section = &readme[start..];
-    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
-    let fence = format!("```{lang}\n");
-    section
-        .split(fence.as_str())
-        .skip(1)
-        .map(|b| b[..b.find("```").expect("closed block")].to_string())
-        .collect()
-}
-
-/// Runs a peer's config checker on `text` (its token paths pointed at a real private file).
-fn tool_accepts(tool: &str, args: &[&str], text: &str, dir: &Path) {
-    let token = dir.join("token");
-    private_file(&token, "t");
-    let mut text = text.to_string();
-    for path in [
-        "/etc/prometheus/watchdesk-metrics.token",
-        "/etc/alertmanager/watchdesk-intake.token",
-    ] {
-        text = text.replace(path, &token.display().to_string());
-    }
-    let file = dir.join(format!("{tool}.yml"));
-    std::fs::write(&file, text).unwrap();
-    let out = Command::new(tool).args(args).arg(&file).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{tool} {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 #[path = "cli_support/run.rs"]
 mod run;
 
-use run::{ok, watchdesk};
+use run::{ok, setup, watchdesk};
 
 use chrono::{Duration, Timelike, Utc};
 
@@ -25,9 +25,8 @@ fn shanghai(t: chrono::DateTime<Utc>, format: &str) -> String {
 
 #[test]
 fn a_stage_done_one_second_late_reads_late_by_1s_with_seconds_on_both_sides() {
-    let home = tempfile::tempdir().unwrap();
+    let home = setup();
     let h = home.path();
-    ok(h, &["init"]);
     let (detected, local) = local_minute_hours_ago(3);
     let opened = ok(
         h,
@@ -68,9 +67,8 @@ fn a_stage_done_one_second_late_reads_late_by_1s_with_seconds_on_both_sides() {
 
 #[test]
 fn refusals_and_agreed_due_times_are_in_the_platform_zone() {
-    let home = tempfile::tempdir().unwrap();
+    let home = setup();
     let h = home.path();
-    ok(h, &["init"]);
     let (detected, local) = local_minute_hours_ago(2);
     let opened = ok(
         h,

@@ -3,6 +3,8 @@
 //! journal's native protocol on the journal's socket (asked with `--log-format journald`, or found by itself
 //! from `JOURNAL_STREAM`); the channel's token and signing secret never appear in it.
 
+#[path = "delivery_support/daemon.rs"]
+mod daemon;
 #[path = "delivery_support/receiver.rs"]
 mod receiver;
 
@@ -10,123 +12,31 @@ use std::collections::HashMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::net::UnixDatagram;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use daemon::{HookDaemon, stop};
 use receiver::Receiver;
 
 const TOKEN: &str = "tok-7c2e9a4b1d";
 const SECRET: &str = "SEC-4f8b1e6a9c3d";
 
-struct Setup {
-    dir: tempfile::TempDir,
-    config: PathBuf,
-    data: PathBuf,
+/// `watchdesk serve` with the channel's secrets, its standard error into `stderr`.
+fn serve(s: &HookDaemon, log_args: &[&str], stderr: &Path) -> Child {
+    let stderr = Stdio::from(std::fs::File::create(stderr).unwrap());
+    s.serve(log_args, Stdio::null(), stderr)
 }
 
-fn setup(receiver: std::net::SocketAddr) -> Setup {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let config = dir.path().join("watchdesk.toml");
-    // Only openings go to the hook, so the first delivery is the fault's whatever the hour (after 18:00 a
-    // daily-record reminder would otherwise be delivered first).
-    std::fs::write(
-        &config,
-        format!(
-            "[platform]\nlang = \"en\"\n\n[[subsystem]]\nid = \"digital\"\nname = \"数字管理\"\n\n\
-             [[host]]\nname = \"local\"\nsource = \"local\"\n\n\
-             [[notify]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"http://{receiver}/hook\"\n\
-             token_env = \"WD_HOOK_TOKEN\"\nsecret_env = \"WD_HOOK_SECRET\"\ntimeout = \"2s\"\n\
-             events = [\"opened\"]\n"
-        ),
-    )
-    .unwrap();
-    Setup { dir, config, data }
-}
-
-impl Setup {
-    fn command(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_watchdesk"));
-        c.env_clear()
-            .env("HOME", self.dir.path())
-            .env("LANG", "en_US.UTF-8")
-            .arg("--config")
-            .arg(&self.config)
-            .arg("--data-dir")
-            .arg(&self.data)
-            .current_dir(self.dir.path());
-        c
-    }
-
-    /// `watchdesk serve` with the channel's secrets, its standard error into `stderr`.
-    fn serve(&self, log_args: &[&str], env: &[(&str, String)], stderr: &Path) -> Child {
-        let mut c = self.command();
-        c.env("WD_HOOK_TOKEN", TOKEN).env("WD_HOOK_SECRET", SECRET);
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        c.args(log_args)
-            .arg("serve")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(stderr).unwrap())
-            .spawn()
-            .unwrap()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let out = self.command().args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    }
-
-    async fn wait_for_socket(&self) {
-        let socket = self.data.join(watchdesk::daemon::SOCKET);
-        for _ in 0..200 {
-            if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the daemon answers within 10 s");
-    }
-
-    /// Opens a critical fault through the daemon and acknowledges it; answers its id.
-    fn open_and_ack(&self) -> String {
-        let opened = self.run(&[
-            "incident",
-            "open",
-            "--kind",
-            "fault",
-            "--severity",
-            "critical",
-            "--title",
-            "登录失败",
-            "--subsystem",
-            "digital",
-        ]);
-        let text = String::from_utf8_lossy(&opened.stdout).to_string();
-        let id = text
-            .split_whitespace()
-            .find(|w| w.len() == 9 && w.as_bytes()[4] == b'-' && w[..4].bytes().all(|b| b.is_ascii_digit()))
-            .unwrap_or_else(|| panic!("an incident id in {text:?}"))
-            .to_string();
-        self.run(&["incident", "ack", &id, "--note", "看到了"]);
-        id
-    }
-}
-
-fn stop(mut daemon: Child) {
-    unsafe { libc::kill(daemon.id() as i32, libc::SIGTERM) };
-    assert!(
-        daemon.wait().unwrap().success(),
-        "the daemon stops cleanly on SIGTERM"
-    );
+/// Opens a critical fault through the daemon and acknowledges it; answers its id.
+fn open_and_ack(s: &HookDaemon) -> String {
+    let text = String::from_utf8_lossy(&s.open_fault().stdout).to_string();
+    let id = text
+        .split_whitespace()
+        .find(|w| w.len() == 9 && w.as_bytes()[4] == b'-' && w[..4].bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("an incident id in {text:?}"))
+        .to_string();
+    s.run(&["incident", "ack", &id, "--note", "看到了"]);
+    id
 }
 
 fn me() -> String {
@@ -148,12 +58,12 @@ async fn wait_for_text(path: &Path, needle: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daemon_logs_start_actions_deliveries_and_stop_to_its_file_and_never_a_secret() {
     let (rx, addr) = Receiver::start().await;
-    let s = setup(addr);
+    let s = HookDaemon::new(addr, TOKEN, SECRET);
     let log = s.dir.path().join("watchdesk.log");
     let stderr = s.dir.path().join("stderr.txt");
-    let daemon = s.serve(&["--log-file", log.to_str().unwrap()], &[], &stderr);
+    let daemon = serve(&s, &["--log-file", log.to_str().unwrap()], &stderr);
     s.wait_for_socket().await;
-    let id = s.open_and_ack();
+    let id = open_and_ack(&s);
     assert!(
         rx.wait_until(|r| !r.accepted().is_empty()).await,
         "the webhook gets the notification"
@@ -330,13 +240,13 @@ async fn the_journal_gets_native_entries_when_asked_and_when_systemd_connected_s
         }
     };
     let (rx, addr) = Receiver::start().await;
-    let s = setup(addr);
+    let s = HookDaemon::new(addr, TOKEN, SECRET);
 
     // Asked for by name.
     let stderr = s.dir.path().join("stderr-1.txt");
-    let daemon = s.serve(&["--log-format", "journald"], &[], &stderr);
+    let daemon = serve(&s, &["--log-format", "journald"], &stderr);
     s.wait_for_socket().await;
-    let id = s.open_and_ack();
+    let id = open_and_ack(&s);
     assert!(rx.wait_until(|r| !r.accepted().is_empty()).await);
     let entries = journal.read_until(|e| {
         e.get("MESSAGE")
@@ -388,7 +298,7 @@ async fn the_journal_gets_native_entries_when_asked_and_when_systemd_connected_s
     let meta = std::fs::metadata(&stderr).unwrap();
     let stream = format!("{}:{}", meta.dev(), meta.ino());
     let file = std::fs::OpenOptions::new().append(true).open(&stderr).unwrap();
-    let mut c = s.command();
+    let mut c = s.command(false);
     let daemon = c
         .env("JOURNAL_STREAM", &stream)
         .arg("serve")

@@ -3,13 +3,15 @@
 //! same key, and the channel's token and signing secret appear nowhere but on the wire to the receiver:
 //! not in any output, the store, a backup or the snapshot dashboards get.
 
+#[path = "delivery_support/daemon.rs"]
+mod daemon;
 #[path = "delivery_support/receiver.rs"]
 mod receiver;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
+use std::process::{Child, Stdio};
 
+use daemon::HookDaemon;
 use hmac::{Hmac, Mac};
 use receiver::Receiver;
 use sha2::Sha256;
@@ -17,80 +19,9 @@ use sha2::Sha256;
 const TOKEN: &str = "tok-5a1d3c9e7f";
 const SECRET: &str = "SEC-0b4e2f8a6c1d";
 
-struct Setup {
-    dir: tempfile::TempDir,
-    config: PathBuf,
-    data: PathBuf,
-}
-
-fn setup(receiver: std::net::SocketAddr) -> Setup {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let config = dir.path().join("watchdesk.toml");
-    // Only openings go to the hook: a reminder that depends on the hour (the daily record after 18:00) or a
-    // host alarm would otherwise join the opening in one digest.
-    std::fs::write(
-        &config,
-        format!(
-            "[platform]\nlang = \"en\"\n\n[[subsystem]]\nid = \"digital\"\nname = \"数字管理\"\n\n[[host]]\nname = \"local\"\nsource = \"local\"\n\n\
-             [[notify]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"http://{receiver}/hook\"\n\
-             token_env = \"WD_HOOK_TOKEN\"\nsecret_env = \"WD_HOOK_SECRET\"\ntimeout = \"2s\"\n\
-             events = [\"opened\"]\n"
-        ),
-    )
-    .unwrap();
-    Setup { dir, config, data }
-}
-
-impl Setup {
-    fn command(&self, with_secrets: bool) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_watchdesk"));
-        c.env_clear()
-            .env("HOME", self.dir.path())
-            .env("USER", "li")
-            .env("LANG", "en_US.UTF-8")
-            .arg("--config")
-            .arg(&self.config)
-            .arg("--data-dir")
-            .arg(&self.data)
-            .current_dir(self.dir.path());
-        if with_secrets {
-            c.env("WD_HOOK_TOKEN", TOKEN).env("WD_HOOK_SECRET", SECRET);
-        }
-        c
-    }
-
-    fn serve(&self) -> Child {
-        self.command(true)
-            .arg("serve")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let out = self.command(false).args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    }
-
-    async fn wait_for_socket(&self) {
-        let socket = self.data.join(watchdesk::daemon::SOCKET);
-        for _ in 0..200 {
-            if std::os::unix::net::UnixStream::connect(&socket).is_ok() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the daemon answers within 10 s");
-    }
+/// The daemon with its standard output and error kept, to search them for the secrets.
+fn serve(s: &HookDaemon) -> Child {
+    s.serve(&[], Stdio::piped(), Stdio::piped())
 }
 
 /// The webhook's signature, computed here from its documented definition.
@@ -131,24 +62,13 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_queued_notification_survives_sigkill_and_no_secret_leaks_anywhere() {
     let (rx, addr) = Receiver::start().await;
-    let s = setup(addr);
+    let s = HookDaemon::new(addr, TOKEN, SECRET);
     rx.answer(503);
-    let mut daemon = s.serve();
+    let mut daemon = serve(&s);
     s.wait_for_socket().await;
 
     // Opened by hand through the daemon: the notifier tries at once, the receiver answers 503.
-    let opened = s.run(&[
-        "incident",
-        "open",
-        "--kind",
-        "fault",
-        "--severity",
-        "critical",
-        "--title",
-        "登录失败",
-        "--subsystem",
-        "digital",
-    ]);
+    let opened = s.open_fault();
     let opened_text = String::from_utf8_lossy(&opened.stdout).to_string();
     assert!(
         rx.wait_until(|r| !r.requests().is_empty()).await,
@@ -180,7 +100,7 @@ async fn a_queued_notification_survives_sigkill_and_no_secret_leaks_anywhere() {
     daemon.kill().unwrap();
     let killed = daemon.wait_with_output().unwrap();
     rx.answer(200);
-    let daemon = s.serve();
+    let daemon = serve(&s);
     s.wait_for_socket().await;
     assert!(
         rx.wait_until(|r| r.accepted().iter().any(|a| a.body["key"] == key.as_str()))

@@ -2,6 +2,8 @@
 //! digested within the channel's rate, failures are retried and shown, a dead channel holds up nobody.
 //! The engine and the notifier read a `ManualClock`; the only real waiting is for the local receiver.
 
+#[path = "delivery_support/opening.rs"]
+mod opening;
 #[path = "delivery_support/receiver.rs"]
 mod receiver;
 
@@ -10,13 +12,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
+use opening::open_fault;
 use receiver::Receiver;
 use watchdesk::clock::{Clock, ManualClock};
 use watchdesk::config::Config;
 use watchdesk::engine::{self, Command, EngineHandle, Mode, Reply, StoreCommand, StoreReply};
-use watchdesk::model::{Actor, Delivery, Entry, NewIncident};
+use watchdesk::model::{Actor, Delivery, Entry};
 use watchdesk::notify::{Notifier, Trees};
-use watchdesk::policy::{Kind, Severity};
+use watchdesk::policy::Severity;
 use watchdesk::store::Store;
 
 struct Rig {
@@ -68,23 +71,7 @@ fn hook(name: &str, addr: SocketAddr, extra: &str) -> String {
 }
 
 async fn open(engine: &EngineHandle, title: &str) -> String {
-    let new = NewIncident {
-        kind: Kind::Fault,
-        severity: Severity::Major,
-        title: title.into(),
-        subsystem: Some("digital".into()),
-        detected_at: None,
-        source: None,
-        host: None,
-    };
-    match engine
-        .execute(Actor::named("li"), Command::OpenIncident(new))
-        .await
-        .unwrap()
-    {
-        Reply::Incident(i) => i.id.to_string(),
-        other => panic!("{other:?}"),
-    }
+    open_fault(engine, Severity::Major, title).await.id.to_string()
 }
 
 async fn outbox(engine: &EngineHandle) -> Vec<Entry> {

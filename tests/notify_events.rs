@@ -1,16 +1,20 @@
 //! The engine's event stream: durable changes as the audit log records them, and the facts time brings, at the
 //! moments the contract's clocks say, with a `ManualClock` and tokio's paused time (no real waiting).
 
+#[path = "delivery_support/opening.rs"]
+mod opening;
+
 use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
+use opening::open_fault;
 use tokio::sync::broadcast;
 use watchdesk::clock::ManualClock;
 use watchdesk::config::Config;
-use watchdesk::engine::{self, Command, DomainEvent, EngineHandle, Mode, Reply};
-use watchdesk::model::{Actor, NewIncident};
-use watchdesk::policy::{Kind, Severity, Stage};
+use watchdesk::engine::{self, Command, DomainEvent, EngineHandle, Mode};
+use watchdesk::model::Actor;
+use watchdesk::policy::{Severity, Stage};
 use watchdesk::store::Store;
 
 const CONFIG: &str = r#"
@@ -63,23 +67,7 @@ fn keys(events: &[DomainEvent]) -> Vec<String> {
 }
 
 async fn open_critical(engine: &EngineHandle) -> watchdesk::model::Incident {
-    let new = NewIncident {
-        kind: Kind::Fault,
-        severity: Severity::Critical,
-        title: "登录失败".into(),
-        subsystem: Some("digital".into()),
-        detected_at: None,
-        source: None,
-        host: None,
-    };
-    match engine
-        .execute(Actor::named("li"), Command::OpenIncident(new))
-        .await
-        .unwrap()
-    {
-        Reply::Incident(i) => *i,
-        other => panic!("expected an incident, got {other:?}"),
-    }
+    open_fault(engine, Severity::Critical, "登录失败").await
 }
 
 #[tokio::test(start_paused = true)]

@@ -6,22 +6,9 @@ mod servers;
 use std::fs::{self, File, FileTimes};
 use std::time::{Duration, Instant, SystemTime};
 
-use servers::{check, http, http_server, refused_port};
+use servers::{TIMEOUT, check, http, http_server, probe, refused_port};
 use watchdesk::config::CheckSpec;
 use watchdesk::probe::{self, Outcome, Phase, ProbeResult};
-
-const TIMEOUT: Duration = Duration::from_secs(1);
-
-async fn probe(spec: CheckSpec) -> ProbeResult {
-    let started = Instant::now();
-    let result = probe::run(&check(spec, TIMEOUT)).await;
-    let elapsed = started.elapsed();
-    assert!(
-        elapsed < TIMEOUT + Duration::from_secs(1),
-        "took {elapsed:?}: {result:?}"
-    );
-    result
-}
 
 fn phase(result: &ProbeResult) -> Option<Phase> {
     match result.outcome {

@@ -4,25 +4,10 @@
 #[path = "probe_support/servers.rs"]
 mod servers;
 
-use std::time::{Duration, Instant};
-
 use chrono::{Datelike, Utc};
-use servers::{certificate, check, http, refused_port, silent_server, tls_server};
+use servers::{certificate, http, probe, refused_port, silent_server, tls_server};
 use watchdesk::config::CheckSpec;
-use watchdesk::probe::{self, Outcome, Phase, ProbeResult};
-
-const TIMEOUT: Duration = Duration::from_secs(1);
-
-async fn probe(spec: CheckSpec) -> ProbeResult {
-    let started = Instant::now();
-    let result = probe::run(&check(spec, TIMEOUT)).await;
-    let elapsed = started.elapsed();
-    assert!(
-        elapsed < TIMEOUT + Duration::from_secs(1),
-        "took {elapsed:?}: {result:?}"
-    );
-    result
-}
+use watchdesk::probe::{Outcome, Phase};
 
 fn tls(address: String) -> CheckSpec {
     CheckSpec::Tls {

@@ -2,45 +2,19 @@
 //! with `--out` or to a pipe, and a Word document refused on a terminal (a real PTY) before anything is
 //! recorded.
 
+#[path = "cli_support/run.rs"]
+mod run;
 #[path = "report_formats_support/word.rs"]
 mod word;
 
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Output};
 use std::time::Duration;
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use run::{ok_bytes as ok, refused, setup};
 
 const BIN: &str = env!("CARGO_BIN_EXE_watchdesk");
-
-fn watchdesk(home: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("WATCHDESK_DATA", home.join("data"))
-        .env("USER", "li")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(home: &Path, args: &[&str]) -> Vec<u8> {
-    let out = watchdesk(home, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
-fn refused(home: &Path, args: &[&str]) -> String {
-    let out = watchdesk(home, args);
-    assert_eq!(out.status.code(), Some(2), "{args:?}");
-    String::from_utf8(out.stderr).unwrap()
-}
 
 /// Whether the report of 2026Q1 was produced: the quarterly summary's row in the score says so (its 5 points
 /// wait for the delivery record).
@@ -64,9 +38,8 @@ fn produced(home: &Path) -> bool {
 
 #[test]
 fn formats_are_listed_and_documents_written() {
-    let home = tempfile::tempdir().unwrap();
+    let home = setup();
     let h = home.path();
-    ok(h, &["init"]);
 
     let help = String::from_utf8(ok(h, &["report", "quarterly", "-h"])).unwrap();
     assert!(
@@ -127,9 +100,8 @@ fn formats_are_listed_and_documents_written() {
 
 #[test]
 fn a_word_document_is_not_written_to_a_terminal() {
-    let home = tempfile::tempdir().unwrap();
+    let home = setup();
     let h = home.path();
-    ok(h, &["init"]);
     assert!(!produced(h));
     let pair = native_pty_system()
         .openpty(PtySize {

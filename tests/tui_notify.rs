@@ -6,6 +6,10 @@
 mod fixture;
 #[path = "tui_support/outbox.rs"]
 mod outbox;
+#[path = "tui_support/screen.rs"]
+mod screen;
+#[path = "tui_support/silent_engine.rs"]
+mod silent_engine;
 
 use std::io;
 use std::sync::Arc;
@@ -15,22 +19,19 @@ use futures::channel::mpsc::unbounded;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use tokio::sync::watch;
+use screen::draw;
+use silent_engine::silent_engine;
 use watchdesk::clock::ManualClock;
 use watchdesk::config::{Config, Lang};
-use watchdesk::engine::{
-    self, Command, DeliveryStatus, EngineError, Mode, Reply, Snapshot, StoreCommand, StoreReply,
-};
+use watchdesk::engine::{self, Command, DeliveryStatus, Mode, Reply, Snapshot, StoreCommand, StoreReply};
 use watchdesk::model::{Actor, Entry, IncidentId};
 use watchdesk::policy::Severity;
 use watchdesk::store::Store;
-use watchdesk::tui::EngineClient;
 use watchdesk::tui::app::{Action, App, Effect, Page, PageContent, UiState, View};
 use watchdesk::tui::bell::{BEL, Bell};
 use watchdesk::tui::event_loop::{Exit, Session, session};
 use watchdesk::tui::i18n::I18n;
 use watchdesk::tui::theme::Theme;
-use watchdesk::tui::view::render;
 
 fn with_delivery(delivery: DeliveryStatus) -> Arc<Snapshot> {
     let mut s = (*fixture::snapshot(false)).clone();
@@ -45,14 +46,6 @@ fn app(snapshot: Arc<Snapshot>) -> App {
 fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
     let action = app.handle_key(KeyEvent::new(code, KeyModifiers::NONE))?;
     app.update(action)
-}
-
-fn draw(app: &App, lang: Lang, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let (theme, t) = (Theme::builtin_default(), I18n::new(lang));
-    term.draw(|f| render(f, &app.snapshot, &app.ui, &theme, &t, app.now))
-        .unwrap();
-    term.backend().to_string()
 }
 
 /// The first `n` lines of a drawn screen.
@@ -308,29 +301,10 @@ fn the_bell_rings_once_per_new_critical_incident() {
     assert!(!off.rings(&second));
 }
 
-/// An engine that never answers commands, with its snapshot sender held by the test.
-#[derive(Clone)]
-struct Fake {
-    rx: watch::Receiver<Arc<Snapshot>>,
-}
-
-impl EngineClient for Fake {
-    fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
-        self.rx.clone()
-    }
-
-    async fn execute(&self, _: Actor, _: Command) -> Result<Reply, EngineError> {
-        Err(EngineError::Stopped)
-    }
-
-    async fn shutdown(&self) {}
-}
-
 /// Runs the event loop over: the fixture's snapshot at start, then each of `later`, each taken in before the
 /// next is sent; returns everything written to the terminal outside of drawing.
 async fn written_to_terminal(bell: bool, later: Vec<Snapshot>) -> Vec<String> {
-    let (snapshots, rx) = watch::channel(fixture::snapshot(false));
-    let engine = Fake { rx };
+    let (snapshots, engine) = silent_engine(fixture::snapshot(false));
     let (tx, events) = unbounded::<io::Result<Event>>();
     let (writes, mut written) = tokio::sync::mpsc::unbounded_channel();
     let setup = Session {

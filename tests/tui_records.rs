@@ -4,6 +4,10 @@
 
 #[path = "records_support/rig.rs"]
 mod rig;
+#[path = "tui_support/screen.rs"]
+mod screen;
+#[path = "records_support/shift.rs"]
+mod shift;
 
 use std::sync::Arc;
 
@@ -12,19 +16,19 @@ use futures::channel::mpsc::unbounded;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use rig::{Rig, local};
+use rig::local;
+use screen::draw;
+use shift::{answer, records, sent, shift};
 use watchdesk::clock::Clock;
 use watchdesk::config::Lang;
 use watchdesk::engine::{Command, RecordsCommand};
 use watchdesk::model::{Actor, DailyEntry, Quarter};
-use watchdesk::policy::{Kind, Severity};
 use watchdesk::report::osc52;
-use watchdesk::tui::app::{Action, App, Effect, Message, Page, PageContent, UiState, View};
+use watchdesk::tui::app::{Action, App, Effect, Message, Page, PageContent, View};
 use watchdesk::tui::event_loop::{Exit, Session, session};
 use watchdesk::tui::form::FieldError;
 use watchdesk::tui::i18n::I18n;
 use watchdesk::tui::theme::Theme;
-use watchdesk::tui::view::render;
 
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
@@ -43,105 +47,6 @@ fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
         press(app, key(KeyCode::Char(c)));
     }
-}
-
-/// The command an effect sends, with its token.
-fn sent(effect: Option<Effect>) -> (u64, Command) {
-    match effect {
-        Some(Effect::Execute { token, command }) => (token, command),
-        other => panic!("expected a command, got {other:?}"),
-    }
-}
-
-fn records(command: Command) -> RecordsCommand {
-    match command {
-        Command::Records(r) => r,
-        other => panic!("expected a records command, got {other:?}"),
-    }
-}
-
-/// Runs what the app sent on the engine and hands the answer back, as the event loop does.
-async fn answer(rig: &Rig, app: &mut App, effect: Option<Effect>) -> Option<Effect> {
-    let (token, command) = sent(effect);
-    let result = rig
-        .engine
-        .execute(Actor::named("li"), command)
-        .await
-        .map(Box::new)
-        .map_err(|e| e.to_string());
-    app.update(Action::Reply { token, result })
-}
-
-fn draw(app: &App, lang: Lang, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let (theme, t) = (Theme::builtin_default(), I18n::new(lang));
-    term.draw(|f| render(f, &app.snapshot, &app.ui, &theme, &t, app.now))
-        .unwrap();
-    term.backend().to_string()
-}
-
-/// A day shift on 2026-11-28 (Shanghai): a critical outage handled in time, a major fault late on its response,
-/// and yesterday's ledger saved. The app sits at 16:00 with the engine's own snapshot.
-async fn shift() -> (Rig, App) {
-    let day = |h, m| local(2026, 11, 28, h, m);
-    let rig = Rig::start(day(7, 50));
-    rig.set(day(8, 0));
-    rig.records(
-        "wang",
-        RecordsCommand::RecordHandover {
-            to: "li".into(),
-            notes: Some("夜班平稳".into()),
-            since: None,
-        },
-    )
-    .await;
-    rig.records(
-        "wang",
-        RecordsCommand::SaveDaily {
-            date: Some(local(2026, 11, 27, 12, 0).date_naive()),
-            entry: DailyEntry {
-                anomaly_checked: true,
-                anomaly_note: None,
-                archive_done: Some(true),
-                notes: None,
-            },
-        },
-    )
-    .await;
-    rig.set(day(9, 0));
-    let outage = rig
-        .open(
-            "li",
-            Kind::Fault,
-            Severity::Critical,
-            "数字管理子系统无法访问",
-            Some("digital"),
-            None,
-        )
-        .await;
-    rig.set(day(9, 5));
-    rig.ack("li", outage, None, Some("排查中")).await;
-    rig.set(day(10, 30));
-    rig.resolve("li", outage, "数据库连接池耗尽", "重启应用并调大连接池", None)
-        .await;
-    rig.set(day(14, 0));
-    let slow = rig
-        .open(
-            "li",
-            Kind::Fault,
-            Severity::Major,
-            "综合展示子系统地图加载缓慢",
-            Some("display"),
-            None,
-        )
-        .await;
-    rig.set(day(14, 30));
-    rig.ack("li", slow, None, None).await;
-    rig.set(day(16, 0));
-    // A records command brings the snapshot's score up to this moment (the engine's tick would, a second on).
-    rig.records("li", RecordsCommand::Score { quarter: None }).await;
-    let app = App::new(rig.engine.snapshot(), UiState::new("li"), rig.clock.now());
-    (rig, app)
 }
 
 #[tokio::test]

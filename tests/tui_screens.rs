@@ -2,12 +2,15 @@
 
 #[path = "tui_support/fixture.rs"]
 mod fixture;
+#[path = "tui_support/screen.rs"]
+mod screen;
 
 use std::sync::Arc;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use screen::draw;
 use watchdesk::config::Lang;
 use watchdesk::engine::Snapshot;
 use watchdesk::tui::app::{Action, App, UiState};
@@ -17,14 +20,6 @@ use watchdesk::tui::view::render;
 
 fn app(snapshot: Arc<Snapshot>) -> App {
     App::new(snapshot, UiState::new("zhang.wei"), fixture::now())
-}
-
-fn draw(app: &App, lang: Lang, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let (theme, t) = (Theme::builtin_default(), I18n::new(lang));
-    term.draw(|f| render(f, &app.snapshot, &app.ui, &theme, &t, app.now))
-        .unwrap();
-    term.backend().to_string()
 }
 
 fn press(app: &mut App, code: KeyCode) {

@@ -3,6 +3,8 @@
 
 #[path = "tui_support/fixture.rs"]
 mod fixture;
+#[path = "tui_support/silent_engine.rs"]
+mod silent_engine;
 
 use std::io;
 use std::sync::Arc;
@@ -13,13 +15,13 @@ use futures::channel::mpsc::{UnboundedSender, unbounded};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use silent_engine::{SilentEngine, silent_engine};
 use tokio::sync::watch;
 use watchdesk::clock::{ManualClock, SharedClock};
 use watchdesk::config::{Config, Lang};
-use watchdesk::engine::{self, Command, EngineError, Mode, Reply, Snapshot};
+use watchdesk::engine::{self, Mode, Snapshot};
 use watchdesk::model::{Actor, State};
 use watchdesk::store::Store;
-use watchdesk::tui::EngineClient;
 use watchdesk::tui::event_loop::{Exit, Session, session};
 use watchdesk::tui::i18n::I18n;
 use watchdesk::tui::theme::Theme;
@@ -114,27 +116,8 @@ async fn open_and_acknowledge_an_incident_through_the_keyboard() {
     assert_eq!(store.open_incidents().unwrap()[0].state(), State::Acknowledged);
 }
 
-/// An engine that never answers commands, with its snapshot sender held by the test.
-#[derive(Clone)]
-struct Fake {
-    rx: watch::Receiver<Arc<Snapshot>>,
-}
-
-impl EngineClient for Fake {
-    fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
-        self.rx.clone()
-    }
-
-    async fn execute(&self, _: Actor, _: Command) -> Result<Reply, EngineError> {
-        Err(EngineError::Stopped)
-    }
-
-    async fn shutdown(&self) {}
-}
-
-fn fake() -> (watch::Sender<Arc<Snapshot>>, Fake) {
-    let (tx, rx) = watch::channel(fixture::snapshot(false));
-    (tx, Fake { rx })
+fn fake() -> (watch::Sender<Arc<Snapshot>>, SilentEngine) {
+    silent_engine(fixture::snapshot(false))
 }
 
 fn clock() -> SharedClock {

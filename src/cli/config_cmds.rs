@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::context::{CliError, Context, display};
-use crate::config::{CheckSpec, Config, HostSource, TEMPLATE};
+use crate::config::{CheckSpec, Config, HostSource, TEMPLATE, io_reason};
 
 pub fn init(ctx: &Context, path: Option<PathBuf>, force: bool) -> Result<i32, CliError> {
     let path = match path.or_else(|| ctx.config_path().map(|(p, _)| p)) {
@@ -15,6 +15,13 @@ pub fn init(ctx: &Context, path: Option<PathBuf>, force: bool) -> Result<i32, Cl
             ));
         }
     };
+    if path.is_dir() {
+        return Err(CliError::bad_input(format!(
+            "{} is a directory: give the path of the file to write, e.g. {}",
+            display(&path),
+            display(&path.join("config.toml"))
+        )));
+    }
     if path.exists() && !force {
         return Err(CliError::bad_input(format!(
             "{} already exists; use --force to overwrite it",
@@ -22,13 +29,15 @@ pub fn init(ctx: &Context, path: Option<PathBuf>, force: bool) -> Result<i32, Cl
         )));
     }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| CliError::bad_input(format!("cannot create {}: {e}", display(parent))))?;
+        std::fs::create_dir_all(parent).map_err(|e| {
+            CliError::bad_input(format!("cannot create {}: {}", display(parent), io_reason(&e)))
+        })?;
     }
-    let mut file = std::fs::File::create(&path)
-        .map_err(|e| CliError::bad_input(format!("cannot write {}: {e}", display(&path))))?;
-    file.write_all(TEMPLATE.as_bytes())
-        .map_err(|e| CliError::bad_input(format!("cannot write {}: {e}", display(&path))))?;
+    let cannot_write = |e: std::io::Error| {
+        CliError::bad_input(format!("cannot write {}: {}", display(&path), io_reason(&e)))
+    };
+    let mut file = std::fs::File::create(&path).map_err(cannot_write)?;
+    file.write_all(TEMPLATE.as_bytes()).map_err(cannot_write)?;
     outln!("wrote {}", display(&path));
     outln!("next: replace the example.invalid URLs, then run `watchdesk config check`");
     Ok(0)

@@ -27,8 +27,9 @@ pub fn man(out_dir: Option<&Path>) -> Result<i32, CliError> {
                 .and_then(|()| std::fs::write(dir.join("watchdesk.1"), &page))
                 .map_err(|e| {
                     CliError::bad_input(format!(
-                        "cannot write the manual pages into {}: {e}",
-                        display(dir)
+                        "cannot write the manual pages into {}: {}",
+                        display(dir),
+                        crate::config::io_reason(&e)
                     ))
                 })?;
             outln!("manual pages written to {}", display(dir));

@@ -8,7 +8,7 @@ mod severity;
 
 use super::context::{CliError, Context};
 use super::daemon_cmds::{engine_command, store_on_daemon};
-use super::time::parse_time;
+use super::time::parse_optional_time;
 use super::values::Choice;
 use crate::config::Config;
 use crate::engine::{Command, EngineError, Reply, StoreCommand, StoreReply};
@@ -136,10 +136,7 @@ fn parse_id(s: &str) -> Result<IncidentId, CliError> {
 pub fn run(ctx: &Context, cmd: IncidentCmd) -> Result<i32, CliError> {
     let config = ctx.config_or_empty()?;
     let zone = config.platform.timezone;
-    let time = |t: Option<String>| -> Result<Option<DateTime<Utc>>, CliError> {
-        t.map(|t| parse_time(&t, zone).map_err(CliError::bad_input))
-            .transpose()
-    };
+    let time = |t: Option<String>| parse_optional_time(t, zone);
     let command = match cmd {
         IncidentCmd::List { all, json } => return list(ctx, &config, all, json),
         IncidentCmd::Show { id, json } => return show(ctx, &config, parse_id(&id)?, json),

@@ -9,7 +9,7 @@ use clap::{ArgAction, Subcommand};
 
 use super::context::{CliError, Context};
 use super::daemon_cmds::{engine_command, on_daemon, store_on_daemon};
-use super::time::parse_time;
+use super::time::parse_optional_time;
 use super::values::{Choice, YesNo};
 use crate::config::Config;
 use crate::engine::{Command, EngineError, RecordsCommand, RecordsReply, Reply, StoreCommand, StoreReply};
@@ -285,9 +285,7 @@ pub fn handover_cmd(ctx: &Context, cmd: HandoverCmd) -> Result<i32, CliError> {
     let config = ctx.config_or_empty()?;
     let zone = config.platform.timezone;
     let HandoverCmd::Record { to, notes, since } = cmd;
-    let since = since
-        .map(|t| parse_time(&t, zone).map_err(CliError::bad_input))
-        .transpose()?;
+    let since = parse_optional_time(since, zone)?;
     match execute(ctx, config, RecordsCommand::RecordHandover { to, notes, since })? {
         RecordsReply::HandoverRecorded { record, summary } => {
             out!("{}", handover::markdown(&summary));

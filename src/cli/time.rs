@@ -3,6 +3,14 @@
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use super::context::CliError;
+
+/// A time the user may leave out (`--at`, `--since`); a bad one is refused with what is accepted.
+pub fn parse_optional_time(text: Option<String>, zone: Tz) -> Result<Option<DateTime<Utc>>, CliError> {
+    text.map(|t| parse_time(&t, zone).map_err(CliError::bad_input))
+        .transpose()
+}
+
 pub fn parse_time(text: &str, zone: Tz) -> Result<DateTime<Utc>, String> {
     let text = text.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {

@@ -6,7 +6,11 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config {path}: {source}")]
+    #[error(
+        "cannot read config {path}: {}; accepted is a UTF-8 TOML file this user can read (`watchdesk init PATH` \
+         writes one)",
+        io_reason(.source)
+    )]
     Read {
         path: PathBuf,
         #[source]
@@ -71,6 +75,22 @@ impl ConfigError {
             ConfigError::Invalid(located) => Some(located),
             ConfigError::Read { .. } => None,
         }
+    }
+}
+
+/// Why a file could not be read or written, in the words of the one who named it: "it is a directory" rather
+/// than "os error 21". Callers add what they accept.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "no such file or directory".into(),
+        ErrorKind::PermissionDenied => "permission denied for this user".into(),
+        ErrorKind::IsADirectory => "it is a directory, not a file".into(),
+        ErrorKind::NotADirectory => "a part of the path is a file, not a directory".into(),
+        ErrorKind::InvalidData => "it is not UTF-8 text".into(),
+        ErrorKind::StorageFull => "the disk is full".into(),
+        ErrorKind::ReadOnlyFilesystem => "the file system is read-only".into(),
+        _ => e.to_string(),
     }
 }
 

@@ -50,7 +50,8 @@ pub(in crate::config) struct Looked {
 }
 
 /// Reads a secret from the environment variable or the file the config names. A file that others can read is
-/// an error (the secret is already exposed); one this user cannot read leaves the secret unavailable here.
+/// an error (the secret is already exposed), and so are a directory and a file that is not text (no process
+/// could read a secret from them); a file this user cannot read leaves the secret unavailable here.
 pub(in crate::config) fn read_secret(
     path: &Path,
     text: &str,
@@ -95,9 +96,21 @@ pub(in crate::config) fn read_secret(
             let meta = match std::fs::metadata(&path) {
                 Ok(meta) => meta,
                 Err(e) => {
-                    return Ok(missing(format!("{owner}: cannot read {key} {shown}: {e}")));
+                    return Ok(missing(format!(
+                        "{owner}: cannot read {key} {shown}: {}",
+                        crate::config::io_reason(&e)
+                    )));
                 }
             };
+            if meta.is_dir() {
+                return Err(err(
+                    file,
+                    &key,
+                    format!(
+                        "{owner}: {key} {shown} is a directory: accepted is a file holding only the {what}"
+                    ),
+                ));
+            }
             let mode = meta.permissions().mode() & 0o777;
             if mode & 0o077 != 0 {
                 return Err(err(
@@ -110,8 +123,21 @@ pub(in crate::config) fn read_secret(
             }
             let value = match std::fs::read_to_string(&path) {
                 Ok(value) => value,
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    return Err(err(
+                        file,
+                        &key,
+                        format!(
+                            "{owner}: {key} {shown} is not UTF-8 text: accepted is a file holding only the {what} \
+                             as text"
+                        ),
+                    ));
+                }
                 Err(e) => {
-                    return Ok(missing(format!("{owner}: cannot read {key} {shown}: {e}")));
+                    return Ok(missing(format!(
+                        "{owner}: cannot read {key} {shown}: {}",
+                        crate::config::io_reason(&e)
+                    )));
                 }
             };
             if value.trim().is_empty() {

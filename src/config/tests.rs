@@ -77,3 +77,28 @@ fn the_caret_stands_under_the_error_by_display_width() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_config_path_that_is_a_directory_or_not_text_says_so_and_what_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Config::load(dir.path()).unwrap_err().to_string();
+    assert!(
+        err.contains(&dir.path().display().to_string()) && err.contains("it is a directory, not a file"),
+        "{err}"
+    );
+    assert!(err.contains("accepted is a UTF-8 TOML file"), "{err}");
+
+    let file = dir.path().join("config.toml");
+    std::fs::write(&file, b"[platform]\nname = \"\xff\xfe\"\n").unwrap();
+    let err = Config::load(&file).unwrap_err().to_string();
+    assert!(err.contains("it is not UTF-8 text"), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+
+    let err = Config::load(&dir.path().join("missing.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no such file") && err.contains("watchdesk init"),
+        "{err}"
+    );
+}

@@ -218,6 +218,50 @@ async fn without_a_configured_token_the_intake_is_off() {
 }
 
 #[tokio::test]
+async fn an_address_that_cannot_be_listened_on_says_why_and_what_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock: SharedClock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().unwrap(),
+    ));
+    let config = Config::parse(std::path::Path::new("c.toml"), crate::config::TEMPLATE).unwrap();
+    let engine = spawn(
+        Store::open(dir.path()).unwrap(),
+        config,
+        clock.clone(),
+        Mode::Embedded,
+    )
+    .unwrap();
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listen_on = |listen: SocketAddr| {
+        let http = HttpConfig {
+            listen,
+            token: None,
+            metrics_token: None,
+            unavailable: None,
+            max_body: 1024,
+        };
+        match HttpServer::start(&http, &[], engine.clone(), clock.clone()) {
+            Ok(_) => panic!("{listen} cannot be listened on"),
+            Err(e) => e.to_string(),
+        }
+    };
+    let err = listen_on(held.local_addr().unwrap());
+    assert!(
+        err.starts_with("[http] listen: cannot listen on 127.0.0.1:")
+            && err.contains("another process listens there"),
+        "{err}"
+    );
+    // TEST-NET-1 (RFC 5737) is nobody's interface.
+    let err = listen_on("192.0.2.1:9464".parse().unwrap());
+    assert!(
+        err.contains("no interface of this machine has that address") && err.contains("127.0.0.1:9464"),
+        "{err}"
+    );
+    assert!(!err.contains("os error"), "{err}");
+    engine.shutdown().await;
+}
+
+#[tokio::test]
 async fn bad_bodies_are_refused_with_a_reason_and_nothing_is_half_written() {
     let rig = Rig::start(Some(TOKEN), 2048).await;
     let big = payload(json!(

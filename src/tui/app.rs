@@ -1,7 +1,13 @@
 //! UI state and what keys do to it. Keys become `Action`s (`handle_key`), actions change the state and may ask
 //! for an `Effect` (`update`): a command for the engine, or quitting. Nothing here draws or does I/O.
+//!
+//! This file routes each action; the state itself is in `state`, the cursor in `selection`, the incident list
+//! on screen in `listed`, forms and the engine's answers in `forms`, the records pages in `pages` and the
+//! filter line in `filter`.
 
 mod filter;
+mod forms;
+mod listed;
 mod pages;
 mod selection;
 mod state;
@@ -11,12 +17,13 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::form::{Form, FormEvent, FormStatus};
+use super::form::{Form, FormStatus};
 use super::keymap::{self, Context};
-use crate::engine::{Command, Reply, Snapshot};
+use crate::engine::Snapshot;
 use crate::model::{Incident, IncidentId};
-use crate::tui::urgency::Listing;
+use listed::Listed;
 
+pub use super::action::{Action, Effect};
 pub use state::{
     Flash, Message, Page, PageContent, Panel, UiState, View, context, current_incident, find_incident,
 };
@@ -26,94 +33,6 @@ const SAVED_LINGER: Duration = Duration::seconds(2);
 /// How long a status-line message stays.
 const FLASH_FOR: Duration = Duration::seconds(6);
 const PAGE: isize = 10;
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    Quit,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    NextPanel,
-    PrevPanel,
-    OpenDetails,
-    Back,
-    New,
-    Acknowledge,
-    Plan,
-    Resolve,
-    Note,
-    Reclassify,
-    Help,
-    /// 日台账: today's record.
-    OpenDaily,
-    /// 交接班: the summary since the last handover.
-    OpenHandover,
-    /// 考核评分: this quarter's score.
-    OpenScore,
-    /// 通知: delivery per channel and the outbox.
-    OpenNotifications,
-    /// Open the filter line of the incident list.
-    OpenFilter,
-    /// A key for the open filter line.
-    FilterKey(KeyEvent),
-    /// Drop the kept filter (Esc on the dashboard).
-    ClearFilter,
-    /// Fill in the page in view: the daily record, or record the handover.
-    Edit,
-    /// The day (or quarter) before the one in view.
-    Earlier,
-    Later,
-    /// Copy the page to the terminal's clipboard (OSC 52).
-    Copy,
-    /// Write the page as Markdown to a file.
-    Export,
-    /// The event loop wrote (or failed to write) an export: the path, or why not.
-    Exported(Result<String, String>),
-    /// A key for the open form.
-    FormKey(KeyEvent),
-    Paste(String),
-    /// The engine answered command `token`; an error is its message.
-    Reply {
-        token: u64,
-        result: Result<Box<Reply>, String>,
-    },
-}
-
-impl Action {
-    /// Opens a form whose submission changes something: refused on a read-only dashboard.
-    pub fn changes_something(&self) -> bool {
-        matches!(
-            self,
-            Action::New
-                | Action::Acknowledge
-                | Action::Plan
-                | Action::Resolve
-                | Action::Note
-                | Action::Reclassify
-                | Action::Edit
-        )
-    }
-}
-
-/// What the event loop must do after an action.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    Execute {
-        token: u64,
-        command: Command,
-    },
-    /// Put this text on the clipboard of the terminal the engineer sits at.
-    Copy(String),
-    /// Write this text to a file of this name in the export directory.
-    Export {
-        name: String,
-        text: String,
-    },
-    Quit,
-}
 
 pub struct App {
     pub snapshot: Arc<Snapshot>,
@@ -128,25 +47,6 @@ pub struct App {
     page_asked: Option<DateTime<Utc>>,
     /// The incident list as ranked and filtered for the snapshot, second and filter it was made for.
     listed: Listed,
-}
-
-/// A [`Listing`] with what it was made from, so that it is made again only when one of them changes.
-struct Listed {
-    snapshot: Arc<Snapshot>,
-    now: DateTime<Utc>,
-    filter: String,
-    listing: Listing,
-}
-
-impl Listed {
-    fn new(snapshot: &Arc<Snapshot>, now: DateTime<Utc>, filter: &str) -> Listed {
-        Listed {
-            snapshot: snapshot.clone(),
-            now,
-            filter: filter.to_string(),
-            listing: Listing::new(snapshot, now, filter),
-        }
-    }
 }
 
 impl App {
@@ -164,34 +64,6 @@ impl App {
         };
         app.reselect();
         app
-    }
-
-    /// The incident list for the snapshot, second and filter now in the app, made again only if one changed.
-    pub fn listing(&mut self) -> &Listing {
-        self.sync_listing();
-        &self.listed.listing
-    }
-
-    /// What a frame is drawn from: the snapshot, the UI state and the incident list that goes with them.
-    pub fn screen(&mut self) -> (&Snapshot, &UiState, &Listing) {
-        self.sync_listing();
-        (&self.snapshot, &self.ui, &self.listed.listing)
-    }
-
-    fn sync_listing(&mut self) {
-        let listed = &mut self.listed;
-        if !Arc::ptr_eq(&listed.snapshot, &self.snapshot) {
-            *listed = Listed::new(&self.snapshot, self.now, &self.ui.filter);
-            return;
-        }
-        if listed.now != self.now {
-            listed.listing.rerank(&self.snapshot, self.now);
-            listed.now = self.now;
-        }
-        if listed.filter != self.ui.filter {
-            listed.listing.refilter(&self.snapshot, &self.ui.filter);
-            listed.filter.clone_from(&self.ui.filter);
-        }
     }
 
     fn context(&self) -> Context {
@@ -310,16 +182,6 @@ impl App {
         None
     }
 
-    fn open_form(&mut self, make: fn(&Incident) -> Form) {
-        match self.current_incident() {
-            Some(incident) => {
-                let form = make(incident);
-                self.ui.form = Some(form);
-            }
-            None => self.flash(Message::NoSelection),
-        }
-    }
-
     fn open_details(&mut self) {
         match self.ui.focus {
             Panel::Incidents => {
@@ -336,74 +198,6 @@ impl App {
             }
             Panel::Hosts => {}
         }
-    }
-
-    fn form_key(&mut self, key: KeyEvent) -> Option<Effect> {
-        let (now, tz) = (self.now, self.snapshot.timezone);
-        let form = self.ui.form.as_mut()?;
-        match form.key(key, now, tz) {
-            FormEvent::Consumed => None,
-            FormEvent::Cancel => {
-                self.ui.form = None;
-                None
-            }
-            FormEvent::Submit(command) => {
-                let token = self.take_token();
-                let form = self.ui.form.as_mut()?;
-                form.status = FormStatus::Saving { token };
-                form.error = None;
-                if matches!(command, Command::OpenIncident(_)) {
-                    self.opening = Some(token);
-                }
-                Some(Effect::Execute { token, command })
-            }
-        }
-    }
-
-    fn take_token(&mut self) -> u64 {
-        let token = self.next_token;
-        self.next_token += 1;
-        token
-    }
-
-    fn reply(&mut self, token: u64, result: Result<Box<Reply>, String>) -> Option<Effect> {
-        if self.page_reply(token, &result) {
-            return None;
-        }
-        let saved_id = match &result {
-            Ok(reply) => match reply.as_ref() {
-                Reply::Incident(incident) => Some(incident.id),
-                Reply::Records(_) | Reply::Store(_) | Reply::Intake(_) => None,
-            },
-            Err(_) => None,
-        };
-        let form_waits = matches!(&self.ui.form, Some(f) if f.status == FormStatus::Saving { token });
-        if form_waits && let Some(form) = &mut self.ui.form {
-            match &result {
-                Ok(_) => form.status = FormStatus::Saved { at: self.now },
-                Err(message) => {
-                    form.status = FormStatus::Editing;
-                    form.error = Some(message.clone());
-                }
-            }
-        } else {
-            match &result {
-                Ok(_) => self.flash(Message::Saved(
-                    saved_id.map(|id| id.to_string()).unwrap_or_default(),
-                )),
-                Err(message) => self.flash(Message::Failed(message.clone())),
-            }
-        }
-        // A new incident becomes the selection, so the next key acts on it.
-        if self.opening == Some(token) {
-            self.opening = None;
-            if let (Some(id), View::Dashboard) = (saved_id, &self.ui.view) {
-                self.ui.selected = Some(id);
-                self.ui.focus = Panel::Incidents;
-                self.awaiting = Some(id);
-            }
-        }
-        self.after_save(&result)
     }
 
     pub fn set_snapshot(&mut self, snapshot: Arc<Snapshot>) {

@@ -23,6 +23,7 @@ use super::i18n::I18n;
 use super::theme::Theme;
 use super::view;
 use crate::clock::SharedClock;
+use crate::config::io_reason;
 use crate::model::Actor;
 use crate::report::{osc52, write_atomically};
 
@@ -217,7 +218,7 @@ where
                     let path = setup.export_dir.join(name);
                     let result = write_atomically(&path, text.as_bytes())
                         .map(|()| path.display().to_string())
-                        .map_err(|e| format!("cannot write {}: {e}", path.display()));
+                        .map_err(|e| format!("cannot write {}: {}", path.display(), io_reason(&e)));
                     app.update(Action::Exported(result));
                     dirty = true;
                 }

@@ -3,7 +3,8 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{Action, Page};
+use super::action::Action;
+use super::app::Page;
 use super::i18n::Strings;
 
 /// Where a binding works.

@@ -139,7 +139,10 @@ pub enum ThemeError {
         searched: String,
         builtin: String,
     },
-    #[error("cannot read theme file {path}: {source}")]
+    #[error(
+        "cannot read theme file {path}: {}; accepted is a UTF-8 TOML file this user can read",
+        crate::config::io_reason(.source)
+    )]
     Read {
         path: PathBuf,
         #[source]

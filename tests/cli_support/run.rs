@@ -17,13 +17,18 @@ pub fn watchdesk(home: &Path, args: &[&str]) -> Output {
 }
 
 pub fn ok(home: &Path, args: &[&str]) -> String {
+    String::from_utf8(ok_bytes(home, args)).unwrap()
+}
+
+/// Runs a command that must succeed; returns what it wrote, which need not be text (a Word document).
+pub fn ok_bytes(home: &Path, args: &[&str]) -> Vec<u8> {
     let out = watchdesk(home, args);
     assert!(
         out.status.success(),
         "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).unwrap()
+    out.stdout
 }
 
 /// Runs a command that must be refused as bad input (exit 2); returns what it said.

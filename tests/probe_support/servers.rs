@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -17,6 +17,7 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use watchdesk::config::{Check, CheckSpec, HttpCheck};
 use watchdesk::policy::Severity;
+use watchdesk::probe::ProbeResult;
 
 /// The HTTP test server: every behaviour on its own path.
 pub async fn http_server() -> SocketAddr {
@@ -130,6 +131,21 @@ pub async fn tls_server(cert: CertificateDer<'static>, key: PrivateKeyDer<'stati
         }
     });
     addr
+}
+
+/// The timeout the probe tests give a check.
+pub const TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Runs the check with [`TIMEOUT`] and asserts the correctness bound: never much past the timeout.
+pub async fn probe(spec: CheckSpec) -> ProbeResult {
+    let started = Instant::now();
+    let result = watchdesk::probe::run(&check(spec, TIMEOUT)).await;
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < TIMEOUT + Duration::from_secs(1),
+        "took {elapsed:?}: {result:?}"
+    );
+    result
 }
 
 pub fn check(spec: CheckSpec, timeout: Duration) -> Check {

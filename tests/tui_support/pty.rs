@@ -29,7 +29,19 @@ pub struct Dashboard {
 impl Dashboard {
     /// `watchdesk ARGS` on a `rows`×`cols` terminal, with `home` as its home and nothing else from this
     /// environment but an English UTF-8 locale.
-    pub fn spawn(home: &Path, (rows, cols): (u16, u16), args: &[&OsStr]) -> Dashboard {
+    pub fn spawn(home: &Path, size: (u16, u16), args: &[&OsStr]) -> Dashboard {
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.env_clear();
+        cmd.env("HOME", home);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("LANG", "en_US.UTF-8");
+        cmd.env("USER", USER);
+        cmd.args(args);
+        Dashboard::spawn_command(cmd, size)
+    }
+
+    /// `cmd` as given (its environment included) on a `rows`×`cols` terminal.
+    pub fn spawn_command(cmd: CommandBuilder, (rows, cols): (u16, u16)) -> Dashboard {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -38,13 +50,6 @@ impl Dashboard {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.env_clear();
-        cmd.env("HOME", home);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("LANG", "en_US.UTF-8");
-        cmd.env("USER", USER);
-        cmd.args(args);
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut out = pair.master.try_clone_reader().unwrap();

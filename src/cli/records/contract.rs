@@ -1,13 +1,13 @@
 //! `watchdesk score accident …` and `watchdesk score delivered`: the contract's major accidents and the
 //! delivery of the quarterly report, through the same engine as every record.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use chrono_tz::Tz;
 use clap::Subcommand;
 
 use super::{execute, parse_quarter, unexpected};
 use crate::cli::context::{CliError, Context};
-use crate::cli::time::parse_time;
+use crate::cli::time::parse_optional_time;
 use crate::cli::values::Choice;
 use crate::config::Config;
 use crate::engine::{ContractCommand, ContractReply, RecordsCommand, RecordsReply};
@@ -95,10 +95,7 @@ fn unexpected_contract(reply: ContractReply) -> CliError {
 pub fn accident(ctx: &Context, cmd: AccidentCmd) -> Result<i32, CliError> {
     let config = ctx.config_or_empty()?;
     let zone = config.platform.timezone;
-    let time = |t: Option<String>| -> Result<Option<DateTime<Utc>>, CliError> {
-        t.map(|t| parse_time(&t, zone).map_err(CliError::bad_input))
-            .transpose()
-    };
+    let time = |t: Option<String>| parse_optional_time(t, zone);
     let command = match cmd {
         AccidentCmd::List { json } => {
             let list = match contract(ctx, config, ContractCommand::Accidents)? {
@@ -170,10 +167,7 @@ fn line(a: &Accident, zone: Tz) -> String {
 pub fn delivered(ctx: &Context, args: DeliveredArgs) -> Result<i32, CliError> {
     let config = ctx.config_or_empty()?;
     let zone = config.platform.timezone;
-    let at = args
-        .at
-        .map(|t| parse_time(&t, zone).map_err(CliError::bad_input))
-        .transpose()?;
+    let at = parse_optional_time(args.at, zone)?;
     let command = ContractCommand::ReportDelivered {
         quarter: args.quarter,
         to: args.to,

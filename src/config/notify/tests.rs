@@ -218,3 +218,36 @@ renotify = { every = "10m" }
     );
     assert_eq!(config.notify.rules.renotify_every, Some(Duration::from_secs(600)));
 }
+
+#[test]
+fn a_secret_file_that_is_a_directory_or_not_text_is_refused_and_a_missing_one_leaves_the_channel_unable() {
+    let dir = tempfile::tempdir().unwrap();
+    let channel = |file: &Path| {
+        format!(
+            "[[notify]]\nname = \"d\"\nkind = \"dingtalk\"\nurl = \"https://x.invalid/\"\nsecret_file = \"{}\"\n",
+            file.display()
+        )
+    };
+
+    let folder = dir.path().join("secrets");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let err = parse(&channel(&folder)).unwrap_err();
+    assert!(
+        err.starts_with("8:") && err.contains("is a directory") && err.contains("accepted is a file"),
+        "{err}"
+    );
+
+    let binary = dir.path().join("secret.bin");
+    std::fs::write(&binary, b"\xff\xfe\x00key").unwrap();
+    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let err = parse(&channel(&binary)).unwrap_err();
+    assert!(
+        err.contains("is not UTF-8 text") && err.contains("accepted is a file"),
+        "{err}"
+    );
+
+    let config = parse(&channel(&dir.path().join("nowhere"))).unwrap();
+    let why = config.notify.channels[0].unavailable.clone().unwrap();
+    assert!(why.contains("no such file") && !why.contains("os error"), "{why}");
+}

@@ -46,35 +46,20 @@ pub(super) async fn send(
         Some(secret) => Some(sign(secret.expose(), timestamp)?),
         None => None,
     };
-    {
-        // A pasted webhook URL may already carry a token: the configured one wins.
-        let kept: Vec<(String, String)> = target
-            .query_pairs()
-            .filter(|(k, _)| {
-                !(token.is_some() && k == "access_token")
-                    && !(sign.is_some() && (k == "timestamp" || k == "sign"))
-            })
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let mut query = target.query_pairs_mut();
-        query.clear();
-        for (k, v) in &kept {
-            query.append_pair(k, v);
-        }
-        if let Some(token) = token {
-            query.append_pair("access_token", token.expose());
-        }
-        if let Some(sign) = &sign {
-            // `append_pair` form-encodes: that is the URL encoding DingTalk asks for (`+`, `/`, `=`).
-            query.append_pair("timestamp", &timestamp.to_string());
-            query.append_pair("sign", sign);
-        }
+    let timestamp_text = timestamp.to_string();
+    let mut set = Vec::new();
+    if let Some(token) = token {
+        set.push(("access_token", token.expose()));
     }
-    if target.query().is_none_or(|q| q.is_empty()) {
-        target.set_query(None);
+    if let Some(sign) = &sign {
+        set.extend([("timestamp", timestamp_text.as_str()), ("sign", sign.as_str())]);
     }
-    let body = serde_json::to_vec(&body(message, at_mobiles, *at_all))
-        .map_err(|e| SendError::Rejected(format!("{VENDOR}: cannot write the message: {e}")))?;
+    http::set_query(
+        &mut target,
+        |k| (token.is_some() && k == "access_token") || (sign.is_some() && (k == "timestamp" || k == "sign")),
+        &set,
+    );
+    let body = http::json_bytes(VENDOR, &body(message, at_mobiles, *at_all))?;
     let answer = http::post_json(http_client, VENDOR, target, HeaderMap::new(), body).await?;
     judge(&answer, now)
 }

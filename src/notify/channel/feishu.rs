@@ -46,8 +46,7 @@ pub(super) async fn send(
         body["timestamp"] = json!(timestamp.to_string());
         body["sign"] = json!(sign(secret.expose(), timestamp)?);
     }
-    let body = serde_json::to_vec(&body)
-        .map_err(|e| SendError::Rejected(format!("{VENDOR}: cannot write the message: {e}")))?;
+    let body = http::json_bytes(VENDOR, &body)?;
     let answer = http::post_json(http_client, VENDOR, target, HeaderMap::new(), body).await?;
     judge(&answer, now)
 }

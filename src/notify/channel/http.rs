@@ -32,6 +32,36 @@ pub(super) fn parse_url(vendor: &str, url: &str) -> Result<Url, SendError> {
     Url::parse(url).map_err(|e| SendError::Rejected(format!("{vendor}: invalid url \"{url}\": {e}")))
 }
 
+/// Sets the URL's query to the pairs already in it that `replaced` does not name, then `set`; a query left
+/// empty goes. A pasted webhook URL may already carry a token: the configured one wins.
+pub(super) fn set_query(url: &mut Url, replaced: impl Fn(&str) -> bool, set: &[(&str, &str)]) {
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !replaced(k))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    {
+        // `append_pair` form-encodes: the URL encoding the vendors ask for (`+`, `/`, `=`).
+        let mut query = url.query_pairs_mut();
+        query.clear();
+        for (k, v) in &kept {
+            query.append_pair(k, v);
+        }
+        for (k, v) in set {
+            query.append_pair(k, v);
+        }
+    }
+    if url.query().is_none_or(|q| q.is_empty()) {
+        url.set_query(None);
+    }
+}
+
+/// The message as the JSON bytes that are sent (and, where the vendor asks, signed).
+pub(super) fn json_bytes(vendor: &str, body: &serde_json::Value) -> Result<Vec<u8>, SendError> {
+    serde_json::to_vec(body)
+        .map_err(|e| SendError::Rejected(format!("{vendor}: cannot write the message: {e}")))
+}
+
 /// POSTs `body` as JSON. The URL never reaches an error text: reqwest puts it in its own, and for DingTalk
 /// and WeCom it holds the token.
 pub(super) async fn post_json(

@@ -47,8 +47,7 @@ pub(super) async fn send(
         return Err(SendError::Rejected("not a webhook channel".into()));
     };
     let target = http::parse_url(VENDOR, url)?;
-    let body = serde_json::to_vec(&body(message))
-        .map_err(|e| SendError::Rejected(format!("{VENDOR}: cannot write the message: {e}")))?;
+    let body = http::json_bytes(VENDOR, &body(message))?;
 
     let mut headers = HeaderMap::new();
     for (name, value) in extra {

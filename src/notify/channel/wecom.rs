@@ -42,20 +42,9 @@ pub(super) async fn send(
     };
     let mut target = http::parse_url(VENDOR, url)?;
     if let Some(key) = key {
-        let kept: Vec<(String, String)> = target
-            .query_pairs()
-            .filter(|(k, _)| k != "key")
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let mut query = target.query_pairs_mut();
-        query.clear();
-        for (k, v) in &kept {
-            query.append_pair(k, v);
-        }
-        query.append_pair("key", key.expose());
+        http::set_query(&mut target, |k| k == "key", &[("key", key.expose())]);
     }
-    let body = serde_json::to_vec(&body(message, mentioned_mobiles))
-        .map_err(|e| SendError::Rejected(format!("{VENDOR}: cannot write the message: {e}")))?;
+    let body = http::json_bytes(VENDOR, &body(message, mentioned_mobiles))?;
     let answer = http::post_json(http_client, VENDOR, target, HeaderMap::new(), body).await?;
     // WeCom gives no Retry-After date to compare with; the clock only matters for an HTTP-date header.
     judge(&answer, Utc::now())

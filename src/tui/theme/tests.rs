@@ -106,6 +106,16 @@ fn named_theme_is_found_in_the_user_dir_first_and_missing_is_an_error() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("broken.toml") && err.contains("`roles.ok`"), "{err}");
+
+    std::fs::create_dir(dir.path().join("folder.toml")).unwrap();
+    let err = load_from(Some("folder"), ColorDepth::TrueColor, Some(dir.path()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("folder.toml: it is a directory, not a file")
+            && err.contains("accepted is a UTF-8 TOML file"),
+        "{err}"
+    );
 }
 
 #[test]
