@@ -23,8 +23,8 @@ use watchdesk::model::Quarter;
 use watchdesk::store::{Store, TreeName};
 
 #[path = "support/big_year.rs"]
-mod big_year;
-use big_year::{CONFIG, config, peak_rss_in, seed};
+mod measures;
+use measures::{CONFIG, config, peak_rss_in, seed};
 
 /// Marks a store whose seeding finished (a store left half-seeded is seeded again from scratch).
 const SEEDED: &str = "seeded";

@@ -1,51 +1,32 @@
 //! The engine on a big year: 100,000 incidents detected this year (all resolved but 20) against a fresh store,
 //! both in the same run. For each store, in the same process: the round trip of a command (a note on an open
 //! incident, one a second, so the score is refreshed after each) and the time from a probe result sent to the
-//! snapshot that shows it (ten a second), their p50 / p99 / max, the process's CPU over the run, how long
-//! after start the live score first shows, and the long reads (the last quarter's score, audit verify, a
-//! backup) sent meanwhile, every few seconds, without waiting for them. Then the ratios of the big store to the
-//! fresh one, and for both stores one score refresh done by reading the quarter (`score::load`) and the peak
-//! RSS of `watchdesk report quarterly`, `audit verify` and `backup` run over it as children.
+//! snapshot that shows it (ten a second), their p50 / p99 / max, the process's CPU over the run, the engine
+//! loop's longest turn of each kind (what a command or probe result could have waited behind), how long after
+//! start the live score first shows, and the long reads (the last quarter's score, this quarter's score page,
+//! audit verify, a backup) sent meanwhile, every few seconds, without waiting for them. Then the ratios of the
+//! big store to the fresh one, and for both stores one score refresh done by reading the quarter
+//! (`score::load`) and the peak RSS of `watchdesk report quarterly`, `audit verify` and `backup` run over it as
+//! children.
 //!
 //! `cargo bench --bench engine_big_year` (ENGINE_BENCH_SECS=30 per store, ENGINE_BENCH_INCIDENTS=100000).
+
+#[path = "support/big_year.rs"]
+mod measures;
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use measures::{CONFIG, config, cpu_seconds, peak_rss_of, quantiles, rss, seed};
 use watchdesk::clock::SystemClock;
-use watchdesk::engine::{self, Command, EngineHandle, Mode, RecordsCommand, StoreCommand};
+use watchdesk::engine::{self, Command, EngineHandle, Mode, RecordsCommand, StoreCommand, Turn};
 use watchdesk::model::{Actor, IncidentId, NewIncident, Quarter};
 use watchdesk::policy::{Kind, Severity};
 use watchdesk::probe::{Outcome, ProbeResult};
 use watchdesk::report::score;
 use watchdesk::store::Store;
-
-#[path = "support/big_year.rs"]
-mod big_year;
-use big_year::{CONFIG, config, peak_rss_of, seed};
-
-fn cpu_seconds() -> f64 {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes into the struct it is given.
-    let usage = unsafe {
-        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
-        usage.assume_init()
-    };
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    secs(usage.ru_utime) + secs(usage.ru_stime)
-}
-
-/// p50, p99 and max of `samples`, in ms.
-fn quantiles(mut samples: Vec<Duration>) -> [f64; 3] {
-    samples.sort();
-    let at = |q: f64| {
-        let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
-        samples.get(i).map_or(f64::NAN, |d| d.as_secs_f64() * 1e3)
-    };
-    [at(0.5), at(0.99), at(1.0)]
-}
 
 /// What one store's run measured.
 struct Run {
@@ -54,30 +35,21 @@ struct Run {
     cpu: f64,
 }
 
-/// Peak and current resident memory of this process, MiB.
-fn rss() -> (f64, f64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb / 1024.0)
-    };
-    (field("VmHWM:"), field("VmRSS:"))
-}
-
-/// A long read sent without waiting for it: the quarter before this one's score, audit verify or a backup.
+/// A long read sent without waiting for it: the quarter before this one's score, audit verify, a backup, or
+/// this quarter's score as its page reads it (every late fault listed, from the kept shares).
 fn long_read(engine: &EngineHandle, n: u64, dir: &Path, quarter: Quarter) -> tokio::task::JoinHandle<String> {
     let (engine, out) = (engine.clone(), dir.join(format!("backup-{n}.jsonl")));
     tokio::spawn(async move {
-        let (what, command) = match n % 3 {
+        let (what, command) = match n % 4 {
             0 => (
                 "score of the last quarter",
                 Command::Records(RecordsCommand::Score {
                     quarter: Some(quarter.prev()),
                 }),
+            ),
+            3 => (
+                "score page of this quarter",
+                Command::Records(RecordsCommand::Score { quarter: None }),
             ),
             1 => (
                 "audit verify",
@@ -98,13 +70,16 @@ struct Phase {
     probes: Vec<Duration>,
     cpu: f64,
     reads: Vec<String>,
+    /// The engine loop's longest turn of each kind, longest first.
+    turns: Vec<Turn>,
 }
 
 /// For `secs`: a probe result ten times a second (waiting for the snapshot that shows it) and a note on an
-/// open incident once a second; with `long_reads`, a long read every 5 s, not waited for.
+/// open incident once a second; with `long_reads`, a long read every 4 s (the four kinds in turn), not waited for.
 async fn measure(engine: &EngineHandle, open: &[IncidentId], secs: u64, long_reads: Option<&Path>) -> Phase {
     let actor = Actor::named("bench");
     let quarter = Quarter::of_day(config().policy.calendar.local_day(Utc::now()));
+    engine.take_turns();
     let cpu_start = cpu_seconds();
     let wall = Instant::now();
     let (mut commands, mut probes, mut reads) = (Vec::new(), Vec::new(), Vec::new());
@@ -123,9 +98,9 @@ async fn measure(engine: &EngineHandle, open: &[IncidentId], secs: u64, long_rea
             commands.push(sent.elapsed());
         }
         if let Some(dir) = long_reads
-            && n % 50 == 1
+            && n % 40 == 1
         {
-            reads.push(long_read(engine, n / 50, dir, quarter));
+            reads.push(long_read(engine, n / 40, dir, quarter));
         }
         let at = Utc::now();
         let sent = Instant::now();
@@ -164,6 +139,20 @@ async fn measure(engine: &EngineHandle, open: &[IncidentId], secs: u64, long_rea
         probes,
         cpu,
         reads: finished,
+        turns: engine.take_turns(),
+    }
+}
+
+/// The engine's longest turns of the phase: what commands and probe results could have waited behind.
+fn print_turns(name: &str, turns: &[Turn]) {
+    for t in turns.iter().take(4) {
+        println!(
+            "{name:<28} longest turn {:>8.2} ms  {} ({} turns, {} over 50 ms)",
+            t.longest.as_secs_f64() * 1e3,
+            t.what,
+            t.count,
+            t.over_50ms
+        );
     }
 }
 
@@ -211,11 +200,13 @@ async fn drive(name: &str, engine: &EngineHandle, secs: u64, dir: &Path, started
     let command = line("command", &quiet.commands);
     let probe = line("probe", &quiet.probes);
     println!("{name:<28} CPU      {:>8.2} % of one core", quiet.cpu);
+    print_turns(name, &quiet.turns);
     let busy = measure(engine, &open, (secs / 2).max(10), Some(dir)).await;
     println!("{name:<28} while long reads run:");
     line("command", &busy.commands);
     line("probe", &busy.probes);
     println!("{name:<28} CPU      {:>8.2} % of one core", busy.cpu);
+    print_turns(name, &busy.turns);
     for read in &busy.reads {
         println!("{name:<28} long read: {read}");
     }

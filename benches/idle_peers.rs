@@ -5,6 +5,11 @@
 //! to the terminal per second and the first frame (the end of the first burst of output, the same rule for
 //! all); medians over the rounds, then watchdesk's ratios to each peer.
 //!
+//! The same configuration (its own data directory) is also watched by a `watchdesk serve` daemon started
+//! once for the run, and its dashboard, `watchdesk attach`, is measured as one more program; the daemon's own
+//! peak is printed at the end. Before the rounds, each program's start-up floor: the peak resident memory of
+//! `--version`, which starts the program and does nothing.
+//!
 //! `cargo bench --bench idle_peers` (IDLE_SECS=20 per program and round, IDLE_ROUNDS=3; WATCHDESK_BIN=PATH
 //! to measure another build of watchdesk). A peer that is not installed is reported "not installed" and left
 //! out.
@@ -15,7 +20,7 @@ mod pty;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::Command as Process;
+use std::process::{Command as Process, Stdio};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -146,6 +151,43 @@ fn resident_by_origin(pid: u32) -> [(&'static str, u64); 4] {
     kib
 }
 
+/// Peak resident KiB of `program --version` from start to exit (the kernel's account at `wait4`).
+#[expect(
+    clippy::zombie_processes,
+    reason = "wait4 reaps the child: std's wait cannot tell its peak memory"
+)]
+fn version_peak_kib(mut program: Process) -> u64 {
+    let child = program
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn --version");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for this child only.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child (not reaped elsewhere) with valid pointers.
+    unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    usage.ru_maxrss as u64
+}
+
+/// Waits (30 s at most) for the daemon's socket in `data`.
+fn wait_for_socket(data: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !data.join("watchdesk.sock").exists() {
+        assert!(Instant::now() < deadline, "the daemon did not start listening");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn origins_text(pid: u32) -> String {
+    resident_by_origin(pid)
+        .iter()
+        .map(|(what, kib)| format!("{what} {:.1}", *kib as f64 / 1024.0))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn run_once(program: &mut Process, secs: u64) -> (f64, f64, f64, f64) {
     let started = Instant::now();
     let (child, master) = spawn_in_pty(program, COLS, ROWS);
@@ -165,12 +207,7 @@ fn run_once(program: &mut Process, secs: u64) -> (f64, f64, f64, f64) {
         Instant::now(),
     );
     let peak = status_kib(pid, "VmHWM:");
-    let origins = resident_by_origin(pid)
-        .iter()
-        .map(|(what, kib)| format!("{what} {:.1}", *kib as f64 / 1024.0))
-        .collect::<Vec<_>>()
-        .join(", ");
-    println!("  resident MiB by origin: {origins}");
+    println!("  resident MiB by origin: {}", origins_text(pid));
     quit(child, &master);
     let wall = (t1 - t0).as_secs_f64();
     (
@@ -197,17 +234,27 @@ fn main() {
     let data = dir.path().join("data");
     let config_path = dir.path().join("config.toml");
     std::fs::write(&config_path, config(port, &data)).expect("config");
+    // The daemon's own configuration: the same platform, another data directory (a dashboard started on the
+    // daemon's directory would attach to it instead of watching by itself).
+    let daemon_data = dir.path().join("daemon-data");
+    let daemon_config = dir.path().join("daemon.toml");
+    std::fs::write(&daemon_config, config(port, &daemon_data)).expect("config");
 
-    let watchdesk = || {
-        let binary =
-            std::env::var("WATCHDESK_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_watchdesk").into());
-        let mut cmd = Process::new(binary);
+    let binary = std::env::var("WATCHDESK_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_watchdesk").into());
+    let watchdesk_with = |config: &Path| {
+        let mut cmd = Process::new(&binary);
         cmd.arg("--config")
-            .arg(&config_path)
+            .arg(config)
             .env("HOME", dir.path())
             .env("XDG_CONFIG_HOME", dir.path())
             .env("WATCHDESK_AUDIT_KEY", dir.path().join("audit.key"))
             .env("LANG", "zh_CN.UTF-8");
+        cmd
+    };
+    let watchdesk = || watchdesk_with(&config_path);
+    let attached = || {
+        let mut cmd = watchdesk_with(&daemon_config);
+        cmd.arg("attach");
         cmd
     };
     let home = dir.path().to_path_buf();
@@ -226,6 +273,10 @@ fn main() {
             command: Some(Box::new(watchdesk)),
         },
         Program {
+            name: "attached",
+            command: Some(Box::new(attached)),
+        },
+        Program {
             name: "htop",
             command: peer("htop"),
         },
@@ -234,11 +285,30 @@ fn main() {
             command: peer("btm"),
         },
     ];
+    let ours = 2;
     for p in &programs {
         if p.command.is_none() {
             println!("{}: not installed", p.name);
         }
     }
+    println!("start-up floor (peak resident memory of `--version`):");
+    for p in programs.iter().filter(|p| p.name != "attached") {
+        let Some(command) = &p.command else { continue };
+        println!(
+            "  {:<10} {:.1} MiB",
+            p.name,
+            version_peak_kib(command()) as f64 / 1024.0
+        );
+    }
+
+    let mut daemon = watchdesk_with(&daemon_config)
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the daemon");
+    wait_for_socket(&daemon_data);
+
     let mut figures: Vec<Figures> = programs.iter().map(|_| Figures::default()).collect();
     for round in 1..=rounds {
         for (p, f) in programs.iter().zip(&mut figures) {
@@ -254,6 +324,15 @@ fn main() {
             f.first_ms.push(first);
         }
     }
+    println!(
+        "daemon (`watchdesk serve`, the attached dashboard's engine): peak {:.1} MiB",
+        status_kib(daemon.id(), "VmHWM:") as f64 / 1024.0
+    );
+    println!("  resident MiB by origin: {}", origins_text(daemon.id()));
+    // SAFETY: kill only sends SIGTERM to our own child, which stops cleanly on it.
+    unsafe { libc::kill(daemon.id() as libc::pid_t, libc::SIGTERM) };
+    let _ = daemon.wait();
+
     println!(
         "\nmedians of {rounds} rounds, {secs} s each, {COLS}x{ROWS} pty (first frame: end of the first burst of output)"
     );
@@ -276,19 +355,22 @@ fn main() {
         let [c, m, b, t] = med(f);
         println!("{:<10} {c:>12.2} {m:>12.1} {b:>12.0} {t:>12.0}", p.name);
     }
-    let ours = med(&figures[0]);
-    for (p, f) in programs.iter().zip(&figures).skip(1) {
-        if f.cpu_pct.is_empty() {
-            continue;
+    for (mine, f_mine) in programs.iter().zip(&figures).take(ours) {
+        let mine_med = med(f_mine);
+        for (p, f) in programs.iter().zip(&figures).skip(ours) {
+            if f.cpu_pct.is_empty() {
+                continue;
+            }
+            let theirs = med(f);
+            println!(
+                "{:<9} / {:<5}  cpu {:.2}x  peak memory {:.2}x  bytes/s {:.2}x  first frame {:.2}x",
+                mine.name,
+                p.name,
+                mine_med[0] / theirs[0],
+                mine_med[1] / theirs[1],
+                mine_med[2] / theirs[2],
+                mine_med[3] / theirs[3]
+            );
         }
-        let theirs = med(f);
-        println!(
-            "watchdesk / {:<5}  cpu {:.2}x  peak memory {:.2}x  bytes/s {:.2}x  first frame {:.2}x",
-            p.name,
-            ours[0] / theirs[0],
-            ours[1] / theirs[1],
-            ours[2] / theirs[2],
-            ours[3] / theirs[3]
-        );
     }
 }

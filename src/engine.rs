@@ -10,9 +10,11 @@ mod incidents;
 mod intake;
 mod long_read;
 mod monitor;
+mod observe;
 mod open_set;
 mod records;
 mod snapshot;
+mod turns;
 mod upkeep;
 mod view;
 
@@ -32,14 +34,15 @@ pub use snapshot::{
     ChannelStatus, CheckView, DeliveryStatus, Health, HostView, LastProbe, Mode, RecordsStatus, ScoreSummary,
     Snapshot, SubsystemView,
 };
+pub use turns::{Turn, Turns};
 pub use upkeep::{StoreCommand, StoreReply, audit_reply};
 
 use crate::clock::SharedClock;
 use crate::config::Config;
-use crate::health::{HealthEvent, HealthTracker};
+use crate::health::HealthTracker;
 use crate::history;
 use crate::hosts::HostSample;
-use crate::hosts::alarm::{AlarmEvent, HostAlarms};
+use crate::hosts::alarm::HostAlarms;
 use crate::model::Incident;
 use crate::policy::Policy;
 use crate::probe::ProbeResult;
@@ -85,6 +88,8 @@ pub(crate) struct Engine {
         mpsc::UnboundedSender<long_read::Finishing>,
         mpsc::UnboundedReceiver<long_read::Finishing>,
     ),
+    /// How long each turn of the loop took, by kind (read through the handle).
+    turns: Turns,
 }
 
 /// Starts the engine task on the current tokio runtime. It owns `store` from now on.
@@ -112,6 +117,7 @@ fn start(engine: Engine) -> Result<EngineHandle, StoreError> {
     let (stop_tx, stop_rx) = mpsc::channel(4);
     let (delivery_tx, delivery_rx) = watch::channel(DeliveryStatus::default());
     let events = engine.events.clone();
+    let turns = engine.turns.clone();
     let engine = Engine {
         snapshots: snap_tx,
         delivery: delivery_rx,
@@ -126,6 +132,7 @@ fn start(engine: Engine) -> Result<EngineHandle, StoreError> {
         snapshots: snap_rx,
         events,
         delivery: Arc::new(delivery_tx),
+        turns,
     })
 }
 
@@ -184,6 +191,7 @@ impl Engine {
             alerts,
             reads: Vec::new(),
             finishing: mpsc::unbounded_channel(),
+            turns: Turns::default(),
         };
         // History older than the retention goes at start-up; a long-running daemon prunes again each day.
         let retention = engine.config.health.retention_days;
@@ -207,41 +215,44 @@ impl Engine {
     ) {
         let mut tick = tokio::time::interval(TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let turns = self.turns.clone();
         let done = loop {
             tokio::select! {
                 biased;
                 Some(done) = stop.recv() => break Some(done),
                 Some(request) = requests.recv() => {
                     let Request { actor, command, reply } = request;
-                    let work = self.execute(&actor, command);
-                    self.dispatch(work, reply);
+                    turns.time(turns::of_command(&command), || {
+                        let work = self.execute(&actor, command);
+                        self.dispatch(work, reply);
+                    });
                 }
-                Some(back) = self.finishing.1.recv() => {
+                Some(back) = self.finishing.1.recv() => turns.time("long read finished", || {
                     let long_read::Finishing { finish, reply } = back;
                     let work = finish(&mut self);
                     self.dispatch(work, reply);
-                }
+                }),
                 Ok(()) = self.delivery.changed() => self.dirty = true,
-                read = self.records.inputs.read_finished() => {
+                read = self.records.inputs.read_finished() => turns.time("score inputs read", || {
                     self.score_inputs_read(read);
                     self.publish();
-                }
-                Some(result) = probes.recv() => {
+                }),
+                Some(result) = probes.recv() => turns.time("probe results", || {
                     self.observe_probe(result);
                     while let Ok(more) = probes.try_recv() {
                         self.observe_probe(more);
                     }
                     self.publish();
-                }
-                Some(sample) = hosts.recv() => {
+                }),
+                Some(sample) = hosts.recv() => turns.time("host sample", || {
                     self.observe_host(sample);
                     self.publish();
-                }
-                _ = tick.tick() => {
+                }),
+                _ = tick.tick() => turns.time("tick", || {
                     self.on_tick();
                     self.announce_time();
                     self.publish();
-                }
+                }),
                 else => break None,
             }
         };
@@ -301,82 +312,6 @@ impl Engine {
                 self.store.chain_head()
             );
         }
-    }
-
-    fn observe_probe(&mut self, result: ProbeResult) {
-        let now = self.clock.now();
-        let events = self.health.observe(&result, now);
-        // Maintenance time is left out of availability.
-        if !self.health.in_maintenance(&result.subsystem, result.started_at) {
-            let latency = result.latency.as_millis() as u64;
-            let failed = result.outcome.is_failure();
-            if let Some(done) = self
-                .history
-                .add(&result.subsystem, result.started_at, latency, failed)
-            {
-                match history::write(&self.store, vec![done]) {
-                    Ok(()) => self.store_recovered(),
-                    Err(e) => self.store_failed(&e),
-                }
-            }
-        }
-        self.apply_health(events);
-        self.dirty = true;
-    }
-
-    fn apply_health(&mut self, events: Vec<HealthEvent>) {
-        for event in events {
-            match event {
-                HealthEvent::FaultConfirmed {
-                    subsystem,
-                    check_id,
-                    detected_at,
-                    severity,
-                    detail,
-                    slow,
-                }
-                | HealthEvent::FailedAgain {
-                    subsystem,
-                    check_id,
-                    detected_at,
-                    severity,
-                    detail,
-                    slow,
-                    ..
-                } => self.fault_confirmed(&subsystem, &check_id, detected_at, severity, &detail, slow),
-                HealthEvent::SeverityRaised {
-                    subsystem,
-                    check_id,
-                    at,
-                    severity,
-                    detail,
-                    slow,
-                } => self.fault_escalated(&subsystem, &check_id, at, severity, &detail, slow),
-                HealthEvent::Recovered {
-                    subsystem,
-                    at,
-                    unwatched,
-                } => self.fault_recovered(&subsystem, at, unwatched),
-            }
-        }
-    }
-
-    fn observe_host(&mut self, sample: HostSample) {
-        let events = match self.host_alarms.get_mut(&sample.host) {
-            Some(alarms) => alarms.observe(&sample),
-            None => Vec::new(),
-        };
-        for event in events {
-            match event {
-                AlarmEvent::Raised(a) => self.host_alarm(&a.host, &a.gauge, a.value, a.since),
-                AlarmEvent::Cleared { alarm, at, .. } => {
-                    self.host_alarm_cleared(&alarm.host, &alarm.gauge, at)
-                }
-            }
-        }
-        self.records.observe_host(&sample, &self.policy.calendar);
-        self.hosts.insert(sample.host.clone(), sample);
-        self.dirty = true;
     }
 
     fn on_tick(&mut self) {

@@ -18,6 +18,7 @@ pub mod http;
 pub mod logging;
 pub mod model;
 pub mod notify;
+pub mod outbound;
 pub mod policy;
 pub mod probe;
 pub mod redact;

@@ -1,18 +1,19 @@
-//! A store with a big year, shared by the benchmarks that measure one: the config they watch with, the
-//! seeding (incidents of this year written straight into the store) and the peak RSS of a `watchdesk` command
-//! run over it as a child.
+//! The big year's store, and the measures taken of the process and its children. Shared by the benchmarks of
+//! a big store; each uses a part.
 #![allow(dead_code)]
 
 use std::path::Path;
 use std::process::Command as Spawn;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{Datelike, TimeZone, Utc};
+use std::time::Instant;
 use watchdesk::config::Config;
 use watchdesk::model::{Actor, Incident, IncidentId, NewIncident, Resolution};
 use watchdesk::policy::{Kind, Severity};
 use watchdesk::store::{Put, Store, TreeName};
 
+/// The config the benchmarks watch with: one subsystem, one check.
 pub const CONFIG: &str = "[[subsystem]]\nid = \"digital\"\nname = \"水利质量检测数字管理子系统\"\n  \
     [[subsystem.check]]\n  kind = \"tcp\"\n  address = \"127.0.0.1:9\"\n";
 
@@ -76,6 +77,41 @@ pub fn seed(dir: &Path, total: u32) {
             )
             .expect("commit");
     }
+}
+
+pub fn cpu_seconds() -> f64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes into the struct it is given.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
+/// p50, p99 and max of `samples`, in ms.
+pub fn quantiles(mut samples: Vec<Duration>) -> [f64; 3] {
+    samples.sort();
+    let at = |q: f64| {
+        let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
+        samples.get(i).map_or(f64::NAN, |d| d.as_secs_f64() * 1e3)
+    };
+    [at(0.5), at(0.99), at(1.0)]
+}
+
+/// Peak and current resident memory of this process, MiB.
+pub fn rss() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
 }
 
 /// GNU time measures a child it forks itself. A child this (large) process spawns would report at least this

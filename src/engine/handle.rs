@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
-use super::{Command, DeliveryStatus, DomainEvent, EngineError, Reply, Request, Snapshot};
+use super::{Command, DeliveryStatus, DomainEvent, EngineError, Reply, Request, Snapshot, Turn, Turns};
 use crate::hosts::HostSample;
 use crate::model::Actor;
 use crate::probe::ProbeResult;
@@ -19,6 +19,7 @@ pub struct EngineHandle {
     pub(super) snapshots: watch::Receiver<Arc<Snapshot>>,
     pub(super) events: broadcast::Sender<DomainEvent>,
     pub(super) delivery: Arc<watch::Sender<DeliveryStatus>>,
+    pub(super) turns: Turns,
 }
 
 impl EngineHandle {
@@ -34,6 +35,11 @@ impl EngineHandle {
             .await
             .map_err(|_| EngineError::Stopped)?;
         answer.await.map_err(|_| EngineError::Stopped)?
+    }
+
+    /// The longest turn of each kind the engine's loop made since the last call, longest first.
+    pub fn take_turns(&self) -> Vec<Turn> {
+        self.turns.take()
     }
 
     /// The latest snapshot now, and every later one.

@@ -143,8 +143,11 @@ impl Engine {
         let zone = self.config.platform.timezone;
         let payload = f(&mut incident).map_err(|e| e.in_zone(zone))?;
         let puts = Store::put_incident(&incident)?;
-        self.store
-            .commit(actor, now, action, &id.to_string(), payload, puts)?;
+        let turns = self.turns.clone();
+        turns.time("store commit (incident)", || {
+            self.store
+                .commit(actor, now, action, &id.to_string(), payload, puts)
+        })?;
         self.keep(incident.clone());
         Ok(Reply::Incident(Box::new(incident)))
     }

@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 pub(super) use cache::RecordsCache;
+#[cfg(test)]
+pub(super) use cache::SUMMARY_FAULTS;
 pub use contract::{ContractCommand, ContractReply};
 
 use super::long_read::Work;
@@ -167,7 +169,7 @@ impl Engine {
             }
             RecordsCommand::Score { quarter } => {
                 self.records_changed();
-                return self.score_reply(quarter.unwrap_or(this_quarter), this_quarter, now);
+                return self.score_reply(quarter.unwrap_or(this_quarter), now);
             }
             RecordsCommand::SetScoreItem {
                 quarter,
@@ -185,7 +187,7 @@ impl Engine {
                     .commit(actor, now, "score.set", &key, payload, vec![put])?;
                 // Stored and durable; the score it changed is answered as a score read is.
                 self.records_changed();
-                return self.score_reply(quarter, this_quarter, now);
+                return self.score_reply(quarter, now);
             }
             RecordsCommand::SetAdvice { quarter, text } => {
                 let quarter = quarter.unwrap_or(this_quarter);
@@ -238,21 +240,9 @@ impl Engine {
         Ok(Work::Done(Ok(Reply::Records(Box::new(reply)))))
     }
 
-    /// The score of `quarter`: this quarter's from the inputs the live score keeps, when they are held; any
-    /// other (or while they are read) read from the store off the engine task.
-    fn score_reply(
-        &mut self,
-        quarter: Quarter,
-        this_quarter: Quarter,
-        now: DateTime<Utc>,
-    ) -> Result<Work, EngineError> {
-        if quarter == this_quarter
-            && let Some(score) = self.live_score(quarter, now)
-        {
-            return Ok(Work::Done(Ok(Reply::Records(Box::new(RecordsReply::Score(
-                score?,
-            ))))));
-        }
+    /// The score of `quarter` as its page shows it, every late fault listed: read from the store off the engine
+    /// task (the live score lists only the newest).
+    fn score_reply(&mut self, quarter: Quarter, now: DateTime<Utc>) -> Result<Work, EngineError> {
         let (store, policy) = (self.store.reader(), self.policy.clone());
         Ok(Work::records(move || {
             Ok(RecordsReply::Score(score::load(&store, &policy, quarter, now)?))

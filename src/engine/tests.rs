@@ -305,3 +305,5 @@ fn a_score_read_brings_the_live_score_to_its_moment() {
     assert_eq!(live.fault_deductions, 0.3);
     assert_eq!((live.total, &live.faults), (page.total, &page.faults));
 }
+
+mod late_faults;

@@ -31,7 +31,7 @@ impl NodeExporter {
     /// A scraper for `url` giving up after `timeout`. Proxy variables from the environment are ignored: the
     /// exporters sit on the operations network, and a proxy meant for the internet would only hide them.
     pub fn new(url: impl Into<String>, timeout: Duration) -> NodeExporter {
-        let client = reqwest::Client::builder()
+        let client = crate::outbound::client_builder()
             .no_proxy()
             .timeout(timeout)
             .connect_timeout(timeout)

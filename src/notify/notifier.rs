@@ -74,7 +74,7 @@ impl Notifier {
                 .collect(),
         );
         let status = Arc::new(StatusBoard::new(engine.clone(), &config, &trees.outbox));
-        let http = reqwest::Client::builder()
+        let http = crate::outbound::client_builder()
             .user_agent(concat!("watchdesk/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();

@@ -49,7 +49,7 @@ pub fn client_for(spec: &HttpCheck) -> Result<Client, reqwest::Error> {
 /// A new client for this check's settings: no idle connections kept, redirects never followed by the client
 /// (`send` follows them), `*_PROXY` variables ignored unless the check names a proxy.
 pub fn build_client(spec: &HttpCheck) -> Result<Client, reqwest::Error> {
-    let mut builder = Client::builder()
+    let mut builder = crate::outbound::client_builder()
         .pool_max_idle_per_host(0)
         .redirect(redirect::Policy::none())
         .user_agent(concat!("watchdesk/", env!("CARGO_PKG_VERSION")))

@@ -10,12 +10,13 @@ mod item;
 mod load;
 mod payment;
 mod render;
+mod tally;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{DailyRecord, HandEntry, HandItem, Incident, Quarter, QuarterlyProduced};
-use crate::policy::{Kind, Policy, Severity, Stage};
+use crate::policy::{Policy, Severity, Stage};
 
 pub use contract::{
     AccidentSummary, ContractRecords, PersonnelPart, Service, accidents, load_contract_records,
@@ -28,6 +29,7 @@ pub use load::{
 };
 pub use payment::{Band, FeeBasis, HalfYear, Payment, payment};
 pub use render::markdown;
+pub use tally::{IncidentTally, fault_cost};
 
 /// Where a row's points come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,7 +83,11 @@ pub struct Score {
     pub payment: Payment,
     /// Sum of fault deductions before the floor at 0.
     pub fault_deductions: f64,
+    /// The late faults: every one, or only the newest when the score was made for the dashboard's header
+    /// (`late_faults` counts them all).
     pub faults: Vec<FaultCost>,
+    #[serde(default)]
+    pub late_faults: usize,
     pub not_entered: Vec<HandItem>,
     pub half_year: Option<HalfYear>,
     /// 人员考核's four sub-items (empty when a store's single figure stands for them).
@@ -126,105 +132,6 @@ pub fn compute(input: &ScoreInput) -> Score {
     compute_tallied(input, &IncidentTally::of(input))
 }
 
-/// What the score reads of a quarter's incidents, summed one incident at a time, so that a report over a big
-/// quarter need not hold its incidents to score them, and the engine can keep each incident's share (see
-/// `src/engine/records/score_inputs.rs`) instead of the incident. Tallies add up with `merge`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct IncidentTally {
-    /// Incidents of every kind detected in the quarter.
-    pub incidents: usize,
-    faults: usize,
-    /// The faults that missed a deadline, in the order they were added.
-    costs: Vec<FaultCost>,
-    resolved: usize,
-    archived: usize,
-    server_on_time: usize,
-    server_late: usize,
-}
-
-impl IncidentTally {
-    /// The tally of the input's incidents detected in its quarter.
-    pub fn of(input: &ScoreInput) -> IncidentTally {
-        let cal = &input.policy.calendar;
-        let mut tally = IncidentTally::default();
-        for i in input
-            .incidents
-            .iter()
-            .filter(|i| input.quarter.contains(cal.local_day(i.detected_at)))
-        {
-            tally.add(i, input.policy, input.now);
-        }
-        tally
-    }
-
-    /// The share of one incident detected in the quarter, as of `now`.
-    pub fn one(i: &Incident, policy: &Policy, now: DateTime<Utc>) -> IncidentTally {
-        let mut tally = IncidentTally::default();
-        tally.add(i, policy, now);
-        tally
-    }
-
-    /// The share of one incident if no passing of time can change it any more (every deadline and reporting
-    /// window it is measured against is behind it, met or missed), else `None`: it is the same as of `now`
-    /// and a century on, and lateness only grows with time.
-    pub fn settled(i: &Incident, policy: &Policy, now: DateTime<Utc>) -> Option<IncidentTally> {
-        let share = IncidentTally::one(i, policy, now);
-        let later = now + chrono::Duration::days(36_525);
-        (share == IncidentTally::one(i, policy, later)).then_some(share)
-    }
-
-    /// Adds `other`'s counts to these, its costs after these.
-    pub fn merge(&mut self, other: &IncidentTally) {
-        // Spelled out field by field, so that a new field cannot be forgotten here.
-        let IncidentTally {
-            incidents,
-            faults,
-            costs,
-            resolved,
-            archived,
-            server_on_time,
-            server_late,
-        } = other;
-        self.incidents += incidents;
-        self.faults += faults;
-        self.costs.extend(costs.iter().cloned());
-        self.resolved += resolved;
-        self.archived += archived;
-        self.server_on_time += server_on_time;
-        self.server_late += server_late;
-    }
-
-    /// Counts one incident detected in the quarter.
-    pub fn add(&mut self, i: &Incident, policy: &Policy, now: DateTime<Utc>) {
-        self.incidents += 1;
-        // Server faults (opened by a host gauge, or by hand naming a host) must be reported within
-        // `policy.server_report`; one still inside that window is not counted yet.
-        if i.kind == Kind::Fault && i.server().is_some() {
-            let limit = policy.server_report;
-            match &i.acknowledged {
-                Some(ack) if ack.at - i.detected_at <= limit => self.server_on_time += 1,
-                Some(_) => self.server_late += 1,
-                None if now - i.detected_at > limit => self.server_late += 1,
-                None => {}
-            }
-        }
-        if i.kind != Kind::Fault {
-            return;
-        }
-        self.faults += 1;
-        self.costs.extend(fault_cost(i, policy, now));
-        if i.resolved.is_some() {
-            self.resolved += 1;
-            if i.resolution
-                .as_ref()
-                .is_some_and(|r| !r.cause.trim().is_empty() && !r.process.trim().is_empty())
-            {
-                self.archived += 1;
-            }
-        }
-    }
-}
-
 /// The score of the input's quarter with its incidents already tallied (`input.incidents` is not read).
 pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
     let ScoreInput {
@@ -258,8 +165,8 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
         }
     };
 
-    let faults_cost = tally.costs.clone();
-    let deductions: f64 = faults_cost.iter().map(|f| f.deduction).sum();
+    let deductions = tally.deductions(policy);
+    let late_faults = tally.late_faults();
     lines.push(line(
         ScoreItem::FaultResponse,
         (15.0 - deductions).max(0.0),
@@ -267,7 +174,7 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
         format!(
             "{}, {} late, −{}",
             plural(tally.faults, "fault"),
-            faults_cost.len(),
+            late_faults,
             points(deductions)
         ),
     ));
@@ -334,7 +241,8 @@ pub fn compute_tallied(input: &ScoreInput, tally: &IncidentTally) -> Score {
         total,
         payment: payment(total).with_accidents(accidents.by_contractor),
         fault_deductions: round2(deductions),
-        faults: faults_cost,
+        faults: tally.costs().to_vec(),
+        late_faults,
         not_entered,
         half_year: None,
         personnel,
@@ -353,33 +261,6 @@ fn line(item: ScoreItem, value: f64, basis: Basis, detail: String) -> ScoreLine 
         basis,
         detail,
     }
-}
-
-/// The deduction a fault costs, if any of its deadlines was (or is now) missed — including one missed under a
-/// severity it was later reclassified from: it is charged once, at the most severe such severity.
-pub fn fault_cost(incident: &Incident, policy: &Policy, now: DateTime<Utc>) -> Option<FaultCost> {
-    if incident.kind != Kind::Fault {
-        return None;
-    }
-    let charged = incident.charged_severity(policy, now)?;
-    let mut late: Vec<Stage> = incident
-        .deadlines(policy, now)
-        .iter()
-        .filter(|d| d.is_late())
-        .map(|d| d.stage)
-        .chain(incident.earlier_misses(policy).iter().map(|m| m.stage))
-        .collect();
-    late.sort();
-    late.dedup();
-    Some(FaultCost {
-        id: incident.id.to_string(),
-        severity: incident.severity,
-        charged_as: charged,
-        title: incident.title.clone(),
-        late,
-        deduction: policy.deduction(charged),
-        open: incident.is_open(),
-    })
 }
 
 fn major() -> Severity {

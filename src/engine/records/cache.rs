@@ -87,7 +87,8 @@ impl RecordsCache {
 }
 
 /// The most faults a snapshot lists: it is built for every probe result and sent to every attached dashboard,
-/// so a year of late faults is left to the score page (which reads the whole list) and counted here.
+/// so a year of late faults is left to the score page (which lists them all, read off the engine task) and
+/// counted here; the live score is made with only these listed (see `score_inputs`).
 pub const SUMMARY_FAULTS: usize = 50;
 
 /// The snapshot's view of a score: the newest `SUMMARY_FAULTS` of its faults.
@@ -100,7 +101,7 @@ pub fn summary(score: &Score) -> ScoreSummary {
         may_cancel: score.payment.may_cancel,
         lines: score.lines.clone(),
         faults: score.faults[score.faults.len().saturating_sub(SUMMARY_FAULTS)..].to_vec(),
-        faults_count: score.faults.len(),
+        faults_count: score.late_faults,
         not_entered: score.not_entered.clone(),
         half_year_mean: score.half_year.as_ref().map(|h| h.mean),
     }
@@ -129,7 +130,8 @@ impl Engine {
         {
             return;
         }
-        match self.compute_records(now, day) {
+        let turns = self.turns.clone();
+        match turns.time("score refresh", || self.compute_records(now, day)) {
             Ok((status, score)) => {
                 if status != self.records.status {
                     self.records.status = status;

@@ -1,19 +1,24 @@
 //! What the live score knows of the half-year's incidents: each incident's share of the score (an
 //! `IncidentTally` of one), not the incident. A share that time can no longer change is summed once per chunk
 //! of incident numbers and the sum kept; the few that can (open incidents, a host fault still inside its
-//! reporting window) are kept whole and tallied again at each refresh. So a refresh costs the number of chunks
-//! and open incidents, not the size of the year, and a change replaces one share.
+//! reporting window) are kept whole and tallied again at each refresh. A chunk's sum counts its late faults by
+//! the severity charged and lists only the newest `SUMMARY_FAULTS` of them (what the snapshot shows), so a
+//! refresh costs the number of chunks and open incidents, not the size of the year nor its number of late
+//! faults, and a change replaces one share. The score page, which lists every late fault, is read from the
+//! store off the engine task.
 //!
 //! The half-year is read from the store once — when the engine starts and when a new quarter begins — in one
 //! pass that holds no incident. A small year is read on the spot; a big one on the blocking pool, while the
 //! engine goes on and notes every incident that changes meanwhile, to lay over what the read returns.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use tokio::task::{JoinError, JoinHandle};
 
+use super::cache::SUMMARY_FAULTS;
 use crate::model::{Incident, IncidentId, Quarter};
 use crate::policy::Policy;
 use crate::report::score::{self, IncidentTally, Score};
@@ -61,9 +66,15 @@ struct QuarterShares {
 #[derive(Debug, Default)]
 struct Chunk {
     shares: BTreeMap<IncidentId, Share>,
-    /// The sum of the shares, kept while none of them is live.
+    /// The sum of the shares, listing the costs of its newest `LISTED` late faults only; kept from one refresh
+    /// to the next while none of the shares is live.
     sum: Option<IncidentTally>,
+    /// Some share was live when `sum` was made: it is made again at the next refresh.
+    live: bool,
 }
+
+/// How many late faults a score made for the dashboard lists (the rest are counted).
+const LISTED: usize = SUMMARY_FAULTS;
 
 #[derive(Debug)]
 enum Share {
@@ -161,7 +172,8 @@ impl ScoreInputs {
     }
 
     /// The score of `quarter` as of `now` with its half-year figure, when its half-year is held: the incidents'
-    /// shares from memory, the small records (days, hand-entered items) from the store.
+    /// shares from memory, the small records (days, hand-entered items) from the store. It lists the newest
+    /// `LISTED` late faults and counts them all.
     pub(in crate::engine) fn score(
         &mut self,
         store: &StoreReader,
@@ -212,6 +224,10 @@ impl HalfYearShares {
                 shares.put(incident, Some((policy, now)));
             }
         })?;
+        // The chunks are summed here too, so that the first refresh on the engine task finds their sums made.
+        for shares in &mut quarters {
+            shares.tally(policy, now);
+        }
         Ok(HalfYearShares {
             quarter,
             partner,
@@ -248,37 +264,57 @@ impl QuarterShares {
         chunk.sum = None;
     }
 
-    /// The sum of every share as of `now`, in incident order; live shares that have settled are kept settled.
+    /// The sum of every share as of `now`, listing the costs of the newest `LISTED` late faults: the chunks'
+    /// kept sums, and the shares of the chunks that hold a live one (or changed) summed again.
     fn tally(&mut self, policy: &Policy, now: DateTime<Utc>) -> IncidentTally {
         let mut total = IncidentTally::default();
         for chunk in self.chunks.values_mut() {
-            if let Some(sum) = &chunk.sum {
-                total.merge(sum);
-                continue;
+            total.merge_counts(chunk.sum(policy, now));
+        }
+        for sum in self.chunks.values().rev().filter_map(|c| c.sum.as_ref()) {
+            if total.costs().len() >= LISTED {
+                break;
             }
-            let mut sum = IncidentTally::default();
-            let mut live = false;
-            for share in chunk.shares.values_mut() {
-                match share {
-                    Share::Settled(tally) => sum.merge(tally),
-                    Share::Live(incident) => match IncidentTally::settled(incident, policy, now) {
-                        Some(tally) => {
-                            sum.merge(&tally);
-                            *share = Share::Settled(tally);
-                        }
-                        None => {
-                            live = true;
-                            sum.add(incident, policy, now);
-                        }
-                    },
-                }
-            }
-            total.merge(&sum);
-            if !live {
-                chunk.sum = Some(sum);
-            }
+            total.prepend_costs(sum.costs(), LISTED);
         }
         total
+    }
+}
+
+impl Chunk {
+    /// The sum of the shares as of `now`, listing the newest `LISTED` costs; made again only when a share is
+    /// live or changed.
+    fn sum(&mut self, policy: &Policy, now: DateTime<Utc>) -> &IncidentTally {
+        if self.live || self.sum.is_none() {
+            let mut sum = IncidentTally::default();
+            let mut live = false;
+            // Newest first, so that only the costs listed are copied.
+            for share in self.shares.values_mut().rev() {
+                let tally = share.as_of(policy, now);
+                live |= matches!(tally, Cow::Owned(_));
+                sum.merge_counts(&tally);
+                sum.prepend_costs(tally.costs(), LISTED);
+            }
+            self.live = live;
+            self.sum = Some(sum);
+        }
+        self.sum.get_or_insert_default()
+    }
+}
+
+impl Share {
+    /// The share as of `now`: a live share that time can no longer change is settled on the way (borrowed),
+    /// one that still can is tallied afresh (owned).
+    fn as_of(&mut self, policy: &Policy, now: DateTime<Utc>) -> Cow<'_, IncidentTally> {
+        if let Share::Live(incident) = self
+            && let Some(tally) = IncidentTally::settled(incident, policy, now)
+        {
+            *self = Share::Settled(tally);
+        }
+        match self {
+            Share::Settled(tally) => Cow::Borrowed(tally),
+            Share::Live(incident) => Cow::Owned(IncidentTally::one(incident, policy, now)),
+        }
     }
 }
 

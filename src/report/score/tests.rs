@@ -4,6 +4,7 @@ use chrono::{Duration, NaiveDate, TimeZone};
 
 use super::*;
 use crate::model::{Actor, AutoSource, DailyEntry, DailyFigures, IncidentId, NewIncident, Resolution};
+use crate::policy::Kind;
 
 const Q4: Quarter = Quarter { year: 2026, q: 4 };
 

@@ -122,7 +122,7 @@ fn kept_shares_follow_time_and_changes_as_worked_out_by_hand() {
 }
 
 /// Over three chunks of numbers and both quarters of the half-year, the kept score equals the score read from
-/// the store, through changes and the passing of time.
+/// the store (the newest late faults listed), through changes and the passing of time.
 #[test]
 fn kept_shares_give_the_score_read_from_the_store() {
     let dir = tempfile::tempdir().unwrap();
@@ -145,17 +145,8 @@ fn kept_shares_give_the_score_read_from_the_store() {
     put(&mut store, &incidents);
     let now = shanghai(11, 20, 12, 0);
     let mut kept = read(&store, &policy, now);
-    let check = |kept: &mut ScoreInputs, store: &Store, at: DateTime<Utc>| {
-        let score = kept_score(kept, store, &policy, at);
-        assert_eq!(
-            score,
-            score::load(store, &policy, score.quarter, at).unwrap(),
-            "at {at}"
-        );
-        score
-    };
-    let first = check(&mut kept, &store, now);
-    assert!(first.half_year.is_some());
+    check_newest(&mut kept, &store, &policy, now);
+    assert!(kept_score(&mut kept, &store, &policy, now).half_year.is_some());
 
     // An open one resolved, a resolved one noted, a new one opened.
     let mut changed = incidents.iter().find(|i| i.is_open()).cloned().unwrap();
@@ -168,7 +159,7 @@ fn kept_shares_give_the_score_read_from_the_store() {
         kept.incident_changed(i);
     }
     for later in [0, 1, 30, 24 * 60] {
-        check(&mut kept, &store, now + Duration::minutes(later));
+        check_newest(&mut kept, &store, &policy, now + Duration::minutes(later));
     }
 }
 
@@ -216,4 +207,89 @@ async fn a_read_off_the_task_takes_the_changes_made_while_it_ran() {
         "the resolution made during the read counts"
     );
     assert_eq!(score, score::load(&store, &policy, quarter, now).unwrap());
+}
+
+/// The score the snapshot shows (late faults counted, the newest listed) beside the score read from the store:
+/// the same points, deductions and count, and the newest `LISTED` of the store's list; the deductions also
+/// equal the sum over the store's full list of late faults. Returns the number of late faults and what they cost.
+fn check_newest(kept: &mut ScoreInputs, store: &Store, policy: &Policy, at: DateTime<Utc>) -> (usize, f64) {
+    let quarter = Quarter::of_day(policy.calendar.local_day(at));
+    let newest = kept.score(store, policy, quarter, at).unwrap().unwrap();
+    let loaded = score::load(store, policy, quarter, at).unwrap();
+    let listed: f64 = loaded.faults.iter().map(|f| f.deduction).sum();
+    assert_eq!(newest.fault_deductions, score::round2(listed), "at {at}");
+    assert_eq!(newest.late_faults, loaded.faults.len(), "at {at}");
+    let mut expected = loaded.clone();
+    expected.faults = loaded.faults[loaded.faults.len().saturating_sub(LISTED)..].to_vec();
+    assert_eq!(newest, expected, "the newest listed, at {at}");
+    (loaded.faults.len(), newest.fault_deductions)
+}
+
+/// Late faults every eighth number over three chunks: the newest 50 of them span two chunks. Counted with a
+/// sum per chunk and listed 50 at most, the score is the one computed from the full list, through a change to
+/// an incident in a settled chunk (reclassified, then resolved) and to one of the newest listed.
+#[test]
+fn counted_late_faults_give_the_score_of_the_full_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let policy = Policy::default();
+    let start = shanghai(10, 1, 0, 0);
+    let incidents: Vec<Incident> = (1..=1_100u32)
+        .map(|seq| {
+            let at = start + Duration::hours(seq as i64);
+            let mut i = fault(seq, Severity::ALL[seq as usize % 3], at);
+            let late = seq % 8 == 0;
+            ack(&mut i, at + Duration::minutes(if late { 90 } else { 1 }));
+            // An old one left open: every deadline behind it, so its share is settled.
+            if seq != 10 {
+                resolve(&mut i, at + Duration::minutes(if late { 100 } else { 2 }));
+            }
+            i
+        })
+        .collect();
+    put(&mut store, &incidents);
+    let now = shanghai(12, 6, 12, 0);
+    let mut kept = read(&store, &policy, now);
+    let (late, cost) = check_newest(&mut kept, &store, &policy, now);
+    assert!(late > LISTED, "{late} late faults: more than are listed");
+    let listed = kept_score(&mut kept, &store, &policy, now).faults;
+    assert_eq!(listed.len(), LISTED);
+    let oldest_listed: IncidentId = listed[0].id.parse().unwrap();
+    assert!(
+        oldest_listed.seq / CHUNK < 1_100 / CHUNK,
+        "the newest listed span two chunks ({oldest_listed})"
+    );
+    let open_old = &incidents[9];
+    assert!(open_old.is_open() && IncidentTally::settled(open_old, &policy, now).is_some());
+
+    // The old open one (a major fault, late) raised to critical: charged as critical from now on, in chunk 0.
+    let mut raised = open_old.clone();
+    raised
+        .reclassify(&Actor::named("li"), None, now, Severity::Critical, "影响扩大")
+        .unwrap();
+    put(&mut store, std::slice::from_ref(&raised));
+    kept.incident_changed(&raised);
+    let (late_after, cost_after) = check_newest(&mut kept, &store, &policy, now);
+    assert_eq!(late_after, late, "late already");
+    assert_eq!(
+        score::round2(cost_after - cost),
+        0.7,
+        "charged 1.0 as critical instead of 0.3"
+    );
+
+    // Then resolved: counted as resolved and archived, and no longer open.
+    let mut resolved = raised.clone();
+    resolve(&mut resolved, now + Duration::minutes(5));
+    put(&mut store, std::slice::from_ref(&resolved));
+    kept.incident_changed(&resolved);
+    check_newest(&mut kept, &store, &policy, now + Duration::minutes(10));
+
+    // One of the newest listed changes: the list shows its latest state.
+    let mut noted = incidents[1_095].clone();
+    noted.title = "检测报告列表加载缓慢（复核）".into();
+    put(&mut store, std::slice::from_ref(&noted));
+    kept.incident_changed(&noted);
+    check_newest(&mut kept, &store, &policy, now + Duration::minutes(20));
+    let shown = kept_score(&mut kept, &store, &policy, now + Duration::minutes(20));
+    assert!(shown.faults.iter().any(|f| f.title == noted.title));
 }
