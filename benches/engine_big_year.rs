@@ -19,22 +19,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use measures::{cpu_seconds, peak_rss_of, quantiles, rss, seed};
+use measures::{CONFIG, config, cpu_seconds, peak_rss_of, quantiles, rss, seed};
 use watchdesk::clock::SystemClock;
-use watchdesk::config::Config;
 use watchdesk::engine::{self, Command, EngineHandle, Mode, RecordsCommand, StoreCommand, Turn};
 use watchdesk::model::{Actor, IncidentId, NewIncident, Quarter};
 use watchdesk::policy::{Kind, Severity};
 use watchdesk::probe::{Outcome, ProbeResult};
 use watchdesk::report::score;
 use watchdesk::store::Store;
-
-const CONFIG: &str = "[[subsystem]]\nid = \"digital\"\nname = \"水利质量检测数字管理子系统\"\n  \
-    [[subsystem.check]]\n  kind = \"tcp\"\n  address = \"127.0.0.1:9\"\n";
-
-fn config() -> Config {
-    Config::parse(Path::new("bench.toml"), CONFIG).expect("bench config")
-}
 
 /// What one store's run measured.
 struct Run {

@@ -115,8 +115,8 @@ pub fn bucket(
     to: DateTime<Utc>,
 ) -> Result<Bucket, StoreError> {
     let mut total = Bucket::default();
-    let tree = store.tree(TreeName::Rollups);
-    for item in tree.range(key(subsystem, minute_of(from))..key(subsystem, minute_of(to))) {
+    let range = key(subsystem, minute_of(from))..key(subsystem, minute_of(to));
+    for item in store.scan_range(TreeName::Rollups, range) {
         let (k, v) = item?;
         let b: Bucket = serde_json::from_slice(&v).map_err(|e| StoreError::Corrupt {
             tree: "rollups",
@@ -223,7 +223,7 @@ pub fn prune(store: &Store, retention_days: u32, now: DateTime<Utc>) -> Result<u
     let cutoff = minute_of(now - Duration::days(retention_days as i64));
     let tree = store.tree(TreeName::Rollups);
     let mut removed = 0;
-    for item in tree.iter() {
+    for item in store.scan(TreeName::Rollups) {
         let (k, _) = item?;
         if minute_of_key(&k).is_some_and(|m| m < cutoff) {
             tree.remove(k)?;

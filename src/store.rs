@@ -24,6 +24,7 @@ mod lock;
 mod opening;
 mod progress;
 mod reader;
+mod scan;
 mod trees;
 mod verify;
 
@@ -41,6 +42,7 @@ pub use error::StoreError;
 pub use key::{AuditKey, default_key_path};
 pub use progress::{Progress, Quiet};
 pub use reader::StoreReader;
+pub use scan::Bounded;
 pub use trees::{Put, TreeName, display_key};
 pub use verify::{Verified, VerifyFailure, record_name};
 

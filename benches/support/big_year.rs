@@ -1,4 +1,6 @@
-//! The big year's store, and the measures taken of the process and its children.
+//! The big year's store, and the measures taken of the process and its children. Shared by the benchmarks of
+//! a big store; each uses a part.
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::process::Command as Spawn;
@@ -6,9 +8,18 @@ use std::time::Duration;
 
 use chrono::{Datelike, TimeZone, Utc};
 use std::time::Instant;
+use watchdesk::config::Config;
 use watchdesk::model::{Actor, Incident, IncidentId, NewIncident, Resolution};
 use watchdesk::policy::{Kind, Severity};
 use watchdesk::store::{Put, Store, TreeName};
+
+/// The config the benchmarks watch with: one subsystem, one check.
+pub const CONFIG: &str = "[[subsystem]]\nid = \"digital\"\nname = \"水利质量检测数字管理子系统\"\n  \
+    [[subsystem.check]]\n  kind = \"tcp\"\n  address = \"127.0.0.1:9\"\n";
+
+pub fn config() -> Config {
+    Config::parse(Path::new("bench.toml"), CONFIG).expect("bench config")
+}
 
 /// `total` incidents detected from 1 January of this year until now, all resolved; written straight into the
 /// store a thousand per commit.
@@ -109,6 +120,11 @@ const GNU_TIME: &str = "/usr/bin/time";
 
 /// Peak RSS (MiB) and time of `watchdesk ARGS` run as a child over the store in `dir`.
 pub fn peak_rss_of(dir: &Path, config: &Path, args: &[&str]) -> (f64, Duration) {
+    peak_rss_in(dir, &dir.join("data"), config, args)
+}
+
+/// Peak RSS (MiB) and time of `watchdesk ARGS` run as a child with its home in `dir` over the store in `data`.
+pub fn peak_rss_in(dir: &Path, data: &Path, config: &Path, args: &[&str]) -> (f64, Duration) {
     let started = Instant::now();
     let measured = dir.join("maxrss");
     let gnu_time = Path::new(GNU_TIME).exists();
@@ -132,7 +148,7 @@ pub fn peak_rss_of(dir: &Path, config: &Path, args: &[&str]) -> (f64, Duration) 
         .arg("--config")
         .arg(config)
         .arg("--data-dir")
-        .arg(dir.join("data"))
+        .arg(data)
         .args(args)
         .stdout(std::process::Stdio::null())
         .spawn()

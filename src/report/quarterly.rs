@@ -5,6 +5,8 @@
 
 mod csv;
 mod markdown;
+#[cfg(test)]
+mod tests;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;

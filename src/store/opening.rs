@@ -172,7 +172,7 @@ impl Store {
         )?;
         let mut snapshot = Vec::new();
         for tree in AUDITED_TREES {
-            for item in self.tree(tree).iter() {
+            for item in self.scan(tree) {
                 let (k, v) = item?;
                 snapshot.push(Written {
                     tree: tree.as_str().into(),

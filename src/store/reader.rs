@@ -92,7 +92,7 @@ impl StoreReader {
         &self,
         tree: TreeName,
     ) -> impl Iterator<Item = Result<T, StoreError>> + use<T> {
-        self.tree(tree).iter().map(move |item| {
+        self.scan(tree).map(move |item| {
             let (k, v) = item?;
             decode(tree, &k, &v)
         })
@@ -104,7 +104,7 @@ impl StoreReader {
         tree: TreeName,
         prefix: &[u8],
     ) -> impl Iterator<Item = Result<T, StoreError>> + use<T> {
-        self.tree(tree).scan_prefix(prefix).map(move |item| {
+        self.scan_prefix(tree, prefix).map(move |item| {
             let (k, v) = item?;
             decode(tree, &k, &v)
         })

@@ -3,14 +3,15 @@
 //! of the whole data directory), and every audited record against the last event that wrote it (a record changed
 //! without an event). The first thing that does not hold is reported, naming the record.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::audit::{AUDITED_TREES, AuditEvent, AuditHead, GENESIS, HEAD, KEYED_FROM, KeyedFrom, SealedHead};
 use super::{StoreError, StoreReader, TreeName, display_key};
 use crate::model::IncidentId;
+
+mod last_written;
+use last_written::LastWritten;
 
 /// What a verification that passed checked.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,7 +136,7 @@ impl StoreReader {
         let mut last_written = LastWritten::default();
         let mut found_expected = false;
         progress.stage("checking the audit chain", self.last_seq().ok());
-        for item in self.tree(TreeName::Events).iter() {
+        for item in self.scan(TreeName::Events) {
             let (key, value) = item?;
             progress.advance(1);
             let key_seq = key.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
@@ -273,13 +274,13 @@ impl StoreReader {
         if keyed_from.is_some() {
             progress.stage("checking the records against their events", None);
             for tree in AUDITED_TREES {
-                for item in self.tree(tree).iter() {
+                for item in self.scan(tree) {
                     let (key, value) = item?;
                     records_checked += 1;
                     progress.advance(1);
                     let name = record_name(tree, &key);
                     match last_written.remove(tree.as_str(), &key) {
-                        None | Some((None, _)) => {
+                        None => {
                             return Ok(Err(VerifyFailure {
                                 seq: 0,
                                 record: name,
@@ -287,7 +288,7 @@ impl StoreReader {
                                     .into(),
                             }));
                         }
-                        Some((Some(sha), seq)) if *sha != *Sha256::digest(&value) => {
+                        Some((digest, seq)) if !digest.matches(&Sha256::digest(&value)) => {
                             return Ok(Err(VerifyFailure {
                                 seq: 0,
                                 record: name,
@@ -319,45 +320,5 @@ impl StoreReader {
             head,
             records_checked,
         }))
-    }
-}
-
-/// What the last event that wrote each record says of it, tree by tree: the record's key and the SHA-256 of its
-/// value as bytes (half their hex), since it is kept for every record the log names.
-#[derive(Default)]
-struct LastWritten(BTreeMap<String, BTreeMap<Box<[u8]>, Wrote>>);
-
-/// The digest an event wrote (`None`: it removed the record), and that event.
-type Wrote = (Option<Box<[u8]>>, u64);
-
-impl LastWritten {
-    /// `key` and `sha256` as the event gives them (hex); text that is not hex is kept as it is, and then
-    /// matches no record.
-    fn insert(&mut self, tree: &str, key: &str, sha256: Option<&str>, seq: u64) {
-        let bytes = |text: &str| -> Box<[u8]> {
-            hex::decode(text)
-                .unwrap_or_else(|_| text.as_bytes().to_vec())
-                .into()
-        };
-        if !self.0.contains_key(tree) {
-            self.0.insert(tree.to_string(), BTreeMap::new());
-        }
-        if let Some(records) = self.0.get_mut(tree) {
-            records.insert(bytes(key), (sha256.map(bytes), seq));
-        }
-    }
-
-    fn remove(&mut self, tree: &str, key: &[u8]) -> Option<Wrote> {
-        self.0.get_mut(tree).and_then(|records| records.remove(key))
-    }
-
-    /// A record still written (not removed) by its last event: tree, key and that event.
-    fn first_present(self) -> Option<(String, Vec<u8>, u64)> {
-        self.0.into_iter().find_map(|(tree, records)| {
-            records
-                .into_iter()
-                .find(|(_, (sha, _))| sha.is_some())
-                .map(|(key, (_, seq))| (tree.clone(), key.into_vec(), seq))
-        })
     }
 }

@@ -95,10 +95,7 @@ pub fn for_each_incident_of<const N: usize>(
         reason: e.to_string(),
     };
     for year in years {
-        for item in store
-            .tree(TreeName::Incidents)
-            .scan_prefix((year as u32).to_be_bytes())
-        {
+        for item in store.scan_prefix(TreeName::Incidents, (year as u32).to_be_bytes()) {
             let (key, value) = item?;
             let detected: Detected = serde_json::from_slice(&value).map_err(|e| corrupt(&key, e))?;
             let day = detected.detected_at.with_timezone(&zone).date_naive();
