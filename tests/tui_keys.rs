@@ -3,7 +3,10 @@
 
 #[path = "tui_support/fixture.rs"]
 mod fixture;
+#[path = "tui_support/keys.rs"]
+mod keys;
 
+use keys::{ctrl_s, key, press};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use watchdesk::engine::{Command, Reply};
 use watchdesk::model::{IncidentId, Resolution};
@@ -16,24 +19,11 @@ fn app() -> App {
     App::new(fixture::snapshot(true), UiState::new("zhang.wei"), fixture::now())
 }
 
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
-
-/// Feeds one key; returns the effect it asked for.
-fn press(app: &mut App, k: KeyEvent) -> Option<Effect> {
-    let action = app.handle_key(k)?;
-    app.update(action)
-}
-
+/// Types `text`, each character taken by the open form.
 fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
         assert_eq!(press(app, key(KeyCode::Char(c))), None);
     }
-}
-
-fn ctrl_s() -> KeyEvent {
-    KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)
 }
 
 fn select(app: &mut App, seq: u32) -> IncidentId {
