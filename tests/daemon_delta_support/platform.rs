@@ -56,7 +56,13 @@ pub fn config() -> Config {
 
 /// An engine on a new store in `dir`, on `clock`'s time.
 pub fn spawn(dir: &Path, clock: &ManualClock) -> EngineHandle {
-    engine::spawn(Store::open(dir).unwrap(), config(), Arc::new(clock.clone()), Mode::Embedded).unwrap()
+    engine::spawn(
+        Store::open(dir).unwrap(),
+        config(),
+        Arc::new(clock.clone()),
+        Mode::Embedded,
+    )
+    .unwrap()
 }
 
 /// The snapshot as it reads after one trip through JSON (floats included), without the mode (a client

@@ -132,4 +132,3 @@ pub async fn step(rng: &mut fastrand::Rng, clock: &ManualClock, engine: &EngineH
         }
     }
 }
-

@@ -6,4 +6,3 @@ pub const METRICS_TOKEN: &str = "metrics-77c2d0";
 
 pub const CONFIG: &str = "[platform]\nlang = \"en\"\n\n[[subsystem]]\nid = \"sysadmin\"\nname = \"系统管理\"\n\n\
                           [[subsystem]]\nid = \"digital\"\nname = \"数字管理\"\n\n[[host]]\nname = \"local\"\nsource = \"local\"\n";
-
