@@ -4,7 +4,10 @@ pub mod alarm;
 pub mod filesystems;
 pub mod local;
 pub mod node_exporter;
+pub mod reason;
 pub mod sampler;
+
+pub use reason::{HostReason, SystemError, SystemErrorKind};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,12 +20,15 @@ pub struct HostSample {
     pub reading: HostReading,
 }
 
+/// Written with the English words where they always were (`reason`) and the reason itself beside them
+/// (`why`), so readers of `watchdesk check --json` see what they saw before and a dashboard attached to a
+/// daemon can word it in its own language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "lowercase")]
+#[serde(into = "wire::HostReading", from = "wire::HostReading")]
 pub enum HostReading {
     /// Could not be read: shown as unreachable, never as 0 %.
     Unreachable {
-        reason: String,
+        reason: HostReason,
     },
     Gauges(Gauges),
 }
@@ -65,5 +71,52 @@ impl Gauges {
             out.push((format!("disk {}", d.mount), d.used_pct));
         }
         out
+    }
+}
+
+/// How a reading is written: the English words, and the reason unless it is only words.
+mod wire {
+    use serde::{Deserialize, Serialize};
+
+    use super::{Gauges, HostReason};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(tag = "state", rename_all = "lowercase")]
+    pub enum HostReading {
+        Unreachable {
+            reason: String,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            why: Option<HostReason>,
+        },
+        Gauges(Gauges),
+    }
+
+    impl From<super::HostReading> for HostReading {
+        fn from(reading: super::HostReading) -> HostReading {
+            match reading {
+                super::HostReading::Unreachable {
+                    reason: HostReason::Text { text },
+                } => HostReading::Unreachable {
+                    reason: text,
+                    why: None,
+                },
+                super::HostReading::Unreachable { reason } => HostReading::Unreachable {
+                    reason: reason.to_string(),
+                    why: Some(reason),
+                },
+                super::HostReading::Gauges(g) => HostReading::Gauges(g),
+            }
+        }
+    }
+
+    impl From<HostReading> for super::HostReading {
+        fn from(reading: HostReading) -> super::HostReading {
+            match reading {
+                HostReading::Unreachable { reason, why } => super::HostReading::Unreachable {
+                    reason: why.unwrap_or(HostReason::Text { text: reason }),
+                },
+                HostReading::Gauges(g) => super::HostReading::Gauges(g),
+            }
+        }
     }
 }

@@ -11,9 +11,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use tokio::net::TcpListener;
-use watchdesk::config::{Host, HostSource};
+use watchdesk::config::{Host, HostSource, Lang};
 use watchdesk::hosts::node_exporter::{NodeExporter, cpu_pct, cpu_times, exposition, read_samples};
-use watchdesk::hosts::{Gauges, HostReading, HostSample, sampler};
+use watchdesk::hosts::{Gauges, HostReading, HostReason, HostSample, SystemError, SystemErrorKind, sampler};
 
 const FIRST: &str = include_str!("fixtures/node_exporter.txt");
 const SECOND: &str = include_str!("fixtures/node_exporter_2.txt");
@@ -29,7 +29,7 @@ fn gauges(reading: HostReading) -> Gauges {
 
 fn reason(reading: HostReading) -> String {
     match reading {
-        HostReading::Unreachable { reason } => reason,
+        HostReading::Unreachable { reason } => reason.to_string(),
         HostReading::Gauges(g) => panic!("expected unreachable, got {g:?}"),
     }
 }
@@ -128,12 +128,34 @@ async fn a_host_that_is_down_is_unreachable() {
     let addr = listener.local_addr().unwrap();
     drop(listener);
     let mut host = NodeExporter::new(format!("http://{addr}/metrics"), Duration::from_secs(5));
-    let why = reason(host.scrape().await);
+    let reading = host.scrape().await;
+    let why = reason(reading.clone());
     assert!(
         why.starts_with(&format!("cannot connect to http://{addr}/metrics")),
         "{why}"
     );
     assert!(why.to_lowercase().contains("refused"), "{why}");
+    // The system's refusal is recognised, so a Chinese screen words it.
+    let HostReading::Unreachable { reason } = reading else {
+        unreachable!()
+    };
+    assert!(
+        matches!(
+            &reason,
+            HostReason::CannotConnect {
+                error: SystemError {
+                    kind: Some(SystemErrorKind::Refused),
+                    ..
+                },
+                ..
+            }
+        ),
+        "{reason:?}"
+    );
+    assert_eq!(
+        reason.words(Lang::Zh),
+        format!("连接 http://{addr}/metrics 失败：连接被拒绝（该端口无服务监听）")
+    );
 }
 
 #[tokio::test]

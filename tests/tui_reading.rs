@@ -138,7 +138,7 @@ fn rows_say_why_they_are_not_up() {
         "{maint}"
     );
     // The unreachable host's whole reason; no swap gauge for a host without swap.
-    assert!(lines.iter().any(|l| l.contains("connect timeout after 5s")));
+    assert!(lines.iter().any(|l| l.contains("no answer within 5s")));
     let web = lines.iter().position(|l| l.contains("web-01")).unwrap();
     assert!(
         !lines[web..web + 4].iter().any(|l| l.contains("swap")),

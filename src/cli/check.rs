@@ -58,7 +58,7 @@ fn table(config: &crate::config::Config, results: &[ProbeResult], hosts: &[HostS
     }
     for h in hosts {
         let (status, detail) = match &h.reading {
-            HostReading::Unreachable { reason } => ("UNREACHABLE".to_string(), reason.clone()),
+            HostReading::Unreachable { reason } => ("UNREACHABLE".to_string(), reason.to_string()),
             HostReading::Gauges(g) => {
                 let pct = |v: Option<f64>| v.map(|v| format!("{v:.0}%")).unwrap_or_else(|| "…".into());
                 let disks: Vec<String> = g

@@ -8,11 +8,10 @@
 pub mod exposition;
 
 use std::collections::BTreeMap;
-use std::error::Error as _;
 use std::time::Duration;
 
 use crate::hosts::filesystems::{Mount, real_disks};
-use crate::hosts::{Gauges, HostReading};
+use crate::hosts::{Gauges, HostReading, HostReason, SystemError};
 use exposition::Sample;
 
 /// A larger answer is refused: node_exporter serves well under a megabyte; more means a wrong URL.
@@ -23,7 +22,7 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub struct NodeExporter {
     url: String,
     timeout: Duration,
-    client: Result<reqwest::Client, String>,
+    client: Result<reqwest::Client, HostReason>,
     previous_cpu: Option<CpuTimes>,
 }
 
@@ -36,7 +35,9 @@ impl NodeExporter {
             .timeout(timeout)
             .connect_timeout(timeout)
             .build()
-            .map_err(|e| format!("cannot set up an HTTP client: {}", error_chain(&e)));
+            .map_err(|e| HostReason::ClientSetup {
+                error: SystemError::of(&e).text,
+            });
         NodeExporter {
             url: url.into(),
             timeout,
@@ -59,7 +60,7 @@ impl NodeExporter {
                     url: self.url.clone(),
                 });
                 HostReading::Unreachable {
-                    reason: redactions.apply(&reason),
+                    reason: reason.map_text(&|text| redactions.apply(text)),
                 }
             }
         }
@@ -71,7 +72,10 @@ impl NodeExporter {
             Ok(samples) => samples,
             Err(e) => {
                 return HostReading::Unreachable {
-                    reason: format!("the answer is not Prometheus text format: {e}"),
+                    reason: HostReason::NotExposition {
+                        line: e.line,
+                        error: e.message,
+                    },
                 };
             }
         };
@@ -86,7 +90,7 @@ impl NodeExporter {
         }
     }
 
-    async fn fetch(&self) -> Result<String, String> {
+    async fn fetch(&self) -> Result<String, HostReason> {
         let client = self.client.as_ref().map_err(Clone::clone)?;
         let mut response = client
             .get(&self.url)
@@ -95,29 +99,38 @@ impl NodeExporter {
             .map_err(|e| self.describe(&e))?;
         let status = response.status();
         if !status.is_success() {
-            return Err(format!("HTTP {status} from {}", self.url));
+            return Err(HostReason::Status {
+                code: status.as_u16(),
+                url: self.url.clone(),
+            });
         }
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| self.describe(&e))? {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(format!(
-                    "the answer is larger than {} MiB: is {} really a node_exporter?",
-                    MAX_BODY_BYTES / (1024 * 1024),
-                    self.url
-                ));
+                return Err(HostReason::TooLarge {
+                    limit_mib: MAX_BODY_BYTES / (1024 * 1024),
+                    url: self.url.clone(),
+                });
             }
             body.extend_from_slice(&chunk);
         }
-        String::from_utf8(body).map_err(|_| "the answer is not UTF-8 text".to_string())
+        String::from_utf8(body).map_err(|_| HostReason::NotText)
     }
 
-    fn describe(&self, e: &reqwest::Error) -> String {
+    fn describe(&self, e: &reqwest::Error) -> HostReason {
         if e.is_timeout() {
-            format!("no answer within {}", humantime::format_duration(self.timeout))
+            HostReason::TimedOut {
+                within: humantime::format_duration(self.timeout).to_string(),
+            }
         } else if e.is_connect() {
-            format!("cannot connect to {}: {}", self.url, source_chain(e))
+            HostReason::CannotConnect {
+                url: self.url.clone(),
+                error: SystemError::causes_of(e),
+            }
         } else {
-            error_chain(e)
+            HostReason::RequestFailed {
+                error: SystemError::of(e),
+            }
         }
     }
 }
@@ -165,7 +178,7 @@ pub fn cpu_pct(before: CpuTimes, after: CpuTimes) -> Option<f64> {
 pub fn read_samples(
     samples: &[Sample],
     previous: Option<CpuTimes>,
-) -> Result<(Gauges, Option<CpuTimes>), String> {
+) -> Result<(Gauges, Option<CpuTimes>), HostReason> {
     let cpu = cpu_times(samples);
     let cpu_pct = previous
         .zip(cpu)
@@ -194,12 +207,7 @@ pub fn read_samples(
     let has_filesystems = samples.iter().any(|s| s.name == "node_filesystem_size_bytes");
 
     if cpu.is_none() && mem_total.is_none() && load.is_none() && !has_filesystems {
-        return Err(
-            "the answer holds no node_exporter metrics (node_cpu_seconds_total, \
-                    node_memory_MemTotal_bytes, node_load1, node_filesystem_size_bytes): is the URL a \
-                    node_exporter /metrics page?"
-                .to_string(),
-        );
+        return Err(HostReason::NoNodeMetrics);
     }
     Ok((
         Gauges {
@@ -266,29 +274,6 @@ fn value(samples: &[Sample], name: &str) -> Option<f64> {
 
 fn used_pct(total: f64, free: f64) -> f64 {
     ((total - free) / total * 100.0).clamp(0.0, 100.0)
-}
-
-/// An error and its causes: reqwest's own message ("error sending request") hides the useful part.
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        let part = c.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        cause = c.source();
-    }
-    text
-}
-
-/// Only the causes, for messages that already say what was being done.
-fn source_chain(e: &reqwest::Error) -> String {
-    match e.source() {
-        Some(source) => error_chain(source),
-        None => e.to_string(),
-    }
 }
 
 #[cfg(test)]

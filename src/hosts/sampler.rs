@@ -14,7 +14,7 @@ use tokio::time::{Instant, MissedTickBehavior};
 use crate::config::{Host, HostSource};
 use crate::hosts::local::LocalHost;
 use crate::hosts::node_exporter::NodeExporter;
-use crate::hosts::{HostReading, HostSample};
+use crate::hosts::{HostReading, HostReason, HostSample};
 
 /// Intervals below this are raised to it: the reading itself takes about this long on a busy host.
 pub const MIN_INTERVAL: Duration = Duration::from_millis(100);
@@ -93,11 +93,9 @@ async fn local_once() -> HostReading {
     .await;
     match result {
         Ok(Ok(gauges)) => HostReading::Gauges(gauges),
-        Ok(Err(e)) => HostReading::Unreachable {
-            reason: e.to_string(),
-        },
+        Ok(Err(e)) => HostReading::Unreachable { reason: e.into() },
         Err(e) => HostReading::Unreachable {
-            reason: format!("reading this machine failed: {e}"),
+            reason: HostReason::LocalFailed { error: e.to_string() },
         },
     }
 }
@@ -126,9 +124,7 @@ impl Reader {
                     None => match LocalHost::new() {
                         Ok(local) => Box::new(local),
                         Err(e) => {
-                            return HostReading::Unreachable {
-                                reason: e.to_string(),
-                            };
+                            return HostReading::Unreachable { reason: e.into() };
                         }
                     },
                 };
@@ -145,7 +141,7 @@ impl Reader {
                         HostReading::Gauges(gauges)
                     }
                     Err(e) => HostReading::Unreachable {
-                        reason: format!("reading this machine failed: {e}"),
+                        reason: HostReason::LocalFailed { error: e.to_string() },
                     },
                 }
             }

@@ -3,7 +3,7 @@
 //! engineer's language and for automatic incident titles in the platform's.
 
 mod en;
-pub(super) mod zh;
+pub(crate) mod zh;
 
 pub use en::status_text;
 

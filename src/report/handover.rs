@@ -153,6 +153,9 @@ pub struct HostWarning {
     pub level: String,
     /// e.g. `disk / 86.0 %`.
     pub detail: String,
+    /// Why an unreachable host could not be read, for a screen to word in its own language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<crate::hosts::HostReason>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -91,6 +91,11 @@ impl I18n {
         outcome.words(self.lang)
     }
 
+    /// Why a host could not be read, in this language.
+    pub fn host_reason(&self, reason: &crate::hosts::HostReason) -> String {
+        reason.words(self.lang)
+    }
+
     pub fn state(&self, state: State) -> &'static str {
         match state {
             State::Open => self.state_open,

@@ -112,9 +112,7 @@ fn a_page_of_another_exporter_is_unreachable_not_zero() {
     let mut host = NodeExporter::new("http://127.0.0.1:1/metrics", Duration::from_secs(1));
     let reading = host.read_text("# HELP go_goroutines x\ngo_goroutines 7\n");
     match reading {
-        HostReading::Unreachable { reason } => {
-            assert!(reason.contains("no node_exporter metrics"), "{reason}")
-        }
+        HostReading::Unreachable { reason } => assert_eq!(reason, HostReason::NoNodeMetrics),
         other => panic!("{other:?}"),
     }
 }
@@ -125,7 +123,13 @@ fn an_html_page_is_unreachable_with_the_parse_error() {
     match host.read_text("<html>\n<body>login</body>\n</html>\n") {
         HostReading::Unreachable { reason } => {
             assert!(
-                reason.starts_with("the answer is not Prometheus text format: line 1:"),
+                matches!(reason, HostReason::NotExposition { line: 1, .. }),
+                "{reason:?}"
+            );
+            assert!(
+                reason
+                    .to_string()
+                    .starts_with("the answer is not Prometheus text format: line 1:"),
                 "{reason}"
             )
         }

@@ -124,7 +124,7 @@ fn waiting_zh(waiting: &Waiting) -> String {
 }
 
 /// `503 服务不可用`: the statuses a monitored site answers with, in Chinese; others as the status line says.
-fn status_zh(code: u16) -> String {
+pub(crate) fn status_zh(code: u16) -> String {
     let name = match code {
         301 => "永久重定向",
         302 => "临时重定向",

@@ -281,7 +281,8 @@ fn host_warnings(snapshot: &Snapshot) -> Vec<HostWarning> {
             Some(HostReading::Unreachable { reason }) => out.push(HostWarning {
                 host: host.name.clone(),
                 level: "unreachable".to_string(),
-                detail: reason.clone(),
+                detail: reason.to_string(),
+                why: Some(reason.clone()),
             }),
             Some(HostReading::Gauges(g)) => {
                 for (gauge, pct) in g.named() {
@@ -296,6 +297,7 @@ fn host_warnings(snapshot: &Snapshot) -> Vec<HostWarning> {
                         host: host.name.clone(),
                         level: level.to_string(),
                         detail: format!("{gauge} {pct:.1} %"),
+                        why: None,
                     });
                 }
             }

@@ -86,7 +86,11 @@ fn no_gauges<'a>(cx: &Ctx, h: &HostView) -> Option<Span<'a>> {
     match &h.reading {
         None => Some(Span::styled(format!("… {}", cx.t.no_reading), cx.theme.muted)),
         Some(HostReading::Unreachable { reason }) => Some(Span::styled(
-            format!("✗ {}: {}", cx.t.unreachable, reason.replace('\n', " ")),
+            format!(
+                "✗ {}: {}",
+                cx.t.unreachable,
+                cx.t.host_reason(reason).replace('\n', " ")
+            ),
             cx.theme.crit,
         )),
         Some(HostReading::Gauges(_)) => None,
@@ -106,7 +110,7 @@ fn detailed_lines(cx: &Ctx, h: &HostView, iw: usize, out: &mut Vec<Line<'static>
     if let Some(HostReading::Unreachable { reason }) = &h.reading {
         let head = Span::styled(format!("✗ {}", cx.t.unreachable), cx.theme.crit);
         out.push(clip(vec![name, head], iw));
-        let reason = reason.replace('\n', " ");
+        let reason = cx.t.host_reason(reason).replace('\n', " ");
         for line in wrap(&reason, iw.saturating_sub(1), REASON_LINES) {
             out.push(Line::styled(format!(" {line}"), cx.theme.crit));
         }
@@ -189,7 +193,7 @@ fn compact_unreachable(cx: &Ctx, name: &str, reason: &str, name_w: usize, iw: us
 
 fn compact_line(cx: &Ctx, h: &HostView, name_w: usize, iw: usize) -> Line<'static> {
     if let Some(HostReading::Unreachable { reason }) = &h.reading {
-        return compact_unreachable(cx, &h.name, reason, name_w, iw);
+        return compact_unreachable(cx, &h.name, &cx.t.host_reason(reason), name_w, iw);
     }
     let mut spans = vec![Span::styled(fit(&h.name, name_w), cx.theme.title), Span::raw(" ")];
     if let Some(span) = no_gauges(cx, h) {

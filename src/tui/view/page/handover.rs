@@ -106,7 +106,12 @@ pub fn lines(cx: &Ctx, s: &HandoverSummary) -> Vec<Line<'static>> {
                 lines.push(row(vec![
                     left(&h.host, 16, theme.text),
                     left(&h.level, 12, style),
-                    Span::styled(h.detail.clone(), style),
+                    Span::styled(
+                        h.why
+                            .as_ref()
+                            .map_or_else(|| h.detail.clone(), |why| t.host_reason(why)),
+                        style,
+                    ),
                 ]));
             }
         }
