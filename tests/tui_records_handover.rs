@@ -24,6 +24,8 @@ use shift::{answer, records, sent, shift};
 use watchdesk::clock::Clock;
 use watchdesk::config::Lang;
 use watchdesk::engine::RecordsCommand;
+use watchdesk::hosts::HostSample;
+use watchdesk::hosts::node_exporter::NodeExporter;
 use watchdesk::model::Actor;
 use watchdesk::report::osc52;
 use watchdesk::tui::app::{Action, Effect, Message, PageContent};
@@ -179,4 +181,48 @@ async fn the_event_loop_copies_over_osc52_and_writes_the_file() {
         Some(osc52::for_environment(&written).as_str()),
         "the copy is the file's text as OSC 52"
     );
+}
+
+/// A host the engine could not read is listed under the hosts in warning with its reason in the screen's
+/// language (a real scrape of a closed port on 127.0.0.1).
+#[tokio::test]
+async fn the_handover_page_says_why_a_host_is_unreachable_in_the_screens_language() {
+    let (rig, mut app) = shift().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/metrics", closed.local_addr().unwrap());
+    drop(closed);
+    let reading = NodeExporter::new(url.clone(), std::time::Duration::from_secs(5))
+        .scrape()
+        .await;
+    let mut snapshots = rig.engine.subscribe();
+    rig.engine
+        .host_sender()
+        .send(HostSample {
+            host: "app-01".into(),
+            at: rig.clock.now(),
+            reading,
+        })
+        .await
+        .unwrap();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        snapshots.wait_for(|s| s.hosts.iter().any(|h| h.reading.is_some())),
+    )
+    .await
+    .expect("the engine takes the sample within 10 s")
+    .unwrap();
+
+    let open = press(&mut app, key(KeyCode::Char('h')));
+    answer(&rig, &mut app, open).await;
+    let zh = draw(&app, Lang::Zh, 160, 48);
+    let row = zh
+        .lines()
+        .find(|l| l.contains("app-01"))
+        .unwrap_or_else(|| panic!("{zh}"));
+    assert!(
+        row.contains(&format!("连接 {url} 失败：连接被拒绝（该端口无服务监听）")),
+        "{row}"
+    );
+    let en = draw(&app, Lang::En, 160, 48);
+    assert!(en.contains(&format!("cannot connect to {url}: ")), "{en}");
 }
