@@ -5,6 +5,8 @@
 
 #[path = "records_support/rig.rs"]
 mod rig;
+#[path = "probe_support/servers.rs"]
+mod servers;
 
 use std::path::Path;
 use std::process::{Child, Command as Process, Output, Stdio};
@@ -12,10 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use axum::Router;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use chrono_tz::Asia::Shanghai;
 use rig::{Rig, config, local};
 use tokio::sync::watch;
@@ -145,14 +144,6 @@ async fn a_client_gets_exactly_what_the_engine_answers() {
     ));
 }
 
-async fn health(State(healthy): State<Arc<AtomicBool>>) -> StatusCode {
-    if healthy.load(Ordering::SeqCst) {
-        StatusCode::OK
-    } else {
-        StatusCode::INTERNAL_SERVER_ERROR
-    }
-}
-
 fn watchdesk(config: &Path, data: &Path, args: &[&str]) -> Output {
     // Run from the config's directory: a relative path given to the command line means that directory, not
     // the daemon's.
@@ -178,12 +169,7 @@ fn signal(child: &Child, sig: i32) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daemon_watches_alone_takes_commands_and_stops_cleanly() {
     let healthy = Arc::new(AtomicBool::new(true));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let app = Router::new()
-        .route("/health", get(health))
-        .with_state(healthy.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let port = servers::switched_health(healthy.clone(), StatusCode::INTERNAL_SERVER_ERROR).await;
 
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

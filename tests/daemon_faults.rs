@@ -12,10 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use axum::Router;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use chrono::{Datelike, Utc};
 use chrono_tz::Asia::Shanghai;
 use tokio::sync::watch;
@@ -29,14 +26,6 @@ async fn wait_for(rx: &mut watch::Receiver<Arc<Snapshot>>, what: impl Fn(&Snapsh
         tokio::time::timeout(Duration::from_secs(20), rx.wait_for(|s| what(s))).await,
         Ok(Ok(_))
     )
-}
-
-async fn health(State(healthy): State<Arc<AtomicBool>>) -> StatusCode {
-    if healthy.load(Ordering::SeqCst) {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    }
 }
 
 fn serve(config: &Path, data: &Path) -> Child {
@@ -99,12 +88,7 @@ fn cert_warned(s: &Snapshot) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outages_and_recoveries_are_recorded_beside_a_certificate_warning_and_across_a_restart() {
     let healthy = Arc::new(AtomicBool::new(false));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let app = Router::new()
-        .route("/health", get(health))
-        .with_state(healthy.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let port = servers::switched_health(healthy.clone(), StatusCode::SERVICE_UNAVAILABLE).await;
     let expires = Utc::now().date_naive() + chrono::Duration::days(19);
     let (cert, key) = servers::certificate(
         (2025, 1, 1),

@@ -2,6 +2,8 @@
 //! the name and the word "unreachable" give way before it is cut (by display width, with `…`); and the reason
 //! of a real scrape that failed is worded in the screen's language.
 
+#[path = "tui_support/exporter.rs"]
+mod exporter;
 #[path = "tui_support/fixture.rs"]
 mod fixture;
 #[path = "tui_support/screen.rs"]
@@ -13,7 +15,6 @@ use unicode_width::UnicodeWidthStr;
 use watchdesk::config::Lang;
 use watchdesk::engine::HostView;
 use watchdesk::hosts::HostReading;
-use watchdesk::hosts::node_exporter::NodeExporter;
 use watchdesk::tui::app::{App, UiState};
 
 const LONG_REASON: &str = "cannot connect to http://10.0.3.12:9100/metrics: error sending request: \
@@ -94,12 +95,7 @@ fn right_panel(line: &str) -> &str {
 /// and 160 columns.
 #[tokio::test]
 async fn a_chinese_screen_words_why_a_node_exporter_is_unreachable() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/metrics", closed.local_addr().unwrap());
-    drop(closed);
-    let reading = NodeExporter::new(url.clone(), std::time::Duration::from_secs(5))
-        .scrape()
-        .await;
+    let (url, reading) = exporter::closed_port_scrape().await;
     let mut snap = (*fixture::snapshot(false)).clone();
     assert_eq!(snap.hosts[1].name, "db-01");
     snap.hosts[1].reading = Some(reading);

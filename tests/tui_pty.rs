@@ -4,6 +4,8 @@
 
 #[path = "tui_support/pty.rs"]
 mod pty;
+#[path = "probe_support/servers.rs"]
+mod servers;
 
 use std::path::Path;
 use std::process::Command;
@@ -11,10 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
 use pty::{Dashboard, expect_screen, has_countdown};
 
 use pty::{BIN, USER};
@@ -26,14 +25,6 @@ struct Endpoint {
     _rt: tokio::runtime::Runtime,
 }
 
-async fn health(State(healthy): State<Arc<AtomicBool>>) -> StatusCode {
-    if healthy.load(Ordering::SeqCst) {
-        StatusCode::OK
-    } else {
-        StatusCode::INTERNAL_SERVER_ERROR
-    }
-}
-
 impl Endpoint {
     fn start() -> Endpoint {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -42,12 +33,10 @@ impl Endpoint {
             .build()
             .unwrap();
         let healthy = Arc::new(AtomicBool::new(true));
-        let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let app = Router::new()
-            .route("/health", get(health))
-            .with_state(healthy.clone());
-        rt.spawn(async move { axum::serve(listener, app).await });
+        let port = rt.block_on(servers::switched_health(
+            healthy.clone(),
+            StatusCode::INTERNAL_SERVER_ERROR,
+        ));
         Endpoint {
             port,
             healthy,

@@ -2,6 +2,8 @@
 //! store driven by a `ManualClock`, `y` copies it and `w` writes it (through the whole event loop: OSC 52 to
 //! the terminal, a file in the export directory), `e` records the handover.
 
+#[path = "tui_support/exporter.rs"]
+mod exporter;
 #[path = "tui_support/keys.rs"]
 mod keys;
 #[path = "records_support/rig.rs"]
@@ -25,7 +27,6 @@ use watchdesk::clock::Clock;
 use watchdesk::config::Lang;
 use watchdesk::engine::RecordsCommand;
 use watchdesk::hosts::HostSample;
-use watchdesk::hosts::node_exporter::NodeExporter;
 use watchdesk::model::Actor;
 use watchdesk::report::osc52;
 use watchdesk::tui::app::{Action, Effect, Message, PageContent};
@@ -188,12 +189,7 @@ async fn the_event_loop_copies_over_osc52_and_writes_the_file() {
 #[tokio::test]
 async fn the_handover_page_says_why_a_host_is_unreachable_in_the_screens_language() {
     let (rig, mut app) = shift().await;
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/metrics", closed.local_addr().unwrap());
-    drop(closed);
-    let reading = NodeExporter::new(url.clone(), std::time::Duration::from_secs(5))
-        .scrape()
-        .await;
+    let (url, reading) = exporter::closed_port_scrape().await;
     let mut snapshots = rig.engine.subscribe();
     rig.engine
         .host_sender()

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -65,6 +66,25 @@ async fn endless() -> impl IntoResponse {
     let chunk = Bytes::from(vec![b'a'; 8192]);
     let stream = futures::stream::repeat_with(move || Ok::<_, std::io::Error>(chunk.clone()));
     Body::from_stream(stream)
+}
+
+/// A `/health` endpoint that answers 200 while `healthy` holds and `unhealthy` otherwise: the switch a test
+/// flips to take a monitored service down and bring it back. Served on the runtime this is called on.
+pub async fn switched_health(healthy: Arc<AtomicBool>, unhealthy: StatusCode) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let app = Router::new().route(
+        "/health",
+        get(move || async move {
+            if healthy.load(Ordering::SeqCst) {
+                StatusCode::OK
+            } else {
+                unhealthy
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    port
 }
 
 /// A port that nothing listens on (bound, then released).
