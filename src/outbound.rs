@@ -25,6 +25,22 @@ pub fn client_builder() -> reqwest::ClientBuilder {
     }
 }
 
+/// An error and its causes, each said once: a client library's own message ("error sending request") hides
+/// the useful part, the system's error at the end of the chain.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = cause.source();
+    }
+    out
+}
+
 /// The process's TLS client configuration (cheap to clone: its parts are shared).
 fn tls_config() -> Result<ClientConfig, rustls::Error> {
     static CONFIG: OnceLock<Result<ClientConfig, rustls::Error>> = OnceLock::new();

@@ -22,6 +22,17 @@ fn run_ok(cmd: &mut Command) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// `audit verify` passes on the store after `round`.
+fn verifies(data: &Path, round: usize) {
+    let verify = watchdesk(data).args(["audit", "verify"]).output().unwrap();
+    assert!(
+        verify.status.success(),
+        "round {round}: {}{}",
+        String::from_utf8_lossy(&verify.stdout),
+        String::from_utf8_lossy(&verify.stderr)
+    );
+}
+
 #[test]
 fn killed_commands_never_lose_an_acknowledged_action() {
     let rounds: usize = std::env::var("WATCHDESK_CRASH_ROUNDS")
@@ -92,13 +103,7 @@ fn killed_commands_never_lose_an_acknowledged_action() {
         }
 
         // The store opens and the chain is intact after every round.
-        let verify = watchdesk(data).args(["audit", "verify"]).output().unwrap();
-        assert!(
-            verify.status.success(),
-            "round {round}: {}{}",
-            String::from_utf8_lossy(&verify.stdout),
-            String::from_utf8_lossy(&verify.stderr)
-        );
+        verifies(data, round);
         let shown = run_ok(watchdesk(data).args(["incident", "show", "2026-0001", "--json"]));
         for note in &committed_notes {
             assert!(
@@ -240,13 +245,7 @@ fn kills_in_the_first_milliseconds_never_lock_the_store_or_lose_a_confirmed_acti
             }
         }
         // The store opens every time, and the chain and records verify.
-        let verify = watchdesk(data).args(["audit", "verify"]).output().unwrap();
-        assert!(
-            verify.status.success(),
-            "round {round}: {}{}",
-            String::from_utf8_lossy(&verify.stdout),
-            String::from_utf8_lossy(&verify.stderr)
-        );
+        verifies(data, round);
     }
     let listed = run_ok(watchdesk(data).args(["incident", "list", "--all", "--json"]));
     let shown = run_ok(watchdesk(data).args(["incident", "show", "2026-0001", "--json"]));

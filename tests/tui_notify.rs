@@ -4,6 +4,8 @@
 
 #[path = "tui_support/fixture.rs"]
 mod fixture;
+#[path = "tui_support/keys.rs"]
+mod keys;
 #[path = "tui_support/outbox.rs"]
 mod outbox;
 #[path = "tui_support/screen.rs"]
@@ -16,9 +18,10 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use futures::channel::mpsc::unbounded;
+use keys::{key, press};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyCode};
 use screen::draw;
 use silent_engine::silent_engine;
 use watchdesk::clock::ManualClock;
@@ -43,11 +46,6 @@ fn app(snapshot: Arc<Snapshot>) -> App {
     App::new(snapshot, UiState::new("zhang.wei"), fixture::now())
 }
 
-fn press(app: &mut App, code: KeyCode) -> Option<Effect> {
-    let action = app.handle_key(KeyEvent::new(code, KeyModifiers::NONE))?;
-    app.update(action)
-}
-
 /// The first `n` lines of a drawn screen.
 fn top(screen: &str, n: usize) -> String {
     screen.lines().take(n).collect::<Vec<_>>().join("\n")
@@ -70,7 +68,7 @@ fn outbox_reply(entries: Vec<Entry>) -> Result<Box<Reply>, String> {
 #[test]
 fn t_opens_the_page_asks_for_the_outbox_and_esc_leaves() {
     let mut app = app(with_delivery(outbox::delivery_failing()));
-    let token = outbox_request(press(&mut app, KeyCode::Char('t')));
+    let token = outbox_request(press(&mut app, key(KeyCode::Char('t'))));
     assert_eq!(app.ui.view, View::Records(Page::Notifications));
     assert_eq!(app.ui.page, PageContent::Loading);
     // The channels come with the snapshot and show at once; the outbox is being asked for.
@@ -92,19 +90,19 @@ fn t_opens_the_page_asks_for_the_outbox_and_esc_leaves() {
     assert!(screen.contains("– not sent"), "{screen}");
 
     // j/k scroll the page; Esc goes back to the dashboard.
-    press(&mut app, KeyCode::Char('j'));
-    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, key(KeyCode::Char('j')));
+    press(&mut app, key(KeyCode::Char('j')));
     assert_eq!(app.ui.detail_scroll, 2);
-    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, key(KeyCode::Char('k')));
     assert_eq!(app.ui.detail_scroll, 1);
-    assert_eq!(press(&mut app, KeyCode::Esc), None);
+    assert_eq!(press(&mut app, key(KeyCode::Esc)), None);
     assert_eq!(app.ui.view, View::Dashboard);
 }
 
 #[test]
 fn the_open_page_is_asked_again_every_30_seconds_and_shows_an_engine_error() {
     let mut app = app(with_delivery(outbox::delivery_ok()));
-    let token = outbox_request(press(&mut app, KeyCode::Char('t')));
+    let token = outbox_request(press(&mut app, key(KeyCode::Char('t'))));
     app.update(Action::Reply {
         token,
         result: outbox_reply(Vec::new()),
@@ -138,7 +136,7 @@ fn the_open_page_is_asked_again_every_30_seconds_and_shows_an_engine_error() {
 #[test]
 fn the_page_says_when_nothing_is_sent() {
     let mut app = app(fixture::snapshot(false));
-    press(&mut app, KeyCode::Char('t'));
+    press(&mut app, key(KeyCode::Char('t')));
     let screen = draw(&app, Lang::En, 120, 30);
     assert!(
         screen.contains("not sending: no channel is configured"),
@@ -156,7 +154,7 @@ async fn the_outbox_request_is_answered_by_a_real_engine() {
     let config = Config::parse(std::path::Path::new("c.toml"), watchdesk::config::TEMPLATE).unwrap();
     let engine = engine::spawn(store, config, Arc::new(clock), Mode::Embedded).unwrap();
     let mut app = App::new(engine.snapshot(), UiState::new("li"), fixture::now());
-    let Some(Effect::Execute { token, command }) = press(&mut app, KeyCode::Char('t')) else {
+    let Some(Effect::Execute { token, command }) = press(&mut app, key(KeyCode::Char('t'))) else {
         panic!("t sends a command")
     };
     let result = engine
@@ -172,7 +170,7 @@ async fn the_outbox_request_is_answered_by_a_real_engine() {
 #[test]
 fn the_page_matches_its_snapshots() {
     let mut app = app(with_delivery(outbox::delivery_failing()));
-    let token = outbox_request(press(&mut app, KeyCode::Char('t')));
+    let token = outbox_request(press(&mut app, key(KeyCode::Char('t'))));
     app.update(Action::Reply {
         token,
         result: outbox_reply(outbox::entries()),

@@ -4,19 +4,17 @@
 
 #[path = "tui_support/fixture.rs"]
 mod fixture;
+#[path = "tui_support/screen.rs"]
+mod screen;
 
 use std::sync::Arc;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use screen::draw;
 use watchdesk::config::Lang;
 use watchdesk::engine::{CheckView, Health, LastProbe};
 use watchdesk::probe::{Outcome, Phase, Reason, Waiting};
 use watchdesk::tui::app::{App, UiState};
-use watchdesk::tui::i18n::I18n;
-use watchdesk::tui::theme::Theme;
-use watchdesk::tui::view::render;
 
 fn check(base: &CheckView, name: &str, health: Health, outcome: Outcome) -> CheckView {
     let mut c = base.clone();
@@ -102,14 +100,6 @@ fn app() -> App {
         );
     }
     App::new(Arc::new(snap), UiState::new("zhang.wei"), fixture::now())
-}
-
-fn draw(app: &App, lang: Lang, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let (theme, t) = (Theme::builtin_default(), I18n::new(lang));
-    term.draw(|f| render(f, &app.snapshot, &app.ui, &theme, &t, app.now))
-        .unwrap();
-    term.backend().to_string()
 }
 
 fn press(app: &mut App, code: KeyCode) {

@@ -139,7 +139,7 @@ impl SystemError {
     pub fn of(e: &(dyn std::error::Error + 'static)) -> SystemError {
         SystemError {
             kind: kind_of(e),
-            text: chain(e),
+            text: crate::outbound::error_chain(e),
         }
     }
 
@@ -148,7 +148,7 @@ impl SystemError {
         match e.source() {
             Some(source) => SystemError {
                 kind: kind_of(e),
-                text: chain(source),
+                text: crate::outbound::error_chain(source),
             },
             None => SystemError::of(e),
         }
@@ -160,20 +160,6 @@ impl SystemError {
             text: f(&self.text),
         }
     }
-}
-
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        let part = c.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        cause = c.source();
-    }
-    text
 }
 
 /// The first cause in `e`'s chain that is a common system error: an `io::Error` of a known kind, or the

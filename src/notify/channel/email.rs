@@ -105,7 +105,7 @@ pub(super) fn message_id(key: &str, domain: &str) -> String {
 
 fn classify(host: &str, port: u16, error: &lettre::transport::smtp::Error) -> SendError {
     // lettre's text holds the server's own reply; it never contains the password.
-    let said = chain(error);
+    let said = crate::outbound::error_chain(error);
     if error.is_permanent() {
         SendError::Rejected(format!(
             "the mail server {host}:{port} refused the message for good: {said}"
@@ -124,18 +124,4 @@ fn classify(host: &str, port: u16, error: &lettre::transport::smtp::Error) -> Se
     } else {
         SendError::Transient(format!("mail: cannot reach {host}:{port}: {said}"))
     }
-}
-
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut out = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = cause.source();
-    }
-    out
 }
