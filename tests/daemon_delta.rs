@@ -19,8 +19,7 @@ use watchdesk::policy::{Kind, Severity};
 use watchdesk::report::score::ScoreItem;
 
 /// With `n` open major faults detected 90 minutes apart, oldest first (all but the newest already late on their
-/// response),
-/// the clock passes one deadline: the newest one's response. Returns the delta the daemon would publish, its
+/// response), the clock passes one deadline: the newest one's response. Returns the delta the daemon would publish, its
 /// line, and the full snapshot's line.
 async fn one_deadline_passes(n: i64) -> (SnapshotDelta, usize, usize) {
     let dir = tempfile::tempdir().unwrap();
