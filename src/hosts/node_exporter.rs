@@ -36,7 +36,7 @@ impl NodeExporter {
             .connect_timeout(timeout)
             .build()
             .map_err(|e| HostReason::ClientSetup {
-                error: SystemError::of(&e).text,
+                error: crate::outbound::error_chain(&e),
             });
         NodeExporter {
             url: url.into(),
