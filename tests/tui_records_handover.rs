@@ -216,7 +216,9 @@ async fn the_handover_page_says_why_a_host_is_unreachable_in_the_screens_languag
         .find(|l| l.contains("app-01"))
         .unwrap_or_else(|| panic!("{zh}"));
     assert!(
-        row.contains(&format!("连接 {url} 失败：连接被拒绝（该端口无服务监听）")),
+        row.contains(&format!(
+            "无法连接     连接 {url} 失败：连接被拒绝（该端口无服务监听）"
+        )),
         "{row}"
     );
     let en = draw(&app, Lang::En, 160, 48);

@@ -211,6 +211,8 @@ pub(super) static EN: Strings = Strings {
     no_health: "no live health (made without probes)",
     sec_hosts_warning: "Hosts in warning",
     no_host_warnings: "none",
+    host_level_warning: "warning",
+    host_level_critical: "critical",
     sec_records: "Records",
     rec_daily_today: "! today's daily record is not saved",
     rec_daily_days: "! daily records missing: {}",

@@ -230,6 +230,9 @@ pub struct Strings {
     pub no_health: &'static str,
     pub sec_hosts_warning: &'static str,
     pub no_host_warnings: &'static str,
+    /// A host's level in the handover: over the warning threshold, over the critical one.
+    pub host_level_warning: &'static str,
+    pub host_level_critical: &'static str,
     pub sec_records: &'static str,
     pub rec_daily_today: &'static str,
     pub rec_daily_days: &'static str,

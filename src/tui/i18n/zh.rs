@@ -211,6 +211,8 @@ pub(super) static ZH: Strings = Strings {
     no_health: "无实时状态",
     sec_hosts_warning: "主机告警",
     no_host_warnings: "无",
+    host_level_warning: "预警",
+    host_level_critical: "严重",
     sec_records: "记录",
     rec_daily_today: "! 今日日台账未填写",
     rec_daily_days: "! 缺日台账：{}",

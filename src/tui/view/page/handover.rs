@@ -103,9 +103,16 @@ pub fn lines(cx: &Ctx, s: &HandoverSummary) -> Vec<Line<'static>> {
                 } else {
                     theme.crit
                 };
+                // The summary's levels are English words (`warning`, `critical`, `unreachable`).
+                let level = match h.level.as_str() {
+                    "warning" => t.host_level_warning,
+                    "critical" => t.host_level_critical,
+                    "unreachable" => t.unreachable,
+                    other => other,
+                };
                 lines.push(row(vec![
                     left(&h.host, 16, theme.text),
-                    left(&h.level, 12, style),
+                    left(level, 12, style),
                     Span::styled(
                         h.why
                             .as_ref()
