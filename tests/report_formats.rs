@@ -270,3 +270,16 @@ fn csv_cells_that_would_run_as_formulas_are_defused() {
             .all(|cell| !cell.starts_with(['=', '+', '-', '@', '\t', '\r']))
     );
 }
+
+/// Every text format of the quarterly report, byte for byte: whether its rows are kept in memory or streamed
+/// from the store as they are read, a document says the same. The length after each text catches a line end
+/// or a final newline the snapshot's text would not show; the CSV (CRLF, a byte-order mark) is kept escaped.
+#[test]
+fn the_quarterly_report_in_every_text_format_as_it_was() {
+    let report = &played().report;
+    let sized = |text: String| format!("{text}\n<end: {} bytes>", text.len());
+    insta::assert_snapshot!("quarterly_2026q4_md", sized(quarterly::markdown(report)));
+    insta::assert_snapshot!("quarterly_2026q4_json", sized(quarterly::json(report)));
+    insta::assert_snapshot!("quarterly_2026q4_csv", format!("{:?}", quarterly::csv(report)));
+    insta::assert_snapshot!("quarterly_2026q4_html", sized(html::quarterly(report)));
+}
