@@ -53,7 +53,11 @@ pub enum Piece {
 /// The blocks of a Markdown text written by this crate's renderers.
 pub fn parse(markdown: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
-    for piece in Pieces::new(markdown.lines().map(|l| Ok::<_, std::convert::Infallible>(l.to_string()))) {
+    for piece in Pieces::new(
+        markdown
+            .lines()
+            .map(|l| Ok::<_, std::convert::Infallible>(l.to_string())),
+    ) {
         let Ok(piece) = piece;
         match piece {
             Piece::Block(b) => blocks.push(b),
@@ -163,7 +167,9 @@ where
     fn table_head(&mut self, line: &str) -> Result<Piece, E> {
         self.in_table = true;
         let header = cells(line);
-        let rule = self.next_if(|l| l.starts_with('|') && is_rule(&cells(l))).transpose()?;
+        let rule = self
+            .next_if(|l| l.starts_with('|') && is_rule(&cells(l)))
+            .transpose()?;
         let mut align: Vec<Align> = rule
             .map(|l| {
                 cells(&l)

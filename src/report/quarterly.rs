@@ -339,7 +339,8 @@ fn row(i: &Incident, config: &Config, now: DateTime<Utc>) -> IncidentRow {
 
 /// The report as JSON (without a final newline).
 pub fn json(report: &QuarterlyReport) -> String {
-    let mut text = String::from_utf8_lossy(&stream::in_memory(report, crate::report::Format::Json)).into_owned();
+    let mut text =
+        String::from_utf8_lossy(&stream::in_memory(report, crate::report::Format::Json)).into_owned();
     text.pop();
     text
 }

@@ -77,7 +77,10 @@ pub fn page_to(
                 }
                 block_html(&mut html, &block);
             }
-            Piece::TableHead { header, align: columns } => {
+            Piece::TableHead {
+                header,
+                align: columns,
+            } => {
                 list(&mut html, &mut in_list, false);
                 table_head_html(&mut html, &header);
                 align = columns;

@@ -378,7 +378,8 @@ impl JsonList {
         // An element of a list that is a field of the report: two levels in. JSON text has no raw line break
         // inside a string, so every line break is the printer's.
         self.part.push(ELEMENT_INDENT)?;
-        self.part.push(&text.replace('\n', &format!("\n{ELEMENT_INDENT}")))
+        self.part
+            .push(&text.replace('\n', &format!("\n{ELEMENT_INDENT}")))
     }
 
     /// The list as the field's value.
@@ -413,9 +414,12 @@ impl JsonLists {
     /// The report's other fields as JSON, the two lists put in where that JSON has them empty.
     fn finish(self, r: &QuarterlyReport, out: &mut dyn Write) -> io::Result<()> {
         let others = serde_json::to_string_pretty(&without_rows(r)).map_err(io::Error::other)?;
-        let missing = |field: &str| io::Error::other(format!("the report's JSON has no top-level field {field}"));
+        let missing =
+            |field: &str| io::Error::other(format!("the report's JSON has no top-level field {field}"));
         let (before, rest) = others.split_once(INCIDENTS).ok_or_else(|| missing("incidents"))?;
-        let (between, after) = rest.split_once(HOST_ALARMS).ok_or_else(|| missing("host_alarms"))?;
+        let (between, after) = rest
+            .split_once(HOST_ALARMS)
+            .ok_or_else(|| missing("host_alarms"))?;
         out.write_all(before.as_bytes())?;
         out.write_all(b"\n  \"incidents\": ")?;
         self.incidents.copy_to(out)?;
