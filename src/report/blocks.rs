@@ -109,7 +109,9 @@ where
     fn next(&mut self) -> Option<Self::Item> {
         if self.in_table {
             return Some(match self.next_if(|l| l.starts_with('|')) {
-                Some(line) => line.map(|l| Piece::TableRow(cells(&l).iter().map(cell_lines).collect())),
+                Some(line) => {
+                    line.map(|l| Piece::TableRow(cells(&l).iter().map(|c| cell_lines(c)).collect()))
+                }
                 None => {
                     self.in_table = false;
                     Ok(Piece::TableEnd)
@@ -186,7 +188,7 @@ where
             .unwrap_or_default();
         align.resize(header.len(), Align::Left);
         Ok(Piece::TableHead {
-            header: header.iter().map(cell_lines).collect(),
+            header: header.iter().map(|c| cell_lines(c)).collect(),
             align,
         })
     }
@@ -216,7 +218,7 @@ fn is_rule(row: &[String]) -> bool {
 }
 
 /// A cell's lines (`<br>` breaks them).
-fn cell_lines(c: &String) -> Vec<Line> {
+fn cell_lines(c: &str) -> Vec<Line> {
     c.split("<br>").map(|part| inline(part.trim())).collect()
 }
 

@@ -49,7 +49,6 @@ fn store(dir: &std::path::Path) -> Store {
             value: format!("w{n}").into_bytes(),
         }]);
     }
-    drop(commit);
     store
 }
 
