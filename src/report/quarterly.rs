@@ -181,15 +181,16 @@ pub fn build_passing(
         )?);
     }
     // One pass over the year: the quarter's incidents become report rows as they are read, and both quarters
-    // of the half-year are tallied for the score; no quarter's incidents are held.
+    // of the half-year are tallied for the score; no quarter's incidents are held. Of the other quarter only
+    // the counts are kept: its score gives the half-year's mean, and its list of late faults is not shown.
     let partner = quarter.partner();
     let mut tallies = [score::IncidentTally::default(), score::IncidentTally::default()];
     score::for_each_incident_of(store, [quarter, partner], cal.zone, |n, i| {
-        if let Some(tally) = tallies.get_mut(n) {
-            tally.add(&i, policy, now);
-        }
         if n == 0 {
+            tallies[0].add(&i, policy, now);
             each(row(&i, config, now), host_alarm(&i, policy, now));
+        } else {
+            tallies[1].merge_counts(&score::IncidentTally::one(&i, policy, now));
         }
     })?;
     let records = score::records_besides_incidents(store, quarter)?;
