@@ -20,6 +20,9 @@ use crate::report::markdown::table_head;
 use crate::report::{Format, csv, docx};
 use crate::store::{StoreError, StoreReader};
 
+mod json;
+use json::JsonLists;
+
 /// What stopped a report being written: reading the store, or writing the document.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -355,80 +358,4 @@ fn table_or_none(out: &mut dyn Write, count: usize, head: &str, rows: Part) -> i
     out.write_all(head.as_bytes())?;
     rows.copy_to(out)?;
     out.write_all(b"\n")
-}
-
-/// The JSON report's two long lists, each element as `serde_json`'s pretty printer writes it in the report.
-struct JsonLists {
-    incidents: JsonList,
-    alarms: JsonList,
-}
-
-struct JsonList {
-    part: Part,
-    count: usize,
-}
-
-impl JsonList {
-    fn add(&mut self, value: &impl serde::Serialize) -> io::Result<()> {
-        let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
-        if self.count > 0 {
-            self.part.push(",\n")?;
-        }
-        self.count += 1;
-        // An element of a list that is a field of the report: two levels in. JSON text has no raw line break
-        // inside a string, so every line break is the printer's.
-        self.part.push(ELEMENT_INDENT)?;
-        self.part
-            .push(&text.replace('\n', &format!("\n{ELEMENT_INDENT}")))
-    }
-
-    /// The list as the field's value.
-    fn copy_to(self, out: &mut dyn Write) -> io::Result<()> {
-        if self.count == 0 {
-            return out.write_all(b"[]");
-        }
-        out.write_all(b"[\n")?;
-        self.part.copy_to(out)?;
-        out.write_all(b"\n  ]")
-    }
-}
-
-const ELEMENT_INDENT: &str = "    ";
-const INCIDENTS: &str = "\n  \"incidents\": [],";
-const HOST_ALARMS: &str = "\n  \"host_alarms\": [],";
-
-impl JsonLists {
-    fn new(spill: bool) -> io::Result<JsonLists> {
-        let list = |spill| -> io::Result<JsonList> {
-            Ok(JsonList {
-                part: Part::new(spill)?,
-                count: 0,
-            })
-        };
-        Ok(JsonLists {
-            incidents: list(spill)?,
-            alarms: list(spill)?,
-        })
-    }
-
-    /// The report's other fields as JSON, the two lists put in where that JSON has them empty.
-    fn finish(self, r: &QuarterlyReport, out: &mut dyn Write) -> io::Result<()> {
-        let others = serde_json::to_string_pretty(&without_rows(r)).map_err(io::Error::other)?;
-        let missing =
-            |field: &str| io::Error::other(format!("the report's JSON has no top-level field {field}"));
-        let (before, rest) = others.split_once(INCIDENTS).ok_or_else(|| missing("incidents"))?;
-        let (between, after) = rest
-            .split_once(HOST_ALARMS)
-            .ok_or_else(|| missing("host_alarms"))?;
-        out.write_all(before.as_bytes())?;
-        out.write_all(b"\n  \"incidents\": ")?;
-        self.incidents.copy_to(out)?;
-        out.write_all(b",")?;
-        out.write_all(between.as_bytes())?;
-        out.write_all(b"\n  \"host_alarms\": ")?;
-        self.alarms.copy_to(out)?;
-        out.write_all(b",")?;
-        out.write_all(after.as_bytes())?;
-        out.write_all(b"\n")
-    }
 }
