@@ -71,7 +71,7 @@ impl DomainEvent {
 /// again; the notifier's outbox knows what it already sent).
 #[derive(Debug, Default)]
 pub(super) struct Announced {
-    keys: HashSet<String>,
+    pub(super) keys: HashSet<String>,
 }
 
 impl Engine {
@@ -105,7 +105,7 @@ impl Engine {
     }
 
     /// `said` gets the keys of facts that another fact of this moment already says.
-    fn incident_facts(
+    pub(super) fn incident_facts(
         &self,
         incident: &Incident,
         now: DateTime<Utc>,
@@ -196,7 +196,7 @@ impl Engine {
         }
     }
 
-    fn record_facts(&self, now: DateTime<Utc>, out: &mut Vec<DomainEvent>) {
+    pub(super) fn record_facts(&self, now: DateTime<Utc>, out: &mut Vec<DomainEvent>) {
         let rules = &self.config.notify.rules;
         let local = now.with_timezone(&self.policy.calendar.zone);
         let today = local.date_naive();

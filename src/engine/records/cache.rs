@@ -276,7 +276,7 @@ impl Engine {
 
     /// The next moment the status or the score changes by itself: the reminder hour, midnight, or an open
     /// incident's next deadline.
-    fn recheck_at(&self, now: DateTime<Utc>, day: NaiveDate) -> DateTime<Utc> {
+    pub(in crate::engine) fn recheck_at(&self, now: DateTime<Utc>, day: NaiveDate) -> DateTime<Utc> {
         let zone = self.policy.calendar.zone;
         let midnight = day_start(zone, day.succ_opt().unwrap_or(day));
         let reminder = day_start(zone, day) + Duration::hours(self.config.daily_reminder_hour as i64);
