@@ -11,7 +11,7 @@ use tokio::sync::{broadcast, oneshot};
 
 use super::*;
 use crate::clock::Clock;
-use crate::model::{IncidentId, day_start};
+use crate::model::{Incident, IncidentId, day_start};
 
 /// The walk over the whole open set, as the engine made it at every tick.
 impl Engine {
@@ -191,7 +191,7 @@ fn command(rng: &mut fastrand::Rng, open: &[(IncidentId, Kind, Severity)], now: 
             detected_at: match rng.u32(0..10) {
                 0 => None,
                 1 => Some(now + Duration::seconds(rng.i64(1..5))),
-                _ => Some(now - Duration::seconds(rng.i64(0..6 * 3600))),
+                _ => Some(now - Duration::milliseconds(rng.i64(0..6 * 3600 * 1000))),
             },
             source: None,
             host: None,
@@ -235,15 +235,52 @@ fn command(rng: &mut fastrand::Rng, open: &[(IncidentId, Kind, Severity)], now: 
     }
 }
 
-/// How far the clock moves before the next tick: mostly the tick's second, sometimes a stall of the loop or
-/// hours of a suspended machine.
-fn step(rng: &mut fastrand::Rng) -> Duration {
+/// Where the clock moves before the next tick: mostly on by the tick's second; sometimes to a moment just
+/// before an open incident has something to say (so that ticks a second apart cross it), after a stall of the
+/// loop (the ticks keep the new phase), or hours on, as after a suspended machine.
+fn step(rng: &mut fastrand::Rng, open: &[Incident], now: DateTime<Utc>) -> DateTime<Utc> {
     match rng.u32(0..20) {
-        0..12 => Duration::seconds(1),
-        12..16 => Duration::seconds(rng.i64(2..120)),
-        16..19 => Duration::seconds(rng.i64(120..40 * 60)),
-        _ => Duration::seconds(rng.i64(40 * 60..5 * 3600)),
+        0..10 => now + Duration::seconds(1),
+        10..15 => match moments(open, now) {
+            moments if moments.is_empty() => now + Duration::seconds(1),
+            // On the moment itself, or up to two and a half seconds before it.
+            moments => {
+                let early = [0, rng.i64(1..2500)][rng.usize(..2)];
+                (moments[rng.usize(..moments.len())] - Duration::milliseconds(early)).max(now)
+            }
+        },
+        15..17 => now + Duration::milliseconds(rng.i64(1001..120_000)),
+        17..19 => now + Duration::seconds(rng.i64(120..40 * 60)),
+        _ => now + Duration::seconds(rng.i64(40 * 60..5 * 3600)),
     }
+}
+
+/// The moments after `now` when something may become true of an open incident under `config()`'s rules: its
+/// deadlines, their reminder leads, the next renotify round and the escalation.
+fn moments(open: &[Incident], now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+    let config = config();
+    let rules = &config.notify.rules;
+    let lead = |l: &std::time::Duration| Duration::from_std(*l).unwrap();
+    let mut moments = Vec::new();
+    for incident in open {
+        for deadline in incident.deadlines(&config.policy, now) {
+            moments.push(deadline.due);
+            moments.extend(
+                rules
+                    .leads
+                    .for_stage(deadline.stage)
+                    .iter()
+                    .map(|l| deadline.due - lead(l)),
+            );
+        }
+        let every = rules.renotify_every.map(|e| lead(&e)).unwrap();
+        let rounds = (now - incident.detected_at).num_seconds() / every.num_seconds();
+        moments.push(incident.detected_at + every * (rounds.max(0) as i32 + 1));
+        moments.push(incident.detected_at + rules.escalate_after.map(|e| lead(&e)).unwrap());
+    }
+    moments.retain(|at| *at > now);
+    moments.sort();
+    moments
 }
 
 fn run(seed: u64, said: &mut BTreeMap<&'static str, usize>) {
@@ -284,7 +321,8 @@ fn run(seed: u64, said: &mut BTreeMap<&'static str, usize>) {
             }
             _ => {}
         }
-        clock.advance(step(&mut rng));
+        let open: Vec<Incident> = twins[1].engine().open.values().cloned().collect();
+        clock.set(step(&mut rng, &open, clock.now()));
         if quiet == 0 {
             twins.iter_mut().for_each(Twin::listen);
         }
