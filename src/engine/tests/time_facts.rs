@@ -187,10 +187,11 @@ fn command(rng: &mut fastrand::Rng, open: &[(IncidentId, Kind, Severity)], now: 
             severity: Severity::ALL[rng.usize(..3)],
             title: "检测报告列表加载缓慢".into(),
             subsystem: None,
-            // Now, up to six hours ago, or a few seconds ahead (a clock a little fast).
+            // Now, up to half an hour or six hours ago, or a few seconds ahead (a clock a little fast).
             detected_at: match rng.u32(0..10) {
                 0 => None,
                 1 => Some(now + Duration::seconds(rng.i64(1..5))),
+                2..6 => Some(now - Duration::milliseconds(rng.i64(0..1800 * 1000))),
                 _ => Some(now - Duration::milliseconds(rng.i64(0..6 * 3600 * 1000))),
             },
             source: None,
@@ -235,9 +236,9 @@ fn command(rng: &mut fastrand::Rng, open: &[(IncidentId, Kind, Severity)], now: 
     }
 }
 
-/// Where the clock moves before the next tick: mostly on by the tick's second; sometimes to a moment just
-/// before an open incident has something to say (so that ticks a second apart cross it), after a stall of the
-/// loop (the ticks keep the new phase), or hours on, as after a suspended machine.
+/// Where the clock moves before the next tick: mostly on by the tick's second; sometimes to one of the next
+/// moments an open incident may have something to say, or just before it (so that ticks a second apart cross
+/// it), after a stall of the loop (the ticks keep the new phase), or hours on, as after a suspended machine.
 fn step(rng: &mut fastrand::Rng, open: &[Incident], now: DateTime<Utc>) -> DateTime<Utc> {
     match rng.u32(0..20) {
         0..10 => now + Duration::seconds(1),
@@ -246,7 +247,8 @@ fn step(rng: &mut fastrand::Rng, open: &[Incident], now: DateTime<Utc>) -> DateT
             // On the moment itself, or up to two and a half seconds before it.
             moments => {
                 let early = [0, rng.i64(1..2500)][rng.usize(..2)];
-                (moments[rng.usize(..moments.len())] - Duration::milliseconds(early)).max(now)
+                let soonest = &moments[..moments.len().min(4)];
+                (soonest[rng.usize(..soonest.len())] - Duration::milliseconds(early)).max(now)
             }
         },
         15..17 => now + Duration::milliseconds(rng.i64(1001..120_000)),
