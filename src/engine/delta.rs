@@ -66,6 +66,14 @@ impl Entry for Arc<Incident> {
     }
 }
 
+/// The change to a list the engine shares between snapshots while it stays the same: nothing to compare then.
+fn shared_list<T: Entry>(old: &Arc<[T]>, new: &Arc<[T]>) -> ListDelta<T::Key, T> {
+    if Arc::ptr_eq(old, new) {
+        return ListDelta::default();
+    }
+    ListDelta::between(old, new)
+}
+
 /// A section sent whole because it changed (`{"value": null}` is a change to nothing, not "no change").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Whole<T> {
@@ -140,7 +148,7 @@ impl SnapshotDelta {
             mode: whole(&old.mode, mode),
             subsystems: SubsystemsDelta::between(&old.subsystems, subsystems),
             hosts: ListDelta::between(&old.hosts, hosts),
-            open_incidents: ListDelta::between(&old.open_incidents, open_incidents),
+            open_incidents: shared_list(&old.open_incidents, open_incidents),
             recently_resolved: ListDelta::between(&old.recently_resolved, recently_resolved),
             records: whole(&old.records, records),
             score: ScoreDelta::between(&old.score, score),
@@ -174,7 +182,11 @@ impl SnapshotDelta {
             subsystems.apply(&mut snapshot.subsystems)?;
         }
         hosts.apply(&mut snapshot.hosts)?;
-        open_incidents.apply(&mut snapshot.open_incidents)?;
+        if !open_incidents.is_empty() {
+            let mut list = snapshot.open_incidents.to_vec();
+            open_incidents.apply(&mut list)?;
+            snapshot.open_incidents = list.into();
+        }
         recently_resolved.apply(&mut snapshot.recently_resolved)?;
         set(records, &mut snapshot.records);
         if let Some(score) = score {

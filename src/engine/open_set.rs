@@ -6,6 +6,7 @@
 
 mod timetable;
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::Arc;
@@ -24,6 +25,8 @@ pub(super) struct OpenSet {
     policy: Arc<Policy>,
     by_id: BTreeMap<IncidentId, (Place, Arc<Incident>)>,
     by_deadline: BTreeMap<Place, Arc<Incident>>,
+    /// The list in deadline order as last published, shared by every snapshot until the set changes.
+    listed: OnceCell<Arc<[Arc<Incident>]>>,
     timetable: Timetable,
 }
 
@@ -33,6 +36,7 @@ impl OpenSet {
             policy,
             by_id: BTreeMap::new(),
             by_deadline: BTreeMap::new(),
+            listed: OnceCell::new(),
             timetable: Timetable::default(),
         };
         for incident in incidents {
@@ -63,6 +67,7 @@ impl OpenSet {
     /// Keeps `incident` (new or changed) in place of the one with its id; the next tick looks at it.
     pub(super) fn insert(&mut self, incident: Incident) {
         self.timetable.soon(incident.id);
+        self.listed.take();
         let place = self.place(&incident);
         let incident = Arc::new(incident);
         if let Some((old, _)) = self.by_id.insert(incident.id, (place, incident.clone())) {
@@ -74,6 +79,7 @@ impl OpenSet {
     pub(super) fn remove(&mut self, id: &IncidentId) -> Option<Arc<Incident>> {
         self.timetable.set(*id, None);
         let (place, incident) = self.by_id.remove(id)?;
+        self.listed.take();
         self.by_deadline.remove(&place);
         Some(incident)
     }
@@ -111,9 +117,11 @@ impl OpenSet {
             .and_then(|((due, _), _)| *due)
     }
 
-    /// Next deadline first: what the snapshot lists. Copies pointers only.
-    pub(super) fn by_deadline(&self) -> Vec<Arc<Incident>> {
-        self.by_deadline.values().cloned().collect()
+    /// Next deadline first: what the snapshot lists. Made once per change of the set, then shared.
+    pub(super) fn by_deadline(&self) -> Arc<[Arc<Incident>]> {
+        self.listed
+            .get_or_init(|| self.by_deadline.values().cloned().collect())
+            .clone()
     }
 }
 
