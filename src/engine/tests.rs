@@ -307,3 +307,4 @@ fn a_score_read_brings_the_live_score_to_its_moment() {
 }
 
 mod late_faults;
+mod time_facts;
