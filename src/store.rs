@@ -30,7 +30,8 @@ mod verify;
 
 use std::fs::{self, File};
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sled::Transactional;
@@ -58,14 +59,16 @@ pub const SCHEMA_VERSION: u32 = 2;
 /// them to work done off the owner's task.
 pub struct Store {
     read: StoreReader,
-    db: sled::Db,
-    /// sled's data file: fsynced after each flush so a write survives a power cut, not only a killed process.
-    db_file: File,
+    syncer: Syncer,
+    /// Whether `commit` leaves durability to the owner (`defer_sync`), and whether a commit since the owner
+    /// last asked (`take_unsynced`) still needs its sync.
+    deferred: Option<bool>,
     chain: audit::ChainHead,
     /// Why this store must not be written to with this key (the chain was keyed with another, or its switch
     /// point is gone); reads still work.
     key_problem: Option<String>,
-    /// Events made durable since the owner last took them, for the engine's event stream.
+    /// Events committed since the owner last took them, for the engine's event stream (durable, unless the
+    /// owner deferred the sync: then durable once its next sync returns).
     committed: Vec<AuditEvent>,
     _lock: lock::DirLock,
 }
@@ -159,11 +162,15 @@ impl Store {
                 trees,
                 key,
             },
-            db,
+            syncer: Syncer {
+                db,
+                db_file: Arc::new(db_file),
+                dir: dir.to_path_buf(),
+            },
+            deferred: None,
             chain: audit::ChainHead::default(),
             key_problem: None,
             committed: Vec::new(),
-            db_file,
             _lock: lock,
         };
         opening::keep_reserve(dir);
@@ -192,11 +199,27 @@ impl Store {
 
     /// Makes everything written so far durable: sled's flush, then an fsync of its data file.
     pub fn sync(&self) -> Result<(), StoreError> {
-        self.db.flush().map_err(|e| StoreError::at(&self.read.dir, e))?;
-        self.db_file.sync_data().map_err(|source| StoreError::Io {
-            dir: self.read.dir.clone(),
-            source,
-        })
+        self.syncer.sync()
+    }
+
+    /// What makes this store's writes durable, for a thread other than the owner's.
+    pub fn syncer(&self) -> Syncer {
+        self.syncer.clone()
+    }
+
+    /// Leaves the durability of every later commit to the owner: `commit` then applies its transaction (every
+    /// read sees it at once) and returns without waiting for the disk; the owner makes it durable with a
+    /// `Syncer` before telling anyone of it, and `take_unsynced` says when a commit needs that.
+    pub fn defer_sync(&mut self) {
+        self.deferred = Some(false);
+    }
+
+    /// Whether a commit was applied since the last call whose sync is left to the owner (`defer_sync`).
+    pub fn take_unsynced(&mut self) -> bool {
+        match &mut self.deferred {
+            Some(unsynced) => std::mem::take(unsynced),
+            None => false,
+        }
     }
 
     /// Refuses a write while the disk is (nearly) full, before sled sees it: sled 0.34 remembers a failed write
@@ -205,7 +228,8 @@ impl Store {
         opening::ensure_space(&self.read.dir)
     }
 
-    /// Applies `puts` and one audit event atomically, then makes them durable. Returns the event.
+    /// Applies `puts` and one audit event atomically, then makes them durable (or leaves that to the owner,
+    /// see `defer_sync`). Returns the event.
     pub fn commit(
         &mut self,
         actor: &Actor,
@@ -228,7 +252,8 @@ impl Store {
         self.append(actor, at, action, target, payload, writes, puts)
     }
 
-    /// Writes `puts`, the event and the keyed head in one transaction, then makes them durable.
+    /// Writes `puts`, the event and the keyed head in one transaction, then makes them durable (unless
+    /// deferred).
     #[allow(clippy::too_many_arguments)]
     fn append(
         &mut self,
@@ -268,8 +293,8 @@ impl Store {
         Ok(event)
     }
 
-    /// Applies `puts` in one transaction and makes them durable.
-    fn apply(&self, puts: &[Put]) -> Result<(), StoreError> {
+    /// Applies `puts` in one transaction and makes them durable, or notes that the owner must (`defer_sync`).
+    fn apply(&mut self, puts: &[Put]) -> Result<(), StoreError> {
         let result: sled::transaction::TransactionResult<(), ()> =
             self.read.trees.as_slice().transaction(|trees| {
                 for put in puts {
@@ -293,10 +318,16 @@ impl Store {
                 return Err(StoreError::Backup("transaction aborted".into()));
             }
         }
-        self.sync()
+        match &mut self.deferred {
+            Some(unsynced) => {
+                *unsynced = true;
+                Ok(())
+            }
+            None => self.sync(),
+        }
     }
 
-    /// The audit events made durable since the last call, oldest first.
+    /// The audit events committed since the last call, oldest first.
     pub fn take_committed(&mut self) -> Vec<AuditEvent> {
         std::mem::take(&mut self.committed)
     }
@@ -334,6 +365,34 @@ impl Store {
         progress: &dyn Progress,
     ) -> Result<(Store, BackupSummary), StoreError> {
         backup::restore(backup_file, dir, key, progress)
+    }
+}
+
+/// Makes a store's writes durable from any thread: sled's flush, which writes its log and waits for the data
+/// (`sync_file_range`: enough to survive a killed process, but it leaves the file's size and the disk's own
+/// cache unflushed), then an fsync of sled's data file, which covers those, so a write survives a power cut.
+#[derive(Clone)]
+pub struct Syncer {
+    db: sled::Db,
+    /// sled's data file; an fsync on any descriptor of the file covers every write to it.
+    db_file: Arc<File>,
+    dir: PathBuf,
+}
+
+impl Syncer {
+    /// Makes everything written to the store so far durable.
+    pub fn sync(&self) -> Result<(), StoreError> {
+        self.db.flush().map_err(|e| StoreError::at(&self.dir, e))?;
+        self.db_file.sync_data().map_err(|source| StoreError::Io {
+            dir: self.dir.clone(),
+            source,
+        })
+    }
+}
+
+impl std::fmt::Debug for Syncer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Syncer").field("dir", &self.dir).finish_non_exhaustive()
     }
 }
 
