@@ -261,7 +261,10 @@ impl Engine {
                 }),
                 _ = tick.tick() => turns.time("tick", || {
                     self.on_tick();
-                    self.announce_time();
+                    // Facts about what is not durable yet wait for a later tick.
+                    if !self.unsaved() {
+                        self.announce_time();
+                    }
                     self.publish();
                 }),
                 else => break None,

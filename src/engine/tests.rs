@@ -308,4 +308,5 @@ fn a_score_read_brings_the_live_score_to_its_moment() {
     assert_eq!((live.total, &live.faults), (page.total, &page.faults));
 }
 
+mod durable;
 mod late_faults;
