@@ -108,7 +108,10 @@ impl Durability {
         match e {
             StoreError::Io { dir, source } => StoreError::Io {
                 dir: dir.clone(),
-                source: std::io::Error::new(source.kind(), source.to_string()),
+                source: match source.raw_os_error() {
+                    Some(code) => std::io::Error::from_raw_os_error(code),
+                    None => std::io::Error::new(source.kind(), source.to_string()),
+                },
             },
             StoreError::Sled(e) => StoreError::Sled(e.clone()),
             other => self.error(other.to_string()),
@@ -180,4 +183,3 @@ impl Engine {
         }
     }
 }
-

@@ -117,7 +117,10 @@ async fn a_write_is_answered_and_shown_only_once_durable_and_the_engine_goes_on_
     let mut answer = send(&engine, open()).await;
     gate.sync_started().await;
     assert!(unanswered(&mut answer), "answered before it was durable");
-    assert!(engine.snapshot().open_incidents.is_empty(), "shown before it was durable");
+    assert!(
+        engine.snapshot().open_incidents.is_empty(),
+        "shown before it was durable"
+    );
     assert!(events.try_recv().is_err(), "announced before it was durable");
 
     // The engine's loop is not waiting for the disk: a probe result is taken in meanwhile.
