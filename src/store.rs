@@ -123,12 +123,18 @@ impl Store {
         let lock = lock::DirLock::acquire(dir)?;
         let sled_dir = dir.join("store");
         opening::remove_stale_snapshots(&sled_dir).map_err(io)?;
+        // No background flusher: every write that matters is flushed (and fsynced) before it is answered, and
+        // sled's thread, waking every 500 ms, spent most of its time cleaning segments eagerly — reading and
+        // rewriting pages of a big store, more CPU than the engine's own work (BENCHMARKS.md, "A big year").
+        // Without it sled still cleans, one page at each page it rewrites for a write, and flushes when the
+        // store is dropped; what is written outside a commit (history rollups) is synced by its owner.
         let sled_config = sled::Config::new()
             .path(&sled_dir)
             .cache_capacity(16 * 1024 * 1024)
-            .mode(sled::Mode::LowSpace);
+            .mode(sled::Mode::LowSpace)
+            .flush_every_ms(None);
         // Our own directory lock is held, so sled's lock can only be held by a store of this process that was
-        // just dropped and whose background flusher has not let go yet: wait a little for it.
+        // just dropped and not let go of yet (a thread still holding its sled): wait a little for it.
         let mut opened = sled_config.open();
         for _ in 0..100 {
             match &opened {
@@ -392,7 +398,9 @@ impl Syncer {
 
 impl std::fmt::Debug for Syncer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Syncer").field("dir", &self.dir).finish_non_exhaustive()
+        f.debug_struct("Syncer")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
     }
 }
 

@@ -36,6 +36,8 @@ pub(super) struct Durability {
     settled: u64,
     /// The sync running now, and how many writes it covers.
     running: Option<(u64, JoinHandle<Result<(), StoreError>>)>,
+    /// A sync nothing waits for is asked (for writes outside a commit: history rollups).
+    soon: bool,
     /// Answers waiting for a sync, oldest first.
     held: VecDeque<Held>,
     /// The store's directory, named by the errors made here.
@@ -58,6 +60,7 @@ impl Durability {
             written: 0,
             settled: 0,
             running: None,
+            soon: false,
             held: VecDeque::new(),
             dir,
         }
@@ -74,8 +77,15 @@ impl Durability {
         self.start();
     }
 
+    /// Asks for a sync that nothing waits for: what was written outside a commit becomes durable soon.
+    pub(super) fn sync_soon(&mut self) {
+        self.soon = true;
+        self.start();
+    }
+
     fn start(&mut self) {
-        if self.running.is_none() && self.pending() {
+        if self.running.is_none() && (self.pending() || self.soon) {
+            self.soon = false;
             let sync = self.sync.clone();
             self.running = Some((self.written, tokio::task::spawn_blocking(move || sync())));
         }
@@ -177,7 +187,7 @@ impl Engine {
 
     /// Waits for every write to be durable and answers what waited for it: at shutdown.
     pub(super) async fn settle(&mut self) {
-        while self.unsaved() {
+        while self.unsaved() || self.durability.running.is_some() {
             let (covers, result) = self.durability.finished().await;
             self.synced(covers, result);
         }
