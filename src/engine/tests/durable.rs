@@ -210,3 +210,35 @@ async fn a_failed_sync_fails_the_commands_it_covered_and_is_shown_until_a_write_
     drop(gate);
     engine.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_finished_minute_of_history_is_synced_without_holding_the_snapshot() {
+    let (_dir, mut gate, engine) = start_gated();
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().unwrap();
+    let mut snapshots = engine.subscribe();
+    for at in [t0, t0 + Duration::seconds(61)] {
+        engine
+            .probe_sender()
+            .send(probe("digital/http-1", at, true))
+            .await
+            .unwrap();
+    }
+    // The second probe starts a new minute: the first minute's rollup is written, and a sync starts for it.
+    gate.sync_started().await;
+    let shown = |s: &Snapshot| {
+        s.subsystems
+            .iter()
+            .flat_map(|x| &x.checks)
+            .any(|c| c.last.as_ref().is_some_and(|l| l.at == t0 + Duration::seconds(61)))
+    };
+    within(async {
+        while !shown(&snapshots.borrow_and_update()) {
+            snapshots.changed().await.unwrap();
+        }
+    })
+    .await;
+    // Shown while that sync still waits at the gate: nothing a command did waits for it.
+    gate.open();
+    drop(gate);
+    engine.shutdown().await;
+}
