@@ -25,12 +25,13 @@ mod opening;
 mod progress;
 mod reader;
 mod scan;
+mod syncer;
 mod trees;
 mod verify;
 
 use std::fs::{self, File};
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -44,6 +45,7 @@ pub use key::{AuditKey, default_key_path};
 pub use progress::{Progress, Quiet};
 pub use reader::StoreReader;
 pub use scan::Bounded;
+pub use syncer::Syncer;
 pub use trees::{Put, TreeName, display_key};
 pub use verify::{Verified, VerifyFailure, record_name};
 
@@ -371,36 +373,6 @@ impl Store {
         progress: &dyn Progress,
     ) -> Result<(Store, BackupSummary), StoreError> {
         backup::restore(backup_file, dir, key, progress)
-    }
-}
-
-/// Makes a store's writes durable from any thread: sled's flush, which writes its log and waits for the data
-/// (`sync_file_range`: enough to survive a killed process, but it leaves the file's size and the disk's own
-/// cache unflushed), then an fsync of sled's data file, which covers those, so a write survives a power cut.
-#[derive(Clone)]
-pub struct Syncer {
-    db: sled::Db,
-    /// sled's data file; an fsync on any descriptor of the file covers every write to it.
-    db_file: Arc<File>,
-    dir: PathBuf,
-}
-
-impl Syncer {
-    /// Makes everything written to the store so far durable.
-    pub fn sync(&self) -> Result<(), StoreError> {
-        self.db.flush().map_err(|e| StoreError::at(&self.dir, e))?;
-        self.db_file.sync_data().map_err(|source| StoreError::Io {
-            dir: self.dir.clone(),
-            source,
-        })
-    }
-}
-
-impl std::fmt::Debug for Syncer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Syncer")
-            .field("dir", &self.dir)
-            .finish_non_exhaustive()
     }
 }
 

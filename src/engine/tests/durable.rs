@@ -226,10 +226,11 @@ async fn a_finished_minute_of_history_is_synced_without_holding_the_snapshot() {
     // The second probe starts a new minute: the first minute's rollup is written, and a sync starts for it.
     gate.sync_started().await;
     let shown = |s: &Snapshot| {
-        s.subsystems
-            .iter()
-            .flat_map(|x| &x.checks)
-            .any(|c| c.last.as_ref().is_some_and(|l| l.at == t0 + Duration::seconds(61)))
+        s.subsystems.iter().flat_map(|x| &x.checks).any(|c| {
+            c.last
+                .as_ref()
+                .is_some_and(|l| l.at == t0 + Duration::seconds(61))
+        })
     };
     within(async {
         while !shown(&snapshots.borrow_and_update()) {
