@@ -16,7 +16,7 @@ use watchdesk::daemon::access::Role;
 use watchdesk::daemon::hub::{BACKLOG, Hub, SNAPSHOT_GAP};
 use watchdesk::daemon::server::{Peer, connection};
 use watchdesk::daemon::wire::{Message, Outgoing, Request, encode};
-use watchdesk::engine::delta::{ScoreDelta, SnapshotDelta};
+use watchdesk::engine::delta::{InPlace, ScoreDelta, Series, SnapshotDelta};
 use watchdesk::engine::{self, Command, EngineHandle, Mode, Snapshot};
 use watchdesk::hosts::{Gauges, HostReading, HostSample};
 use watchdesk::model::{Actor, NewIncident, Resolution};
@@ -228,6 +228,7 @@ async fn a_client_rebuilds_the_engines_snapshot_from_deltas_after_a_random_walk(
         panic!("a full snapshot decodes as one");
     };
     let (mut deltas, mut with_order, mut fault_by_fault, mut row_by_row) = (0, 0, 0, 0);
+    let mut check_by_check = 0;
     for n in 0..300u64 {
         step(&mut rng, &clock, &engine).await;
         if rng.u8(0..3) == 0 {
@@ -236,6 +237,13 @@ async fn a_client_rebuilds_the_engines_snapshot_from_deltas_after_a_random_walk(
         let newest = engine.snapshot();
         let delta = SnapshotDelta::between(&sent, &newest);
         with_order += usize::from(delta.open_incidents.moved.is_some());
+        if let Some(InPlace::Parts(subsystems)) = &delta.subsystems {
+            check_by_check += subsystems
+                .iter()
+                .filter(|s| matches!(s.checks, Some(InPlace::Parts(_))))
+                .filter(|s| matches!(s.sparkline, None | Some(Series::Shift { .. })))
+                .count();
+        }
         if let Some(ScoreDelta::Parts(parts)) = &delta.score {
             fault_by_fault += usize::from(!parts.faults.is_empty());
             row_by_row +=
@@ -264,6 +272,10 @@ async fn a_client_rebuilds_the_engines_snapshot_from_deltas_after_a_random_walk(
         "the walk opened and resolved incidents"
     );
     assert!(with_order > 0, "some deltas moved incidents in the list");
+    assert!(
+        check_by_check > 50,
+        "{check_by_check}: probe results sent their checks and the sparkline's new values, not whole subsystems"
+    );
     assert!(
         fault_by_fault > 0,
         "some deltas changed the score's faults one by one"

@@ -19,7 +19,10 @@ use watchdesk::tui::view::render;
 fn details(origin: Origin, lang: Lang) -> String {
     let mut snapshot = (*fixture::snapshot(false)).clone();
     let id = fixture::incident_id(3);
-    let incident = snapshot.open_incidents.iter_mut().find(|i| i.id == id).unwrap();
+    let incident = Arc::make_mut(&mut snapshot.open_incidents)
+        .iter_mut()
+        .find(|i| i.id == id)
+        .unwrap();
     Arc::make_mut(incident).source = Some(AutoSource::Alert {
         origin,
         key: "6f1a2b".into(),

@@ -258,7 +258,9 @@ fn with_new(base: &Snapshot, seq: u32, severity: Severity) -> Snapshot {
     let mut incident = (*s.open_incidents[0]).clone();
     incident.id = IncidentId { year: 2026, seq };
     incident.severity = severity;
-    s.open_incidents.push(std::sync::Arc::new(incident));
+    let mut open = s.open_incidents.to_vec();
+    open.push(std::sync::Arc::new(incident));
+    s.open_incidents = open.into();
     s.generated_at += Duration::seconds(1);
     s
 }

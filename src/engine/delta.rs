@@ -1,11 +1,13 @@
 //! What changed between two snapshots, and how to bring a copy of the older one up to the newer: what a
 //! dashboard attached to the daemon receives after its first full snapshot.
 //!
-//! Lists of things with a name (subsystems, hosts, incidents, the score's table and its faults) travel entry by
-//! entry ([`ListDelta`]): the entries that are new or differ, the keys that went, and the entries that moved
-//! when applying those would not give the new order. The score travels field by field ([`ScoreDelta`]); every
-//! other section travels whole, and only when it changed. An incident carries only what is stored: countdowns
-//! are worked out by the screen from its deadlines and the clock, so time passing sends nothing.
+//! Lists of things with a name (hosts, incidents, the score's table and its faults) travel entry by entry
+//! ([`ListDelta`]): the entries that are new or differ, the keys that went, and the entries that moved when
+//! applying those would not give the new order. The subsystems travel field by field, their checks check by
+//! check and their sparklines by the values added ([`SubsystemsDelta`]); the score field by field
+//! ([`ScoreDelta`]); every other section travels whole, and only when it changed. An incident carries only
+//! what is stored: countdowns are worked out by the screen from its deadlines and the clock, so time passing
+//! sends nothing.
 //! [`SnapshotDelta::between`] and [`SnapshotDelta::apply`] name every field of [`Snapshot`], so a new field
 //! does not compile until it is given a line in both.
 
@@ -18,9 +20,11 @@ use serde::{Deserialize, Serialize};
 use super::{DeliveryStatus, HostView, Mode, RecordsStatus, Snapshot, SubsystemView};
 use crate::model::{Incident, IncidentId};
 
+mod in_place;
 mod list;
 mod score;
 
+pub use in_place::{CheckParts, InPlace, Parts, Series, SubsystemParts, SubsystemsDelta};
 pub use list::{ListDelta, Moves};
 pub use score::{ScoreDelta, ScoreParts};
 
@@ -62,6 +66,14 @@ impl Entry for Arc<Incident> {
     }
 }
 
+/// The change to a list the engine shares between snapshots while it stays the same: nothing to compare then.
+fn shared_list<T: Entry>(old: &Arc<[T]>, new: &Arc<[T]>) -> ListDelta<T::Key, T> {
+    if Arc::ptr_eq(old, new) {
+        return ListDelta::default();
+    }
+    ListDelta::between(old, new)
+}
+
 /// A section sent whole because it changed (`{"value": null}` is a change to nothing, not "no change").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Whole<T> {
@@ -91,8 +103,8 @@ pub struct SnapshotDelta {
     pub platform: Option<Whole<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Whole<Mode>>,
-    #[serde(default, skip_serializing_if = "ListDelta::is_empty")]
-    pub subsystems: ListDelta<String, SubsystemView>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subsystems: Option<SubsystemsDelta>,
     #[serde(default, skip_serializing_if = "ListDelta::is_empty")]
     pub hosts: ListDelta<String, HostView>,
     #[serde(default, skip_serializing_if = "ListDelta::is_empty")]
@@ -134,9 +146,9 @@ impl SnapshotDelta {
             generated_at: *generated_at,
             platform: whole(&old.platform, platform),
             mode: whole(&old.mode, mode),
-            subsystems: ListDelta::between(&old.subsystems, subsystems),
+            subsystems: SubsystemsDelta::between(&old.subsystems, subsystems),
             hosts: ListDelta::between(&old.hosts, hosts),
-            open_incidents: ListDelta::between(&old.open_incidents, open_incidents),
+            open_incidents: shared_list(&old.open_incidents, open_incidents),
             recently_resolved: ListDelta::between(&old.recently_resolved, recently_resolved),
             records: whole(&old.records, records),
             score: ScoreDelta::between(&old.score, score),
@@ -166,9 +178,15 @@ impl SnapshotDelta {
         snapshot.generated_at = generated_at;
         set(platform, &mut snapshot.platform);
         set(mode, &mut snapshot.mode);
-        subsystems.apply(&mut snapshot.subsystems)?;
+        if let Some(subsystems) = subsystems {
+            subsystems.apply(&mut snapshot.subsystems)?;
+        }
         hosts.apply(&mut snapshot.hosts)?;
-        open_incidents.apply(&mut snapshot.open_incidents)?;
+        if !open_incidents.is_empty() {
+            let mut list = snapshot.open_incidents.to_vec();
+            open_incidents.apply(&mut list)?;
+            snapshot.open_incidents = list.into();
+        }
         recently_resolved.apply(&mut snapshot.recently_resolved)?;
         set(records, &mut snapshot.records);
         if let Some(score) = score {

@@ -71,7 +71,7 @@ impl DomainEvent {
 /// again; the notifier's outbox knows what it already sent).
 #[derive(Debug, Default)]
 pub(super) struct Announced {
-    keys: HashSet<String>,
+    pub(super) keys: HashSet<String>,
 }
 
 impl Engine {
@@ -82,7 +82,8 @@ impl Engine {
         }
     }
 
-    /// The facts that time made true: called on every tick.
+    /// The facts that time made true: called on every tick. Only the incidents whose moment has come (or that
+    /// changed since the last look) are looked at; each is then put back for its next moment.
     pub(super) fn announce_time(&mut self) {
         // With nobody listening a fact is not spent: the first subscriber (the notifier, started right after
         // the engine) hears everything that is true when it arrives.
@@ -92,7 +93,8 @@ impl Engine {
         let now = self.clock.now();
         let mut facts = Vec::new();
         let mut said = Vec::new();
-        for incident in self.open.values() {
+        let due = self.open.take_due(now);
+        for incident in &due {
             self.incident_facts(incident, now, &mut facts, &mut said);
         }
         self.record_facts(now, &mut facts);
@@ -102,10 +104,59 @@ impl Engine {
                 let _ = self.events.send(fact);
             }
         }
+        for incident in &due {
+            let next = self.next_to_say(incident, now);
+            self.open.look_again(incident.id, next);
+        }
+    }
+
+    /// The first moment after `now` at which [`Engine::incident_facts`] may find something new to say of
+    /// `incident`, with what was said up to `now` announced: a reminder lead reached, a deadline passed, a
+    /// renotify round begun, the escalation delay over. `None`: nothing more until the incident changes.
+    fn next_to_say(&self, incident: &Incident, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let rules = &self.config.notify.rules;
+        let mut moments = Vec::new();
+        for deadline in incident.deadlines(&self.policy, now) {
+            if !deadline.is_pending() {
+                continue;
+            }
+            let leads = rules.leads.for_stage(deadline.stage).iter();
+            moments.extend(
+                leads
+                    .filter_map(|l| Duration::from_std(*l).ok())
+                    .map(|lead| deadline.due - lead),
+            );
+            // Late from the first instant past the due time.
+            moments.push(deadline.due + Duration::nanoseconds(1));
+        }
+        // The first instant a fact of this moment could be said again is the next tick.
+        let next_tick = now + Duration::nanoseconds(1);
+        if incident.acknowledged.is_none() {
+            let waiting = now - incident.detected_at;
+            if let Some(every) = rules.renotify_every.and_then(|e| Duration::from_std(e).ok())
+                && incident.severity <= rules.renotify_severity
+                && every > Duration::zero()
+            {
+                let every = every.num_seconds().max(1);
+                // Rounds count whole seconds since detection; before it (a detection a few seconds ahead of
+                // this clock) every tick looks again.
+                moments.push(match waiting.num_seconds() {
+                    ..0 => next_tick,
+                    secs => incident.detected_at + Duration::seconds((secs / every + 1) * every),
+                });
+            }
+            if let Some(after) = rules.escalate_after.and_then(|a| Duration::from_std(a).ok())
+                && incident.severity <= Severity::Major
+                && !self.announced.keys.contains(&format!("escalate:{}", incident.id))
+            {
+                moments.push((incident.detected_at + after).max(next_tick));
+            }
+        }
+        moments.into_iter().filter(|at| *at > now).min()
     }
 
     /// `said` gets the keys of facts that another fact of this moment already says.
-    fn incident_facts(
+    pub(super) fn incident_facts(
         &self,
         incident: &Incident,
         now: DateTime<Utc>,
@@ -196,7 +247,7 @@ impl Engine {
         }
     }
 
-    fn record_facts(&self, now: DateTime<Utc>, out: &mut Vec<DomainEvent>) {
+    pub(super) fn record_facts(&self, now: DateTime<Utc>, out: &mut Vec<DomainEvent>) {
         let rules = &self.config.notify.rules;
         let local = now.with_timezone(&self.policy.calendar.zone);
         let today = local.date_naive();

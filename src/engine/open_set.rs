@@ -1,14 +1,21 @@
 //! The incidents not yet resolved, as the engine keeps them: each one shared (`Arc`) with the snapshots that
 //! show it, and kept in the order the dashboard lists them (next deadline first), so a change costs one
-//! incident's copy and two ordered-map updates, not a copy and a sort of the whole open set.
+//! incident's copy and two ordered-map updates, not a copy and a sort of the whole open set. The set also keeps
+//! when each incident next has something to say (its [`Timetable`]), and looks again at once at any incident
+//! that changes.
 
+mod timetable;
+
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use crate::model::{Incident, IncidentId};
 use crate::policy::Policy;
+use timetable::Timetable;
 
 /// Where an incident stands in the list: the due time of its first deadline not yet done (none first), then
 /// its id. A deadline stays pending until its step is done, whatever the time, so the key does not age.
@@ -18,6 +25,9 @@ pub(super) struct OpenSet {
     policy: Arc<Policy>,
     by_id: BTreeMap<IncidentId, (Place, Arc<Incident>)>,
     by_deadline: BTreeMap<Place, Arc<Incident>>,
+    /// The list in deadline order as last published, shared by every snapshot until the set changes.
+    listed: OnceCell<Arc<[Arc<Incident>]>>,
+    timetable: Timetable,
 }
 
 impl OpenSet {
@@ -26,6 +36,8 @@ impl OpenSet {
             policy,
             by_id: BTreeMap::new(),
             by_deadline: BTreeMap::new(),
+            listed: OnceCell::new(),
+            timetable: Timetable::default(),
         };
         for incident in incidents {
             set.insert(incident);
@@ -52,8 +64,10 @@ impl OpenSet {
         self.by_id.values().map(|(_, i)| &**i)
     }
 
-    /// Keeps `incident` (new or changed) in place of the one with its id.
+    /// Keeps `incident` (new or changed) in place of the one with its id; the next tick looks at it.
     pub(super) fn insert(&mut self, incident: Incident) {
+        self.timetable.soon(incident.id);
+        self.listed.take();
         let place = self.place(&incident);
         let incident = Arc::new(incident);
         if let Some((old, _)) = self.by_id.insert(incident.id, (place, incident.clone())) {
@@ -63,14 +77,51 @@ impl OpenSet {
     }
 
     pub(super) fn remove(&mut self, id: &IncidentId) -> Option<Arc<Incident>> {
+        self.timetable.set(*id, None);
         let (place, incident) = self.by_id.remove(id)?;
+        self.listed.take();
         self.by_deadline.remove(&place);
         Some(incident)
     }
 
-    /// Next deadline first: what the snapshot lists. Copies pointers only.
-    pub(super) fn by_deadline(&self) -> Vec<Arc<Incident>> {
-        self.by_deadline.values().cloned().collect()
+    /// The incidents whose moment to say something has come (at `now` or before), in id order; each is taken
+    /// off the timetable until [`OpenSet::look_again`] puts it back.
+    pub(super) fn take_due(&mut self, now: DateTime<Utc>) -> Vec<Arc<Incident>> {
+        self.timetable
+            .take_due(now)
+            .into_iter()
+            .filter_map(|id| self.get(&id).cloned())
+            .collect()
+    }
+
+    /// Looks at incident `id` again at `at`, or (`None`) only once it changes.
+    pub(super) fn look_again(&mut self, id: IncidentId, at: Option<DateTime<Utc>>) {
+        if self.by_id.contains_key(&id) {
+            self.timetable.set(id, at);
+        }
+    }
+
+    /// The earliest due time after `now` of an incident's first deadline not yet done: read off the deadline
+    /// order, since a pending deadline stays first until its step is done.
+    pub(super) fn first_due_after(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let last_of_now = (
+            Some(now),
+            IncidentId {
+                year: i32::MAX,
+                seq: u32::MAX,
+            },
+        );
+        self.by_deadline
+            .range((Bound::Excluded(last_of_now), Bound::Unbounded))
+            .next()
+            .and_then(|((due, _), _)| *due)
+    }
+
+    /// Next deadline first: what the snapshot lists. Made once per change of the set, then shared.
+    pub(super) fn by_deadline(&self) -> Arc<[Arc<Incident>]> {
+        self.listed
+            .get_or_init(|| self.by_deadline.values().cloned().collect())
+            .clone()
     }
 }
 

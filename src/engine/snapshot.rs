@@ -176,8 +176,8 @@ pub struct Snapshot {
     pub policy: Arc<Policy>,
     pub subsystems: Vec<SubsystemView>,
     pub hosts: Vec<HostView>,
-    /// Every incident not yet resolved.
-    pub open_incidents: Vec<Arc<Incident>>,
+    /// Every incident not yet resolved, next deadline first: shared by the snapshots between two changes.
+    pub open_incidents: Arc<[Arc<Incident>]>,
     /// Resolved in the last 24 hours, newest first.
     pub recently_resolved: Vec<Arc<Incident>>,
     pub records: RecordsStatus,
@@ -202,7 +202,7 @@ impl Snapshot {
             policy,
             subsystems: Vec::new(),
             hosts: Vec::new(),
-            open_incidents: Vec::new(),
+            open_incidents: Arc::new([]),
             recently_resolved: Vec::new(),
             records: RecordsStatus::default(),
             score: None,

@@ -310,3 +310,4 @@ fn a_score_read_brings_the_live_score_to_its_moment() {
 
 mod durable;
 mod late_faults;
+mod time_facts;

@@ -234,7 +234,7 @@ fn incidents(r: &mut Registry, snap: &Snapshot, now: DateTime<Utc>) {
         }
     }
     let next = Family::<FloatGauge>::default();
-    for i in &snap.open_incidents {
+    for i in snap.open_incidents.iter() {
         open.get_or_create(&incident_labels(i.kind, i.severity, i.state()))
             .inc();
         if let Some(d) = i.next_deadline(&snap.policy, now) {

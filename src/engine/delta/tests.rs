@@ -195,3 +195,150 @@ fn a_score_that_comes_or_goes_travels_whole() {
     let parts = ScoreDelta::Parts(Box::default());
     assert_eq!(parts.apply(&mut None), Err(DeltaError));
 }
+
+fn series_round_trip(old: &[u64], new: &[u64]) -> Option<Series> {
+    let delta = Series::between(old, new);
+    let mut copy = old.to_vec();
+    if let Some(d) = delta.clone() {
+        d.apply(&mut copy).expect("fits");
+    }
+    assert_eq!(copy, new, "delta {delta:?}");
+    delta
+}
+
+#[test]
+fn a_series_sends_the_values_it_gained_and_how_many_fell_off() {
+    assert_eq!(series_round_trip(&[1, 2], &[1, 2]), None);
+    let gained = Series::Shift {
+        drop: 0,
+        push: vec![3],
+    };
+    assert_eq!(series_round_trip(&[1, 2], &[1, 2, 3]), Some(gained));
+    let full = Series::Shift {
+        drop: 1,
+        push: vec![4],
+    };
+    assert_eq!(series_round_trip(&[1, 2, 3], &[2, 3, 4]), Some(full));
+    assert_eq!(
+        series_round_trip(&[1, 2, 3], &[7, 8]),
+        Some(Series::Whole(vec![7, 8]))
+    );
+    assert_eq!(series_round_trip(&[1, 2], &[]), Some(Series::Whole(vec![])));
+    // Any change at all comes out right.
+    let mut rng = fastrand::Rng::with_seed(5);
+    for _ in 0..2000 {
+        let old: Vec<u64> = (0..rng.usize(0..12)).map(|_| rng.u64(0..4)).collect();
+        let new: Vec<u64> = if rng.bool() {
+            let kept = &old[rng.usize(0..=old.len())..];
+            kept.iter()
+                .copied()
+                .chain((0..rng.usize(0..4)).map(|_| rng.u64(0..4)))
+                .collect()
+        } else {
+            (0..rng.usize(0..12)).map(|_| rng.u64(0..4)).collect()
+        };
+        series_round_trip(&old, &new);
+    }
+}
+
+fn subsystem(id: &str, checks: &[(&str, u64)]) -> SubsystemView {
+    SubsystemView {
+        id: id.into(),
+        name: format!("{id} 子系统"),
+        health: crate::engine::Health::Up,
+        checks: checks
+            .iter()
+            .map(|&(check, ms)| crate::engine::CheckView {
+                id: format!("{id}/{check}"),
+                name: check.into(),
+                kind: "http".into(),
+                target: format!("https://example.invalid/{id}"),
+                health: crate::engine::Health::Up,
+                last: Some(crate::engine::LastProbe {
+                    at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
+                    latency_ms: ms,
+                    outcome: crate::probe::Outcome::Up {
+                        detail: "HTTP 200".into(),
+                    },
+                }),
+            })
+            .collect(),
+        latency_ms: checks.first().map(|c| c.1),
+        p95_ms: None,
+        availability_today: Some(1.0),
+        sparkline: checks.iter().map(|c| c.1).collect(),
+        blocked_by: None,
+        in_maintenance: false,
+    }
+}
+
+fn subsystems_round_trip(old: &[SubsystemView], new: &[SubsystemView]) -> Option<SubsystemsDelta> {
+    let delta = SubsystemsDelta::between(old, new);
+    let mut copy = old.to_vec();
+    if let Some(d) = delta.clone() {
+        let line = serde_json::to_vec(&d).unwrap();
+        let back: SubsystemsDelta = serde_json::from_slice(&line).unwrap();
+        back.apply(&mut copy).expect("fits");
+    }
+    assert_eq!(copy, new, "delta {delta:?}");
+    delta
+}
+
+#[test]
+fn a_probe_result_sends_its_check_and_what_its_subsystem_gained_only() {
+    let old = vec![
+        subsystem("a", &[("api", 10), ("db", 20)]),
+        subsystem("b", &[("api", 30)]),
+    ];
+    assert_eq!(subsystems_round_trip(&old, &old), None);
+    let mut new = old.clone();
+    let db = &mut new[0].checks[1];
+    db.last.as_mut().unwrap().latency_ms = 25;
+    db.health = crate::engine::Health::Degraded;
+    new[0].sparkline.push(25);
+    let Some(InPlace::Parts(parts)) = subsystems_round_trip(&old, &new) else {
+        panic!("a subsystem changed in place travels as parts");
+    };
+    assert_eq!(parts.len(), 1, "only the subsystem that changed: {parts:?}");
+    let part = &parts[0];
+    assert_eq!(part.id, "a");
+    assert_eq!(
+        part.sparkline,
+        Some(Series::Shift {
+            drop: 0,
+            push: vec![25]
+        })
+    );
+    assert!(part.name.is_none() && part.latency_ms.is_none() && part.health.is_none());
+    let Some(InPlace::Parts(checks)) = &part.checks else {
+        panic!("a check changed in place travels as parts: {part:?}");
+    };
+    assert_eq!(checks.len(), 1, "only the check that changed: {checks:?}");
+    assert_eq!(checks[0].id, "a/db");
+    assert!(checks[0].name.is_none() && checks[0].kind.is_none() && checks[0].target.is_none());
+    assert!(checks[0].health.is_some() && checks[0].last.is_some());
+
+    // Another set of subsystems travels as a list.
+    let other = vec![subsystem("b", &[("api", 30)]), subsystem("c", &[("api", 1)])];
+    assert!(matches!(
+        subsystems_round_trip(&old, &other),
+        Some(InPlace::List(_))
+    ));
+    // A check added to a subsystem: its checks travel as a list.
+    let mut more = old.clone();
+    more[1] = subsystem("b", &[("api", 30), ("tls", 0)]);
+    let Some(InPlace::Parts(parts)) = subsystems_round_trip(&old, &more) else {
+        panic!("the subsystems are the same ones");
+    };
+    assert!(matches!(parts[0].checks, Some(InPlace::List(_))));
+}
+
+#[test]
+fn parts_for_a_subsystem_the_copy_does_not_have_are_refused() {
+    let old = vec![subsystem("a", &[("api", 10)])];
+    let mut new = old.clone();
+    new[0].sparkline.push(11);
+    let delta = SubsystemsDelta::between(&old, &new).unwrap();
+    let mut other = vec![subsystem("z", &[("api", 10)])];
+    assert_eq!(delta.apply(&mut other), Err(DeltaError));
+}

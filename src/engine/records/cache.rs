@@ -276,17 +276,11 @@ impl Engine {
 
     /// The next moment the status or the score changes by itself: the reminder hour, midnight, or an open
     /// incident's next deadline.
-    fn recheck_at(&self, now: DateTime<Utc>, day: NaiveDate) -> DateTime<Utc> {
+    pub(in crate::engine) fn recheck_at(&self, now: DateTime<Utc>, day: NaiveDate) -> DateTime<Utc> {
         let zone = self.policy.calendar.zone;
         let midnight = day_start(zone, day.succ_opt().unwrap_or(day));
         let reminder = day_start(zone, day) + Duration::hours(self.config.daily_reminder_hour as i64);
-        let next_due = self
-            .open
-            .values()
-            .filter_map(|i| i.next_deadline(&self.policy, now))
-            .filter(|d| d.due > now)
-            .map(|d| d.due)
-            .min();
+        let next_due = self.open.first_due_after(now);
         [Some(midnight), (reminder > now).then_some(reminder), next_due]
             .into_iter()
             .flatten()
