@@ -42,6 +42,9 @@ pub(super) struct Durability {
     held: VecDeque<Held>,
     /// The store's directory, named by the errors made here.
     dir: PathBuf,
+    /// Tests that make the engine's turns by hand sync on their own thread (`sync_here`).
+    #[cfg(test)]
+    here: bool,
 }
 
 /// A command's answer that waits until `settled` reaches `after`.
@@ -63,6 +66,8 @@ impl Durability {
             soon: false,
             held: VecDeque::new(),
             dir,
+            #[cfg(test)]
+            here: false,
         }
     }
 
@@ -84,11 +89,25 @@ impl Durability {
     }
 
     fn start(&mut self) {
-        if self.running.is_none() && (self.pending() || self.soon) {
-            self.soon = false;
-            let sync = self.sync.clone();
-            self.running = Some((self.written, tokio::task::spawn_blocking(move || sync())));
+        if self.running.is_some() || !(self.pending() || self.soon) {
+            return;
         }
+        self.soon = false;
+        #[cfg(test)]
+        if self.here {
+            (self.sync)().expect("a sync made on the test's thread");
+            self.settled = self.written;
+            return;
+        }
+        let sync = self.sync.clone();
+        self.running = Some((self.written, tokio::task::spawn_blocking(move || sync())));
+    }
+
+    /// Syncs on the calling thread, so every answer goes out at once: for tests that make the engine's turns
+    /// by hand, without its loop or a runtime.
+    #[cfg(test)]
+    pub(super) fn sync_here(&mut self) {
+        self.here = true;
     }
 
     /// The running sync's end: how many writes it covered and how it went. Never ends when none runs.
