@@ -1,6 +1,6 @@
 //! Peak resident memory of the commands that read a whole store, on a fresh store and on stores holding a big
-//! year (25,000 and 100,000 incidents detected this year, by default): `report quarterly` of this quarter,
-//! `audit verify`, `backup`, `backup verify` and `restore`, each run as a child under GNU time, beside the
+//! year (25,000 and 100,000 incidents detected this year, by default): `report quarterly` of this quarter (as
+//! Markdown and as a web page), `audit verify`, `backup`, `backup verify` and `restore`, each run as a child under GNU time, beside the
 //! floor of the same store: `monthly list`, which opens the store and reads nothing. Bounded memory means each
 //! stays within a small constant of its floor, whatever the store's size.
 //!
@@ -63,23 +63,39 @@ struct Measured {
 fn measure(dir: &Path, quarter: &str) -> Vec<Measured> {
     let data = dir.join("data");
     let config = dir.join("bench.toml");
-    let (report, backup, restored) = (
+    let (report, page, backup, restored) = (
         dir.join("report.md"),
+        dir.join("report.html"),
         dir.join("backup.jsonl"),
         dir.join("restored"),
     );
     let _ = std::fs::remove_dir_all(&restored);
-    let (report, backup, restored_arg) = (
+    let (report, page, backup, restored_arg) = (
         report.to_string_lossy(),
+        page.to_string_lossy(),
         backup.to_string_lossy(),
         restored.to_string_lossy().into_owned(),
     );
-    let runs: [(&'static str, &Path, Vec<&str>); 6] = [
+    let runs: [(&'static str, &Path, Vec<&str>); 7] = [
         ("monthly list (floor)", &data, vec!["monthly", "list"]),
         (
             "report quarterly",
             &data,
             vec!["report", "quarterly", "--quarter", quarter, "--out", &report],
+        ),
+        (
+            "report quarterly html",
+            &data,
+            vec![
+                "report",
+                "quarterly",
+                "--quarter",
+                quarter,
+                "--format",
+                "html",
+                "--out",
+                &page,
+            ],
         ),
         ("audit verify", &data, vec!["audit", "verify"]),
         ("backup", &data, vec!["backup", "--out", &backup]),

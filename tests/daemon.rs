@@ -302,6 +302,15 @@ async fn the_daemon_watches_alone_takes_commands_and_stops_cleanly() {
         "{}",
         String::from_utf8_lossy(&verified.stdout)
     );
+    // The quarterly report comes whole from the daemon (and, once it is gone, from the store as it is read).
+    let report = ["report", "quarterly", "--format", "csv"];
+    let by_daemon = watchdesk(cfg, &data, &report);
+    assert!(
+        by_daemon.status.success(),
+        "{}",
+        String::from_utf8_lossy(&by_daemon.stderr)
+    );
+    assert!(String::from_utf8_lossy(&by_daemon.stdout).contains(&id));
 
     // SIGHUP (the terminal that started it went away) does not stop it; SIGTERM does, cleanly.
     signal(&daemon, libc::SIGHUP);
@@ -329,7 +338,15 @@ async fn the_daemon_watches_alone_takes_commands_and_stops_cleanly() {
     assert!(status.success(), "{status:?}");
     assert!(!socket.exists(), "the socket is removed");
 
-    // With the daemon gone the store opens here, and the acknowledgement is in it.
+    // With the daemon gone the store opens here: the report read from it lists the same rows.
+    let here = watchdesk(cfg, &data, &report);
+    assert!(here.status.success(), "{}", String::from_utf8_lossy(&here.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&here.stdout),
+        String::from_utf8_lossy(&by_daemon.stdout)
+    );
+
+    // The acknowledgement is in the store.
     let show = watchdesk(cfg, &data, &["incident", "show", &id, "--json"]);
     assert!(show.status.success(), "{}", String::from_utf8_lossy(&show.stderr));
     let incident: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use support::quarter::{FORMULA_TITLES, SUBSYSTEMS, played};
 use support::word::{self, Part};
 use watchdesk::report::score::points;
-use watchdesk::report::{docx, html, quarterly};
+use watchdesk::report::{Format, docx, html, quarterly};
 
 /// Where the documents are kept for a reader to open.
 fn keep(name: &str, bytes: &[u8]) -> PathBuf {
@@ -269,4 +269,40 @@ fn csv_cells_that_would_run_as_formulas_are_defused() {
             .flat_map(|r| r.iter().map(str::to_string).collect::<Vec<_>>())
             .all(|cell| !cell.starts_with(['=', '+', '-', '@', '\t', '\r']))
     );
+}
+
+/// Every text format of the quarterly report, byte for byte: whether its rows are kept in memory or streamed
+/// from the store as they are read, a document says the same. The length after each text catches a line end
+/// or a final newline the snapshot's text would not show; the CSV (CRLF, a byte-order mark) is kept escaped.
+#[test]
+fn the_quarterly_report_in_every_text_format_as_it_was() {
+    let report = &played().report;
+    let sized = |text: String| format!("{text}\n<end: {} bytes>", text.len());
+    insta::assert_snapshot!("quarterly_2026q4_md", sized(quarterly::markdown(report)));
+    insta::assert_snapshot!("quarterly_2026q4_json", sized(quarterly::json(report)));
+    insta::assert_snapshot!("quarterly_2026q4_csv", format!("{:?}", quarterly::csv(report)));
+    insta::assert_snapshot!("quarterly_2026q4_html", sized(html::quarterly(report)));
+}
+
+/// The report written from the store as the quarter is read (what `report quarterly` does without a daemon)
+/// is, in every format, the report built whole and then written.
+#[test]
+fn the_quarterly_report_streamed_from_the_store_is_the_report_built_whole() {
+    let played = played();
+    for (format, streamed) in &played.streamed {
+        let whole = match format {
+            Format::Markdown => quarterly::markdown(&played.report).into_bytes(),
+            Format::Json => (quarterly::json(&played.report) + "\n").into_bytes(),
+            Format::Csv => quarterly::csv(&played.report).into_bytes(),
+            Format::Html => html::quarterly(&played.report).into_bytes(),
+            Format::Docx => docx::quarterly(&played.report).unwrap(),
+        };
+        assert!(streamed.len() > 1_000, "{format}: {} bytes", streamed.len());
+        assert!(
+            *streamed == whole,
+            "{format} differs: {} bytes streamed, {} built whole",
+            streamed.len(),
+            whole.len()
+        );
+    }
 }

@@ -16,7 +16,8 @@ use super::time::parse_time;
 use crate::engine::{RecordsCommand, RecordsReply};
 use crate::model::{Actor, Quarter};
 use crate::report::handover::{self, HandoverRequest};
-use crate::report::{Format, daily, docx, html, osc52, quarterly, score};
+use crate::report::quarterly::stream::WriteError;
+use crate::report::{Format, daily, docx, osc52, quarterly, score};
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCmd {
@@ -184,32 +185,43 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
             // Refused before anything is recorded.
             let target = Target::check(out, format)?;
             let waiting = Shown::waiting("computing the quarterly report");
-            let reply = execute(ctx, config, RecordsCommand::QuarterlyReport { quarter });
-            drop(waiting);
-            let report = match reply? {
-                RecordsReply::Quarterly(r) => r,
-                other => {
-                    return Err(CliError::store(format!(
-                        "unexpected answer from the engine: {other:?}"
-                    )));
-                }
+            // A daemon owns the store: it builds the report and sends it whole.
+            let asked = RecordsCommand::QuarterlyReport { quarter };
+            if let Some(reply) = ask_daemon(ctx, &config, asked)? {
+                drop(waiting);
+                let RecordsReply::Quarterly(report) = reply else {
+                    return Err(unexpected(reply));
+                };
+                let what = || quarterly_written(report.quarter, format, report.incidents.len());
+                return target.stream(|out| quarterly::stream::write(&report, format, out), what);
+            }
+            // Else the production is recorded, then the quarter is read from the store as the report is
+            // written: the incidents are not held, however many.
+            let recorded = execute(ctx, config.clone(), RecordsCommand::QuarterlyRecorded { quarter })?;
+            let RecordsReply::QuarterlyRecorded { quarter, at, by } = recorded else {
+                return Err(unexpected(recorded));
             };
-            let bytes = match format {
-                Format::Markdown => quarterly::markdown(&report).into_bytes(),
-                Format::Json => (quarterly::json(&report) + "\n").into_bytes(),
-                Format::Csv => quarterly::csv(&report).into_bytes(),
-                Format::Docx => docx::quarterly(&report).map_err(word_error)?,
-                Format::Html => html::quarterly(&report).into_bytes(),
-            };
-            target.write(&bytes, || {
-                format!(
-                    "quarterly report {} ({format}, {} incidents)",
-                    report.quarter,
-                    report.incidents.len()
-                )
-            })
+            let store = ctx.open_store(&config)?;
+            if matches!(target, Target::Stdout) {
+                drop(waiting);
+            }
+            let listed = std::cell::Cell::new(0);
+            target.stream(
+                |out| {
+                    let written =
+                        quarterly::stream::from_store(&store, &config, (quarter, at, &by), format, out);
+                    listed.set(written?.1);
+                    Ok::<_, WriteError>(())
+                },
+                || quarterly_written(quarter, format, listed.get()),
+            )
         }
     }
+}
+
+/// What the message after writing a quarterly report to a file says it was.
+fn quarterly_written(quarter: Quarter, format: Format, incidents: usize) -> String {
+    format!("quarterly report {quarter} ({format}, {incidents} incidents)")
 }
 
 fn word_error(e: std::io::Error) -> CliError {
@@ -252,6 +264,39 @@ impl Target {
                     .write_all(bytes)
                     .and_then(|_| stdout.flush())
                     .map_err(|e| CliError::store(format!("cannot write the report: {e}")))?;
+            }
+        }
+        Ok(0)
+    }
+}
+
+impl Target {
+    /// Writes what `write` writes as it goes: to standard output, or next to the file and renamed over it at the
+    /// end (a report that failed half-way replaces nothing).
+    fn stream<E: Into<WriteError> + From<std::io::Error>>(
+        self,
+        write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+        what: impl FnOnce() -> String,
+    ) -> Result<i32, CliError> {
+        let failed = |e: WriteError, path: Option<&Path>| match (e, path) {
+            (WriteError::Store(e), _) => CliError::from(e),
+            (WriteError::Io(e), Some(path)) => {
+                CliError::bad_input(format!("cannot write {}: {e}", display(path)))
+            }
+            (WriteError::Io(e), None) => CliError::store(format!("cannot write the report: {e}")),
+        };
+        match self {
+            Target::File(path) => {
+                crate::report::write_atomically_with(&path, write)
+                    .map_err(|e| failed(e.into(), Some(&path)))?;
+                outln!("{} written to {}", what(), display(&path));
+            }
+            Target::Stdout => {
+                let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+                write(&mut stdout)
+                    .map_err(Into::into)
+                    .and_then(|()| stdout.flush().map_err(WriteError::Io))
+                    .map_err(|e| failed(e, None))?;
             }
         }
         Ok(0)

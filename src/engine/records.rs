@@ -66,6 +66,9 @@ pub enum RecordsCommand {
     /// Produce the quarterly report, recording that it was produced (its delivery earns the summary's 5
     /// points).
     QuarterlyReport { quarter: Option<Quarter> },
+    /// Record that the quarterly report was produced, as `QuarterlyReport` does, without building it: the
+    /// command line then writes it from the store as the quarter is read, in bounded memory.
+    QuarterlyRecorded { quarter: Option<Quarter> },
     /// Major accidents and the report's delivery.
     Contract(ContractCommand),
 }
@@ -83,6 +86,12 @@ pub enum RecordsReply {
     Score(Score),
     Advice(AdviceRecord),
     Quarterly(QuarterlyReport),
+    /// The production of a quarter's report was recorded, at `at` by `by`: what the report says of itself.
+    QuarterlyRecorded {
+        quarter: Quarter,
+        at: DateTime<Utc>,
+        by: Actor,
+    },
     Contract(ContractReply),
 }
 
@@ -206,26 +215,7 @@ impl Engine {
                 RecordsReply::Advice(advice)
             }
             RecordsCommand::QuarterlyReport { quarter } => {
-                let quarter = started(quarter.unwrap_or(this_quarter), today)?;
-                let key = QuarterlyProduced::key(quarter);
-                let previous: Option<QuarterlyProduced> =
-                    self.store.get_json(TreeName::Scores, key.as_bytes())?;
-                let produced = match previous {
-                    Some(p) => QuarterlyProduced {
-                        times: p.times + 1,
-                        ..p
-                    },
-                    None => QuarterlyProduced {
-                        quarter,
-                        at: now,
-                        actor: actor.clone(),
-                        times: 1,
-                    },
-                };
-                let put = Put::json(TreeName::Scores, key.clone(), &produced)?;
-                let payload = json!({ "quarter": quarter, "times": produced.times });
-                self.store
-                    .commit(actor, now, "report.quarterly", &key, payload, vec![put])?;
+                let quarter = self.record_quarterly(actor, quarter.unwrap_or(this_quarter), now)?;
                 self.records_changed();
                 // Recorded and durable; the report itself reads the quarter, off the engine task.
                 let (store, config, by) = (self.store.reader(), self.config.clone(), actor.clone());
@@ -235,9 +225,56 @@ impl Engine {
                     )?))
                 }));
             }
+            RecordsCommand::QuarterlyRecorded { quarter } => {
+                let quarter = self.record_quarterly(actor, quarter.unwrap_or(this_quarter), now)?;
+                if self.one_off {
+                    // Nothing shows the score, and the process reads the quarter next: no half-year read.
+                    return Ok(Work::Done(Ok(Reply::Records(Box::new(
+                        RecordsReply::QuarterlyRecorded {
+                            quarter,
+                            at: now,
+                            by: actor.clone(),
+                        },
+                    )))));
+                }
+                RecordsReply::QuarterlyRecorded {
+                    quarter,
+                    at: now,
+                    by: actor.clone(),
+                }
+            }
         };
         self.records_changed();
         Ok(Work::Done(Ok(Reply::Records(Box::new(reply)))))
+    }
+
+    /// Records that the report of `quarter` (one that has begun) was produced, once more if it was before.
+    fn record_quarterly(
+        &mut self,
+        actor: &Actor,
+        quarter: Quarter,
+        now: DateTime<Utc>,
+    ) -> Result<Quarter, EngineError> {
+        let quarter = started(quarter, self.policy.calendar.local_day(now))?;
+        let key = QuarterlyProduced::key(quarter);
+        let previous: Option<QuarterlyProduced> = self.store.get_json(TreeName::Scores, key.as_bytes())?;
+        let produced = match previous {
+            Some(p) => QuarterlyProduced {
+                times: p.times + 1,
+                ..p
+            },
+            None => QuarterlyProduced {
+                quarter,
+                at: now,
+                actor: actor.clone(),
+                times: 1,
+            },
+        };
+        let put = Put::json(TreeName::Scores, key.clone(), &produced)?;
+        let payload = json!({ "quarter": quarter, "times": produced.times });
+        self.store
+            .commit(actor, now, "report.quarterly", &key, payload, vec![put])?;
+        Ok(quarter)
     }
 
     /// The score of `quarter` as its page shows it, every late fault listed: read from the store off the engine

@@ -36,50 +36,162 @@ pub enum Block {
     },
 }
 
+/// A block as it is read, a table one row at a time: what a writer needs to turn a long report into another
+/// format without holding it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    /// A heading, a paragraph or a list item.
+    Block(Block),
+    TableHead {
+        header: Vec<Vec<Line>>,
+        align: Vec<Align>,
+    },
+    TableRow(Vec<Vec<Line>>),
+    TableEnd,
+}
+
 /// The blocks of a Markdown text written by this crate's renderers.
 pub fn parse(markdown: &str) -> Vec<Block> {
-    let lines: Vec<&str> = markdown.lines().collect();
     let mut blocks = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i];
-        if line.trim().is_empty() {
-            i += 1;
-        } else if let Some((level, text)) = heading(line) {
-            blocks.push(Block::Heading {
-                level,
-                text: inline(text),
-            });
-            i += 1;
-        } else if line.starts_with('|') {
-            let start = i;
-            while i < lines.len() && lines[i].starts_with('|') {
-                i += 1;
+    for piece in Pieces::new(
+        markdown
+            .lines()
+            .map(|l| Ok::<_, std::convert::Infallible>(l.to_string())),
+    ) {
+        let Ok(piece) = piece;
+        match piece {
+            Piece::Block(b) => blocks.push(b),
+            Piece::TableHead { header, align } => blocks.push(Block::Table {
+                header,
+                align,
+                rows: Vec::new(),
+            }),
+            Piece::TableRow(row) => {
+                if let Some(Block::Table { rows, .. }) = blocks.last_mut() {
+                    rows.push(row);
+                }
             }
-            blocks.push(table(&lines[start..i]));
-        } else if let Some((depth, first)) = item(line) {
-            let mut text = vec![inline(first.trim_end())];
-            i += 1;
-            while i < lines.len() && continues(lines[i]) {
-                text.push(inline(lines[i].trim()));
-                i += 1;
-            }
-            blocks.push(Block::Item { depth, lines: text });
-        } else {
-            let mut text = Vec::new();
-            while i < lines.len()
-                && !lines[i].trim().is_empty()
-                && heading(lines[i]).is_none()
-                && !lines[i].starts_with('|')
-                && item(lines[i]).is_none()
-            {
-                text.push(inline(lines[i].trim()));
-                i += 1;
-            }
-            blocks.push(Block::Paragraph(text));
+            Piece::TableEnd => {}
         }
     }
     blocks
+}
+
+/// The pieces of Markdown read line by line (a line that cannot be read ends them with its error).
+pub struct Pieces<I: Iterator> {
+    lines: std::iter::Peekable<I>,
+    in_table: bool,
+}
+
+impl<I, E> Pieces<I>
+where
+    I: Iterator<Item = Result<String, E>>,
+{
+    pub fn new(lines: I) -> Pieces<I> {
+        Pieces {
+            lines: lines.peekable(),
+            in_table: false,
+        }
+    }
+
+    /// The next line if `take` accepts it; an error is taken whatever it is.
+    fn next_if(&mut self, take: impl FnOnce(&str) -> bool) -> Option<Result<String, E>> {
+        self.lines.next_if(|l| l.as_ref().map_or(true, |l| take(l)))
+    }
+}
+
+impl<I, E> Iterator for Pieces<I>
+where
+    I: Iterator<Item = Result<String, E>>,
+{
+    type Item = Result<Piece, E>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.in_table {
+            return Some(match self.next_if(|l| l.starts_with('|')) {
+                Some(line) => {
+                    line.map(|l| Piece::TableRow(cells(&l).iter().map(|c| cell_lines(c)).collect()))
+                }
+                None => {
+                    self.in_table = false;
+                    Ok(Piece::TableEnd)
+                }
+            });
+        }
+        loop {
+            match self.next_if(|l| l.trim().is_empty()) {
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Some(Err(e)),
+                None => break,
+            }
+        }
+        let line = match self.lines.next()? {
+            Ok(line) => line,
+            Err(e) => return Some(Err(e)),
+        };
+        if let Some((level, text)) = heading(&line) {
+            return Some(Ok(Piece::Block(Block::Heading {
+                level,
+                text: inline(text),
+            })));
+        }
+        if line.starts_with('|') {
+            return Some(self.table_head(&line));
+        }
+        if let Some((depth, first)) = item(&line) {
+            let mut text = vec![inline(first.trim_end())];
+            while let Some(next) = self.next_if(continues) {
+                match next {
+                    Ok(l) => text.push(inline(l.trim())),
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+            return Some(Ok(Piece::Block(Block::Item { depth, lines: text })));
+        }
+        let mut text = vec![inline(line.trim())];
+        while let Some(next) = self.next_if(|l| {
+            !l.trim().is_empty() && heading(l).is_none() && !l.starts_with('|') && item(l).is_none()
+        }) {
+            match next {
+                Ok(l) => text.push(inline(l.trim())),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        Some(Ok(Piece::Block(Block::Paragraph(text))))
+    }
+}
+
+impl<I, E> Pieces<I>
+where
+    I: Iterator<Item = Result<String, E>>,
+{
+    /// A table's header, and its alignment when the line after it is a rule (else that line is a row).
+    fn table_head(&mut self, line: &str) -> Result<Piece, E> {
+        self.in_table = true;
+        let header = cells(line);
+        let rule = self
+            .next_if(|l| l.starts_with('|') && is_rule(&cells(l)))
+            .transpose()?;
+        let mut align: Vec<Align> = rule
+            .map(|l| {
+                cells(&l)
+                    .iter()
+                    .map(|c| {
+                        if c.ends_with(':') {
+                            Align::Right
+                        } else {
+                            Align::Left
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        align.resize(header.len(), Align::Left);
+        Ok(Piece::TableHead {
+            header: header.iter().map(|c| cell_lines(c)).collect(),
+            align,
+        })
+    }
 }
 
 fn heading(line: &str) -> Option<(u8, &str)> {
@@ -99,41 +211,15 @@ fn continues(line: &str) -> bool {
     line.starts_with("  ") && !line.trim().is_empty() && item(line).is_none()
 }
 
-fn table(lines: &[&str]) -> Block {
-    let mut rows = lines.iter().map(|l| cells(l));
-    let header = rows.next().unwrap_or_default();
-    let mut align = Vec::new();
-    let mut body = Vec::new();
-    for (n, row) in rows.enumerate() {
-        let is_rule = n == 0
-            && row
-                .iter()
-                .all(|c| !c.is_empty() && c.trim_end_matches(':').chars().all(|ch| ch == '-'));
-        if is_rule {
-            align = row
-                .iter()
-                .map(|c| {
-                    if c.ends_with(':') {
-                        Align::Right
-                    } else {
-                        Align::Left
-                    }
-                })
-                .collect();
-        } else {
-            body.push(row);
-        }
-    }
-    align.resize(header.len(), Align::Left);
-    let cell_lines = |c: &String| c.split("<br>").map(|part| inline(part.trim())).collect();
-    Block::Table {
-        header: header.iter().map(cell_lines).collect(),
-        align,
-        rows: body
-            .iter()
-            .map(|row| row.iter().map(cell_lines).collect())
-            .collect(),
-    }
+/// The row under a table's header that sets its columns' alignment.
+fn is_rule(row: &[String]) -> bool {
+    row.iter()
+        .all(|c| !c.is_empty() && c.trim_end_matches(':').chars().all(|ch| ch == '-'))
+}
+
+/// A cell's lines (`<br>` breaks them).
+fn cell_lines(c: &str) -> Vec<Line> {
+    c.split("<br>").map(|part| inline(part.trim())).collect()
 }
 
 /// The cells of one table row, escapes undone.

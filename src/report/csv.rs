@@ -4,6 +4,7 @@
 //! with `'`, which spreadsheets show as text and do not print.
 
 use std::borrow::Cow;
+use std::io::{self, Write};
 
 pub const BOM: &str = "\u{feff}";
 
@@ -25,19 +26,40 @@ where
     R: IntoIterator<Item = C>,
     C: AsRef<str>,
 {
-    let mut writer = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
-        .flexible(true)
-        .from_writer(Vec::new());
-    for row in rows {
-        let cells: Vec<String> = row.into_iter().map(|c| guard(c.as_ref()).into_owned()).collect();
-        // Writing into memory fails only on an I/O error, which a Vec never gives.
-        if writer.write_record(&cells).is_err() {
-            break;
+    let written = Rows::new(Vec::new()).and_then(|mut out| {
+        for row in rows {
+            out.row(row)?;
         }
+        out.finish()
+    });
+    // Writing into memory fails only on an I/O error, which a Vec never gives.
+    String::from_utf8_lossy(&written.unwrap_or_default()).into_owned()
+}
+
+/// CSV written row by row to `W`, each cell guarded, the byte-order mark first.
+pub struct Rows<W: Write> {
+    writer: ::csv::Writer<W>,
+}
+
+impl<W: Write> Rows<W> {
+    pub fn new(mut out: W) -> io::Result<Rows<W>> {
+        out.write_all(BOM.as_bytes())?;
+        let writer = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .flexible(true)
+            .from_writer(out);
+        Ok(Rows { writer })
     }
-    let bytes = writer.into_inner().unwrap_or_default();
-    format!("{BOM}{}", String::from_utf8_lossy(&bytes))
+
+    pub fn row<C: AsRef<str>>(&mut self, row: impl IntoIterator<Item = C>) -> io::Result<()> {
+        let cells: Vec<String> = row.into_iter().map(|c| guard(c.as_ref()).into_owned()).collect();
+        self.writer.write_record(&cells).map_err(io::Error::from)
+    }
+
+    /// Writes out what is buffered; gives the writer back.
+    pub fn finish(self) -> io::Result<W> {
+        self.writer.into_inner().map_err(|e| e.into_error())
+    }
 }
 
 #[cfg(test)]

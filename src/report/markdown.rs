@@ -22,6 +22,15 @@ pub enum Align {
 
 /// A pipe table; `rows` are already rendered cells (use [`cell`] for free text).
 pub fn table(out: &mut String, headers: &[(&str, Align)], rows: &[Vec<String>]) {
+    table_head(out, headers);
+    for row in rows {
+        table_row(out, row);
+    }
+    out.push('\n');
+}
+
+/// A table's header and rule; its rows follow, then an empty line ends it.
+pub fn table_head(out: &mut String, headers: &[(&str, Align)]) {
     out.push('|');
     for (h, _) in headers {
         out.push_str(&format!(" {h} |"));
@@ -34,12 +43,13 @@ pub fn table(out: &mut String, headers: &[(&str, Align)], rows: &[Vec<String>]) 
         });
     }
     out.push('\n');
-    for row in rows {
-        out.push('|');
-        for c in row {
-            out.push_str(&format!(" {c} |"));
-        }
-        out.push('\n');
+}
+
+/// One row of a table.
+pub fn table_row(out: &mut String, row: &[String]) {
+    out.push('|');
+    for c in row {
+        out.push_str(&format!(" {c} |"));
     }
     out.push('\n');
 }

@@ -5,6 +5,7 @@
 
 mod csv;
 mod markdown;
+pub mod stream;
 #[cfg(test)]
 mod tests;
 
@@ -141,6 +142,28 @@ pub fn build(
     now: DateTime<Utc>,
     by: &Actor,
 ) -> Result<QuarterlyReport, StoreError> {
+    let (mut rows, mut host_alarms) = (Vec::new(), Vec::new());
+    let report = build_passing(store, config, quarter, now, by, |row, alarm| {
+        rows.push(row);
+        host_alarms.extend(alarm);
+    })?;
+    Ok(QuarterlyReport {
+        incidents: rows,
+        host_alarms,
+        ..report
+    })
+}
+
+/// [`build`] without the quarter's incidents and host alarms: each incident's row (and its alarm, if a host
+/// gauge opened it) is handed to `each` as it is read, in the order the report lists them, and not kept.
+pub fn build_passing(
+    store: &StoreReader,
+    config: &Config,
+    quarter: Quarter,
+    now: DateTime<Utc>,
+    by: &Actor,
+    mut each: impl FnMut(IncidentRow, Option<HostAlarm>),
+) -> Result<QuarterlyReport, StoreError> {
     let policy = &config.policy;
     let cal = &policy.calendar;
     let (start, end) = (
@@ -158,18 +181,16 @@ pub fn build(
         )?);
     }
     // One pass over the year: the quarter's incidents become report rows as they are read, and both quarters
-    // of the half-year are tallied for the score; no quarter's incidents are held.
+    // of the half-year are tallied for the score; no quarter's incidents are held. Of the other quarter only
+    // the counts are kept: its score gives the half-year's mean, and its list of late faults is not shown.
     let partner = quarter.partner();
-    let mut rows = Vec::new();
-    let mut host_alarms = Vec::new();
     let mut tallies = [score::IncidentTally::default(), score::IncidentTally::default()];
     score::for_each_incident_of(store, [quarter, partner], cal.zone, |n, i| {
-        if let Some(tally) = tallies.get_mut(n) {
-            tally.add(&i, policy, now);
-        }
         if n == 0 {
-            host_alarms.extend(host_alarm(&i, policy, now));
-            rows.push(row(&i, config, now));
+            tallies[0].add(&i, policy, now);
+            each(row(&i, config, now), host_alarm(&i, policy, now));
+        } else {
+            tallies[1].merge_counts(&score::IncidentTally::one(&i, policy, now));
         }
     })?;
     let records = score::records_besides_incidents(store, quarter)?;
@@ -247,8 +268,8 @@ pub fn build(
         generated_at: now,
         generated_by: by.clone(),
         availability,
-        incidents: rows,
-        host_alarms,
+        incidents: Vec::new(),
+        host_alarms: Vec::new(),
         ledger,
         monthly,
         advice,
@@ -317,6 +338,10 @@ fn row(i: &Incident, config: &Config, now: DateTime<Utc>) -> IncidentRow {
     }
 }
 
+/// The report as JSON (without a final newline).
 pub fn json(report: &QuarterlyReport) -> String {
-    serde_json::to_string_pretty(report).unwrap_or_default()
+    let mut text =
+        String::from_utf8_lossy(&stream::in_memory(report, crate::report::Format::Json)).into_owned();
+    text.pop();
+    text
 }

@@ -11,6 +11,8 @@ use super::{StoreError, StoreReader, TreeName, display_key};
 use crate::model::IncidentId;
 
 mod last_written;
+#[cfg(test)]
+mod tests;
 use last_written::LastWritten;
 
 /// What a verification that passed checked.
@@ -69,6 +71,15 @@ pub fn record_name(tree: TreeName, key: &[u8]) -> String {
         }
         TreeName::Scores => format!("score record {}", display_key(key)),
         other => format!("{} record {}", other.as_str(), display_key(key)),
+    }
+}
+
+/// The events' writes are sorted in temporary files on a big store: a failure there is the temporary
+/// directory's.
+fn spill_error(source: std::io::Error) -> StoreError {
+    StoreError::Io {
+        dir: std::env::temp_dir(),
+        source,
     }
 }
 
@@ -172,7 +183,9 @@ impl StoreReader {
                     return Ok(Err(event_failure(key_seq, why)));
                 }
                 for w in &event.writes {
-                    last_written.insert(&w.tree, &w.key, w.sha256.as_deref(), event.seq);
+                    last_written
+                        .insert(&w.tree, &w.key, w.sha256.as_deref(), event.seq)
+                        .map_err(spill_error)?;
                 }
             } else if event.compute_hash() != event.hash {
                 return Ok(Err(event_failure(
@@ -269,21 +282,31 @@ impl StoreReader {
             )));
         }
 
-        // Every audited record against the event that last wrote it.
+        // Every audited record against the event that last wrote it, both in the same order (see `LastWritten`).
         let mut records_checked = 0u64;
         if keyed_from.is_some() {
             progress.stage("checking the records against their events", None);
-            for tree in AUDITED_TREES {
+            let mut words = last_written.into_words().map_err(spill_error)?;
+            // The first record (by tree name, then key) an event wrote that is not there.
+            let mut gone: Option<(String, Vec<u8>, u64)> = None;
+            let mut left = |tree: &str, key: &[u8], seq: u64| {
+                if gone
+                    .as_ref()
+                    .is_none_or(|(t, k, _)| (tree, key) < (t.as_str(), k.as_slice()))
+                {
+                    gone = Some((tree.to_string(), key.to_vec(), seq));
+                }
+            };
+            for (n, tree) in AUDITED_TREES.into_iter().enumerate() {
                 for item in self.scan(tree) {
                     let (key, value) = item?;
                     records_checked += 1;
                     progress.advance(1);
-                    let name = record_name(tree, &key);
-                    match last_written.remove(tree.as_str(), &key) {
+                    match words.take(n, &key, &mut left).map_err(spill_error)? {
                         None => {
                             return Ok(Err(VerifyFailure {
                                 seq: 0,
-                                record: name,
+                                record: record_name(tree, &key),
                                 reason: "no audit event wrote it: it was added or restored without an event"
                                     .into(),
                             }));
@@ -291,7 +314,7 @@ impl StoreReader {
                         Some((digest, seq)) if !digest.matches(&Sha256::digest(&value)) => {
                             return Ok(Err(VerifyFailure {
                                 seq: 0,
-                                record: name,
+                                record: record_name(tree, &key),
                                 reason: format!(
                                     "it does not match what audit event {seq} wrote: it was changed without an event"
                                 ),
@@ -301,7 +324,8 @@ impl StoreReader {
                     }
                 }
             }
-            if let Some((tree, key, seq)) = last_written.first_present() {
+            words.rest(&mut left).map_err(spill_error)?;
+            if let Some((tree, key, seq)) = gone {
                 let name = TreeName::parse(&tree)
                     .map(|t| record_name(t, &key))
                     .unwrap_or_else(|| format!("{tree} record {}", display_key(&key)));

@@ -12,9 +12,10 @@ use watchdesk::engine::{RecordsCommand, RecordsReply};
 use watchdesk::history::{self, Bucket};
 use watchdesk::model::{AutoSource, DailyEntry, HandItem, Quarter};
 use watchdesk::policy::{Kind, Severity};
+use watchdesk::report::Format;
 use watchdesk::report::daily::DailyView;
 use watchdesk::report::handover::HandoverSummary;
-use watchdesk::report::quarterly::QuarterlyReport;
+use watchdesk::report::quarterly::{QuarterlyReport, stream};
 use watchdesk::store::Store;
 
 use crate::rig::{self, Rig, local};
@@ -219,11 +220,13 @@ const SCRIPT: [Script; 12] = [
     ),
 ];
 
-/// What the quarter left: its report, the handover summary and a day's ledger page at its end.
+/// What the quarter left: its report, the handover summary and a day's ledger page at its end, and the same
+/// report in each format written from the store as the quarter is read.
 pub struct Played {
     pub report: QuarterlyReport,
     pub handover: HandoverSummary,
     pub daily: DailyView,
+    pub streamed: Vec<(Format, Vec<u8>)>,
 }
 
 async fn play() -> Played {
@@ -333,10 +336,28 @@ async fn play() -> Played {
         panic!("expected the day's ledger");
     };
     rig.engine.shutdown().await;
+    let store = Store::open_keyed(rig.dir.path(), rig::test_key()).unwrap();
+    let made = (Q4, report.generated_at, &report.generated_by);
+    let streamed = [
+        Format::Markdown,
+        Format::Json,
+        Format::Csv,
+        Format::Html,
+        Format::Docx,
+    ]
+    .into_iter()
+    .map(|format| {
+        let mut out = Vec::new();
+        let (_, listed) = stream::from_store(&store, &rig::config(), made, format, &mut out).unwrap();
+        assert_eq!(listed, report.incidents.len());
+        (format, out)
+    })
+    .collect();
     Played {
         report,
         handover,
         daily,
+        streamed,
     }
 }
 

@@ -9,7 +9,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::policy::Severity;
-use crate::report::quarterly::QuarterlyReport;
+use crate::report::quarterly::{IncidentRow, QuarterlyReport};
 use crate::report::score::points;
 use crate::report::series::QuarterSeries;
 
@@ -196,17 +196,45 @@ pub fn latency(series: &QuarterSeries) -> String {
     })
 }
 
-/// 故障与工单: incidents detected each week, stacked by severity.
-pub fn incidents(report: &QuarterlyReport) -> String {
-    let series = &report.series;
-    let mut counts = vec![[0u32; 3]; series.weeks.len()];
-    for i in &report.incidents {
-        let day = i.detected_at.with_timezone(&report.timezone).date_naive();
-        if let Some(w) = series.week_of(day) {
-            let s = Severity::ALL.iter().position(|s| *s == i.severity).unwrap_or(0);
-            counts[w][s] += 1;
+/// The quarter's incidents counted by local day of detection and severity, one incident at a time: what the
+/// incidents chart needs, without the incidents.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IncidentWeeks {
+    by_day: std::collections::BTreeMap<chrono::NaiveDate, [u32; 3]>,
+}
+
+impl IncidentWeeks {
+    pub fn of(report: &QuarterlyReport) -> IncidentWeeks {
+        let mut weeks = IncidentWeeks::default();
+        for i in &report.incidents {
+            weeks.add(i, report.timezone);
         }
+        weeks
     }
+
+    pub fn add(&mut self, i: &IncidentRow, zone: chrono_tz::Tz) {
+        let day = i.detected_at.with_timezone(&zone).date_naive();
+        let s = Severity::ALL.iter().position(|s| *s == i.severity).unwrap_or(0);
+        self.by_day.entry(day).or_default()[s] += 1;
+    }
+
+    /// The counts of each week of `series`, by severity.
+    fn counts(&self, series: &QuarterSeries) -> Vec<[u32; 3]> {
+        let mut counts = vec![[0u32; 3]; series.weeks.len()];
+        for (day, n) in &self.by_day {
+            if let Some(w) = series.week_of(*day) {
+                for (c, n) in counts[w].iter_mut().zip(n) {
+                    *c += n;
+                }
+            }
+        }
+        counts
+    }
+}
+
+/// 故障与工单: incidents detected each week, stacked by severity.
+pub fn incidents(series: &QuarterSeries, weeks: &IncidentWeeks) -> String {
+    let counts = weeks.counts(series);
     svg(|root| {
         let top = counts
             .iter()

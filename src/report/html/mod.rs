@@ -5,8 +5,9 @@
 pub mod charts;
 
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
-use super::blocks::{self, Block, Line};
+use super::blocks::{Block, Line, Piece, Pieces};
 use super::markdown::Align;
 use super::quarterly::{self, QuarterlyReport};
 
@@ -44,52 +45,103 @@ pub fn escape(text: &str) -> String {
 
 /// A report's Markdown as a page; `figures` (already HTML) go before the first section.
 pub fn page(title: &str, markdown: &str, figures: &str) -> String {
-    let mut out = format!(
+    let mut out = Vec::new();
+    let lines = markdown.lines().map(|l| Ok(l.to_string()));
+    // Writing into memory cannot fail.
+    let _ = page_to(&mut out, title, lines, figures);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`page`] written to `out` as the Markdown's lines are read: a report of any length in bounded memory.
+pub fn page_to(
+    out: &mut dyn Write,
+    title: &str,
+    lines: impl Iterator<Item = io::Result<String>>,
+    figures: &str,
+) -> io::Result<()> {
+    let mut html = format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         escape(title)
     );
     let mut figures_placed = figures.is_empty();
     let mut in_list = false;
-    for block in blocks::parse(markdown) {
-        let item = matches!(block, Block::Item { .. });
-        if in_list && !item {
-            out.push_str("</ul>\n");
-        } else if item && !in_list {
-            out.push_str("<ul>\n");
+    let mut align = Vec::new();
+    for piece in Pieces::new(lines) {
+        match piece? {
+            Piece::Block(block) => {
+                let item = matches!(block, Block::Item { .. });
+                list(&mut html, &mut in_list, item);
+                if !figures_placed && matches!(block, Block::Heading { level: 2, .. }) {
+                    html.push_str(figures);
+                    figures_placed = true;
+                }
+                block_html(&mut html, &block);
+            }
+            Piece::TableHead {
+                header,
+                align: columns,
+            } => {
+                list(&mut html, &mut in_list, false);
+                table_head_html(&mut html, &header);
+                align = columns;
+            }
+            Piece::TableRow(row) => table_row_html(&mut html, &row, &align),
+            Piece::TableEnd => html.push_str("</tbody>\n</table>\n"),
         }
-        in_list = item;
-        if !figures_placed && matches!(block, Block::Heading { level: 2, .. }) {
-            out.push_str(figures);
-            figures_placed = true;
+        if html.len() >= FLUSH_AT {
+            out.write_all(html.as_bytes())?;
+            html.clear();
         }
-        block_html(&mut out, &block);
     }
     if in_list {
-        out.push_str("</ul>\n");
+        html.push_str("</ul>\n");
     }
     if !figures_placed {
-        out.push_str(figures);
+        html.push_str(figures);
     }
-    out.push_str("</body>\n</html>\n");
-    out
+    html.push_str("</body>\n</html>\n");
+    out.write_all(html.as_bytes())
+}
+
+/// How much of a page is gathered before it is written out.
+const FLUSH_AT: usize = 64 * 1024;
+
+/// Opens or closes the list around a block (`item`: the block is a list item).
+fn list(html: &mut String, in_list: &mut bool, item: bool) {
+    if *in_list && !item {
+        html.push_str("</ul>\n");
+    } else if item && !*in_list {
+        html.push_str("<ul>\n");
+    }
+    *in_list = item;
 }
 
 /// The quarterly report with its four charts.
 pub fn quarterly(report: &QuarterlyReport) -> String {
+    page(
+        &quarterly_title(report),
+        &quarterly::markdown(report),
+        &quarterly_figures(report, &charts::IncidentWeeks::of(report)),
+    )
+}
+
+/// The title of the quarterly report's page.
+pub fn quarterly_title(report: &QuarterlyReport) -> String {
+    format!("运维季度报告 Quarterly maintenance report {}", report.quarter)
+}
+
+/// The quarterly report's four charts, the incidents counted by week in `weeks`.
+pub fn quarterly_figures(report: &QuarterlyReport, weeks: &charts::IncidentWeeks) -> String {
     let mut figures = String::from("<h2>图表 Charts</h2>\n");
     for (id, svg) in [
         ("availability", charts::availability(&report.series)),
         ("latency", charts::latency(&report.series)),
-        ("incidents", charts::incidents(report)),
+        ("incidents", charts::incidents(&report.series, weeks)),
         ("deductions", charts::deductions(report)),
     ] {
         let _ = writeln!(figures, "<figure id=\"chart-{id}\">\n{svg}\n</figure>");
     }
-    page(
-        &format!("运维季度报告 Quarterly maintenance report {}", report.quarter),
-        &quarterly::markdown(report),
-        &figures,
-    )
+    figures
 }
 
 fn line_html(out: &mut String, line: &Line) {
@@ -139,29 +191,37 @@ fn block_html(out: &mut String, block: &Block) {
             out.push_str("</li>\n");
         }
         Block::Table { header, align, rows } => {
-            out.push_str("<table>\n<thead><tr>");
-            for cell in header {
-                out.push_str("<th>");
-                lines_html(out, cell);
-                out.push_str("</th>");
-            }
-            out.push_str("</tr></thead>\n<tbody>\n");
+            table_head_html(out, header);
             for row in rows {
-                out.push_str("<tr>");
-                for (n, cell) in row.iter().enumerate() {
-                    out.push_str(if align.get(n) == Some(&Align::Right) {
-                        "<td class=\"num\">"
-                    } else {
-                        "<td>"
-                    });
-                    lines_html(out, cell);
-                    out.push_str("</td>");
-                }
-                out.push_str("</tr>\n");
+                table_row_html(out, row, align);
             }
             out.push_str("</tbody>\n</table>\n");
         }
     }
+}
+
+fn table_head_html(out: &mut String, header: &[Vec<Line>]) {
+    out.push_str("<table>\n<thead><tr>");
+    for cell in header {
+        out.push_str("<th>");
+        lines_html(out, cell);
+        out.push_str("</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+}
+
+fn table_row_html(out: &mut String, row: &[Vec<Line>], align: &[Align]) {
+    out.push_str("<tr>");
+    for (n, cell) in row.iter().enumerate() {
+        out.push_str(if align.get(n) == Some(&Align::Right) {
+            "<td class=\"num\">"
+        } else {
+            "<td>"
+        });
+        lines_html(out, cell);
+        out.push_str("</td>");
+    }
+    out.push_str("</tr>\n");
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::policy::Stage;
 use crate::report::local;
 use crate::report::score::points;
 
-const HEADER: [&str; 25] = [
+pub(super) const HEADER: [&str; 25] = [
     "编号 id",
     "类型 kind",
     "级别 severity",
@@ -39,13 +39,10 @@ const HEADER: [&str; 25] = [
 ];
 
 pub fn csv(report: &QuarterlyReport) -> String {
-    let zone = report.timezone;
-    let header = HEADER.iter().map(|h| h.to_string()).collect::<Vec<_>>();
-    let rows = report.incidents.iter().map(|row| fields(row, zone));
-    crate::report::csv::write(std::iter::once(header).chain(rows))
+    String::from_utf8_lossy(&super::stream::in_memory(report, crate::report::Format::Csv)).into_owned()
 }
 
-fn fields(r: &IncidentRow, zone: Tz) -> Vec<String> {
+pub(super) fn fields(r: &IncidentRow, zone: Tz) -> Vec<String> {
     let t = |at: Option<DateTime<Utc>>| at.map(|at| local(at, zone)).unwrap_or_default();
     let mut out = vec![
         r.id.clone(),

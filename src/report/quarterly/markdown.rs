@@ -1,22 +1,30 @@
 //! The quarterly report as Markdown that reads well pasted into a document: numbered sections, pipe tables for
-//! the overviews, one sub-section per fault for its archive.
+//! the overviews, one sub-section per fault for its archive. The parts that list the quarter's incidents are
+//! written one incident at a time (see [`super::stream`], which puts the parts together); the rest comes from
+//! the report's other fields.
 
-use super::{IncidentRow, QuarterlyReport};
+use chrono_tz::Tz;
+
+use super::{Backdated, HostAlarm, IncidentRow, QuarterlyReport};
 use crate::model::DeadlineState;
-use crate::report::markdown::{Align, block, cell, table};
+use crate::report::markdown::{Align, block, cell, table, table_row};
 use crate::report::score::{self, points};
-use crate::report::{deadline_words, local, percent};
+use crate::report::{Format, deadline_words, local, percent};
 
 pub fn markdown(r: &QuarterlyReport) -> String {
+    String::from_utf8_lossy(&super::stream::in_memory(r, Format::Markdown)).into_owned()
+}
+
+/// The title, who produced it, the audit head and the availability (section 1).
+pub(super) fn opening(r: &QuarterlyReport) -> String {
     let zone = r.timezone;
-    let t = |at| local(at, zone);
     let mut out = format!("# 运维季度报告 Quarterly maintenance report — {}\n\n", r.quarter);
     out.push_str(&format!(
         "{} · {} – {} ({zone}) · produced {} by {}\n\n",
         r.platform,
         r.first_day,
         r.last_day,
-        t(r.generated_at),
+        local(r.generated_at, zone),
         r.generated_by
     ));
 
@@ -54,76 +62,108 @@ pub fn markdown(r: &QuarterlyReport) -> String {
             &rows,
         );
     }
+    out
+}
 
-    let faults: Vec<&IncidentRow> = r.faults().collect();
-    let late = faults.iter().filter(|f| f.late).count();
-    let deductions: f64 = faults.iter().map(|f| f.deduction).sum();
-    out.push_str(&format!(
-        "## 2. 故障处理 Faults ({} faults, {late} late, −{} points)\n\n",
-        faults.len(),
+/// Section 2's heading: how many faults, how many late, what they cost.
+pub(super) fn faults_heading(faults: usize, late: usize, deductions: f64) -> String {
+    format!(
+        "## 2. 故障处理 Faults ({faults} faults, {late} late, −{} points)\n\n",
         points(deductions)
-    ));
-    if faults.is_empty() {
-        out.push_str("No faults this quarter.\n\n");
-    } else {
-        overview(&mut out, &faults, r);
-        for f in &faults {
-            fault_section(&mut out, f, r);
-        }
-    }
+    )
+}
 
-    let tickets: Vec<&IncidentRow> = r.tickets().collect();
-    out.push_str(&format!(
-        "## 3. 工单 Change, support and security tickets ({})\n\n",
-        tickets.len()
-    ));
-    if tickets.is_empty() {
-        out.push_str("None this quarter.\n\n");
-    } else {
-        overview(&mut out, &tickets, r);
-    }
+pub(super) const NO_FAULTS: &str = "No faults this quarter.\n\n";
+pub(super) const NONE: &str = "None this quarter.\n\n";
 
-    out.push_str(&format!(
-        "## 4. 服务器告警 Host alarms ({})\n\n",
-        r.host_alarms.len()
-    ));
-    if r.host_alarms.is_empty() {
-        out.push_str("None this quarter.\n\n");
-    } else {
-        let rows: Vec<Vec<String>> = r
-            .host_alarms
-            .iter()
-            .map(|h| {
-                vec![
-                    h.id.clone(),
-                    cell(&h.host),
-                    cell(&h.gauge),
-                    h.severity.as_str().into(),
-                    t(h.detected_at),
-                    h.reported_at.map(t).unwrap_or_else(|| "—".into()),
-                    match h.reported_in_time {
-                        Some(true) => "yes".into(),
-                        Some(false) => "**no**".into(),
-                        None => "not yet due".into(),
-                    },
-                ]
-            })
-            .collect();
-        table(
-            &mut out,
-            &[
-                ("编号 Id", Align::Left),
-                ("主机 Host", Align::Left),
-                ("指标 Gauge", Align::Left),
-                ("级别 Severity", Align::Left),
-                ("发现 Detected", Align::Left),
-                ("上报 Reported", Align::Left),
-                ("12小时内 Within 12 h", Align::Left),
-            ],
-            &rows,
-        );
-    }
+pub(super) fn tickets_heading(tickets: usize) -> String {
+    format!("## 3. 工单 Change, support and security tickets ({tickets})\n\n")
+}
 
+/// The columns of the fault and ticket overviews.
+pub(super) const OVERVIEW: [(&str, Align); 8] = [
+    ("编号 Id", Align::Left),
+    ("类型 Kind", Align::Left),
+    ("标题 Title", Align::Left),
+    ("发现 Detected", Align::Left),
+    ("时限 Deadlines", Align::Left),
+    ("状态 State", Align::Left),
+    ("扣分 Deduction", Align::Right),
+    ("补录 Back-dated", Align::Left),
+];
+
+/// One incident's row of an overview.
+pub(super) fn overview_row(out: &mut String, i: &IncidentRow, zone: Tz) {
+    let t = |at| local(at, zone);
+    let stages: Vec<String> = i
+        .deadlines
+        .iter()
+        .map(|d| format!("{} {} (due {})", d.stage.as_str(), deadline_words(d), t(d.due)))
+        .collect();
+    table_row(
+        out,
+        &[
+            i.id.clone(),
+            format!("{} {}", i.kind, i.severity),
+            cell(&i.title),
+            t(i.detected_at),
+            if stages.is_empty() {
+                "on demand".into()
+            } else {
+                stages.join("<br>")
+            },
+            i.state.as_str().into(),
+            if i.deduction > 0.0 {
+                format!("−{}", points(i.deduction))
+            } else {
+                "—".into()
+            },
+            if i.backdated.is_empty() {
+                "—".into()
+            } else {
+                "**yes**".into()
+            },
+        ],
+    );
+}
+
+pub(super) fn alarms_heading(alarms: usize) -> String {
+    format!("## 4. 服务器告警 Host alarms ({alarms})\n\n")
+}
+
+pub(super) const ALARMS: [(&str, Align); 7] = [
+    ("编号 Id", Align::Left),
+    ("主机 Host", Align::Left),
+    ("指标 Gauge", Align::Left),
+    ("级别 Severity", Align::Left),
+    ("发现 Detected", Align::Left),
+    ("上报 Reported", Align::Left),
+    ("12小时内 Within 12 h", Align::Left),
+];
+
+pub(super) fn alarm_row(out: &mut String, h: &HostAlarm, zone: Tz) {
+    let t = |at| local(at, zone);
+    table_row(
+        out,
+        &[
+            h.id.clone(),
+            cell(&h.host),
+            cell(&h.gauge),
+            h.severity.as_str().into(),
+            t(h.detected_at),
+            h.reported_at.map(t).unwrap_or_else(|| "—".into()),
+            match h.reported_in_time {
+                Some(true) => "yes".into(),
+                Some(false) => "**no**".into(),
+                None => "not yet due".into(),
+            },
+        ],
+    );
+}
+
+/// Section 5: the ledger, the backup checks and the monthly inspections.
+pub(super) fn ledger(r: &QuarterlyReport) -> String {
+    let mut out = String::new();
     let l = &r.ledger;
     let share = |n: u32| percent((l.days_counted > 0).then(|| n as f64 / l.days_counted as f64));
     out.push_str("## 5. 日台账与备份检查 Ledger and backup checks\n\n");
@@ -182,42 +222,46 @@ pub fn markdown(r: &QuarterlyReport) -> String {
         ));
     }
     out.push('\n');
+    out
+}
 
-    let backdated: Vec<_> = r.backdated().collect();
-    out.push_str(&format!(
-        "## 6. 补录 Back-dated actions ({})\n\n",
-        backdated.len()
-    ));
-    if backdated.is_empty() {
+/// Section 6's heading, and what comes before its table (or instead of it).
+pub(super) fn backdated_heading(backdated: usize) -> String {
+    let mut out = format!("## 6. 补录 Back-dated actions ({backdated})\n\n");
+    if backdated == 0 {
         out.push_str("None: every action was logged when it happened.\n\n");
     } else {
         out.push_str("Actions logged more than a minute after they happened (deadlines use the time they happened).\n\n");
-        let rows: Vec<Vec<String>> = backdated
-            .iter()
-            .map(|(i, b)| {
-                vec![
-                    i.id.clone(),
-                    b.step.clone(),
-                    t(b.at),
-                    t(b.recorded_at),
-                    cell(&b.by.to_string()),
-                ]
-            })
-            .collect();
-        table(
-            &mut out,
-            &[
-                ("编号 Id", Align::Left),
-                ("环节 Step", Align::Left),
-                ("发生 Happened", Align::Left),
-                ("录入 Logged", Align::Left),
-                ("人员 By", Align::Left),
-            ],
-            &rows,
-        );
     }
+    out
+}
 
-    out.push_str("## 7. 建议 Advice\n\n");
+pub(super) const BACKDATED: [(&str, Align); 5] = [
+    ("编号 Id", Align::Left),
+    ("环节 Step", Align::Left),
+    ("发生 Happened", Align::Left),
+    ("录入 Logged", Align::Left),
+    ("人员 By", Align::Left),
+];
+
+pub(super) fn backdated_row(out: &mut String, id: &str, b: &Backdated, zone: Tz) {
+    let t = |at| local(at, zone);
+    table_row(
+        out,
+        &[
+            id.to_string(),
+            b.step.clone(),
+            t(b.at),
+            t(b.recorded_at),
+            cell(&b.by.to_string()),
+        ],
+    );
+}
+
+/// Sections 7 and 8: the advice and the score.
+pub(super) fn closing(r: &QuarterlyReport) -> String {
+    let t = |at| local(at, r.timezone);
+    let mut out = String::from("## 7. 建议 Advice\n\n");
     match &r.advice {
         Some(a) => out.push_str(&format!(
             "{}\n\n— {}, {}\n\n",
@@ -242,58 +286,9 @@ pub fn markdown(r: &QuarterlyReport) -> String {
     out
 }
 
-fn overview(out: &mut String, rows: &[&IncidentRow], r: &QuarterlyReport) {
-    let t = |at| local(at, r.timezone);
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|i| {
-            let stages: Vec<String> = i
-                .deadlines
-                .iter()
-                .map(|d| format!("{} {} (due {})", d.stage.as_str(), deadline_words(d), t(d.due)))
-                .collect();
-            vec![
-                i.id.clone(),
-                format!("{} {}", i.kind, i.severity),
-                cell(&i.title),
-                t(i.detected_at),
-                if stages.is_empty() {
-                    "on demand".into()
-                } else {
-                    stages.join("<br>")
-                },
-                i.state.as_str().into(),
-                if i.deduction > 0.0 {
-                    format!("−{}", points(i.deduction))
-                } else {
-                    "—".into()
-                },
-                if i.backdated.is_empty() {
-                    "—".into()
-                } else {
-                    "**yes**".into()
-                },
-            ]
-        })
-        .collect();
-    table(
-        out,
-        &[
-            ("编号 Id", Align::Left),
-            ("类型 Kind", Align::Left),
-            ("标题 Title", Align::Left),
-            ("发现 Detected", Align::Left),
-            ("时限 Deadlines", Align::Left),
-            ("状态 State", Align::Left),
-            ("扣分 Deduction", Align::Right),
-            ("补录 Back-dated", Align::Left),
-        ],
-        &rows,
-    );
-}
-
-fn fault_section(out: &mut String, f: &IncidentRow, r: &QuarterlyReport) {
-    let t = |at| local(at, r.timezone);
+/// A fault's own sub-section: its times against the deadlines and its archive.
+pub(super) fn fault_section(out: &mut String, f: &IncidentRow, zone: Tz) {
+    let t = |at| local(at, zone);
     out.push_str(&format!("### {} {} ({})\n\n", f.id, f.title.trim(), f.severity));
     if let Some(sub) = &f.subsystem {
         out.push_str(&format!("- 子系统 Subsystem: {sub}\n"));

@@ -94,4 +94,8 @@ fn the_report_lists_every_incident_of_the_quarter_as_a_plain_read_of_the_store_g
     assert_eq!(report.incidents, expected);
     assert!(report.incidents.iter().any(|r| r.state == State::Open));
     assert!(report.incidents.iter().any(|r| r.late));
+    // The score, its half-year with the third quarter's included, is the score page's.
+    let page = score::load(&store, &config.policy, quarter, now).unwrap();
+    assert!(page.half_year.is_some());
+    assert_eq!(report.score, page);
 }

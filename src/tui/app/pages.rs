@@ -110,6 +110,7 @@ impl App {
             RecordsReply::Monthly(_)
             | RecordsReply::Advice(_)
             | RecordsReply::Quarterly(_)
+            | RecordsReply::QuarterlyRecorded { .. }
             | RecordsReply::Contract(_) => return,
         };
         self.show(content);
