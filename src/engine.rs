@@ -4,6 +4,7 @@
 
 mod command;
 pub mod delta;
+mod durable;
 mod events;
 mod handle;
 mod incidents;
@@ -90,6 +91,8 @@ pub(crate) struct Engine {
     ),
     /// How long each turn of the loop took, by kind (read through the handle).
     turns: Turns,
+    /// Writes applied but not yet durable, and what waits for them.
+    durability: durable::Durability,
 }
 
 /// Starts the engine task on the current tokio runtime. It owns `store` from now on.
@@ -166,6 +169,8 @@ impl Engine {
         let health = HealthTracker::new(&config);
         let (events, _) = events::channel();
         let (_, delivery) = watch::channel(DeliveryStatus::default());
+        let syncer = store.syncer();
+        let durability = durable::Durability::new(Arc::new(move || syncer.sync()), store.dir().to_path_buf());
         let mut engine = Engine {
             store,
             config: Arc::new(config),
@@ -192,6 +197,7 @@ impl Engine {
             reads: Vec::new(),
             finishing: mpsc::unbounded_channel(),
             turns: Turns::default(),
+            durability,
         };
         // History older than the retention goes at start-up; a long-running daemon prunes again each day.
         let retention = engine.config.health.retention_days;
@@ -203,6 +209,8 @@ impl Engine {
             engine.resume_faults();
             engine.refresh_records();
         }
+        // What start-up wrote is durable already; from here on the loop waits for the disk off its task.
+        engine.store.defer_sync();
         Ok(engine)
     }
 
@@ -220,6 +228,9 @@ impl Engine {
             tokio::select! {
                 biased;
                 Some(done) = stop.recv() => break Some(done),
+                (covers, result) = self.durability.finished() => turns.time("sync done", || {
+                    self.synced(covers, result);
+                }),
                 Some(request) = requests.recv() => {
                     let Request { actor, command, reply } = request;
                     turns.time(turns::of_command(&command), || {
@@ -250,12 +261,17 @@ impl Engine {
                 }),
                 _ = tick.tick() => turns.time("tick", || {
                     self.on_tick();
-                    self.announce_time();
+                    // Facts about what is not durable yet wait for a later tick.
+                    if !self.unsaved() {
+                        self.announce_time();
+                    }
                     self.publish();
                 }),
                 else => break None,
             }
         };
+        // Answers waiting for the disk go out before the reads they may have started are waited for.
+        self.settle().await;
         for read in std::mem::take(&mut self.reads) {
             let _ = read.await;
         }
@@ -326,8 +342,12 @@ impl Engine {
         }
     }
 
-    /// Tells subscribers what changed, then screens what they show.
+    /// Tells subscribers what changed, then screens what they show; once every write is durable (what is
+    /// shown never runs ahead of the disk: `durable`).
     fn publish(&mut self) {
+        if self.unsaved() {
+            return;
+        }
         self.announce();
         if !self.dirty {
             return;

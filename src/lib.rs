@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod clock;
+pub mod code_pages;
 pub mod config;
 pub mod daemon;
 pub mod demo;

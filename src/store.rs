@@ -25,12 +25,14 @@ mod opening;
 mod progress;
 mod reader;
 mod scan;
+mod syncer;
 mod trees;
 mod verify;
 
 use std::fs::{self, File};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sled::Transactional;
@@ -43,6 +45,7 @@ pub use key::{AuditKey, default_key_path};
 pub use progress::{Progress, Quiet};
 pub use reader::StoreReader;
 pub use scan::Bounded;
+pub use syncer::Syncer;
 pub use trees::{Put, TreeName, display_key};
 pub use verify::{Verified, VerifyFailure, record_name};
 
@@ -58,14 +61,16 @@ pub const SCHEMA_VERSION: u32 = 2;
 /// them to work done off the owner's task.
 pub struct Store {
     read: StoreReader,
-    db: sled::Db,
-    /// sled's data file: fsynced after each flush so a write survives a power cut, not only a killed process.
-    db_file: File,
+    syncer: Syncer,
+    /// Whether `commit` leaves durability to the owner (`defer_sync`), and whether a commit since the owner
+    /// last asked (`take_unsynced`) still needs its sync.
+    deferred: Option<bool>,
     chain: audit::ChainHead,
     /// Why this store must not be written to with this key (the chain was keyed with another, or its switch
     /// point is gone); reads still work.
     key_problem: Option<String>,
-    /// Events made durable since the owner last took them, for the engine's event stream.
+    /// Events committed since the owner last took them, for the engine's event stream (durable, unless the
+    /// owner deferred the sync: then durable once its next sync returns).
     committed: Vec<AuditEvent>,
     _lock: lock::DirLock,
 }
@@ -120,12 +125,18 @@ impl Store {
         let lock = lock::DirLock::acquire(dir)?;
         let sled_dir = dir.join("store");
         opening::remove_stale_snapshots(&sled_dir).map_err(io)?;
+        // No background flusher: every write that matters is flushed (and fsynced) before it is answered, and
+        // sled's thread, waking every 500 ms, spent most of its time cleaning segments eagerly — reading and
+        // rewriting pages of a big store, more CPU than the engine's own work (BENCHMARKS.md, "A big year").
+        // Without it sled still cleans, one page at each page it rewrites for a write, and flushes when the
+        // store is dropped; what is written outside a commit (history rollups) is synced by its owner.
         let sled_config = sled::Config::new()
             .path(&sled_dir)
             .cache_capacity(16 * 1024 * 1024)
-            .mode(sled::Mode::LowSpace);
+            .mode(sled::Mode::LowSpace)
+            .flush_every_ms(None);
         // Our own directory lock is held, so sled's lock can only be held by a store of this process that was
-        // just dropped and whose background flusher has not let go yet: wait a little for it.
+        // just dropped and not let go of yet (a thread still holding its sled): wait a little for it.
         let mut opened = sled_config.open();
         for _ in 0..100 {
             match &opened {
@@ -159,11 +170,15 @@ impl Store {
                 trees,
                 key,
             },
-            db,
+            syncer: Syncer {
+                db,
+                db_file: Arc::new(db_file),
+                dir: dir.to_path_buf(),
+            },
+            deferred: None,
             chain: audit::ChainHead::default(),
             key_problem: None,
             committed: Vec::new(),
-            db_file,
             _lock: lock,
         };
         opening::keep_reserve(dir);
@@ -192,11 +207,27 @@ impl Store {
 
     /// Makes everything written so far durable: sled's flush, then an fsync of its data file.
     pub fn sync(&self) -> Result<(), StoreError> {
-        self.db.flush().map_err(|e| StoreError::at(&self.read.dir, e))?;
-        self.db_file.sync_data().map_err(|source| StoreError::Io {
-            dir: self.read.dir.clone(),
-            source,
-        })
+        self.syncer.sync()
+    }
+
+    /// What makes this store's writes durable, for a thread other than the owner's.
+    pub fn syncer(&self) -> Syncer {
+        self.syncer.clone()
+    }
+
+    /// Leaves the durability of every later commit to the owner: `commit` then applies its transaction (every
+    /// read sees it at once) and returns without waiting for the disk; the owner makes it durable with a
+    /// `Syncer` before telling anyone of it, and `take_unsynced` says when a commit needs that.
+    pub fn defer_sync(&mut self) {
+        self.deferred = Some(false);
+    }
+
+    /// Whether a commit was applied since the last call whose sync is left to the owner (`defer_sync`).
+    pub fn take_unsynced(&mut self) -> bool {
+        match &mut self.deferred {
+            Some(unsynced) => std::mem::take(unsynced),
+            None => false,
+        }
     }
 
     /// Refuses a write while the disk is (nearly) full, before sled sees it: sled 0.34 remembers a failed write
@@ -205,7 +236,8 @@ impl Store {
         opening::ensure_space(&self.read.dir)
     }
 
-    /// Applies `puts` and one audit event atomically, then makes them durable. Returns the event.
+    /// Applies `puts` and one audit event atomically, then makes them durable (or leaves that to the owner,
+    /// see `defer_sync`). Returns the event.
     pub fn commit(
         &mut self,
         actor: &Actor,
@@ -228,7 +260,8 @@ impl Store {
         self.append(actor, at, action, target, payload, writes, puts)
     }
 
-    /// Writes `puts`, the event and the keyed head in one transaction, then makes them durable.
+    /// Writes `puts`, the event and the keyed head in one transaction, then makes them durable (unless
+    /// deferred).
     #[allow(clippy::too_many_arguments)]
     fn append(
         &mut self,
@@ -268,8 +301,8 @@ impl Store {
         Ok(event)
     }
 
-    /// Applies `puts` in one transaction and makes them durable.
-    fn apply(&self, puts: &[Put]) -> Result<(), StoreError> {
+    /// Applies `puts` in one transaction and makes them durable, or notes that the owner must (`defer_sync`).
+    fn apply(&mut self, puts: &[Put]) -> Result<(), StoreError> {
         let result: sled::transaction::TransactionResult<(), ()> =
             self.read.trees.as_slice().transaction(|trees| {
                 for put in puts {
@@ -293,10 +326,16 @@ impl Store {
                 return Err(StoreError::Backup("transaction aborted".into()));
             }
         }
-        self.sync()
+        match &mut self.deferred {
+            Some(unsynced) => {
+                *unsynced = true;
+                Ok(())
+            }
+            None => self.sync(),
+        }
     }
 
-    /// The audit events made durable since the last call, oldest first.
+    /// The audit events committed since the last call, oldest first.
     pub fn take_committed(&mut self) -> Vec<AuditEvent> {
         std::mem::take(&mut self.committed)
     }

@@ -1,7 +1,7 @@
 //! Long reads — the whole incident history, a score or report over a quarter, a day's figures, the audit
 //! check, a backup — run on tokio's blocking pool with a read handle on the store, and answer from there; the
-//! engine task goes on with probe results and other commands meanwhile. Writes never go there: they stay on
-//! the engine task and are durable before they are answered. A write that needs a long read first (a daily
+//! engine task goes on with probe results and other commands meanwhile. Writes never go there: they are applied
+//! on the engine task and answered once durable (`durable`). A write that needs a long read first (a daily
 //! record's figures) reads off the task and comes back to the engine task to write.
 
 use tokio::sync::oneshot;
@@ -60,11 +60,19 @@ impl Work {
 
 impl Engine {
     /// Answers `work` now, or sends it where it finishes: the blocking pool, then the answer (or the rest of
-    /// the command, back through `finishing`).
-    pub(super) fn dispatch(&mut self, work: Work, reply: oneshot::Sender<Result<Reply, EngineError>>) {
+    /// the command, back through `finishing`). Called once what was written before is durable (`dispatch`);
+    /// `wrote`: the command's own turn wrote, so its success says the store takes writes again.
+    pub(super) fn answer(
+        &mut self,
+        work: Work,
+        reply: oneshot::Sender<Result<Reply, EngineError>>,
+        wrote: bool,
+    ) {
         match work {
             Work::Done(result) => {
-                self.note_result(&result);
+                if wrote || result.is_err() {
+                    self.note_result(&result);
+                }
                 self.publish();
                 let _ = reply.send(result);
             }

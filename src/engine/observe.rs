@@ -20,7 +20,10 @@ impl Engine {
                 .add(&result.subsystem, result.started_at, latency, failed)
             {
                 match history::write(&self.store, vec![done]) {
-                    Ok(()) => self.store_recovered(),
+                    Ok(()) => {
+                        self.store_recovered();
+                        self.durability.sync_soon();
+                    }
                     Err(e) => self.store_failed(&e),
                 }
             }

@@ -158,25 +158,27 @@ fn probe(check: &str, at: chrono::DateTime<Utc>, ok: bool) -> crate::probe::Prob
     }
 }
 
-/// Sends probe results and waits until the engine has published a snapshot that saw them all.
+/// Sends probe results, each once the engine has published a snapshot that saw the one before (a snapshot
+/// shows what a probe result changed once that is durable).
 async fn feed(engine: &EngineHandle, clock: &ManualClock, results: Vec<crate::probe::ProbeResult>) {
     let mut rx = engine.subscribe();
     for r in results {
         clock.set(r.started_at);
+        let (check, at) = (r.check_id.clone(), r.started_at);
         engine.probe_sender().send(r).await.unwrap();
-        // A command is answered only after everything queued before it was handled.
-        let _ = engine
-            .execute(
-                Actor::named("t"),
-                Command::Note {
-                    id: crate::model::IncidentId { year: 1999, seq: 1 },
-                    at: None,
-                    text: "x".into(),
-                },
-            )
-            .await;
+        let saw = |s: &Snapshot| {
+            s.subsystems
+                .iter()
+                .flat_map(|x| &x.checks)
+                .any(|c| c.id == check && c.last.as_ref().is_some_and(|l| l.at == at))
+        };
+        let shown = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            while !saw(&rx.borrow_and_update()) {
+                rx.changed().await.unwrap();
+            }
+        });
+        shown.await.expect("a snapshot that saw the probe result");
     }
-    rx.borrow_and_update();
 }
 
 #[tokio::test]
@@ -306,5 +308,6 @@ fn a_score_read_brings_the_live_score_to_its_moment() {
     assert_eq!((live.total, &live.faults), (page.total, &page.faults));
 }
 
+mod durable;
 mod late_faults;
 mod time_facts;

@@ -17,7 +17,8 @@ pub struct Change {
 }
 
 impl Store {
-    /// Applies every change and its audit event atomically, then makes them durable. Returns the events.
+    /// Applies every change and its audit event atomically, then makes them durable (or leaves that to the
+    /// owner, see `Store::defer_sync`). Returns the events.
     pub fn commit_all(
         &mut self,
         actor: &Actor,

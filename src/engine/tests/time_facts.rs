@@ -92,7 +92,10 @@ impl Twin {
 
     fn open(&mut self, clock: &ManualClock) {
         let store = Store::open(self.dir.path()).unwrap();
-        let engine = Engine::new(store, config(), Arc::new(clock.clone()), Mode::Embedded, false).unwrap();
+        let mut engine =
+            Engine::new(store, config(), Arc::new(clock.clone()), Mode::Embedded, false).unwrap();
+        // Turns made by hand, without the engine's loop: writes are synced at once.
+        engine.durability.sync_here();
         self.engine = Some(engine);
     }
 
