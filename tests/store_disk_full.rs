@@ -49,6 +49,11 @@ impl Drop for Tmpfs {
     }
 }
 
+/// The tests here run one at a time. A child process started by one (fork, then exec) holds a copy of every
+/// descriptor open at that moment until it execs, the other test's filler file included, and a filler removed
+/// while a copy is open frees no space: the next write would meet a disk that is still full.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn watchdesk(home: &Path, data: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_watchdesk"));
     cmd.env_clear()
@@ -78,6 +83,7 @@ fn note<'a>(cmd: &'a mut Command, text: &str) -> &'a mut Command {
 
 #[test]
 fn a_full_disk_refuses_writes_in_a_sentence_reads_go_on_and_the_daemon_recovers() {
+    let _alone = ONE_AT_A_TIME.blocking_lock();
     let home = tempfile::tempdir().unwrap();
     let tmpfs = match Tmpfs::mount(&home.path().join("disk")) {
         Ok(t) => t,
@@ -162,6 +168,7 @@ fn a_full_disk_refuses_writes_in_a_sentence_reads_go_on_and_the_daemon_recovers(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_says_writes_are_failing_and_why_until_they_work_again() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     use watchdesk::engine::{self, Command as EngineCommand, Mode};
     use watchdesk::model::{Actor, NewIncident};
     use watchdesk::policy::{Kind, Severity};
