@@ -17,6 +17,7 @@
 mod audit;
 mod backup;
 mod batch;
+mod commit;
 mod error;
 mod incidents;
 mod key;
@@ -34,9 +35,6 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use sled::Transactional;
-
 pub use audit::{AUDITED_TREES, AuditEvent, AuditHead, Written};
 pub use backup::{BackupSummary, verify_backup, verify_backup_with};
 pub use batch::Change;
@@ -48,8 +46,6 @@ pub use scan::Bounded;
 pub use syncer::Syncer;
 pub use trees::{Put, TreeName, display_key};
 pub use verify::{Verified, VerifyFailure, record_name};
-
-use crate::model::Actor;
 
 /// The schema this build writes and the newest it reads. 2: the audit chain is keyed (HMAC-SHA256) from the
 /// switch point in `meta` on, events list digests of what they wrote, and `meta` keeps the keyed head. A
@@ -234,105 +230,6 @@ impl Store {
     /// to its log and refuses every later one until the process restarts, so it must never meet a full disk.
     pub fn ensure_space(&self) -> Result<(), StoreError> {
         opening::ensure_space(&self.read.dir)
-    }
-
-    /// Applies `puts` and one audit event atomically, then makes them durable (or leaves that to the owner,
-    /// see `defer_sync`). Returns the event.
-    pub fn commit(
-        &mut self,
-        actor: &Actor,
-        at: DateTime<Utc>,
-        action: &str,
-        target: &str,
-        payload: serde_json::Value,
-        puts: Vec<Put>,
-    ) -> Result<AuditEvent, StoreError> {
-        if let Some(problem) = &self.key_problem {
-            return Err(StoreError::Key(problem.clone()));
-        }
-        self.ensure_space()?;
-        self.ensure_keyed()?;
-        let writes = puts
-            .iter()
-            .filter(|p| AUDITED_TREES.contains(&p.tree()))
-            .map(Written::of)
-            .collect();
-        self.append(actor, at, action, target, payload, writes, puts)
-    }
-
-    /// Writes `puts`, the event and the keyed head in one transaction, then makes them durable (unless
-    /// deferred).
-    #[allow(clippy::too_many_arguments)]
-    fn append(
-        &mut self,
-        actor: &Actor,
-        at: DateTime<Utc>,
-        action: &str,
-        target: &str,
-        payload: serde_json::Value,
-        writes: Vec<Written>,
-        mut puts: Vec<Put>,
-    ) -> Result<AuditEvent, StoreError> {
-        let event = self
-            .chain
-            .next_event(&self.read.key, actor, at, action, target, payload, writes);
-        let event_bytes = serde_json::to_vec(&event).map_err(|e| StoreError::Corrupt {
-            tree: "events",
-            key: event.seq.to_string(),
-            reason: e.to_string(),
-        })?;
-        let head = AuditHead {
-            seq: event.seq,
-            hash: event.hash.clone(),
-        };
-        puts.push(Put::json(
-            TreeName::Meta,
-            audit::HEAD,
-            &audit::SealedHead::seal(&head, &self.read.key),
-        )?);
-        puts.push(Put::Insert {
-            tree: TreeName::Events,
-            key: event.seq.to_be_bytes().to_vec(),
-            value: event_bytes,
-        });
-        self.apply(&puts)?;
-        self.chain.advance(&event);
-        self.committed.push(event.clone());
-        Ok(event)
-    }
-
-    /// Applies `puts` in one transaction and makes them durable, or notes that the owner must (`defer_sync`).
-    fn apply(&mut self, puts: &[Put]) -> Result<(), StoreError> {
-        let result: sled::transaction::TransactionResult<(), ()> =
-            self.read.trees.as_slice().transaction(|trees| {
-                for put in puts {
-                    match put {
-                        Put::Insert { tree, key, value } => {
-                            trees[*tree as usize].insert(key.as_slice(), value.as_slice())?;
-                        }
-                        Put::Remove { tree, key } => {
-                            trees[*tree as usize].remove(key.as_slice())?;
-                        }
-                    }
-                }
-                Ok(())
-            });
-        match result {
-            Ok(()) => {}
-            Err(sled::transaction::TransactionError::Storage(e)) => {
-                return Err(StoreError::at(&self.read.dir, e));
-            }
-            Err(sled::transaction::TransactionError::Abort(())) => {
-                return Err(StoreError::Backup("transaction aborted".into()));
-            }
-        }
-        match &mut self.deferred {
-            Some(unsynced) => {
-                *unsynced = true;
-                Ok(())
-            }
-            None => self.sync(),
-        }
     }
 
     /// The audit events committed since the last call, oldest first.

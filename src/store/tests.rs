@@ -1,9 +1,9 @@
-use chrono::TimeZone;
+use chrono::{DateTime, TimeZone, Utc};
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
 use super::*;
-use crate::model::{Incident, NewIncident};
+use crate::model::{Actor, Incident, NewIncident};
 use crate::policy::{Kind, Severity};
 
 fn key() -> AuditKey {
