@@ -206,9 +206,12 @@ fn with_a_second_thread_nothing_is_unmapped(dir: &Path) -> Option<()> {
     Some(())
 }
 
+/// A check on mappings of files in the given directory; `None` when it was skipped.
+type Check = fn(&Path) -> Option<()>;
+
 fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let checks: [(&str, fn(&Path) -> Option<()>); 4] = [
+    let checks: [(&str, Check); 4] = [
         (
             "a_registered_mapping_gets_only_the_pages_touched",
             a_registered_mapping_gets_only_the_pages_touched,
