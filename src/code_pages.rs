@@ -64,7 +64,7 @@ pub fn map_on_touch() -> io::Result<Registered> {
             continue;
         }
         done.mappings += 1;
-        if may_empty && mapping.own_pages_kib == Some(0) && empty(mapping.start, mapping.len).is_ok() {
+        if may_empty && mapping.holds_no_own_page() && empty(mapping.start, mapping.len).is_ok() {
             done.emptied += 1;
         }
     }
@@ -89,9 +89,17 @@ fn under_seccomp_filter(status: &str) -> bool {
 struct Mapping {
     start: usize,
     len: usize,
-    /// `Anonymous:`: KiB of pages the process holds in place of the file's (written, copy-on-write); `None`
-    /// when smaps did not say.
-    own_pages_kib: Option<u64>,
+    /// `Anonymous:` and `Swap:`: KiB of pages the process holds in place of the file's (written,
+    /// copy-on-write), resident and swapped out; `None` when smaps did not say.
+    anonymous_kib: Option<u64>,
+    swapped_kib: Option<u64>,
+}
+
+impl Mapping {
+    /// Every page of the mapping is the file's: unmapping it loses nothing. Unknown counts as no.
+    fn holds_no_own_page(&self) -> bool {
+        self.anonymous_kib == Some(0) && self.swapped_kib == Some(0)
+    }
 }
 
 /// Each read-only, private mapping of a file in `/proc/PID/smaps` text: code (`r-xp`) and read-only data
@@ -103,10 +111,11 @@ fn read_only_file_mappings(smaps: &str) -> Vec<Mapping> {
         let mut fields = line.split_whitespace();
         let Some(first) = fields.next() else { continue };
         if let Some(name) = first.strip_suffix(':') {
-            if name == "Anonymous"
-                && let Some(mapping) = current.as_mut()
-            {
-                mapping.own_pages_kib = fields.next().and_then(|kib| kib.parse().ok());
+            let mut kib = || fields.next().and_then(|kib| kib.parse().ok());
+            match (name, current.as_mut()) {
+                ("Anonymous", Some(mapping)) => mapping.anonymous_kib = kib(),
+                ("Swap", Some(mapping)) => mapping.swapped_kib = kib(),
+                _ => {}
             }
             continue;
         }
@@ -131,7 +140,8 @@ fn read_only_file_mapping<'a>(range: &str, mut fields: impl Iterator<Item = &'a 
     (end > start).then_some(Mapping {
         start,
         len: end - start,
-        own_pages_kib: None,
+        anonymous_kib: None,
+        swapped_kib: None,
     })
 }
 
@@ -223,8 +233,8 @@ fn register(tracker: &OwnedFd, start: usize, len: usize) -> io::Result<()> {
 #[cfg(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]
 fn empty(start: usize, len: usize) -> io::Result<()> {
     // SAFETY: the range is one whole read-only private file mapping that smaps showed with no anonymous
-    // page, and the process has one thread, so none can be written or mapped there meanwhile: every page
-    // unmapped reads back from the file unchanged. Code running from it (this call's own) faults back in.
+    // page, resident or swapped out, and the process has one thread, so none can be written or mapped there
+    // meanwhile: every page unmapped reads back from the file unchanged. Code running from it (this call's own) faults back in.
     if unsafe { libc::madvise(start as *mut libc::c_void, len, libc::MADV_DONTNEED) } != 0 {
         return Err(io::Error::last_os_error());
     }
@@ -259,9 +269,11 @@ mod tests {
 00400000-01200000 r-xp 00000000 08:01 123 /usr/bin/watchdesk
 Rss:                1024 kB
 Anonymous:             0 kB
+Swap:                  0 kB
 VmFlags: rd ex mr mw me
 01200000-01500000 r--p 00e00000 08:01 123 /usr/bin/watchdesk
 Anonymous:            12 kB
+Swap:                  0 kB
 01500000-01600000 rw-p 01100000 08:01 123 /usr/bin/watchdesk
 Anonymous:             0 kB
 7f0000000000-7f0000021000 rw-p 00000000 00:00 0 
@@ -269,21 +281,31 @@ Anonymous:           132 kB
 7f0000100000-7f0000200000 r--s 00000000 08:01 77 /var/lib/watchdesk/snap.0
 Anonymous:             0 kB
 7f0000300000-7f0000400000 r-xp 00028000 08:01 9 /usr/lib/x86_64-linux-gnu/libc.so.6
+7f0000400000-7f0000404000 r--p 00128000 08:01 9 /usr/lib/x86_64-linux-gnu/libc.so.6
+Anonymous:             0 kB
+Swap:                  8 kB
 7ffd00000000-7ffd00002000 r-xp 00000000 00:00 0 [vdso]
 Anonymous:             0 kB
 ";
-        let mapping = |start, len, own_pages_kib| Mapping {
-            start,
-            len,
-            own_pages_kib,
-        };
+        let chosen = read_only_file_mappings(smaps);
+        let found: Vec<_> = chosen
+            .iter()
+            .map(|m| (m.start, m.len, m.anonymous_kib, m.swapped_kib))
+            .collect();
         assert_eq!(
-            read_only_file_mappings(smaps),
+            found,
             vec![
-                mapping(0x0040_0000, 0x00e0_0000, Some(0)),
-                mapping(0x0120_0000, 0x0030_0000, Some(12)),
-                mapping(0x7f00_0030_0000, 0x0010_0000, None),
+                (0x0040_0000, 0x00e0_0000, Some(0), Some(0)),
+                (0x0120_0000, 0x0030_0000, Some(12), Some(0)),
+                (0x7f00_0030_0000, 0x0010_0000, None, None),
+                (0x7f00_0040_0000, 0x4000, Some(0), Some(8)),
             ]
+        );
+        let emptied: Vec<bool> = chosen.iter().map(Mapping::holds_no_own_page).collect();
+        assert_eq!(
+            emptied,
+            [true, false, false, false],
+            "written, unknown, swapped out"
         );
     }
 
