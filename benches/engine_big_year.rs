@@ -143,12 +143,17 @@ async fn measure(engine: &EngineHandle, open: &[IncidentId], secs: u64, long_rea
     }
 }
 
-/// The engine's longest turns of the phase: what commands and probe results could have waited behind.
+/// The engine's longest turns of the phase: what commands and probe results could have waited behind, with the
+/// CPU time of each (a long turn with little CPU waited: for a lock, the disk or a core); then the longest sync
+/// off the engine task, which only the answers of the commands it covers wait for.
 fn print_turns(name: &str, turns: &[Turn]) {
-    for t in turns.iter().take(4) {
+    let on_task = turns.iter().filter(|t| t.what != engine::SYNC_TURN).take(4);
+    let sync = turns.iter().filter(|t| t.what == engine::SYNC_TURN);
+    for t in on_task.chain(sync) {
         println!(
-            "{name:<28} longest turn {:>8.2} ms  {} ({} turns, {} over 50 ms)",
+            "{name:<28} longest turn {:>8.2} ms ({:>6.2} ms on CPU)  {} ({} turns, {} over 50 ms)",
             t.longest.as_secs_f64() * 1e3,
+            t.longest_on_cpu.as_secs_f64() * 1e3,
             t.what,
             t.count,
             t.over_50ms
