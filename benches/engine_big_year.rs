@@ -151,11 +151,12 @@ fn print_turns(name: &str, turns: &[Turn]) {
     let sync = turns.iter().filter(|t| t.what == engine::SYNC_TURN);
     for t in on_task.chain(sync) {
         println!(
-            "{name:<28} longest turn {:>8.2} ms ({:>6.2} ms on CPU)  {} ({} turns, {} over 50 ms)",
+            "{name:<28} longest turn {:>8.2} ms ({:>6.2} ms on CPU)  {} ({} turns, mean {:.2} ms, {} over 50 ms)",
             t.longest.as_secs_f64() * 1e3,
             t.longest_on_cpu.as_secs_f64() * 1e3,
             t.what,
             t.count,
+            t.total.as_secs_f64() * 1e3 / t.count.max(1) as f64,
             t.over_50ms
         );
     }

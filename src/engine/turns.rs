@@ -26,6 +26,8 @@ pub struct Turn {
     pub longest_on_cpu: Duration,
     /// Turns of this kind.
     pub count: u64,
+    /// Their time together (over `count`: the mean turn).
+    pub total: Duration,
     /// Turns of this kind that took over 50 ms.
     pub over_50ms: u64,
 }
@@ -51,6 +53,7 @@ impl Turns {
                     longest: Duration::ZERO,
                     longest_on_cpu: Duration::ZERO,
                     count: 0,
+                    total: Duration::ZERO,
                     over_50ms: 0,
                 });
                 turns.last_mut().expect("just pushed")
@@ -61,6 +64,7 @@ impl Turns {
             turn.longest_on_cpu = on_cpu;
         }
         turn.count += 1;
+        turn.total += took;
         turn.over_50ms += u64::from(took > Duration::from_millis(50));
     }
 
@@ -125,6 +129,7 @@ mod tests {
                     longest: ms(70),
                     longest_on_cpu: ms(2),
                     count: 1,
+                    total: ms(70),
                     over_50ms: 1
                 },
                 Turn {
@@ -132,6 +137,7 @@ mod tests {
                     longest: ms(9),
                     longest_on_cpu: ms(8),
                     count: 3,
+                    total: ms(13),
                     over_50ms: 0
                 },
             ]
