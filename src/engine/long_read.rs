@@ -3,10 +3,6 @@
 //! engine task goes on with probe results and other commands meanwhile. Writes never go there: they are applied
 //! on the engine task and answered once durable (`durable`). A write that needs a long read first (a daily
 //! record's figures) reads off the task and comes back to the engine task to write.
-//!
-//! A long read runs at a lower CPU priority than the engine ([`at_low_priority`]): on a busy machine a pass
-//! over the store takes a core for seconds, and the engine's task, woken by a probe result, gets a core first
-//! instead of waiting its turn behind it.
 
 use tokio::sync::oneshot;
 
@@ -84,7 +80,7 @@ impl Engine {
                 self.publish();
                 self.reads.retain(|r| !r.is_finished());
                 self.reads.push(tokio::task::spawn_blocking(move || {
-                    let _ = reply.send(at_low_priority(read));
+                    let _ = reply.send(read());
                 }));
             }
             Work::ReadThen(read) => {
@@ -92,68 +88,11 @@ impl Engine {
                 self.reads.retain(|r| !r.is_finished());
                 let back = self.finishing.0.clone();
                 self.reads.push(tokio::task::spawn_blocking(move || {
-                    let finish = at_low_priority(read);
+                    let finish = read();
                     // The engine is gone when this fails; the reply is dropped with it and the caller told so.
                     let _ = back.send(Finishing { finish, reply });
                 }));
             }
         }
-    }
-}
-
-/// How far below the engine's a long read's CPU priority is, as a nice value.
-const READ_NICENESS: i32 = 10;
-
-/// Runs `work` on a thread of its own whose nice value is [`READ_NICENESS`] above the caller's (at most 19), and
-/// waits for it. Where no thread can be started, `work` runs on the caller's.
-pub(in crate::engine) fn at_low_priority<T: Send>(work: impl FnOnce() -> T + Send) -> T {
-    let mut slot = Some(work);
-    let ran = std::thread::scope(|scope| {
-        let slot = &mut slot;
-        let thread = std::thread::Builder::new()
-            .name("watchdesk-read".into())
-            .spawn_scoped(scope, move || {
-                lower_priority();
-                slot.take().map(|work| work())
-            });
-        thread
-            .ok()
-            .map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    });
-    match ran.flatten() {
-        Some(value) => value,
-        None => slot.take().expect("work not taken when its thread did not start")(),
-    }
-}
-
-/// Raises the calling thread's nice value (Linux keeps one per thread); best effort.
-#[cfg(target_os = "linux")]
-fn lower_priority() {
-    // SAFETY: system calls about the calling thread only.
-    unsafe {
-        let me = libc::gettid() as libc::id_t;
-        let now = libc::getpriority(libc::PRIO_PROCESS, me);
-        libc::setpriority(libc::PRIO_PROCESS, me, (now + READ_NICENESS).min(19));
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn lower_priority() {}
-
-#[cfg(all(test, target_os = "linux"))]
-mod tests {
-    use super::*;
-
-    fn nice() -> i32 {
-        // SAFETY: a system call about the calling thread only.
-        unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) }
-    }
-
-    #[test]
-    fn a_long_read_runs_below_the_engine_s_priority_and_leaves_the_caller_s_as_it_was() {
-        let own = nice();
-        assert_eq!(at_low_priority(nice), (own + READ_NICENESS).min(19));
-        assert_eq!(nice(), own);
-        assert_eq!(at_low_priority(|| "read"), "read");
     }
 }

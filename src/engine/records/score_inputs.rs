@@ -19,7 +19,6 @@ use chrono_tz::Tz;
 use tokio::task::{JoinError, JoinHandle};
 
 use super::cache::SUMMARY_FAULTS;
-use crate::engine::long_read::at_low_priority;
 use crate::model::{Incident, IncidentId, Quarter};
 use crate::policy::Policy;
 use crate::report::score::{self, IncidentTally, Score};
@@ -109,7 +108,7 @@ impl ScoreInputs {
         self.reading = Some(Reading {
             quarter,
             zone,
-            task: Some(tokio::task::spawn_blocking(move || at_low_priority(read))),
+            task: Some(tokio::task::spawn_blocking(read)),
             changed: BTreeMap::new(),
         });
     }
