@@ -2,7 +2,7 @@
 //! by entry, a series by what it gained), declared once with [`field_parts!`], which writes the struct of the
 //! changed fields, the change between two values and how to apply it.
 
-use super::{DeltaError, Entry, InPlace, ListDelta, Parts, Series, Whole, set, whole};
+use super::{DeltaError, Entry, InPlace, ListDelta, Parts, Series, Whole, whole};
 
 /// The change to one field, in the shape that field travels in.
 pub trait FieldDelta<T>: Sized {
@@ -13,19 +13,54 @@ pub trait FieldDelta<T>: Sized {
     fn apply(self, field: &mut T) -> Result<(), DeltaError>;
 }
 
-impl<T: PartialEq + Clone> FieldDelta<T> for Option<Whole<T>> {
+/// A change there is or is not: a field sent whole, a list changed entry by entry, a series shifted. A field
+/// travels as `Option` of one, absent when it did not change.
+pub trait Change<T>: Sized {
+    fn between(old: &T, new: &T) -> Option<Self>;
+    fn apply(self, field: &mut T) -> Result<(), DeltaError>;
+}
+
+impl<T, C: Change<T>> FieldDelta<T> for Option<C> {
     fn between(old: &T, new: &T) -> Self {
-        whole(old, new)
+        C::between(old, new)
     }
     fn unchanged(&self) -> bool {
         self.is_none()
     }
     fn apply(self, field: &mut T) -> Result<(), DeltaError> {
-        set(self, field);
+        self.map_or(Ok(()), |change| change.apply(field))
+    }
+}
+
+impl<T: PartialEq + Clone> Change<T> for Whole<T> {
+    fn between(old: &T, new: &T) -> Option<Self> {
+        whole(old, new)
+    }
+    fn apply(self, field: &mut T) -> Result<(), DeltaError> {
+        *field = self.value;
         Ok(())
     }
 }
 
+impl<T: Entry, P: Parts<T>> Change<Vec<T>> for InPlace<T::Key, T, P> {
+    fn between(old: &Vec<T>, new: &Vec<T>) -> Option<Self> {
+        InPlace::between(old, new)
+    }
+    fn apply(self, field: &mut Vec<T>) -> Result<(), DeltaError> {
+        InPlace::apply(self, field)
+    }
+}
+
+impl Change<Vec<u64>> for Series {
+    fn between(old: &Vec<u64>, new: &Vec<u64>) -> Option<Self> {
+        Series::between(old, new)
+    }
+    fn apply(self, field: &mut Vec<u64>) -> Result<(), DeltaError> {
+        Series::apply(self, field)
+    }
+}
+
+/// A keyed list changes entry by entry; an empty change is left out of the encoding.
 impl<T: Entry> FieldDelta<Vec<T>> for ListDelta<T::Key, T> {
     fn between(old: &Vec<T>, new: &Vec<T>) -> Self {
         ListDelta::between(old, new)
@@ -35,30 +70,6 @@ impl<T: Entry> FieldDelta<Vec<T>> for ListDelta<T::Key, T> {
     }
     fn apply(self, field: &mut Vec<T>) -> Result<(), DeltaError> {
         ListDelta::apply(self, field)
-    }
-}
-
-impl<T: Entry, P: Parts<T>> FieldDelta<Vec<T>> for Option<InPlace<T::Key, T, P>> {
-    fn between(old: &Vec<T>, new: &Vec<T>) -> Self {
-        InPlace::between(old, new)
-    }
-    fn unchanged(&self) -> bool {
-        self.is_none()
-    }
-    fn apply(self, field: &mut Vec<T>) -> Result<(), DeltaError> {
-        self.map_or(Ok(()), |delta| delta.apply(field))
-    }
-}
-
-impl FieldDelta<Vec<u64>> for Option<Series> {
-    fn between(old: &Vec<u64>, new: &Vec<u64>) -> Self {
-        Series::between(old, new)
-    }
-    fn unchanged(&self) -> bool {
-        self.is_none()
-    }
-    fn apply(self, field: &mut Vec<u64>) -> Result<(), DeltaError> {
-        self.map_or(Ok(()), |series| series.apply(field))
     }
 }
 
