@@ -3,17 +3,19 @@
 //! shaded header row repeated on every page, rows kept whole and columns sized to their contents, bold and
 //! code runs. Chinese text is set in SimSun (宋体) and headings in SimHei (黑体), the faces government
 //! documents use; a reader without them (LibreOffice on Linux) substitutes its own CJK faces.
+//!
+//! A document is written as its Markdown is read, a block or a table row at a time, into a zip written as it
+//! goes ([`write`]): the quarterly report of a quarter of any length is written in bounded memory.
 
 use std::io::{self, BufRead, BufWriter, Cursor, Seek, Write};
 
 use docx_rs::{Docx, LineSpacing, PageMargin, PageOrientationType, RunFonts, Style, StyleType};
 
-use super::blocks::{Piece, Pieces};
+use super::blocks::Pieces;
 
 mod body;
 mod package;
 mod widths;
-use widths::Columns;
 
 /// The page a document is set on. Wide tables (the quarterly report's overviews) want landscape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,16 +49,7 @@ pub fn write<R: BufRead + Seek>(mut markdown: R, page: Page, out: impl Write + S
     } as usize
         - 2 * MARGIN as usize;
     markdown.rewind()?;
-    let mut tables = Vec::new();
-    let mut table = None;
-    for piece in Pieces::new((&mut markdown).lines()) {
-        match piece? {
-            Piece::TableHead { header, .. } => table = Some(Columns::new(&header)),
-            Piece::TableRow(row) => table.iter_mut().for_each(|t: &mut Columns| t.add(&row)),
-            Piece::TableEnd => tables.extend(table.take().map(|t| t.widths(text_width))),
-            Piece::Block(_) => {}
-        }
-    }
+    let tables = widths::of_tables(Pieces::new((&mut markdown).lines()), text_width)?;
     markdown.rewind()?;
     package::write(out, styled(Docx::new(), page), |document| {
         body::write(

@@ -1,14 +1,38 @@
 //! A table's column widths, from what its cells need, gathered one row at a time: a table of any length is
 //! sized without being held.
 
+use std::io;
+
 use unicode_width::UnicodeWidthStr;
 
-use crate::report::blocks::{self, Line};
+use crate::report::blocks::{self, Line, Piece};
 
 /// Twips one display column of 10.5 pt text takes (Calibri's digits are half an em; the faces a reader may
 /// substitute, a little more), and a cell's margins.
 pub(super) const TWIPS_PER_COLUMN: usize = 120;
 pub(super) const CELL_MARGINS: usize = 230;
+
+/// The column widths (twips, filling `total`) of each table of a document, in the order the tables come.
+pub(super) fn of_tables(
+    pieces: impl Iterator<Item = io::Result<Piece>>,
+    total: usize,
+) -> io::Result<Vec<Vec<usize>>> {
+    let mut tables = Vec::new();
+    let mut table = None;
+    for piece in pieces {
+        match piece? {
+            Piece::TableHead { header, .. } => table = Some(Columns::new(&header)),
+            Piece::TableRow(row) => {
+                if let Some(columns) = &mut table {
+                    columns.add(&row);
+                }
+            }
+            Piece::TableEnd => tables.extend(table.take().map(|c| c.widths(total))),
+            Piece::Block(_) => {}
+        }
+    }
+    Ok(tables)
+}
 
 /// Each column's longest word and longest line (display columns) over the rows seen so far.
 #[derive(Debug, Clone, PartialEq, Eq)]
