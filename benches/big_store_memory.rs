@@ -1,9 +1,9 @@
 //! Peak resident memory of the commands that read a whole store, on a fresh store and on stores holding a big
 //! year (25,000 and 100,000 incidents detected this year, by default): `report quarterly` of this quarter (as
 //! Markdown, as a web page and as a Word document), `audit verify`, `backup`, `backup verify` and `restore`,
-//! each run as a child under GNU time, beside the floor of the same store: `monthly list`, which opens the store
-//! and reads nothing. Bounded memory means each stays within a small constant of its floor, whatever the
-//! store's size.
+//! each run as a child under GNU time, beside the floor of the same store: `monthly list`, which opens the
+//! store and reads nothing. Bounded memory means each stays within a small constant of its floor, whatever
+//! the store's size.
 //!
 //! ```text
 //! cargo bench --bench big_store_memory
