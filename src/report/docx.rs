@@ -241,6 +241,40 @@ mod tests {
         assert!(document.compressed_size() < document.size());
     }
 
+    /// A table given whole is written as the same table given a row at a time.
+    #[test]
+    fn a_table_whole_or_row_by_row_is_the_same_xml() {
+        use crate::report::blocks::{Block, Piece, inline};
+        use crate::report::markdown::Align;
+        let header = vec![vec![inline("编号 Id")], vec![inline("扣分")]];
+        let align = vec![Align::Left, Align::Right];
+        let rows = vec![
+            vec![vec![inline("2026-0001")], vec![inline("−0.3")]],
+            vec![vec![inline("**2026-0002**")]],
+        ];
+        let written = |pieces: Vec<Piece>, tables: Vec<Vec<usize>>| {
+            let mut out = Vec::new();
+            body::write(pieces.into_iter().map(Ok), tables.into_iter(), 9_000, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let whole = written(
+            vec![Piece::Block(Block::Table {
+                header: header.clone(),
+                align: align.clone(),
+                rows: rows.clone(),
+            })],
+            Vec::new(),
+        );
+        let mut pieces = vec![Piece::TableHead { header, align }];
+        pieces.extend(rows.into_iter().map(Piece::TableRow));
+        pieces.push(Piece::TableEnd);
+        let tables = widths::of_tables(pieces.iter().cloned().map(Ok), 9_000).unwrap();
+        let by_rows = written(pieces, tables);
+        assert_eq!(by_rows, whole);
+        assert_eq!(whole.matches("<w:tr>").count(), 3);
+        assert_eq!(whole.matches("<w:tblHeader />").count(), 1);
+    }
+
     #[test]
     fn a_markdown_that_cannot_be_read_is_an_error_not_a_document() {
         let bad = Cursor::new(b"# ok\n\n\xff\xfe not UTF-8\n".to_vec());
