@@ -2,7 +2,8 @@
 //! both in the same run. For each store, in the same process: the round trip of a command (a note on an open
 //! incident, one a second, so the score is refreshed after each) and the time from a probe result sent to the
 //! snapshot that shows it (ten a second), their p50 / p99 / max, the process's CPU over the run, the engine
-//! loop's longest turn of each kind (what a command or probe result could have waited behind), how long after
+//! loop's longest turn of each kind (what a command or probe result could have waited behind) with its CPU
+//! time, the longest sync off the engine task (what a command's answer waits for), how long after
 //! start the live score first shows, and the long reads (the last quarter's score, this quarter's score page,
 //! audit verify, a backup) sent meanwhile, every few seconds, without waiting for them. Then the ratios of the
 //! big store to the fresh one, and for both stores one score refresh done by reading the quarter
