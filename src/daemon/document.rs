@@ -27,7 +27,9 @@ pub(super) async fn quarterly(
     let (chunks, mut written) = mpsc::channel(AHEAD);
     let command = Command::Records(RecordsCommand::QuarterlyReport { quarter });
     let answer = engine.stream_report(actor, command, ReportSink { format, chunks });
-    let forward = async {
+    let to = &out;
+    // `written` goes with the forwarding: once it stops, the engine's next chunk finds the channel closed.
+    let forward = async move {
         while let Some(bytes) = written.recv().await {
             let line = Message::Chunk {
                 id,
@@ -35,8 +37,7 @@ pub(super) async fn quarterly(
             };
             drop(bytes);
             let (sent, on_socket) = oneshot::channel();
-            if out.send(Out::Chunk(line, sent)).is_err() || on_socket.await.is_err() {
-                // The client hung up: the engine's next chunk finds the channel closed and stops.
+            if to.send(Out::Chunk(line, sent)).is_err() || on_socket.await.is_err() {
                 return false;
             }
         }
