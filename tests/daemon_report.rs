@@ -208,12 +208,10 @@ fn message(lines: &mut impl BufRead) -> serde_json::Value {
     serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:.200}"))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_client_that_hangs_up_mid_report_leaves_the_daemon_answering() {
-    // Large enough (several MiB of Markdown) that the socket and the chunks allowed ahead cannot hold it.
-    let daemon = Daemon::start(seeded(4000)).await;
-    let socket = daemon::socket_path(daemon.rig.dir.path());
-    let hung_up = tokio::task::spawn_blocking(move || {
+/// A raw client of the daemon at `socket` that asks for the Markdown report of 2026Q4 and reads its first
+/// chunk; answers the connection, still open.
+async fn first_chunk_only(socket: std::path::PathBuf) -> UnixStream {
+    let asked = tokio::task::spawn_blocking(move || {
         let stream = UnixStream::connect(&socket).unwrap();
         let mut lines = BufReader::new(stream.try_clone().unwrap());
         assert!(message(&mut lines).get("welcome").is_some());
@@ -222,17 +220,27 @@ async fn a_client_that_hangs_up_mid_report_leaves_the_daemon_answering() {
         writeln!(&stream, "{ask}").unwrap();
         let first = message(&mut lines);
         assert_eq!(first["chunk"]["id"], 7, "{first:.200}");
-        // Gone after the first chunk.
+        stream
     });
-    within(hung_up).await.unwrap();
+    within(asked).await.unwrap()
+}
+
+/// Whether the daemon answers a command now.
+async fn answers(remote: &RemoteEngine) -> bool {
+    let score = RecordsCommand::Score { quarter: Some(Q4) };
+    let answered = within(remote.execute(Actor::named("li"), Command::Records(score))).await;
+    matches!(&answered, Ok(Reply::Records(r)) if matches!(**r, RecordsReply::Score(_)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_hangs_up_mid_report_leaves_the_daemon_answering() {
+    // Large enough (several MiB of Markdown) that the socket and the chunks allowed ahead cannot hold it.
+    let daemon = Daemon::start(seeded(4000)).await;
+    let socket = daemon::socket_path(daemon.rig.dir.path());
+    drop(first_chunk_only(socket).await);
 
     // The daemon answers the next command, and a whole report after it.
-    let score = RecordsCommand::Score { quarter: Some(Q4) };
-    let answered = within(daemon.remote.execute(Actor::named("li"), Command::Records(score))).await;
-    assert!(
-        matches!(&answered, Ok(Reply::Records(r)) if matches!(**r, RecordsReply::Score(_))),
-        "{answered:?}"
-    );
+    assert!(answers(&daemon.remote).await);
     let got = ask_report(&daemon.remote, Format::Csv).await;
     let (_, _, listed) = produced(got.answer);
     assert_eq!(listed, 4000);
@@ -240,6 +248,17 @@ async fn a_client_that_hangs_up_mid_report_leaves_the_daemon_answering() {
     assert_eq!(csv.lines().count(), 4001, "a header and a row per incident");
     // The engine waits for every read it started before it stops: the abandoned report's writing ended.
     daemon.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_holds_up_neither_other_clients_nor_the_stop() {
+    let daemon = Daemon::start(seeded(4000)).await;
+    let socket = daemon::socket_path(daemon.rig.dir.path());
+    let stalled = first_chunk_only(socket).await;
+    assert!(answers(&daemon.remote).await);
+    // Stopped with the client still connected and not reading: the report's writing is let go.
+    daemon.stop().await;
+    drop(stalled);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -301,7 +320,11 @@ async fn the_command_line_writes_the_report_the_daemon_sends_to_its_file() {
         out.to_str().unwrap(),
     ];
     let written = run(&data, &args).await;
-    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    assert!(
+        written.status.success(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
     assert!(
         String::from_utf8_lossy(&written.stdout).contains("quarterly report 2026Q4 (html, 300 incidents)"),
         "{}",
@@ -312,14 +335,16 @@ async fn the_command_line_writes_the_report_the_daemon_sends_to_its_file() {
     // The first production of the quarter: what the store recorded of it is the report's own word.
     let store = Store::open_keyed(dir.path(), test_key()).unwrap();
     let key = QuarterlyProduced::key(Q4);
-    let recorded: QuarterlyProduced = store
-        .get_json(TreeName::Scores, key.as_bytes())
-        .unwrap()
-        .unwrap();
+    let recorded: QuarterlyProduced = store.get_json(TreeName::Scores, key.as_bytes()).unwrap().unwrap();
     assert_eq!(recorded.times, 1);
     drop(store);
     let expected = from_the_store(dir.path(), (recorded.at, &recorded.actor), Format::Html);
-    assert!(file == expected, "{} bytes written, {} expected", file.len(), expected.len());
+    assert!(
+        file == expected,
+        "{} bytes written, {} expected",
+        file.len(),
+        expected.len()
+    );
 }
 
 /// Stands between the command line and the daemon at `socket`, passing every line both ways, until the first
@@ -335,14 +360,21 @@ async fn cut_after_first_chunk(socket: &Path, daemon_at: std::path::PathBuf) -> 
         let asks = tokio::spawn(async move {
             let mut lines = tokio::io::BufReader::new(client_read).lines();
             while let Ok(Some(line)) = lines.next_line().await {
-                if daemon_write.write_all(format!("{line}\n").as_bytes()).await.is_err() {
+                if daemon_write
+                    .write_all(format!("{line}\n").as_bytes())
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }
         });
         let mut lines = tokio::io::BufReader::new(daemon_read).lines();
         while let Ok(Some(line)) = lines.next_line().await {
-            client_write.write_all(format!("{line}\n").as_bytes()).await.unwrap();
+            client_write
+                .write_all(format!("{line}\n").as_bytes())
+                .await
+                .unwrap();
             if line.starts_with("{\"chunk\"") {
                 break;
             }
@@ -359,10 +391,22 @@ async fn a_report_cut_short_leaves_no_file_and_exits_3() {
     let server = daemon::serve(rig.engine.clone(), &real).await.unwrap();
     let proxy = cut_after_first_chunk(&daemon::socket_path(&data), real).await;
     let out = data.join("q4.md");
-    let args = ["report", "quarterly", "--quarter", "2026Q4", "--out", out.to_str().unwrap()];
+    let args = [
+        "report",
+        "quarterly",
+        "--quarter",
+        "2026Q4",
+        "--out",
+        out.to_str().unwrap(),
+    ];
     let cut = run(&data, &args).await;
     within(proxy).await.unwrap();
-    assert_eq!(cut.status.code(), Some(3), "{}", String::from_utf8_lossy(&cut.stderr));
+    assert_eq!(
+        cut.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&cut.stderr)
+    );
     let said = String::from_utf8_lossy(&cut.stderr);
     assert!(
         said.contains("the daemon stopped before the quarterly report was complete"),

@@ -273,8 +273,7 @@ impl RemoteEngine {
     /// Sends `command` and waits for the daemon to say it is durable.
     pub async fn execute(&self, actor: Actor, command: Command) -> Result<Reply, EngineError> {
         let command = Box::new(command);
-        self.ask(|id| Request::Execute { id, actor, command }, None)
-            .await
+        self.ask(|id| Request::Execute { id, actor, command }, None).await
     }
 
     /// Asks for the quarterly report in `format`, recorded as produced: its bytes are sent to `chunks` in order

@@ -54,8 +54,9 @@ pub(super) async fn quarterly(
 pub(super) fn whole_refused() -> WireError {
     WireError {
         bad_input: false,
-        message: "this watchdesk daemon sends the quarterly report only in chunks, which this client does not \
+        message:
+            "this watchdesk daemon sends the quarterly report only in chunks, which this client does not \
                   read: run `watchdesk report quarterly` of the daemon's own version"
-            .into(),
+                .into(),
     }
 }

@@ -173,7 +173,10 @@ where
         return;
     }
     let (out, outgoing) = mpsc::unbounded_channel();
-    let writer = tokio::spawn(writer(hub, write, outgoing));
+    // The writer and the documents being sent end with the connection, even when it is stopped from outside:
+    // a report to a client that stopped reading must not hold up the engine's stop.
+    let mut tasks = JoinSet::new();
+    tasks.spawn(writer(hub, write, outgoing));
     let mut lines = BufReader::new(read);
     let mut line = String::new();
     loop {
@@ -216,14 +219,24 @@ where
                 }
                 let actor = Actor::of_uid(peer.uid, actor.from);
                 let asked = (id, actor);
-                tokio::spawn(document::quarterly(engine.clone(), out.clone(), asked, quarter, format));
+                while tasks.try_join_next().is_some() {}
+                tasks.spawn(document::quarterly(
+                    engine.clone(),
+                    out.clone(),
+                    asked,
+                    quarter,
+                    format,
+                ));
             }
             Request::Execute { id, actor, command } => {
                 if role == Role::Observer && access::changes(&command) {
                     refuse(id, read_only());
                     continue;
                 }
-                if matches!(&*command, Command::Records(RecordsCommand::QuarterlyReport { .. })) {
+                if matches!(
+                    &*command,
+                    Command::Records(RecordsCommand::QuarterlyReport { .. })
+                ) {
                     refuse(id, document::whole_refused());
                     continue;
                 }
@@ -242,7 +255,7 @@ where
     }
     // Replies still on their way are dropped with the client.
     drop(out);
-    let _ = writer.await;
+    while tasks.join_next().await.is_some() {}
 }
 
 /// Writes replies as they come and, once subscribed, every published delta in order; when the client fell

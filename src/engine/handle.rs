@@ -5,7 +5,7 @@ use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use super::{
-    Command, DeliveryStatus, DomainEvent, EngineError, ReportSink, Reply, Request, Snapshot, Turn, Turns,
+    Command, DeliveryStatus, DomainEvent, EngineError, Reply, ReportSink, Request, Snapshot, Turn, Turns,
 };
 use crate::hosts::HostSample;
 use crate::model::Actor;

@@ -29,7 +29,12 @@ pub struct ReportSink {
 impl Engine {
     /// `command` (the quarterly report, the only document streamed) with its bytes sent to `sink`; answered
     /// with [`RecordsReply::QuarterlyStreamed`] once the last chunk is sent.
-    pub(in crate::engine) fn stream_report(&mut self, actor: &Actor, command: Command, sink: ReportSink) -> Work {
+    pub(in crate::engine) fn stream_report(
+        &mut self,
+        actor: &Actor,
+        command: Command,
+        sink: ReportSink,
+    ) -> Work {
         let Command::Records(RecordsCommand::QuarterlyReport { quarter }) = command else {
             return Work::failed(EngineError::Report(
                 "only the quarterly report is sent in chunks".into(),
@@ -83,12 +88,9 @@ impl Chunks {
 
     fn send(&mut self) -> io::Result<()> {
         let full = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK));
-        self.to.blocking_send(full).map_err(|_| {
-            io::Error::new(
-                io::ErrorKind::BrokenPipe,
-                "the client stopped reading the report",
-            )
-        })
+        self.to
+            .blocking_send(full)
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client stopped reading the report"))
     }
 }
 
