@@ -262,7 +262,7 @@ async fn a_client_that_stops_reading_holds_up_neither_other_clients_nor_the_stop
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn asking_a_daemon_for_the_report_whole_is_refused_clearly() {
+async fn a_whole_report_or_a_quarter_not_begun_is_refused_clearly() {
     let daemon = Daemon::start(seeded(3)).await;
     let whole = Command::Records(RecordsCommand::QuarterlyReport { quarter: Some(Q4) });
     let refused = within(daemon.remote.execute(Actor::named("li"), whole)).await;
@@ -271,6 +271,16 @@ async fn asking_a_daemon_for_the_report_whole_is_refused_clearly() {
     };
     assert!(!e.is_bad_input());
     assert!(e.to_string().contains("only in chunks"), "{e}");
+
+    // A quarter not begun is the request's fault, said before anything is sent or recorded.
+    let (tx, mut rx) = mpsc::channel(2);
+    let future = Quarter { year: 2027, q: 2 };
+    let asked = daemon
+        .remote
+        .quarterly_report(Actor::named("li"), Some(future), Format::Markdown, tx);
+    let refused = within(asked).await;
+    assert!(matches!(&refused, Err(e) if e.is_bad_input()), "{refused:?}");
+    assert!(rx.recv().await.is_none(), "no chunk of a refused report");
     daemon.stop().await;
 }
 
