@@ -4,6 +4,9 @@
 //! floor of the same store: `monthly list`, which opens the store and reads nothing. Bounded memory means each
 //! stays within a small constant of its floor, whatever the store's size.
 //!
+//! The same two reports are then asked of a daemon (`watchdesk serve`) over each store: how far the daemon's
+//! peak rises while it sends each one, and the peak of the command line receiving it (`support/served_report.rs`).
+//!
 //! ```text
 //! cargo bench --bench big_store_memory
 //! BIG_STORE_SIZES=0,25000,100000 BIG_STORE_DIR=/tmp/big-stores cargo bench --bench big_store_memory
