@@ -152,7 +152,7 @@ async fn a_report_cut_short_leaves_no_file_and_exits_3() {
     );
     let said = String::from_utf8_lossy(&cut.stderr);
     assert!(
-        said.contains("the daemon stopped before the quarterly report was complete"),
+        said.contains("the daemon hung up before the quarterly report was complete"),
         "{said}"
     );
     assert!(!out.exists(), "a report cut short is not left as the file");

@@ -87,9 +87,10 @@ async fn receive(
 fn refused(e: EngineError) -> Failed {
     Failed::Refused(match e {
         e if e.is_bad_input() => CliError::bad_input(e.to_string()),
-        EngineError::Stopped => {
-            CliError::store("the daemon stopped before the quarterly report was complete")
-        }
+        EngineError::Stopped => CliError::store(
+            "the daemon hung up before the quarterly report was complete (stopped, or of an older version that \
+             does not send it in chunks: restart it with this one)",
+        ),
         e => CliError::store(e.to_string()),
     })
 }
