@@ -5,6 +5,9 @@
 //! store and reads nothing. Bounded memory means each stays within a small constant of its floor, whatever
 //! the store's size.
 //!
+//! The same two reports are then asked of a daemon (`watchdesk serve`) over each store: how far the daemon's
+//! peak rises while it sends each one, and the peak of the command line receiving it (`support/served_report.rs`).
+//!
 //! ```text
 //! cargo bench --bench big_store_memory
 //! BIG_STORE_SIZES=0,25000,100000 BIG_STORE_DIR=/tmp/big-stores cargo bench --bench big_store_memory
@@ -26,6 +29,8 @@ use watchdesk::store::{Store, TreeName};
 #[path = "support/big_year.rs"]
 mod measures;
 use measures::{CONFIG, config, peak_rss_in, seed};
+#[path = "support/served_report.rs"]
+mod served;
 
 /// Marks a store whose seeding finished (a store left half-seeded is seeded again from scratch).
 const SEEDED: &str = "seeded";
@@ -134,6 +139,27 @@ fn pass_times(dir: &Path) -> (f64, f64) {
     (time(false), time(true))
 }
 
+/// The same reports asked of a running daemon: the growth of the daemon's peak while it serves each one and
+/// the client's peak, beside the command line's own peak writing it with no daemon (`alone`, this run).
+fn served_beside(count: u32, dir: &Path, quarter: &str, alone: &[Measured]) {
+    for s in served::measure(dir, quarter) {
+        let cli = alone
+            .iter()
+            .find(|m| m.what == s.what)
+            .map_or(f64::NAN, |m| m.mib);
+        println!(
+            "{count:>7} incidents  {:<22} via daemon: daemon +{:.1} MiB over {:.1} MiB, client {:.1} MiB, \
+             {:.2} s; no daemon {cli:.1} MiB (daemon growth {:.2}x of it)",
+            s.what,
+            s.growth,
+            s.before,
+            s.client,
+            s.took.as_secs_f64(),
+            s.growth / cli
+        );
+    }
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
@@ -179,6 +205,7 @@ fn main() {
              ({:.2}x)",
             bounded / plain
         );
+        served_beside(*count, dir, &quarter, &measured);
         table.push((*count, measured));
     }
     // Growth with the store: the smallest seeded store against the largest.

@@ -30,7 +30,7 @@ pub use command::{Command, EngineError, Reply, Request};
 pub use events::{DomainEvent, EVENT_BUFFER};
 pub use handle::EngineHandle;
 pub use intake::{IntakeReport, Signal};
-pub use records::{ContractCommand, ContractReply, RecordsCommand, RecordsReply};
+pub use records::{CHUNK, ContractCommand, ContractReply, RecordsCommand, RecordsReply, ReportSink};
 pub use snapshot::{
     ChannelStatus, CheckView, DeliveryStatus, Health, HostView, LastProbe, Mode, RecordsStatus, ScoreSummary,
     Snapshot, SubsystemView,
@@ -234,9 +234,12 @@ impl Engine {
                     self.synced(covers, result);
                 }),
                 Some(request) = requests.recv() => {
-                    let Request { actor, command, reply } = request;
+                    let Request { actor, command, reply, sink } = request;
                     turns.time(turns::of_command(&command), || {
-                        let work = self.execute(&actor, command);
+                        let work = match sink {
+                            Some(sink) => self.stream_report(&actor, command, sink),
+                            None => self.execute(&actor, command),
+                        };
                         self.dispatch(work, reply);
                     });
                 }
