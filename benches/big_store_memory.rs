@@ -1,8 +1,12 @@
 //! Peak resident memory of the commands that read a whole store, on a fresh store and on stores holding a big
 //! year (25,000 and 100,000 incidents detected this year, by default): `report quarterly` of this quarter (as
-//! Markdown and as a web page), `audit verify`, `backup`, `backup verify` and `restore`, each run as a child under GNU time, beside the
-//! floor of the same store: `monthly list`, which opens the store and reads nothing. Bounded memory means each
-//! stays within a small constant of its floor, whatever the store's size.
+//! Markdown, as a web page and as a Word document), `audit verify`, `backup`, `backup verify` and `restore`,
+//! each run as a child under GNU time, beside the floor of the same store: `monthly list`, which opens the
+//! store and reads nothing. Bounded memory means each stays within a small constant of its floor, whatever
+//! the store's size.
+//!
+//! The same two reports are then asked of a daemon (`watchdesk serve`) over each store: how far the daemon's
+//! peak rises while it sends each one, and the peak of the command line receiving it (`support/served_report.rs`).
 //!
 //! ```text
 //! cargo bench --bench big_store_memory
@@ -25,6 +29,8 @@ use watchdesk::store::{Store, TreeName};
 #[path = "support/big_year.rs"]
 mod measures;
 use measures::{CONFIG, config, peak_rss_in, seed};
+#[path = "support/served_report.rs"]
+mod served;
 
 /// Marks a store whose seeding finished (a store left half-seeded is seeded again from scratch).
 const SEEDED: &str = "seeded";
@@ -70,33 +76,22 @@ fn measure(dir: &Path, quarter: &str) -> Vec<Measured> {
         dir.join("restored"),
     );
     let _ = std::fs::remove_dir_all(&restored);
+    let word = dir.join("report.docx").to_string_lossy().into_owned();
     let (report, page, backup, restored_arg) = (
         report.to_string_lossy(),
         page.to_string_lossy(),
         backup.to_string_lossy(),
         restored.to_string_lossy().into_owned(),
     );
-    let runs: [(&'static str, &Path, Vec<&str>); 7] = [
+    let runs: [(&'static str, &Path, Vec<&str>); 8] = [
         ("monthly list (floor)", &data, vec!["monthly", "list"]),
         (
             "report quarterly",
             &data,
             vec!["report", "quarterly", "--quarter", quarter, "--out", &report],
         ),
-        (
-            "report quarterly html",
-            &data,
-            vec![
-                "report",
-                "quarterly",
-                "--quarter",
-                quarter,
-                "--format",
-                "html",
-                "--out",
-                &page,
-            ],
-        ),
+        ("report quarterly html", &data, report_as(quarter, "html", &page)),
+        ("report quarterly docx", &data, report_as(quarter, "docx", &word)),
         ("audit verify", &data, vec!["audit", "verify"]),
         ("backup", &data, vec!["backup", "--out", &backup]),
         ("backup verify", &data, vec!["backup", "verify", &backup]),
@@ -111,6 +106,20 @@ fn measure(dir: &Path, quarter: &str) -> Vec<Measured> {
         .collect();
     let _ = std::fs::remove_dir_all(restored_arg);
     measured
+}
+
+/// The arguments of `report quarterly` of `quarter` in `format`, written to `out`.
+fn report_as<'a>(quarter: &'a str, format: &'a str, out: &'a str) -> Vec<&'a str> {
+    vec![
+        "report",
+        "quarterly",
+        "--quarter",
+        quarter,
+        "--format",
+        format,
+        "--out",
+        out,
+    ]
 }
 
 /// Seconds for one pass over the incidents of the store in `dir` through sled's own iterator and through a
@@ -128,6 +137,27 @@ fn pass_times(dir: &Path) -> (f64, f64) {
         started.elapsed().as_secs_f64()
     };
     (time(false), time(true))
+}
+
+/// The same reports asked of a running daemon: the growth of the daemon's peak while it serves each one and
+/// the client's peak, beside the command line's own peak writing it with no daemon (`alone`, this run).
+fn served_beside(count: u32, dir: &Path, quarter: &str, alone: &[Measured]) {
+    for s in served::measure(dir, quarter) {
+        let cli = alone
+            .iter()
+            .find(|m| m.what == s.what)
+            .map_or(f64::NAN, |m| m.mib);
+        println!(
+            "{count:>7} incidents  {:<22} via daemon: daemon +{:.1} MiB over {:.1} MiB, client {:.1} MiB, \
+             {:.2} s; no daemon {cli:.1} MiB (daemon growth {:.2}x of it)",
+            s.what,
+            s.growth,
+            s.before,
+            s.client,
+            s.took.as_secs_f64(),
+            s.growth / cli
+        );
+    }
 }
 
 fn main() {
@@ -175,6 +205,7 @@ fn main() {
              ({:.2}x)",
             bounded / plain
         );
+        served_beside(*count, dir, &quarter, &measured);
         table.push((*count, measured));
     }
     // Growth with the store: the smallest seeded store against the largest.

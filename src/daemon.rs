@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod client;
+mod document;
 pub mod hub;
 pub mod server;
 pub mod wire;

@@ -52,10 +52,12 @@ pub fn write_atomically_with<E: From<io::Error>>(
 }
 
 /// An output format of a report. Word (`docx`) is binary; the others are text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Markdown, to read or paste into a document.
     #[value(name = "md", alias = "markdown")]
+    #[serde(rename = "md")]
     Markdown,
     /// JSON with every field, for scripts.
     Json,

@@ -288,7 +288,8 @@ async fn the_daemon_watches_alone_takes_commands_and_stops_cleanly() {
         "{}",
         String::from_utf8_lossy(&verified.stdout)
     );
-    // The quarterly report comes whole from the daemon (and, once it is gone, from the store as it is read).
+    // The quarterly report comes from the daemon in chunks (and, once it is gone, from the store), both as the
+    // quarter is read.
     let report = ["report", "quarterly", "--format", "csv"];
     let by_daemon = watchdesk(cfg, &data, &report);
     assert!(

@@ -2,6 +2,8 @@
 //! assessment score and the engineer's advice for the quarter; as text, or as Word and web documents for the
 //! client's files.
 
+mod from_daemon;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -185,15 +187,13 @@ pub fn run(ctx: &Context, cmd: ReportCmd) -> Result<i32, CliError> {
             // Refused before anything is recorded.
             let target = Target::check(out, format)?;
             let waiting = Shown::waiting("computing the quarterly report");
-            // A daemon owns the store: it builds the report and sends it whole.
-            let asked = RecordsCommand::QuarterlyReport { quarter };
-            if let Some(reply) = ask_daemon(ctx, &config, asked)? {
-                drop(waiting);
-                let RecordsReply::Quarterly(report) = reply else {
-                    return Err(unexpected(reply));
-                };
-                let what = || quarterly_written(report.quarter, format, report.incidents.len());
-                return target.stream(|out| quarterly::stream::write(&report, format, out), what);
+            // A daemon owns the store: it records the production and sends the report as it reads the quarter.
+            if let Some(daemon) = from_daemon::connect(ctx, &config)? {
+                if matches!(target, Target::Stdout) {
+                    drop(waiting);
+                }
+                let fallback = quarter.unwrap_or_else(|| Quarter::of(Utc::now(), zone));
+                return from_daemon::write(daemon, (quarter, format), target, fallback);
             }
             // Else the production is recorded, then the quarter is read from the store as the report is
             // written: the incidents are not held, however many.
@@ -270,20 +270,41 @@ impl Target {
     }
 }
 
+/// What stopped a report being written out: reading it, writing it, or the daemon that sent it.
+enum Failed {
+    Write(WriteError),
+    Refused(CliError),
+}
+
+impl From<WriteError> for Failed {
+    fn from(e: WriteError) -> Failed {
+        Failed::Write(e)
+    }
+}
+
+impl From<std::io::Error> for Failed {
+    fn from(e: std::io::Error) -> Failed {
+        Failed::Write(WriteError::Io(e))
+    }
+}
+
 impl Target {
     /// Writes what `write` writes as it goes: to standard output, or next to the file and renamed over it at the
     /// end (a report that failed half-way replaces nothing).
-    fn stream<E: Into<WriteError> + From<std::io::Error>>(
+    fn stream<E: Into<Failed> + From<std::io::Error>>(
         self,
         write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
         what: impl FnOnce() -> String,
     ) -> Result<i32, CliError> {
-        let failed = |e: WriteError, path: Option<&Path>| match (e, path) {
-            (WriteError::Store(e), _) => CliError::from(e),
-            (WriteError::Io(e), Some(path)) => {
+        let failed = |e: Failed, path: Option<&Path>| match (e, path) {
+            (Failed::Refused(e), _) => e,
+            (Failed::Write(WriteError::Store(e)), _) => CliError::from(e),
+            (Failed::Write(WriteError::Io(e)), Some(path)) => {
                 CliError::bad_input(format!("cannot write {}: {e}", display(path)))
             }
-            (WriteError::Io(e), None) => CliError::store(format!("cannot write the report: {e}")),
+            (Failed::Write(WriteError::Io(e)), None) => {
+                CliError::store(format!("cannot write the report: {e}"))
+            }
         };
         match self {
             Target::File(path) => {
@@ -295,7 +316,7 @@ impl Target {
                 let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
                 write(&mut stdout)
                     .map_err(Into::into)
-                    .and_then(|()| stdout.flush().map_err(WriteError::Io))
+                    .and_then(|()| stdout.flush().map_err(Failed::from))
                     .map_err(|e| failed(e, None))?;
             }
         }

@@ -3,7 +3,8 @@
 //! same configuration and fills them in): a full one first, then deltas applied to the client's copy; a delta
 //! that does not follow the copy's version makes the client ask for a full snapshot again. A lost connection
 //! ends the snapshot channel, which the dashboard reads as "the engine stopped", and fails every command still
-//! waiting.
+//! waiting. The quarterly report's chunks are handed on as they arrive, the socket read no further until the
+//! reader of the chunks has room, so a slow reader holds the daemon up instead of filling memory here.
 
 use std::collections::HashMap;
 use std::io;
@@ -12,6 +13,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use chrono_tz::Tz;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::net::UnixStream;
@@ -22,13 +25,17 @@ use super::access::Role;
 use super::server::send;
 use super::wire::{MAX_LINE, Message, Request, WireError};
 use crate::engine::{Command, EngineError, Mode, Reply, Snapshot};
-use crate::model::Actor;
+use crate::model::{Actor, Quarter};
 use crate::policy::Policy;
+use crate::report::Format;
 
 /// How long to wait for the daemon's first snapshot.
 const FIRST_SNAPSHOT: Duration = Duration::from_secs(10);
 
 type Waiting = Arc<Mutex<HashMap<u64, oneshot::Sender<Result<Reply, WireError>>>>>;
+
+/// Where the chunks of each document asked for go.
+type Streams = Arc<Mutex<HashMap<u64, mpsc::Sender<Vec<u8>>>>>;
 
 /// A daemon, reached over its socket.
 #[derive(Clone)]
@@ -36,6 +43,7 @@ pub struct RemoteEngine {
     requests: mpsc::UnboundedSender<Request>,
     snapshots: watch::Receiver<Arc<Snapshot>>,
     waiting: Waiting,
+    streams: Streams,
     next_id: Arc<AtomicU64>,
     /// The daemon hung up: nothing more will be answered.
     closed: Arc<AtomicBool>,
@@ -98,6 +106,8 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
     };
     let (snapshot_tx, snapshots) = watch::channel(Arc::new(copy.snapshot.clone()));
     let waiting: Waiting = Arc::default();
+    let streams: Streams = Arc::default();
+    let chunks_to = streams.clone();
     let (requests, mut outgoing) = mpsc::unbounded_channel::<Request>();
     tokio::spawn(async move {
         while let Some(request) = outgoing.recv().await {
@@ -139,9 +149,32 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
                     }
                 }
                 Message::Reply { id, result } => {
+                    // The document is whole: its reader sees the end of its chunks.
+                    forget(&chunks_to, id);
                     let waiter = replies.lock().ok().and_then(|mut w| w.remove(&id));
                     if let Some(waiter) = waiter {
                         let _ = waiter.send(result);
+                    }
+                }
+                Message::Chunk { id, data } => {
+                    let Some(to) = chunks_to.lock().ok().and_then(|s| s.get(&id).cloned()) else {
+                        continue;
+                    };
+                    let delivered = match STANDARD.decode(&data) {
+                        Ok(bytes) => to.send(bytes).await.is_ok(),
+                        Err(e) => {
+                            let waiter = replies.lock().ok().and_then(|mut w| w.remove(&id));
+                            if let Some(waiter) = waiter {
+                                let _ = waiter.send(Err(WireError {
+                                    bad_input: false,
+                                    message: format!("a chunk of the report from the daemon is damaged: {e}"),
+                                }));
+                            }
+                            false
+                        }
+                    };
+                    if !delivered {
+                        forget(&chunks_to, id);
                     }
                 }
                 Message::Welcome { .. } | Message::Refused { .. } => {}
@@ -153,11 +186,15 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
         if let Ok(mut w) = replies.lock() {
             w.clear();
         }
+        if let Ok(mut s) = chunks_to.lock() {
+            s.clear();
+        }
     });
     Ok(RemoteEngine {
         requests,
         snapshots,
         waiting,
+        streams,
         next_id: Arc::new(AtomicU64::new(1)),
         closed,
         read_only: role == Role::Observer,
@@ -165,6 +202,13 @@ pub async fn connect(path: &Path, policy: Arc<Policy>, timezone: Tz) -> io::Resu
         role,
         received: counted,
     })
+}
+
+/// No more chunks go to the reader of document `id`.
+fn forget(streams: &Streams, id: u64) {
+    if let Ok(mut s) = streams.lock() {
+        s.remove(&id);
+    }
 }
 
 /// The client's snapshot and the daemon's version of it (0: out of step, a full one is on its way).
@@ -228,27 +272,55 @@ impl RemoteEngine {
 
     /// Sends `command` and waits for the daemon to say it is durable.
     pub async fn execute(&self, actor: Actor, command: Command) -> Result<Reply, EngineError> {
+        let command = Box::new(command);
+        self.ask(|id| Request::Execute { id, actor, command }, None).await
+    }
+
+    /// Asks for the quarterly report in `format`, recorded as produced: its bytes are sent to `chunks` in order
+    /// as they arrive (the daemon waits while `chunks` is full), and the answer
+    /// (`RecordsReply::QuarterlyStreamed`) comes once the last one is sent. `chunks` ends with the answer.
+    pub async fn quarterly_report(
+        &self,
+        actor: Actor,
+        quarter: Option<Quarter>,
+        format: Format,
+        chunks: mpsc::Sender<Vec<u8>>,
+    ) -> Result<Reply, EngineError> {
+        let request = |id| Request::QuarterlyReport {
+            id,
+            actor,
+            quarter,
+            format,
+        };
+        self.ask(request, Some(chunks)).await
+    }
+
+    /// Sends the request `with` makes of a fresh id and waits for its answer.
+    async fn ask(
+        &self,
+        with: impl FnOnce(u64) -> Request,
+        chunks: Option<mpsc::Sender<Vec<u8>>>,
+    ) -> Result<Reply, EngineError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         match self.waiting.lock() {
             Ok(mut w) => w.insert(id, tx),
             Err(_) => return Err(EngineError::Stopped),
         };
+        if let Some(chunks) = chunks {
+            match self.streams.lock() {
+                Ok(mut s) => s.insert(id, chunks),
+                Err(_) => return Err(EngineError::Stopped),
+            };
+        }
         if self.closed.load(Ordering::SeqCst) {
             if let Ok(mut w) = self.waiting.lock() {
                 w.remove(&id);
             }
+            forget(&self.streams, id);
             return Err(EngineError::Stopped);
         }
-        if self
-            .requests
-            .send(Request::Execute {
-                id,
-                actor,
-                command: Box::new(command),
-            })
-            .is_err()
-        {
+        if self.requests.send(with(id)).is_err() {
             return Err(EngineError::Stopped);
         }
         match rx.await {

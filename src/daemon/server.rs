@@ -9,14 +9,15 @@ use std::sync::Arc;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 
 use super::access::{self, Role};
+use super::document;
 pub use super::hub::{BACKLOG, Hub, SNAPSHOT_GAP};
 use super::wire::{MAX_LINE, Message, Request, WireError};
 use crate::config::AccessConfig;
-use crate::engine::EngineHandle;
+use crate::engine::{Command, EngineHandle, RecordsCommand};
 use crate::model::Actor;
 
 /// A listening daemon socket; `stop` closes it and every connection and removes the socket file.
@@ -129,9 +130,11 @@ async fn accept_loop(
     connections.shutdown().await;
 }
 
-enum Out {
+pub(super) enum Out {
     Subscribe,
     Message(Message),
+    /// A chunk of a document; `written` is told once it is on the socket.
+    Chunk(Message, oneshot::Sender<()>),
 }
 
 /// Who is on the other end of a connection.
@@ -170,7 +173,10 @@ where
         return;
     }
     let (out, outgoing) = mpsc::unbounded_channel();
-    let writer = tokio::spawn(writer(hub, write, outgoing));
+    // The writer and the documents being sent end with the connection, even when it is stopped from outside:
+    // a report to a client that stopped reading must not hold up the engine's stop.
+    let mut tasks = JoinSet::new();
+    tasks.spawn(writer(hub, write, outgoing));
     let mut lines = BufReader::new(read);
     let mut line = String::new();
     loop {
@@ -184,22 +190,54 @@ where
             // Not our protocol: end the conversation rather than guess.
             Err(_) => break,
         };
+        let refuse = |id, refused| {
+            let _ = out.send(Out::Message(Message::Reply {
+                id,
+                result: Err(refused),
+            }));
+        };
+        let read_only = || WireError {
+            bad_input: true,
+            message: format!(
+                "read-only: {user} is an observer of this watchdesk daemon and cannot change anything"
+            ),
+        };
         match request {
             Request::Subscribe => {
                 let _ = out.send(Out::Subscribe);
             }
+            Request::QuarterlyReport {
+                id,
+                actor,
+                quarter,
+                format,
+            } => {
+                // Producing the report is recorded: not an observer's to do.
+                if role == Role::Observer {
+                    refuse(id, read_only());
+                    continue;
+                }
+                let actor = Actor::of_uid(peer.uid, actor.from);
+                let asked = (id, actor);
+                while tasks.try_join_next().is_some() {}
+                tasks.spawn(document::quarterly(
+                    engine.clone(),
+                    out.clone(),
+                    asked,
+                    quarter,
+                    format,
+                ));
+            }
             Request::Execute { id, actor, command } => {
                 if role == Role::Observer && access::changes(&command) {
-                    let refused = WireError {
-                        bad_input: true,
-                        message: format!(
-                            "read-only: {user} is an observer of this watchdesk daemon and cannot change anything"
-                        ),
-                    };
-                    let _ = out.send(Out::Message(Message::Reply {
-                        id,
-                        result: Err(refused),
-                    }));
+                    refuse(id, read_only());
+                    continue;
+                }
+                if matches!(
+                    &*command,
+                    Command::Records(RecordsCommand::QuarterlyReport { .. })
+                ) {
+                    refuse(id, document::whole_refused());
                     continue;
                 }
                 // Only where the client says it comes from is taken from the request, as its claim.
@@ -217,7 +255,7 @@ where
     }
     // Replies still on their way are dropped with the client.
     drop(out);
-    let _ = writer.await;
+    while tasks.join_next().await.is_some() {}
 }
 
 /// Writes replies as they come and, once subscribed, every published delta in order; when the client fell
@@ -244,6 +282,13 @@ async fn writer<W: AsyncWrite + Unpin>(
                     if send(&mut write, &m).await.is_err() {
                         return;
                     }
+                    continue;
+                }
+                Some(Out::Chunk(m, written)) => {
+                    if send(&mut write, &m).await.is_err() {
+                        return;
+                    }
+                    let _ = written.send(());
                     continue;
                 }
             },

@@ -1,6 +1,7 @@
 //! The messages on the daemon's socket, one JSON object per line. A dashboard gets a full snapshot when it
 //! subscribes, then the deltas from one version to the next; a delta that does not follow the version the
-//! client holds means something was lost, and the client subscribes again for a full one.
+//! client holds means something was lost, and the client subscribes again for a full one. The quarterly
+//! report comes as `Chunk` lines, in order, then its `Reply`.
 
 use std::sync::Arc;
 
@@ -9,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::access::Role;
 use crate::engine::delta::SnapshotDelta;
 use crate::engine::{Command, EngineError, Reply, Snapshot};
-use crate::model::Actor;
+use crate::model::{Actor, Quarter};
+use crate::report::Format;
 
 /// Longest line either side accepts (a snapshot with many incidents is the largest message).
 pub const MAX_LINE: usize = 64 * 1024 * 1024;
@@ -27,6 +29,15 @@ pub enum Request {
         id: u64,
         actor: Actor,
         command: Box<Command>,
+    },
+    /// Produce the quarterly report (recorded as `Execute` of `RecordsCommand::QuarterlyReport` is) and send
+    /// it in `format` as `Chunk` lines while the quarter is read, then the `Reply`
+    /// (`RecordsReply::QuarterlyStreamed`).
+    QuarterlyReport {
+        id: u64,
+        actor: Actor,
+        quarter: Option<Quarter>,
+        format: Format,
     },
 }
 
@@ -50,6 +61,8 @@ pub enum Message {
         id: u64,
         result: Result<Reply, WireError>,
     },
+    /// The next bytes of the document asked for by request `id`, in base64.
+    Chunk { id: u64, data: String },
 }
 
 /// An engine error as the client sees it: its words, and whether it was the request's fault (exit 2) or the

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{IntakeReport, RecordsCommand, RecordsReply, Signal, StoreCommand, StoreReply};
+use super::{IntakeReport, RecordsCommand, RecordsReply, ReportSink, Signal, StoreCommand, StoreReply};
 use crate::model::{Actor, Incident, IncidentId, LifecycleError, NewIncident, RecordError, Resolution};
 use crate::policy::Severity;
 use crate::store::StoreError;
@@ -82,6 +82,9 @@ pub enum EngineError {
     /// Refused by a daemon's engine: its words, and whether it was the request's fault.
     #[error("{message}")]
     Remote { bad_input: bool, message: String },
+    /// A streamed report could not be written (exit code 3).
+    #[error("cannot write the report: {0}")]
+    Report(String),
 }
 
 impl EngineError {
@@ -105,4 +108,6 @@ pub struct Request {
     pub actor: Actor,
     pub command: Command,
     pub reply: tokio::sync::oneshot::Sender<Result<Reply, EngineError>>,
+    /// Where a document's bytes go as it is written, instead of in the reply.
+    pub sink: Option<ReportSink>,
 }

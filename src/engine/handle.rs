@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
-use super::{Command, DeliveryStatus, DomainEvent, EngineError, Reply, Request, Snapshot, Turn, Turns};
+use super::{
+    Command, DeliveryStatus, DomainEvent, EngineError, Reply, ReportSink, Request, Snapshot, Turn, Turns,
+};
 use crate::hosts::HostSample;
 use crate::model::Actor;
 use crate::probe::ProbeResult;
@@ -25,12 +27,33 @@ pub struct EngineHandle {
 impl EngineHandle {
     /// Runs a command; answers only once its change and audit event are durable on disk.
     pub async fn execute(&self, actor: Actor, command: Command) -> Result<Reply, EngineError> {
+        self.request(actor, command, None).await
+    }
+
+    /// Runs `command` (the quarterly report) with the document's bytes sent to `sink` as it is written;
+    /// answers once the last chunk is sent.
+    pub async fn stream_report(
+        &self,
+        actor: Actor,
+        command: Command,
+        sink: ReportSink,
+    ) -> Result<Reply, EngineError> {
+        self.request(actor, command, Some(sink)).await
+    }
+
+    async fn request(
+        &self,
+        actor: Actor,
+        command: Command,
+        sink: Option<ReportSink>,
+    ) -> Result<Reply, EngineError> {
         let (reply, answer) = oneshot::channel();
         self.requests
             .send(Request {
                 actor,
                 command,
                 reply,
+                sink,
             })
             .await
             .map_err(|_| EngineError::Stopped)?;

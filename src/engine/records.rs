@@ -8,6 +8,7 @@ mod cache;
 mod contract;
 mod daily_save;
 mod score_inputs;
+mod streamed;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,7 @@ pub(super) use cache::RecordsCache;
 #[cfg(test)]
 pub(super) use cache::SUMMARY_FAULTS;
 pub use contract::{ContractCommand, ContractReply};
+pub use streamed::{CHUNK, ReportSink};
 
 use super::long_read::Work;
 use super::{Engine, EngineError, Reply};
@@ -65,7 +67,8 @@ pub enum RecordsCommand {
     /// The engineer's advice for the quarterly report.
     SetAdvice { quarter: Option<Quarter>, text: String },
     /// Produce the quarterly report, recording that it was produced (its delivery earns the summary's 5
-    /// points).
+    /// points). Answered whole, or, sent with a [`ReportSink`] (`EngineHandle::stream_report`), written in
+    /// chunks as the quarter is read.
     QuarterlyReport { quarter: Option<Quarter> },
     /// Record that the quarterly report was produced, as `QuarterlyReport` does, without building it: the
     /// command line then writes it from the store as the quarter is read, in bounded memory.
@@ -92,6 +95,14 @@ pub enum RecordsReply {
         quarter: Quarter,
         at: DateTime<Utc>,
         by: Actor,
+    },
+    /// The quarterly report was recorded as produced (at `at` by `by`) and its `listed` incidents written
+    /// in chunks to the sink it was asked with.
+    QuarterlyStreamed {
+        quarter: Quarter,
+        at: DateTime<Utc>,
+        by: Actor,
+        listed: usize,
     },
     Contract(ContractReply),
 }

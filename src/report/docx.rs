@@ -3,15 +3,19 @@
 //! shaded header row repeated on every page, rows kept whole and columns sized to their contents, bold and
 //! code runs. Chinese text is set in SimSun (宋体) and headings in SimHei (黑体), the faces government
 //! documents use; a reader without them (LibreOffice on Linux) substitutes its own CJK faces.
+//!
+//! A document is written as its Markdown is read, a block or a table row at a time, into a zip written as it
+//! goes ([`write`]): the quarterly report of a quarter of any length is written in bounded memory.
 
-use docx_rs::{
-    AlignmentType, BreakType, Docx, LineSpacing, PageMargin, PageOrientationType, Paragraph, Run, RunFonts,
-    Shading, ShdType, Style, StyleType, Table, TableCell, TableLayoutType, TableRow, WidthType,
-};
-use unicode_width::UnicodeWidthStr;
+use std::io::{self, BufRead, BufWriter, Cursor, Seek, Write};
 
-use super::blocks::{self, Block, Line};
-use super::markdown::Align;
+use docx_rs::{Docx, LineSpacing, PageMargin, PageOrientationType, RunFonts, Style, StyleType};
+
+use super::blocks::Pieces;
+
+mod body;
+mod package;
+mod widths;
 
 /// The page a document is set on. Wide tables (the quarterly report's overviews) want landscape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,77 +35,73 @@ const HEADING_CJK: &str = "SimHei";
 const CODE: &str = "Consolas";
 
 /// The Markdown of a report as a `.docx` file.
-pub fn from_markdown(markdown: &str, page: Page) -> std::io::Result<Vec<u8>> {
-    let mut bytes = std::io::Cursor::new(Vec::new());
-    document(markdown, page)
-        .pack(&mut bytes)
-        .map_err(|e| std::io::Error::other(format!("cannot pack the Word document: {e}")))?;
-    Ok(bytes.into_inner())
+pub fn from_markdown(markdown: &str, page: Page) -> io::Result<Vec<u8>> {
+    in_memory(Cursor::new(markdown.as_bytes()), page)
 }
 
-/// The parts of the document, before they are zipped.
-fn document(markdown: &str, page: Page) -> docx_rs::XMLDocx {
+/// Writes the Markdown read from `markdown` as a `.docx` file into `out`, a block at a time: the Markdown is read
+/// twice, once to size each table's columns to all of its cells, then to write the document, so that a report
+/// of any length is written in bounded memory.
+pub fn write<R: BufRead + Seek>(mut markdown: R, page: Page, out: impl Write + Seek) -> io::Result<()> {
     let text_width = match page {
         Page::Portrait => A4_SHORT,
         Page::Landscape => A4_LONG,
     } as usize
         - 2 * MARGIN as usize;
-    let mut doc = styled(Docx::new(), page);
-    let mut blocks = blocks::parse(markdown).into_iter().peekable();
-    while let Some(block) = blocks.next() {
-        // A line that introduces a table stays on the table's page.
-        let before_table = matches!(blocks.peek(), Some(Block::Table { .. }));
-        doc = match block {
-            Block::Heading { level, text } => doc.add_paragraph(heading(level, &text)),
-            Block::Paragraph(lines) => {
-                doc.add_paragraph(lines_into(Paragraph::new().keep_next(before_table), &lines))
-            }
-            Block::Item { depth, lines } => doc.add_paragraph(item(depth, &lines)),
-            Block::Table { header, align, rows } => doc
-                .add_table(table(&header, &align, &rows, text_width))
-                .add_paragraph(Paragraph::new()),
-        };
+    markdown.rewind()?;
+    let tables = widths::of_tables(Pieces::new((&mut markdown).lines()), text_width)?;
+    markdown.rewind()?;
+    package::write(out, styled(Docx::new(), page), |document| {
+        body::write(
+            Pieces::new(markdown.lines()),
+            tables.into_iter(),
+            text_width,
+            document,
+        )
+    })
+}
+
+/// Writes the Markdown read from `markdown` as a `.docx` file into `out`, which need not be seekable: the
+/// file is put together in a temporary file when `spill`, else in memory.
+pub fn write_to(
+    markdown: impl BufRead + Seek,
+    page: Page,
+    spill: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if spill {
+        let mut file = BufWriter::new(tempfile::tempfile()?);
+        write(markdown, page, &mut file)?;
+        let mut file = file.into_inner().map_err(|e| e.into_error())?;
+        file.rewind()?;
+        io::copy(&mut file, out)?;
+    } else {
+        out.write_all(&in_memory(markdown, page)?)?;
     }
-    let mut xml = doc.build();
-    xml.document = repeat_header_rows(&xml.document);
-    xml
+    Ok(())
+}
+
+fn in_memory(markdown: impl BufRead + Seek, page: Page) -> io::Result<Vec<u8>> {
+    let mut out = Cursor::new(Vec::new());
+    write(markdown, page, &mut out)?;
+    Ok(out.into_inner())
 }
 
 /// The quarterly report (landscape: its overviews have eight columns).
-pub fn quarterly(report: &super::quarterly::QuarterlyReport) -> std::io::Result<Vec<u8>> {
-    from_markdown(&super::quarterly::markdown(report), Page::Landscape)
+pub fn quarterly(report: &super::quarterly::QuarterlyReport) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    super::quarterly::stream::write(report, super::Format::Docx, &mut out)?;
+    Ok(out)
 }
 
 /// The handover summary (landscape: its incident table has seven columns).
-pub fn handover(summary: &super::handover::HandoverSummary) -> std::io::Result<Vec<u8>> {
+pub fn handover(summary: &super::handover::HandoverSummary) -> io::Result<Vec<u8>> {
     from_markdown(&super::handover::markdown(summary), Page::Landscape)
 }
 
 /// A day's ledger page.
-pub fn daily(view: &super::daily::DailyView, zone: chrono_tz::Tz) -> std::io::Result<Vec<u8>> {
+pub fn daily(view: &super::daily::DailyView, zone: chrono_tz::Tz) -> io::Result<Vec<u8>> {
     from_markdown(&super::daily::markdown(view, zone), Page::Portrait)
-}
-
-/// Marks the first row of every table as its header row, which Word and LibreOffice repeat at the top of each
-/// page the table runs onto (docx-rs has no setting for `w:tblHeader`). Every row is written with a `w:trPr`
-/// (rows are kept whole), and report text is escaped, so the first `<w:trPr>` after `<w:tbl>` is the header's.
-fn repeat_header_rows(document: &[u8]) -> Vec<u8> {
-    const TABLE: &str = "<w:tbl>";
-    const ROW_PROPERTIES: &str = "<w:trPr>";
-    let xml = String::from_utf8_lossy(document);
-    let mut out = String::with_capacity(xml.len() + 256);
-    let mut rest: &str = &xml;
-    while let Some(at) = rest.find(TABLE) {
-        let Some(pr) = rest[at..].find(ROW_PROPERTIES) else {
-            break;
-        };
-        let end = at + pr + ROW_PROPERTIES.len();
-        out.push_str(&rest[..end]);
-        out.push_str("<w:tblHeader />");
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out.into_bytes()
 }
 
 fn styled(doc: Docx, page: Page) -> Docx {
@@ -149,151 +149,38 @@ fn styled(doc: Docx, page: Page) -> Docx {
     doc
 }
 
-fn heading(level: u8, text: &Line) -> Paragraph {
-    let style = format!("Heading{}", level.min(3));
-    let mut p = Paragraph::new().style(&style).keep_next(true);
-    for span in text {
-        p = p.add_run(Run::new().add_text(&span.text));
-    }
-    p
-}
-
-fn run(span: &blocks::Span) -> Run {
-    let mut r = Run::new().add_text(&span.text);
-    if span.bold {
-        r = r.bold();
-    }
-    if span.code {
-        r = r.fonts(RunFonts::new().ascii(CODE).hi_ansi(CODE).east_asia(BODY_CJK));
-    }
-    r
-}
-
-/// Lines into one paragraph, a line break between them.
-fn lines_into(mut p: Paragraph, lines: &[Line]) -> Paragraph {
-    for (n, line) in lines.iter().enumerate() {
-        if n > 0 {
-            p = p.add_run(Run::new().add_break(BreakType::TextWrapping));
-        }
-        for span in line {
-            p = p.add_run(run(span));
-        }
-    }
-    p
-}
-
-/// A list item: a bullet hanging in the margin, deeper items further in.
-fn item(depth: u8, lines: &[Line]) -> Paragraph {
-    let indent = 360 * (depth as i32 + 1);
-    let bullet = if depth == 0 { "•\t" } else { "–\t" };
-    let p = Paragraph::new()
-        .indent(
-            Some(indent),
-            Some(docx_rs::SpecialIndentType::Hanging(360)),
-            None,
-            None,
-        )
-        .add_run(Run::new().add_text(bullet));
-    lines_into(p, lines)
-}
-
-fn table(header: &[Vec<Line>], align: &[Align], rows: &[Vec<Vec<Line>>], width: usize) -> Table {
-    let widths = column_widths(header, rows, width);
-    let cell = |lines: &[Line], col: usize, head: bool| {
-        let right = align.get(col) == Some(&Align::Right);
-        let mut p = Paragraph::new();
-        if right {
-            p = p.align(AlignmentType::Right);
-        }
-        let mut p = lines_into(p, lines);
-        if head {
-            p = p.bold();
-        }
-        let mut c = TableCell::new()
-            .width(widths.get(col).copied().unwrap_or(0), WidthType::Dxa)
-            .add_paragraph(p);
-        if head {
-            c = c.shading(Shading::new().shd_type(ShdType::Clear).fill("D9E2F3"));
-        }
-        c
-    };
-    let head = TableRow::new(header.iter().enumerate().map(|(n, c)| cell(c, n, true)).collect()).cant_split();
-    let mut out = vec![head];
-    for row in rows {
-        let cells = (0..header.len())
-            .map(|n| cell(row.get(n).map(Vec::as_slice).unwrap_or(&[]), n, false))
-            .collect();
-        out.push(TableRow::new(cells).cant_split());
-    }
-    Table::new(out)
-        .set_grid(widths)
-        .width(width, WidthType::Dxa)
-        .layout(TableLayoutType::Fixed)
-}
-
-/// Twips one display column of 10.5 pt text takes (Calibri's digits are half an em; the faces a reader may
-/// substitute, a little more), and a cell's margins.
-const TWIPS_PER_COLUMN: usize = 120;
-const CELL_MARGINS: usize = 230;
-
-/// Column widths in twips: each column at least as wide as its longest word (ids, dates and numbers never
-/// break; Chinese may break between any two characters), the rest of the width shared by how much more the
-/// longest line would like (display width, so Chinese counts double; free text capped so one long title does
-/// not squeeze the others).
-fn column_widths(header: &[Vec<Line>], rows: &[Vec<Vec<Line>>], total: usize) -> Vec<usize> {
-    let twips = |columns: usize| columns * TWIPS_PER_COLUMN + CELL_MARGINS;
-    let lines = |n: usize| {
-        header[n]
-            .iter()
-            .chain(rows.iter().filter_map(move |r| r.get(n)).flatten())
-            .map(blocks::plain)
-    };
-    let (min, want): (Vec<usize>, Vec<usize>) = (0..header.len())
-        .map(|n| {
-            let word = lines(n).map(|l| longest_word(&l)).max().unwrap_or(0).min(12);
-            let line = lines(n).map(|l| l.width()).max().unwrap_or(0).min(40);
-            (twips(word.max(2)), twips(line.max(word).max(2)))
-        })
-        .unzip();
-    let least: usize = min.iter().sum();
-    if least >= total {
-        return min.iter().map(|m| m * total / least).collect();
-    }
-    let extra = total - least;
-    let wished: usize = want.iter().zip(&min).map(|(w, m)| w - m).sum();
-    min.iter()
-        .zip(&want)
-        .map(|(m, w)| match wished {
-            0 => m + extra / header.len(),
-            _ => m + extra * (w - m) / wished,
-        })
-        .collect()
-}
-
-/// Display columns of the longest run a line may not break inside: Latin letters, digits and punctuation
-/// between spaces; a Chinese character stands alone.
-fn longest_word(text: &str) -> usize {
-    let (mut longest, mut run) = (0, 0);
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if c.is_whitespace() || w > 1 {
-            longest = longest.max(run).max(w * usize::from(!c.is_whitespace()));
-            run = 0;
-        } else {
-            run += w;
-        }
-    }
-    longest.max(run)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::io::Read;
+
     use super::*;
+
+    /// The parts of a `.docx` by name.
+    fn parts(bytes: &[u8]) -> Vec<(String, String)> {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
+        (0..zip.len())
+            .map(|n| {
+                let mut entry = zip.by_index(n).unwrap();
+                let mut text = String::new();
+                entry.read_to_string(&mut text).unwrap();
+                (entry.name().to_string(), text)
+            })
+            .collect()
+    }
+
+    fn document(markdown: &str, page: Page) -> String {
+        let parts = parts(&from_markdown(markdown, page).unwrap());
+        parts
+            .into_iter()
+            .find(|(name, _)| name == "word/document.xml")
+            .unwrap()
+            .1
+    }
 
     #[test]
     fn the_first_row_of_each_table_is_its_header() {
         let md = "# t\n\n| a | b |\n|---|---:|\n| 1 | 2 |\n| 3 | 4 |\n\n| c |\n|---|\n| 5 |\n";
-        let text = String::from_utf8(document(md, Page::Portrait).document).unwrap();
+        let text = document(md, Page::Portrait);
         assert_eq!(text.matches("<w:tbl>").count(), 2);
         assert_eq!(text.matches("<w:tblHeader />").count(), 2);
         for table in text.split("<w:tbl>").skip(1) {
@@ -303,26 +190,96 @@ mod tests {
         }
     }
 
+    /// The header row is written before the rows are read the second time: its widths come from the first
+    /// reading, which saw the long last row.
     #[test]
-    fn words_never_break_and_long_text_takes_the_rest() {
-        let line = |s: &str| vec![blocks::inline(s)];
-        let header = vec![line("编号 Id"), line("标题 Title"), line("扣分 Deduction")];
-        let rows = vec![vec![
-            line("2026-0001"),
-            line(&"数据库主节点磁盘满".repeat(4)),
-            line("−0.3"),
-        ]];
-        let w = column_widths(&header, &rows, 9_000);
-        let sum: usize = w.iter().sum();
-        assert!(
-            (9_000 - 3..=9_000).contains(&sum),
-            "the table fills the width: {w:?}"
+    fn a_table_is_sized_by_rows_written_after_its_header() {
+        let mut md = String::from("Intro to the table:\n| Id | Note |\n|---|---|\n");
+        for n in 0..500 {
+            md.push_str(&format!("| {n} | x |\n"));
+        }
+        md.push_str("| 2026-0001-0002-0003 | y |\n\nAfter.\n");
+        let text = document(&md, Page::Portrait);
+        let grid: Vec<usize> = text
+            .split("<w:gridCol w:w=\"")
+            .skip(1)
+            .map(|g| g[..g.find('"').unwrap()].parse().unwrap())
+            .collect();
+        // Only the id column would like more than its longest word (capped at 12 columns): it takes the rest.
+        let note = 4 * widths::TWIPS_PER_COLUMN + widths::CELL_MARGINS;
+        let total = A4_SHORT as usize - 2 * MARGIN as usize;
+        assert_eq!(grid, [total - note, note]);
+        assert_eq!(text.matches("<w:tr>").count(), 502);
+        // The line before the table stays on the table's page; the one after it does not need to.
+        let paragraph = |words: &str| text.split("<w:p ").find(|p| p.contains(words)).unwrap();
+        assert!(paragraph("Intro").contains("<w:keepNext />"));
+        assert!(!paragraph("After.").contains("<w:keepNext />"));
+    }
+
+    /// Put together in a temporary file or in memory, the same file; every part of the package is there and
+    /// compressed.
+    #[test]
+    fn spilled_or_in_memory_the_same_package() {
+        let md = "# 标题 Title\n\n- item `code` and **bold**\n  - nested\n\n| a |\n|---|\n| 1 |\n";
+        let whole = from_markdown(md, Page::Landscape).unwrap();
+        let mut spilled = Vec::new();
+        write_to(Cursor::new(md.as_bytes()), Page::Landscape, true, &mut spilled).unwrap();
+        assert_eq!(spilled, whole);
+        let names: Vec<String> = parts(&whole).into_iter().map(|(name, _)| name).collect();
+        for part in [
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "word/document.xml",
+            "word/styles.xml",
+            "word/settings.xml",
+        ] {
+            assert!(names.iter().any(|n| n == part), "{part} in {names:?}");
+        }
+        let mut zip = zip::ZipArchive::new(Cursor::new(&whole[..])).unwrap();
+        let document = zip.by_name("word/document.xml").unwrap();
+        assert_eq!(document.compression(), zip::CompressionMethod::Deflated);
+        assert!(document.compressed_size() < document.size());
+    }
+
+    /// A table given whole is written as the same table given a row at a time.
+    #[test]
+    fn a_table_whole_or_row_by_row_is_the_same_xml() {
+        use crate::report::blocks::{Block, Piece, inline};
+        use crate::report::markdown::Align;
+        let header = vec![vec![inline("编号 Id")], vec![inline("扣分")]];
+        let align = vec![Align::Left, Align::Right];
+        let rows = vec![
+            vec![vec![inline("2026-0001")], vec![inline("−0.3")]],
+            vec![vec![inline("**2026-0002**")]],
+        ];
+        let written = |pieces: Vec<Piece>, tables: Vec<Vec<usize>>| {
+            let mut out = Vec::new();
+            body::write(pieces.into_iter().map(Ok), tables.into_iter(), 9_000, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let whole = written(
+            vec![Piece::Block(Block::Table {
+                header: header.clone(),
+                align: align.clone(),
+                rows: rows.clone(),
+            })],
+            Vec::new(),
         );
-        // Each column fits its longest word: the id, and the header's "Deduction".
-        assert!(w[0] >= 9 * TWIPS_PER_COLUMN + CELL_MARGINS, "{w:?}");
-        assert!(w[2] >= 9 * TWIPS_PER_COLUMN + CELL_MARGINS, "{w:?}");
-        assert!(w[1] > w[0] + w[2], "{w:?}");
-        assert_eq!(longest_word("2026-10-05 09:00"), 10);
-        assert_eq!(longest_word("数据库 ab"), 2);
+        let mut pieces = vec![Piece::TableHead { header, align }];
+        pieces.extend(rows.into_iter().map(Piece::TableRow));
+        pieces.push(Piece::TableEnd);
+        let tables = widths::of_tables(pieces.iter().cloned().map(Ok), 9_000).unwrap();
+        let by_rows = written(pieces, tables);
+        assert_eq!(by_rows, whole);
+        assert_eq!(whole.matches("<w:tr>").count(), 3);
+        assert_eq!(whole.matches("<w:tblHeader />").count(), 1);
+    }
+
+    #[test]
+    fn a_markdown_that_cannot_be_read_is_an_error_not_a_document() {
+        let bad = Cursor::new(b"# ok\n\n\xff\xfe not UTF-8\n".to_vec());
+        let mut out = Cursor::new(Vec::new());
+        let err = write(bad, Page::Portrait, &mut out).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
     }
 }

@@ -76,6 +76,7 @@ async fn send(engine: &EngineHandle, command: Command) -> Answer {
         actor: Actor::named("li"),
         command,
         reply,
+        sink: None,
     };
     engine.requests.send(request).await.unwrap();
     answer

@@ -2,8 +2,8 @@
 //! incidents is written in bounded memory. Each incident goes, as it comes, into the parts of the document that
 //! list it (the fault overview, the fault's own sub-section, the host alarms, the back-dated actions…), kept in
 //! temporary files; once every incident has been read, the document is written part after part, with the
-//! counts its headings give. CSV rows go straight out; a Word document is built whole (its tables are sized to
-//! every row).
+//! counts its headings give. CSV rows go straight out; a Word document is written from the Markdown so put
+//! together, read twice (its tables are sized to every row).
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Seek, Write};
@@ -95,7 +95,7 @@ enum Parts<'a> {
     Json(JsonLists, &'a mut dyn Write),
     /// The rows go straight out.
     Csv(csv::Rows<BufWriter<&'a mut dyn Write>>),
-    Docx(Vec<IncidentRow>, Vec<HostAlarm>, &'a mut dyn Write),
+    Docx(Sections, &'a mut dyn Write),
 }
 
 impl<'a> Writer<'a> {
@@ -105,7 +105,7 @@ impl<'a> Writer<'a> {
             Format::Markdown => Parts::Markdown(Sections::new(spill)?, out),
             Format::Html => Parts::Html(Sections::new(spill)?, IncidentWeeks::default(), out),
             Format::Json => Parts::Json(JsonLists::new(spill)?, out),
-            Format::Docx => Parts::Docx(Vec::new(), Vec::new(), out),
+            Format::Docx => Parts::Docx(Sections::new(spill)?, out),
             Format::Csv => {
                 let mut rows = csv::Rows::new(BufWriter::new(out))?;
                 rows.row(quarter_csv::HEADER)?;
@@ -117,29 +117,23 @@ impl<'a> Writer<'a> {
 
     pub fn row(&mut self, row: &IncidentRow) -> io::Result<()> {
         match &mut self.parts {
-            Parts::Markdown(sections, _) => sections.row(row, self.zone),
+            Parts::Markdown(sections, _) | Parts::Docx(sections, _) => sections.row(row, self.zone),
             Parts::Html(sections, weeks, _) => {
                 weeks.add(row, self.zone);
                 sections.row(row, self.zone)
             }
             Parts::Json(lists, _) => lists.incidents.add(row),
             Parts::Csv(rows) => rows.row(quarter_csv::fields(row, self.zone)),
-            Parts::Docx(rows, _, _) => {
-                rows.push(row.clone());
-                Ok(())
-            }
         }
     }
 
     pub fn alarm(&mut self, alarm: &HostAlarm) -> io::Result<()> {
         match &mut self.parts {
-            Parts::Markdown(sections, _) | Parts::Html(sections, _, _) => sections.alarm(alarm, self.zone),
+            Parts::Markdown(sections, _) | Parts::Html(sections, _, _) | Parts::Docx(sections, _) => {
+                sections.alarm(alarm, self.zone)
+            }
             Parts::Json(lists, _) => lists.alarms.add(alarm),
             Parts::Csv(_) => Ok(()),
-            Parts::Docx(_, alarms, _) => {
-                alarms.push(alarm.clone());
-                Ok(())
-            }
         }
     }
 
@@ -162,13 +156,11 @@ impl<'a> Writer<'a> {
                 out.flush()
             }
             Parts::Csv(rows) => rows.finish()?.flush(),
-            Parts::Docx(incidents, host_alarms, out) => {
-                let whole = QuarterlyReport {
-                    incidents,
-                    host_alarms,
-                    ..without_rows(report)
-                };
-                out.write_all(&docx::quarterly(&whole)?)?;
+            Parts::Docx(sections, out) => {
+                let mut markdown = Part::new(sections.spill)?;
+                let spill = sections.spill;
+                sections.finish(report, &mut markdown)?;
+                docx::write_to(markdown.into_reader()?, docx::Page::Landscape, spill, out)?;
                 out.flush()
             }
         }
@@ -216,8 +208,8 @@ impl Part {
         self.write_all(text.as_bytes())
     }
 
-    /// What was written, to be read from the start.
-    fn into_reader(self) -> io::Result<Box<dyn BufRead>> {
+    /// What was written, to be read from the start (and again).
+    fn into_reader(self) -> io::Result<Box<dyn Source>> {
         Ok(match self {
             Part::Memory(bytes) => Box::new(io::Cursor::new(bytes)),
             Part::File(writer) => {
@@ -232,10 +224,15 @@ impl Part {
         io::copy(&mut self.into_reader()?, out).map(drop)
     }
 
-    fn lines(self) -> io::Result<io::Lines<Box<dyn BufRead>>> {
+    fn lines(self) -> io::Result<io::Lines<Box<dyn Source>>> {
         Ok(self.into_reader()?.lines())
     }
 }
+
+/// A part read back.
+trait Source: BufRead + Seek {}
+
+impl<T: BufRead + Seek> Source for T {}
 
 impl Write for Part {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {

@@ -111,6 +111,7 @@ impl App {
             | RecordsReply::Advice(_)
             | RecordsReply::Quarterly(_)
             | RecordsReply::QuarterlyRecorded { .. }
+            | RecordsReply::QuarterlyStreamed { .. }
             | RecordsReply::Contract(_) => return,
         };
         self.show(content);
