@@ -17,6 +17,10 @@
 
 #[path = "support/pty.rs"]
 mod pty;
+#[path = "support/drawn.rs"]
+mod drawn;
+#[path = "support/screens.rs"]
+mod screens;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -25,11 +29,28 @@ use std::process::{Command as Process, Stdio};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use pty::{cpu_seconds, quit, read_all, spawn_in_pty, status_kib};
+use pty::{QUIET, cpu_seconds, quit, read_all_logged, spawn_in_pty, status_kib};
 
 const COLS: u16 = 160;
 const ROWS: u16 = 48;
 const METRICS: &str = include_str!("../tests/fixtures/node_exporter.txt");
+const SUBSYSTEMS: [(&str, &str); 5] = [
+    ("sysadmin", "系统管理子系统"),
+    ("digital", "水利质量检测数字管理子系统"),
+    ("engineering", "工程质量检测子系统"),
+    ("smart", "智慧监管子系统"),
+    ("display", "综合展示子系统"),
+];
+const SUBSYSTEM_NAMES: [&str; 5] = [
+    SUBSYSTEMS[0].1,
+    SUBSYSTEMS[1].1,
+    SUBSYSTEMS[2].1,
+    SUBSYSTEMS[3].1,
+    SUBSYSTEMS[4].1,
+];
+const HOSTS: [&str; 2] = ["app-01", "db-01"];
+/// The filled cells (a tenth of the screen) a still screen needs to count as a frame.
+const STILL_CELLS: usize = COLS as usize * ROWS as usize / 10;
 
 /// Answers `/metrics` with node_exporter's text and anything else with `ok`, one request per connection.
 fn serve(listener: TcpListener) {
@@ -65,27 +86,21 @@ fn answer(mut stream: TcpStream) {
 }
 
 fn config(port: u16, data: &Path) -> String {
-    let subsystems = [
-        ("sysadmin", "系统管理子系统"),
-        ("digital", "水利质量检测数字管理子系统"),
-        ("engineering", "工程质量检测子系统"),
-        ("smart", "智慧监管子系统"),
-        ("display", "综合展示子系统"),
-    ];
     let mut text = format!(
         "[platform]\nname = \"福建省水利质量检测监管平台\"\ntimezone = \"Asia/Shanghai\"\nlang = \"zh\"\n\n\
          [storage]\ndata_dir = \"{}\"\n\n",
         data.display()
     );
-    for (id, name) in subsystems {
+    for (id, name) in SUBSYSTEMS {
         text += &format!(
             "[[subsystem]]\nid = \"{id}\"\nname = \"{name}\"\n  [[subsystem.check]]\n  kind = \"http\"\n  \
              url = \"http://127.0.0.1:{port}/{id}/api/health\"\n  interval = \"15s\"\n  body_contains = \"ok\"\n\n"
         );
     }
     text += &format!(
-        "[[host]]\nname = \"app-01\"\nsource = \"local\"\n\n[[host]]\nname = \"db-01\"\nsource = \"node_exporter\"\n\
-         url = \"http://127.0.0.1:{port}/metrics\"\n"
+        "[[host]]\nname = \"{}\"\nsource = \"local\"\n\n[[host]]\nname = \"{}\"\nsource = \"node_exporter\"\n\
+         url = \"http://127.0.0.1:{port}/metrics\"\n",
+        HOSTS[0], HOSTS[1]
     );
     text
 }
@@ -94,6 +109,21 @@ struct Program<'a> {
     name: &'static str,
     /// A fresh command for each run (the pty set-up is added to it).
     command: Option<Box<dyn Fn() -> Process + 'a>>,
+    /// Whether the screen shows the program's data (see `drawn`).
+    drawn: Screen<'a>,
+}
+
+type Screen<'a> = Box<dyn Fn(&vt100::Screen) -> bool + 'a>;
+
+/// One run's figures.
+struct Run {
+    cpu_pct: f64,
+    peak_mib: f64,
+    bytes_per_s: f64,
+    /// The first frame by each rule, ms from exec: the end of the first burst, the data drawn, a still screen.
+    burst_ms: f64,
+    drawn_ms: f64,
+    still_ms: f64,
 }
 
 #[derive(Default)]
@@ -101,7 +131,9 @@ struct Figures {
     cpu_pct: Vec<f64>,
     peak_mib: Vec<f64>,
     bytes_per_s: Vec<f64>,
-    first_ms: Vec<f64>,
+    burst_ms: Vec<f64>,
+    drawn_ms: Vec<f64>,
+    still_ms: Vec<f64>,
 }
 
 fn median(values: &[f64]) -> f64 {
@@ -189,13 +221,30 @@ fn origins_text(pid: u32) -> String {
         .join(", ")
 }
 
-fn run_once(program: &mut Process, secs: u64) -> (f64, f64, f64, f64) {
+/// Runs the program in a 160×48 pty: its first frame by each rule from what it wrote in its first seconds,
+/// then, after 3 s to settle, `secs` of CPU, bytes and peak memory. `dump`: a directory for its screens.
+fn run_once(program: &mut Process, drawn: &Screen, secs: u64, dump: Option<&Path>) -> Run {
     let started = Instant::now();
     let (child, master) = spawn_in_pty(program, COLS, ROWS);
     let pid = child.id();
-    let reader = read_all(master.try_clone().expect("dup"), None);
-    let first = reader.wait_first_burst(started);
+    let reader = read_all_logged(master.try_clone().expect("dup"));
+    let burst = reader.wait_first_burst(started);
     std::thread::sleep(Duration::from_secs(3));
+    let log = reader.take_log();
+    let taken = Instant::now();
+    if let Some(dir) = dump {
+        screens::write_screens(&log, (COLS, ROWS), started, dir);
+    }
+    let ms = |at: Option<Instant>| at.map_or(f64::NAN, |at| (at - started).as_secs_f64() * 1e3);
+    let drawn_at = screens::first_showing(&log, (COLS, ROWS), drawn);
+    if drawn_at.is_none() {
+        println!(
+            "  its data was not on the screen within {:.1} s; the screen then:\n{}",
+            (taken - started).as_secs_f64(),
+            screens::screen_at(&log, (COLS, ROWS), taken)
+        );
+    }
+    let still_at = screens::first_still(&log, (COLS, ROWS), STILL_CELLS, QUIET, taken);
     let (cpu0, bytes0, t0) = (
         cpu_seconds(pid),
         reader.bytes.load(Ordering::Relaxed),
@@ -211,12 +260,14 @@ fn run_once(program: &mut Process, secs: u64) -> (f64, f64, f64, f64) {
     println!("  resident MiB by origin: {}", origins_text(pid));
     quit(child, &master);
     let wall = (t1 - t0).as_secs_f64();
-    (
-        100.0 * (cpu1 - cpu0) / wall,
-        peak as f64 / 1024.0,
-        (bytes1 - bytes0) as f64 / wall,
-        first.as_secs_f64() * 1e3,
-    )
+    Run {
+        cpu_pct: 100.0 * (cpu1 - cpu0) / wall,
+        peak_mib: peak as f64 / 1024.0,
+        bytes_per_s: (bytes1 - bytes0) as f64 / wall,
+        burst_ms: burst.as_secs_f64() * 1e3,
+        drawn_ms: ms(drawn_at),
+        still_ms: ms(still_at),
+    }
 }
 
 fn main() {
@@ -278,16 +329,19 @@ fn main() {
         Program {
             name: "watchdesk",
             command: Some(Box::new(watchdesk)),
+            drawn: Box::new(drawn::watchdesk(&SUBSYSTEM_NAMES, &HOSTS)),
         },
         Program {
             name: "attached",
             command: Some(Box::new(attached)),
+            drawn: Box::new(drawn::watchdesk(&SUBSYSTEM_NAMES, &HOSTS)),
         },
     ];
     if let Some(binary_b) = &binary_b {
         programs.push(Program {
             name: "wd-B",
             command: Some(Box::new(|| watchdesk_from(binary_b, &config_b))),
+            drawn: Box::new(drawn::watchdesk(&SUBSYSTEM_NAMES, &HOSTS)),
         });
     }
     let ours = programs.len();
@@ -295,10 +349,12 @@ fn main() {
         Program {
             name: "htop",
             command: peer("htop"),
+            drawn: Box::new(drawn::htop),
         },
         Program {
             name: "btm",
             command: peer("btm"),
+            drawn: Box::new(drawn::btm),
         },
     ]);
     for p in &programs {
@@ -328,15 +384,21 @@ fn main() {
     for round in 1..=rounds {
         for (p, f) in programs.iter().zip(&mut figures) {
             let Some(command) = &p.command else { continue };
-            let (cpu, peak, bytes, first) = run_once(&mut command(), secs);
+            let dump = std::env::var("IDLE_SCREENS")
+                .ok()
+                .map(|d| Path::new(&d).join(format!("{}-{round}", p.name)));
+            let run = run_once(&mut command(), &p.drawn, secs, dump.as_deref());
             println!(
-                "round {round} {:<10} cpu {cpu:.2} %  peak {peak:.1} MiB  {bytes:.0} bytes/s  first frame {first:.0} ms",
-                p.name
+                "round {round} {:<10} cpu {:.2} %  peak {:.1} MiB  {:.0} bytes/s  first frame: data drawn {:.0} ms, \
+                 end of first burst {:.0} ms, still screen {:.0} ms",
+                p.name, run.cpu_pct, run.peak_mib, run.bytes_per_s, run.drawn_ms, run.burst_ms, run.still_ms
             );
-            f.cpu_pct.push(cpu);
-            f.peak_mib.push(peak);
-            f.bytes_per_s.push(bytes);
-            f.first_ms.push(first);
+            f.cpu_pct.push(run.cpu_pct);
+            f.peak_mib.push(run.peak_mib);
+            f.bytes_per_s.push(run.bytes_per_s);
+            f.burst_ms.push(run.burst_ms);
+            f.drawn_ms.push(run.drawn_ms);
+            f.still_ms.push(run.still_ms);
         }
     }
     println!(
@@ -349,26 +411,29 @@ fn main() {
     let _ = daemon.wait();
 
     println!(
-        "\nmedians of {rounds} rounds, {secs} s each, {COLS}x{ROWS} pty (first frame: end of the first burst of output)"
+        "\nmedians of {rounds} rounds, {secs} s each, {COLS}x{ROWS} pty; first frame (ms from exec) by three rules: \
+         data drawn (the program's data on the screen), end of the first burst of output, still screen"
     );
     println!(
-        "{:<10} {:>12} {:>12} {:>12} {:>12}",
-        "", "cpu %", "peak MiB", "bytes/s", "first ms"
+        "{:<10} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "", "cpu %", "peak MiB", "bytes/s", "drawn", "burst", "still"
     );
     let med = |f: &Figures| {
         [
             median(&f.cpu_pct),
             median(&f.peak_mib),
             median(&f.bytes_per_s),
-            median(&f.first_ms),
+            median(&f.drawn_ms),
+            median(&f.burst_ms),
+            median(&f.still_ms),
         ]
     };
     for (p, f) in programs.iter().zip(&figures) {
         if f.cpu_pct.is_empty() {
             continue;
         }
-        let [c, m, b, t] = med(f);
-        println!("{:<10} {c:>12.2} {m:>12.1} {b:>12.0} {t:>12.0}", p.name);
+        let [c, m, b, d, u, s] = med(f);
+        println!("{:<10} {c:>9.2} {m:>9.1} {b:>9.0} {d:>9.0} {u:>9.0} {s:>9.0}", p.name);
     }
     for (mine, f_mine) in programs.iter().zip(&figures).take(ours) {
         let mine_med = med(f_mine);
@@ -377,14 +442,18 @@ fn main() {
                 continue;
             }
             let theirs = med(f);
+            let r = |i: usize| mine_med[i] / theirs[i];
             println!(
-                "{:<9} / {:<5}  cpu {:.2}x  peak memory {:.2}x  bytes/s {:.2}x  first frame {:.2}x",
+                "{:<9} / {:<5}  cpu {:.2}x  peak memory {:.2}x  bytes/s {:.2}x  first frame: drawn {:.2}x, \
+                 burst {:.2}x, still {:.2}x",
                 mine.name,
                 p.name,
-                mine_med[0] / theirs[0],
-                mine_med[1] / theirs[1],
-                mine_med[2] / theirs[2],
-                mine_med[3] / theirs[3]
+                r(0),
+                r(1),
+                r(2),
+                r(3),
+                r(4),
+                r(5)
             );
         }
     }

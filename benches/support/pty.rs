@@ -5,7 +5,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command as Process, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -54,6 +54,16 @@ pub fn spawn_in_pty(cmd: &mut Process, cols: u16, rows: u16) -> (Child, File) {
     (child, File::from(master))
 }
 
+/// The terminal's size (columns, rows) as set on it.
+pub fn terminal_size(terminal: &File) -> (u16, u16) {
+    // SAFETY: an all-zero winsize is valid; TIOCGWINSZ fills it from a terminal we hold open.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    // SAFETY: the descriptor is open for the call's duration and the pointer is to a local winsize.
+    let rc = unsafe { libc::ioctl(terminal.as_raw_fd(), libc::TIOCGWINSZ, &mut size) };
+    assert_eq!(rc, 0, "TIOCGWINSZ: {}", std::io::Error::last_os_error());
+    (size.ws_col, size.ws_row)
+}
+
 pub struct Reader {
     pub bytes: Arc<AtomicU64>,
     first_frame: Arc<Mutex<Option<Instant>>>,
@@ -61,6 +71,8 @@ pub struct Reader {
     first_burst: Arc<Mutex<Option<Instant>>>,
     /// The start of the output, to show when no frame comes.
     head: Arc<Mutex<Vec<u8>>>,
+    /// Every read from the terminal with the moment it came, kept (when asked for) until [`Reader::take_log`].
+    log: Arc<Mutex<Option<Vec<(Instant, Vec<u8>)>>>>,
 }
 
 /// The quiet that ends a burst of output.
@@ -68,17 +80,66 @@ pub const QUIET: Duration = Duration::from_millis(150);
 
 /// Reads everything the program writes, counting bytes, noting when `mark` first came out (if given) and
 /// when the first burst of output ended.
-pub fn read_all(mut master: File, mark: Option<&'static str>) -> Reader {
+pub fn read_all(master: File, mark: Option<&'static str>) -> Reader {
+    read(master, mark, None)
+}
+
+/// [`read_all`] without a mark, also keeping every read with the moment it came until [`Reader::take_log`],
+/// and answering the program's cursor position queries (`ESC [ 6 n`) as a terminal does (see [`answer`]).
+pub fn read_all_logged(master: File) -> Reader {
+    read(master, None, Some(Vec::new()))
+}
+
+/// The cursor position query and the start of its answer, `ESC [ row ; col R`.
+const POSITION_QUERY: &[u8] = b"\x1b[6n";
+
+/// Follows the screen (vt100, `cols`×`rows`) through everything that comes on `reads` and answers each cursor
+/// position query with where the cursor is after the bytes before it, as a terminal would: a program that asks
+/// (bottom does, at start, and waits up to 2 s for the answer) is not kept waiting. Its own thread, so that
+/// the reads keep their moments. A query split between two reads is not seen (each is written whole).
+pub fn answer(mut to: File, reads: std::sync::mpsc::Receiver<Vec<u8>>, (cols, rows): (u16, u16)) {
+    std::thread::spawn(move || {
+        let mut screen = vt100::Parser::new(
+            std::num::NonZeroU16::new(rows).expect("rows"),
+            std::num::NonZeroU16::new(cols).expect("cols"),
+            0,
+        );
+        for bytes in reads {
+            let mut rest = &bytes[..];
+            while let Some(at) = rest
+                .windows(POSITION_QUERY.len())
+                .position(|w| w == POSITION_QUERY)
+            {
+                let end = at + POSITION_QUERY.len();
+                screen.process(&rest[..end]);
+                let (row, col) = screen.screen().cursor_position();
+                let _ = write!(to, "\x1b[{};{}R", row + 1, col + 1);
+                rest = &rest[end..];
+            }
+            screen.process(rest);
+        }
+    });
+}
+
+fn read(mut master: File, mark: Option<&'static str>, log: Option<Vec<(Instant, Vec<u8>)>>) -> Reader {
+    let answers = log.is_some().then(|| {
+        let (send, reads) = std::sync::mpsc::channel();
+        let size = terminal_size(&master);
+        answer(master.try_clone().expect("dup"), reads, size);
+        send
+    });
     let reader = Reader {
         bytes: Arc::new(AtomicU64::new(0)),
         first_frame: Arc::new(Mutex::new(None)),
         first_burst: Arc::new(Mutex::new(None)),
         head: Arc::new(Mutex::new(Vec::new())),
+        log: Arc::new(Mutex::new(log)),
     };
-    let (bytes, first, head) = (
+    let (bytes, first, head, log) = (
         reader.bytes.clone(),
         reader.first_frame.clone(),
         reader.head.clone(),
+        reader.log.clone(),
     );
     let last_byte: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));
     let (watch_last, burst) = (last_byte.clone(), reader.first_burst.clone());
@@ -99,8 +160,15 @@ pub fn read_all(mut master: File, mark: Option<&'static str>) -> Reader {
             if n == 0 {
                 break;
             }
+            let now = Instant::now();
             bytes.fetch_add(n as u64, Ordering::Relaxed);
-            *last_byte.lock().expect("lock") = Some(Instant::now());
+            *last_byte.lock().expect("lock") = Some(now);
+            if let Some(log) = log.lock().expect("lock").as_mut() {
+                log.push((now, buf[..n].to_vec()));
+            }
+            if let Some(answers) = &answers {
+                let _ = answers.send(buf[..n].to_vec());
+            }
             {
                 let mut head = head.lock().expect("lock");
                 if head.len() < 1 << 16 {
@@ -143,6 +211,11 @@ impl Reader {
     /// Time from `since` until the first burst of output ended.
     pub fn wait_first_burst(&self, since: Instant) -> Duration {
         self.wait(&self.first_burst, since)
+    }
+
+    /// The reads kept so far (empty unless made by [`read_all_logged`]); keeping stops here.
+    pub fn take_log(&self) -> Vec<(Instant, Vec<u8>)> {
+        self.log.lock().expect("lock").take().unwrap_or_default()
     }
 }
 
