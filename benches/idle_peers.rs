@@ -2,8 +2,20 @@
 //! five subsystems with HTTP checks every 15 s against a local server, a local host and a node_exporter host
 //! scraped from the same server), htop and bottom (`btm`) at their defaults, each in a 160×48
 //! pseudo-terminal, in interleaved rounds. Per program: CPU % of one core, peak resident memory, bytes written
-//! to the terminal per second and the first frame (the end of the first burst of output, the same rule for
-//! all); medians over the rounds, then watchdesk's ratios to each peer.
+//! to the terminal per second and the first frame; medians over the rounds, then watchdesk's ratios to each
+//! peer.
+//!
+//! The first frame is the moment, from exec, of the terminal read after which the screen first shows the
+//! program's data: everything the program writes in its first seconds is replayed into a terminal emulator
+//! (vt100) of the pty's size, and a test per program (`support/drawn.rs`) says when its data is on the screen
+//! — htop: its process list's header with a process under it; bottom: its CPU average and RAM figures and a
+//! process under its process table's header; watchdesk: every subsystem's row with its status mark and every
+//! host's load figures. A terminal set-up, an empty frame or a frame of "no data" placeholders does not count.
+//! Two other rules, the same for every program, are printed beside it for comparison: the end of the first
+//! burst of output (its last byte before 150 ms of quiet; an earlier version of this benchmark used it), and
+//! the first still screen (at least a tenth of the cells filled, its text unchanged for 150 ms; a clock on
+//! the screen that ticks within those 150 ms moves it to the tick). The terminal answers cursor position
+//! queries as a real one does (bottom asks one at start and waits up to 2 s for the answer before drawing).
 //!
 //! The same configuration (its own data directory) is also watched by a `watchdesk serve` daemon started
 //! once for the run, and its dashboard, `watchdesk attach`, is measured as one more program; the daemon's own
@@ -12,8 +24,9 @@
 //!
 //! `cargo bench --bench idle_peers` (IDLE_SECS=20 per program and round, IDLE_ROUNDS=3; WATCHDESK_BIN=PATH
 //! to measure another build of watchdesk; WATCHDESK_BIN_B=PATH to measure a second build's dashboard in the
-//! same rounds, as `wd-B`, with a data directory of its own). A peer that is not installed is reported "not
-//! installed" and left out.
+//! same rounds, as `wd-B`, with a data directory of its own; IDLE_SCREENS=DIR to write every screen of each
+//! run's first seconds, and the output as read, to DIR/PROGRAM-ROUND/). A peer that is not installed is
+//! reported "not installed" and left out.
 
 #[path = "support/pty.rs"]
 mod pty;
