@@ -2,7 +2,8 @@
 //! both in the same run. For each store, in the same process: the round trip of a command (a note on an open
 //! incident, one a second, so the score is refreshed after each) and the time from a probe result sent to the
 //! snapshot that shows it (ten a second), their p50 / p99 / max, the process's CPU over the run, the engine
-//! loop's longest turn of each kind (what a command or probe result could have waited behind), how long after
+//! loop's longest turn of each kind (what a command or probe result could have waited behind) with its CPU
+//! time, the longest sync off the engine task (what a command's answer waits for), how long after
 //! start the live score first shows, and the long reads (the last quarter's score, this quarter's score page,
 //! audit verify, a backup) sent meanwhile, every few seconds, without waiting for them. Then the ratios of the
 //! big store to the fresh one, and for both stores one score refresh done by reading the quarter
@@ -143,14 +144,20 @@ async fn measure(engine: &EngineHandle, open: &[IncidentId], secs: u64, long_rea
     }
 }
 
-/// The engine's longest turns of the phase: what commands and probe results could have waited behind.
+/// The engine's longest turns of the phase: what commands and probe results could have waited behind, with the
+/// CPU time of each (a long turn with little CPU waited: for a lock, the disk or a core); then the longest sync
+/// off the engine task, which only the answers of the commands it covers wait for.
 fn print_turns(name: &str, turns: &[Turn]) {
-    for t in turns.iter().take(4) {
+    let on_task = turns.iter().filter(|t| t.what != engine::SYNC_TURN).take(4);
+    let sync = turns.iter().filter(|t| t.what == engine::SYNC_TURN);
+    for t in on_task.chain(sync) {
         println!(
-            "{name:<28} longest turn {:>8.2} ms  {} ({} turns, {} over 50 ms)",
+            "{name:<28} longest turn {:>8.2} ms ({:>6.2} ms on CPU)  {} ({} turns, mean {:.2} ms, {} over 50 ms)",
             t.longest.as_secs_f64() * 1e3,
+            t.longest_on_cpu.as_secs_f64() * 1e3,
             t.what,
             t.count,
+            t.total.as_secs_f64() * 1e3 / t.count.max(1) as f64,
             t.over_50ms
         );
     }

@@ -35,7 +35,7 @@ pub use snapshot::{
     ChannelStatus, CheckView, DeliveryStatus, Health, HostView, LastProbe, Mode, RecordsStatus, ScoreSummary,
     Snapshot, SubsystemView,
 };
-pub use turns::{Turn, Turns};
+pub use turns::{SYNC_TURN, Turn, Turns};
 pub use upkeep::{StoreCommand, StoreReply, audit_reply};
 
 use crate::clock::SharedClock;
@@ -169,8 +169,10 @@ impl Engine {
         let health = HealthTracker::new(&config);
         let (events, _) = events::channel();
         let (_, delivery) = watch::channel(DeliveryStatus::default());
-        let syncer = store.syncer();
-        let durability = durable::Durability::new(Arc::new(move || syncer.sync()), store.dir().to_path_buf());
+        let (syncer, turns) = (store.syncer(), Turns::default());
+        let sync_turns = turns.clone();
+        let sync = move || sync_turns.time(turns::SYNC_TURN, || syncer.sync());
+        let durability = durable::Durability::new(Arc::new(sync), store.dir().to_path_buf());
         let mut engine = Engine {
             store,
             config: Arc::new(config),
@@ -196,7 +198,7 @@ impl Engine {
             alerts,
             reads: Vec::new(),
             finishing: mpsc::unbounded_channel(),
-            turns: Turns::default(),
+            turns,
             durability,
         };
         // History older than the retention goes at start-up; a long-running daemon prunes again each day.

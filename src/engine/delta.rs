@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::{DeliveryStatus, HostView, Mode, RecordsStatus, Snapshot, SubsystemView};
 use crate::model::{Incident, IncidentId};
 
+mod fields;
 mod in_place;
 mod list;
 mod score;
@@ -36,25 +37,7 @@ pub trait Entry: Clone {
     fn same(&self, other: &Self) -> bool;
 }
 
-impl Entry for SubsystemView {
-    type Key = String;
-    fn key(&self) -> String {
-        self.id.clone()
-    }
-    fn same(&self, other: &Self) -> bool {
-        self == other
-    }
-}
-
-impl Entry for HostView {
-    type Key = String;
-    fn key(&self) -> String {
-        self.name.clone()
-    }
-    fn same(&self, other: &Self) -> bool {
-        self == other
-    }
-}
+fields::keyed_by!(SubsystemView: id as String, HostView: name as String);
 
 impl Entry for Arc<Incident> {
     type Key = IncidentId;

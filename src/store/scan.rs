@@ -8,6 +8,10 @@
 //! life of the process. A `Bounded` pass reads the key it has just returned again, 64 times, after every few
 //! records: that fills the queue of the shard holding the page it sits in, so sled counts the page and evicts
 //! down to the cache capacity as it goes.
+//!
+//! What stays is one page per shard at most beyond the capacity: sled never evicts a shard's only page. Pages
+//! hold at most 16 records, and the store's records are small (an audit event names one change's writes), so
+//! that is a bounded cost; a log of events holding thousands of writes each would keep pages of megabytes.
 
 use std::ops::RangeBounds;
 

@@ -5,18 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DeltaError, Entry, ListDelta, Whole, set, whole};
+use super::fields::{field_parts, keyed_by};
+use super::{DeltaError, Entry, ListDelta, Whole};
 use crate::engine::{CheckView, Health, LastProbe, SubsystemView};
 
-impl Entry for CheckView {
-    type Key = String;
-    fn key(&self) -> String {
-        self.id.clone()
-    }
-    fn same(&self, other: &Self) -> bool {
-        self == other
-    }
-}
+keyed_by!(CheckView: id as String);
 
 /// The change to one entry of a list, field by field.
 pub trait Parts<T: Entry>: Sized {
@@ -68,13 +61,6 @@ impl<T: Entry, P: Parts<T>> InPlace<T::Key, T, P> {
     }
 }
 
-fn apply_in_place<T: Entry, P: Parts<T>>(
-    delta: Option<InPlace<T::Key, T, P>>,
-    list: &mut Vec<T>,
-) -> Result<(), DeltaError> {
-    delta.map_or(Ok(()), |d| d.apply(list))
-}
-
 /// The change to a series that new values join at the end while the oldest fall off the front.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -121,147 +107,29 @@ impl Series {
     }
 }
 
-/// The fields of a check that changed (in practice its health and its last answer).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CheckParts {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Whole<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<Whole<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Whole<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health: Option<Whole<Health>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last: Option<Whole<Option<LastProbe>>>,
-}
-
-impl Parts<CheckView> for CheckParts {
-    /// Names every field of [`CheckView`], as `apply` does.
-    fn between(old: &CheckView, new: &CheckView) -> CheckParts {
-        let CheckView {
-            id,
-            name,
-            kind,
-            target,
-            health,
-            last,
-        } = new;
-        CheckParts {
-            id: id.clone(),
-            name: whole(&old.name, name),
-            kind: whole(&old.kind, kind),
-            target: whole(&old.target, target),
-            health: whole(&old.health, health),
-            last: whole(&old.last, last),
-        }
-    }
-
-    fn key(&self) -> &String {
-        &self.id
-    }
-
-    fn apply(self, check: &mut CheckView) -> Result<(), DeltaError> {
-        let CheckParts {
-            id: _,
-            name,
-            kind,
-            target,
-            health,
-            last,
-        } = self;
-        set(name, &mut check.name);
-        set(kind, &mut check.kind);
-        set(target, &mut check.target);
-        set(health, &mut check.health);
-        set(last, &mut check.last);
-        Ok(())
+field_parts! {
+    /// The fields of a check that changed (in practice its health and its last answer).
+    pub struct CheckParts for CheckView by id: String {
+        name: Option<Whole<String>>,
+        kind: Option<Whole<String>>,
+        target: Option<Whole<String>>,
+        health: Option<Whole<Health>>,
+        last: Option<Whole<Option<LastProbe>>>,
     }
 }
 
-/// The fields of a subsystem that changed; its checks check by check, its sparkline by what it gained.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SubsystemParts {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Whole<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health: Option<Whole<Health>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checks: Option<InPlace<String, CheckView, CheckParts>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency_ms: Option<Whole<Option<u64>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub p95_ms: Option<Whole<Option<u64>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub availability_today: Option<Whole<Option<f64>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sparkline: Option<Series>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocked_by: Option<Whole<Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub in_maintenance: Option<Whole<bool>>,
-}
-
-impl Parts<SubsystemView> for SubsystemParts {
-    /// Names every field of [`SubsystemView`], as `apply` does.
-    fn between(old: &SubsystemView, new: &SubsystemView) -> SubsystemParts {
-        let SubsystemView {
-            id,
-            name,
-            health,
-            checks,
-            latency_ms,
-            p95_ms,
-            availability_today,
-            sparkline,
-            blocked_by,
-            in_maintenance,
-        } = new;
-        SubsystemParts {
-            id: id.clone(),
-            name: whole(&old.name, name),
-            health: whole(&old.health, health),
-            checks: InPlace::between(&old.checks, checks),
-            latency_ms: whole(&old.latency_ms, latency_ms),
-            p95_ms: whole(&old.p95_ms, p95_ms),
-            availability_today: whole(&old.availability_today, availability_today),
-            sparkline: Series::between(&old.sparkline, sparkline),
-            blocked_by: whole(&old.blocked_by, blocked_by),
-            in_maintenance: whole(&old.in_maintenance, in_maintenance),
-        }
-    }
-
-    fn key(&self) -> &String {
-        &self.id
-    }
-
-    fn apply(self, sub: &mut SubsystemView) -> Result<(), DeltaError> {
-        let SubsystemParts {
-            id: _,
-            name,
-            health,
-            checks,
-            latency_ms,
-            p95_ms,
-            availability_today,
-            sparkline,
-            blocked_by,
-            in_maintenance,
-        } = self;
-        set(name, &mut sub.name);
-        set(health, &mut sub.health);
-        apply_in_place(checks, &mut sub.checks)?;
-        set(latency_ms, &mut sub.latency_ms);
-        set(p95_ms, &mut sub.p95_ms);
-        set(availability_today, &mut sub.availability_today);
-        if let Some(series) = sparkline {
-            series.apply(&mut sub.sparkline)?;
-        }
-        set(blocked_by, &mut sub.blocked_by);
-        set(in_maintenance, &mut sub.in_maintenance);
-        Ok(())
+field_parts! {
+    /// The fields of a subsystem that changed; its checks check by check, its sparkline by what it gained.
+    pub struct SubsystemParts for SubsystemView by id: String {
+        name: Option<Whole<String>>,
+        health: Option<Whole<Health>>,
+        checks: Option<InPlace<String, CheckView, CheckParts>>,
+        latency_ms: Option<Whole<Option<u64>>>,
+        p95_ms: Option<Whole<Option<u64>>>,
+        availability_today: Option<Whole<Option<f64>>>,
+        sparkline: Option<Series>,
+        blocked_by: Option<Whole<Option<String>>>,
+        in_maintenance: Option<Whole<bool>>,
     }
 }
 

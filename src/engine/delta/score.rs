@@ -4,30 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DeltaError, Entry, ListDelta, Whole, set, whole};
+use super::fields::{field_parts, keyed_by};
+use super::{DeltaError, Entry, ListDelta, Whole};
 use crate::engine::ScoreSummary;
 use crate::model::HandItem;
 use crate::report::score::{FaultCost, ScoreItem, ScoreLine};
 
-impl Entry for FaultCost {
-    type Key = String;
-    fn key(&self) -> String {
-        self.id.clone()
-    }
-    fn same(&self, other: &Self) -> bool {
-        self == other
-    }
-}
-
-impl Entry for ScoreLine {
-    type Key = ScoreItem;
-    fn key(&self) -> ScoreItem {
-        self.item
-    }
-    fn same(&self, other: &Self) -> bool {
-        self == other
-    }
-}
+keyed_by!(FaultCost: id as String, ScoreLine: item as ScoreItem);
 
 /// The change to the score: field by field while there is one, all of it when it came or went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,89 +20,27 @@ pub enum ScoreDelta {
     Parts(Box<ScoreParts>),
 }
 
-/// The fields of a score that changed; lists entry by entry.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ScoreParts {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quarter: Option<Whole<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<Whole<f64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fault_deductions: Option<Whole<f64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fee_pct: Option<Whole<f64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub may_cancel: Option<Whole<bool>>,
-    /// The contract's table, row by row.
-    #[serde(default, skip_serializing_if = "ListDelta::is_empty")]
-    pub lines: ListDelta<ScoreItem, ScoreLine>,
-    #[serde(default, skip_serializing_if = "ListDelta::is_empty")]
-    pub faults: ListDelta<String, FaultCost>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub faults_count: Option<Whole<usize>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_entered: Option<Whole<Vec<HandItem>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub half_year_mean: Option<Whole<Option<f64>>>,
+field_parts! {
+    /// The fields of a score that changed; lists entry by entry.
+    #[derive(Default)]
+    pub struct ScoreParts for ScoreSummary {
+        quarter: Option<Whole<String>>,
+        total: Option<Whole<f64>>,
+        fault_deductions: Option<Whole<f64>>,
+        fee_pct: Option<Whole<f64>>,
+        may_cancel: Option<Whole<bool>>,
+        /// The contract's table, row by row.
+        lines: ListDelta<ScoreItem, ScoreLine>,
+        faults: ListDelta<String, FaultCost>,
+        faults_count: Option<Whole<usize>>,
+        not_entered: Option<Whole<Vec<HandItem>>>,
+        half_year_mean: Option<Whole<Option<f64>>>,
+    }
 }
 
 impl ScoreParts {
-    /// What turns `old` into `new`; names every field of [`ScoreSummary`], as [`ScoreParts::apply`] does.
-    fn between(old: &ScoreSummary, new: &ScoreSummary) -> ScoreParts {
-        let ScoreSummary {
-            quarter,
-            total,
-            fault_deductions,
-            fee_pct,
-            may_cancel,
-            lines,
-            faults,
-            faults_count,
-            not_entered,
-            half_year_mean,
-        } = new;
-        ScoreParts {
-            quarter: whole(&old.quarter, quarter),
-            total: whole(&old.total, total),
-            fault_deductions: whole(&old.fault_deductions, fault_deductions),
-            fee_pct: whole(&old.fee_pct, fee_pct),
-            may_cancel: whole(&old.may_cancel, may_cancel),
-            lines: ListDelta::between(&old.lines, lines),
-            faults: ListDelta::between(&old.faults, faults),
-            faults_count: whole(&old.faults_count, faults_count),
-            not_entered: whole(&old.not_entered, not_entered),
-            half_year_mean: whole(&old.half_year_mean, half_year_mean),
-        }
-    }
-
     pub fn is_empty(&self) -> bool {
         *self == ScoreParts::default()
-    }
-
-    fn apply(self, score: &mut ScoreSummary) -> Result<(), DeltaError> {
-        let ScoreParts {
-            quarter,
-            total,
-            fault_deductions,
-            fee_pct,
-            may_cancel,
-            lines,
-            faults,
-            faults_count,
-            not_entered,
-            half_year_mean,
-        } = self;
-        set(quarter, &mut score.quarter);
-        set(total, &mut score.total);
-        set(fault_deductions, &mut score.fault_deductions);
-        set(fee_pct, &mut score.fee_pct);
-        set(may_cancel, &mut score.may_cancel);
-        lines.apply(&mut score.lines)?;
-        faults.apply(&mut score.faults)?;
-        set(faults_count, &mut score.faults_count);
-        set(not_entered, &mut score.not_entered);
-        set(half_year_mean, &mut score.half_year_mean);
-        Ok(())
     }
 }
 
@@ -127,7 +48,7 @@ impl ScoreDelta {
     pub(super) fn between(old: &Option<ScoreSummary>, new: &Option<ScoreSummary>) -> Option<ScoreDelta> {
         match (old, new) {
             (Some(o), Some(n)) => {
-                let parts = ScoreParts::between(o, n);
+                let parts = ScoreParts::between_fields(o, n);
                 (!parts.is_empty()).then(|| ScoreDelta::Parts(Box::new(parts)))
             }
             _ => (old != new).then(|| ScoreDelta::Whole(new.clone())),
@@ -137,7 +58,7 @@ impl ScoreDelta {
     pub(super) fn apply(self, score: &mut Option<ScoreSummary>) -> Result<(), DeltaError> {
         match (self, score.as_mut()) {
             (ScoreDelta::Whole(new), _) => *score = new,
-            (ScoreDelta::Parts(parts), Some(current)) => parts.apply(current)?,
+            (ScoreDelta::Parts(parts), Some(current)) => parts.apply_fields(current)?,
             (ScoreDelta::Parts(_), None) => return Err(DeltaError),
         }
         Ok(())
