@@ -11,8 +11,9 @@
 //! `--version`, which starts the program and does nothing.
 //!
 //! `cargo bench --bench idle_peers` (IDLE_SECS=20 per program and round, IDLE_ROUNDS=3; WATCHDESK_BIN=PATH
-//! to measure another build of watchdesk). A peer that is not installed is reported "not installed" and left
-//! out.
+//! to measure another build of watchdesk; WATCHDESK_BIN_B=PATH to measure a second build's dashboard in the
+//! same rounds, as `wd-B`, with a data directory of its own). A peer that is not installed is reported "not
+//! installed" and left out.
 
 #[path = "support/pty.rs"]
 mod pty;
@@ -241,8 +242,8 @@ fn main() {
     std::fs::write(&daemon_config, config(port, &daemon_data)).expect("config");
 
     let binary = std::env::var("WATCHDESK_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_watchdesk").into());
-    let watchdesk_with = |config: &Path| {
-        let mut cmd = Process::new(&binary);
+    let watchdesk_from = |binary: &str, config: &Path| {
+        let mut cmd = Process::new(binary);
         cmd.arg("--config")
             .arg(config)
             .env("HOME", dir.path())
@@ -251,6 +252,7 @@ fn main() {
             .env("LANG", "zh_CN.UTF-8");
         cmd
     };
+    let watchdesk_with = |config: &Path| watchdesk_from(&binary, config);
     let watchdesk = || watchdesk_with(&config_path);
     let attached = || {
         let mut cmd = watchdesk_with(&daemon_config);
@@ -267,7 +269,12 @@ fn main() {
             cmd
         }))
     };
-    let programs = vec![
+    let binary_b = std::env::var("WATCHDESK_BIN_B").ok();
+    let config_b = dir.path().join("b.toml");
+    if binary_b.is_some() {
+        std::fs::write(&config_b, config(port, &dir.path().join("b-data"))).expect("config");
+    }
+    let mut programs = vec![
         Program {
             name: "watchdesk",
             command: Some(Box::new(watchdesk)),
@@ -276,6 +283,15 @@ fn main() {
             name: "attached",
             command: Some(Box::new(attached)),
         },
+    ];
+    if let Some(binary_b) = &binary_b {
+        programs.push(Program {
+            name: "wd-B",
+            command: Some(Box::new(|| watchdesk_from(binary_b, &config_b))),
+        });
+    }
+    let ours = programs.len();
+    programs.extend([
         Program {
             name: "htop",
             command: peer("htop"),
@@ -284,8 +300,7 @@ fn main() {
             name: "btm",
             command: peer("btm"),
         },
-    ];
-    let ours = 2;
+    ]);
     for p in &programs {
         if p.command.is_none() {
             println!("{}: not installed", p.name);

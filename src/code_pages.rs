@@ -11,6 +11,13 @@
 //! the shared libraries) in that mode and never protects anything: the one effect is that a page becomes
 //! resident when it is first touched.
 //!
+//! The pages the loader and the C library's start-up touched before `main` were mapped with fault-around all
+//! the same. While the process still has one thread, those of a registered mapping that holds only the file's
+//! pages are then unmapped (`madvise(MADV_DONTNEED)`): the page cache keeps them, and the ones touched again
+//! come back one by one. A mapping holding a page of its own — one the loader wrote before making it
+//! read-only (relocations, `.data.rel.ro`), or a debugger's breakpoint in code — is left as it is, since
+//! unmapping it would put the file's bytes back in place of the written ones.
+//!
 //! What it costs: more minor page faults while the program starts (one per 4 KiB page of code run rather than
 //! one per 64 KiB), and one open file descriptor (`anon_inode:[userfaultfd]`) for the life of the process.
 //! Where it cannot be had — an older kernel, userfaultfd not built in or refused — nothing changes. It is not
@@ -21,50 +28,120 @@ use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::OnceLock;
 
+/// What [`map_on_touch`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registered {
+    /// Read-only private file mappings registered: from now on their pages are mapped one by one.
+    pub mappings: usize,
+    /// Of those, the ones whose resident pages were unmapped (they held no page of their own).
+    pub emptied: usize,
+}
+
 /// Registers every read-only private file mapping of the process (the executable's code and read-only data,
-/// the shared libraries') so that its pages are mapped only as they are touched; returns how many mappings
-/// were registered. Call it first thing in `main`; calling it again registers what was mapped since.
-pub fn map_on_touch() -> io::Result<usize> {
-    if under_seccomp_filter() {
+/// the shared libraries') so that its pages are mapped only as they are touched, and, when the process has a
+/// single thread, unmaps the pages they already hold that the page cache can give back. Call it first thing
+/// in `main`; calling it again registers what was mapped since.
+pub fn map_on_touch() -> io::Result<Registered> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    if under_seccomp_filter(&status) {
         return Err(io::Error::new(
             io::ErrorKind::Unsupported,
             "the process runs under a seccomp filter that may not allow userfaultfd",
         ));
     }
     let tracker = tracker()?;
-    let maps = std::fs::read_to_string("/proc/self/maps")?;
-    // A mapping can go between the read and the registration (another thread's munmap): it is then skipped.
-    Ok(read_only_file_mappings(&maps)
-        .filter(|&(start, len)| register(tracker, start, len).is_ok())
-        .count())
+    // With other threads running, a mapping read here could be replaced (unmapped, and another library
+    // mapped and relocated at the same address) before it is emptied: then only registration is safe.
+    let may_empty = status_field(&status, "Threads:") == Some("1");
+    let smaps = std::fs::read_to_string("/proc/self/smaps")?;
+    let mut done = Registered {
+        mappings: 0,
+        emptied: 0,
+    };
+    for mapping in read_only_file_mappings(&smaps) {
+        // A mapping can go between the read and the registration (another thread's munmap): it is skipped.
+        if register(tracker, mapping.start, mapping.len).is_err() {
+            continue;
+        }
+        done.mappings += 1;
+        if may_empty && mapping.holds_no_own_page() && empty(mapping.start, mapping.len).is_ok() {
+            done.emptied += 1;
+        }
+    }
+    Ok(done)
+}
+
+/// The value of `name` in `/proc/PID/status` text.
+fn status_field<'a>(status: &'a str, name: &str) -> Option<&'a str> {
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(name))
+        .map(str::trim)
 }
 
 /// `Seccomp:` in `/proc/self/status` is 2 when a system call filter is installed.
-fn under_seccomp_filter() -> bool {
-    std::fs::read_to_string("/proc/self/status").is_ok_and(|status| {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("Seccomp:"))
-            .is_some_and(|mode| mode.trim() != "0")
-    })
+fn under_seccomp_filter(status: &str) -> bool {
+    status_field(status, "Seccomp:").is_some_and(|mode| mode != "0")
 }
 
-/// `(start, length)` of each read-only, private mapping of a file in `/proc/PID/maps` text: code (`r-xp`)
-/// and read-only data (`r--p`). Writable mappings, shared ones and anonymous or special ones (`[vdso]`,
-/// `[stack]`) are left alone.
-fn read_only_file_mappings(maps: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    maps.lines().filter_map(|line| {
+/// A read-only private file mapping, from `/proc/PID/smaps`.
+#[derive(Debug, PartialEq, Eq)]
+struct Mapping {
+    start: usize,
+    len: usize,
+    /// `Anonymous:` and `Swap:`: KiB of pages the process holds in place of the file's (written,
+    /// copy-on-write), resident and swapped out; `None` when smaps did not say.
+    anonymous_kib: Option<u64>,
+    swapped_kib: Option<u64>,
+}
+
+impl Mapping {
+    /// Every page of the mapping is the file's: unmapping it loses nothing. Unknown counts as no.
+    fn holds_no_own_page(&self) -> bool {
+        self.anonymous_kib == Some(0) && self.swapped_kib == Some(0)
+    }
+}
+
+/// Each read-only, private mapping of a file in `/proc/PID/smaps` text: code (`r-xp`) and read-only data
+/// (`r--p`). Writable mappings, shared ones and anonymous or special ones (`[vdso]`, `[stack]`) are left out.
+fn read_only_file_mappings(smaps: &str) -> Vec<Mapping> {
+    let mut found = Vec::new();
+    let mut current: Option<Mapping> = None;
+    for line in smaps.lines() {
         let mut fields = line.split_whitespace();
-        let (range, perms) = (fields.next()?, fields.next()?);
-        let path = fields.nth(3)?;
-        let perms = perms.as_bytes();
-        if !path.starts_with('/') || perms.len() != 4 || perms[1] != b'-' || perms[3] != b'p' {
-            return None;
+        let Some(first) = fields.next() else { continue };
+        if let Some(name) = first.strip_suffix(':') {
+            let mut kib = || fields.next().and_then(|kib| kib.parse().ok());
+            match (name, current.as_mut()) {
+                ("Anonymous", Some(mapping)) => mapping.anonymous_kib = kib(),
+                ("Swap", Some(mapping)) => mapping.swapped_kib = kib(),
+                _ => {}
+            }
+            continue;
         }
-        let (start, end) = range.split_once('-')?;
-        let start = usize::from_str_radix(start, 16).ok()?;
-        let end = usize::from_str_radix(end, 16).ok()?;
-        (end > start).then(|| (start, end - start))
+        found.extend(current.take());
+        current = read_only_file_mapping(first, fields);
+    }
+    found.extend(current);
+    found
+}
+
+/// The mapping a smaps header line (`start-end perms offset dev inode path`) names, if it is a read-only
+/// private mapping of a file.
+fn read_only_file_mapping<'a>(range: &str, mut fields: impl Iterator<Item = &'a str>) -> Option<Mapping> {
+    let perms = fields.next()?.as_bytes();
+    let path = fields.nth(3)?;
+    if !path.starts_with('/') || perms.len() != 4 || perms[1] != b'-' || perms[3] != b'p' {
+        return None;
+    }
+    let (start, end) = range.split_once('-')?;
+    let start = usize::from_str_radix(start, 16).ok()?;
+    let end = usize::from_str_radix(end, 16).ok()?;
+    (end > start).then_some(Mapping {
+        start,
+        len: end - start,
+        anonymous_kib: None,
+        swapped_kib: None,
     })
 }
 
@@ -151,6 +228,19 @@ fn register(tracker: &OwnedFd, start: usize, len: usize) -> io::Result<()> {
     Ok(())
 }
 
+/// Unmaps the resident pages of a private file mapping that holds none of its own; the page cache keeps
+/// them, and a page touched again is mapped back from it.
+#[cfg(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]
+fn empty(start: usize, len: usize) -> io::Result<()> {
+    // SAFETY: the range is one whole read-only private file mapping that smaps showed with no anonymous
+    // page, resident or swapped out, and the process has one thread, so none can be written or mapped there
+    // meanwhile: every page unmapped reads back from the file unchanged. Code running from it (this call's own) faults back in.
+    if unsafe { libc::madvise(start as *mut libc::c_void, len, libc::MADV_DONTNEED) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 #[cfg(not(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64"))))]
 fn open_tracker() -> io::Result<OwnedFd> {
     Err(io::Error::new(
@@ -164,29 +254,66 @@ fn register(_tracker: &OwnedFd, _start: usize, _len: usize) -> io::Result<()> {
     Err(io::ErrorKind::Unsupported.into())
 }
 
+#[cfg(not(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64"))))]
+fn empty(_start: usize, _len: usize) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn only_read_only_private_file_mappings_are_chosen() {
-        let maps = "\
+    fn only_read_only_private_file_mappings_are_chosen_with_their_own_pages() {
+        let smaps = "\
 00400000-01200000 r-xp 00000000 08:01 123 /usr/bin/watchdesk
+Rss:                1024 kB
+Anonymous:             0 kB
+Swap:                  0 kB
+VmFlags: rd ex mr mw me
 01200000-01500000 r--p 00e00000 08:01 123 /usr/bin/watchdesk
+Anonymous:            12 kB
+Swap:                  0 kB
 01500000-01600000 rw-p 01100000 08:01 123 /usr/bin/watchdesk
+Anonymous:             0 kB
 7f0000000000-7f0000021000 rw-p 00000000 00:00 0 
+Anonymous:           132 kB
 7f0000100000-7f0000200000 r--s 00000000 08:01 77 /var/lib/watchdesk/snap.0
+Anonymous:             0 kB
 7f0000300000-7f0000400000 r-xp 00028000 08:01 9 /usr/lib/x86_64-linux-gnu/libc.so.6
+7f0000400000-7f0000404000 r--p 00128000 08:01 9 /usr/lib/x86_64-linux-gnu/libc.so.6
+Anonymous:             0 kB
+Swap:                  8 kB
 7ffd00000000-7ffd00002000 r-xp 00000000 00:00 0 [vdso]
+Anonymous:             0 kB
 ";
-        let chosen: Vec<_> = read_only_file_mappings(maps).collect();
+        let chosen = read_only_file_mappings(smaps);
+        let found: Vec<_> = chosen
+            .iter()
+            .map(|m| (m.start, m.len, m.anonymous_kib, m.swapped_kib))
+            .collect();
         assert_eq!(
-            chosen,
+            found,
             vec![
-                (0x0040_0000, 0x00e0_0000),
-                (0x0120_0000, 0x0030_0000),
-                (0x7f00_0030_0000, 0x0010_0000)
+                (0x0040_0000, 0x00e0_0000, Some(0), Some(0)),
+                (0x0120_0000, 0x0030_0000, Some(12), Some(0)),
+                (0x7f00_0030_0000, 0x0010_0000, None, None),
+                (0x7f00_0040_0000, 0x4000, Some(0), Some(8)),
             ]
         );
+        let emptied: Vec<bool> = chosen.iter().map(Mapping::holds_no_own_page).collect();
+        assert_eq!(
+            emptied,
+            [true, false, false, false],
+            "written, unknown, swapped out"
+        );
+    }
+
+    #[test]
+    fn status_fields_are_read_by_name() {
+        let status = "Name:\twatchdesk\nThreads:\t1\nSeccomp:\t0\nSeccomp_filters:\t0\n";
+        assert_eq!(status_field(status, "Threads:"), Some("1"));
+        assert!(!under_seccomp_filter(status));
+        assert!(under_seccomp_filter("Seccomp:\t2\n"));
     }
 }

@@ -1,6 +1,7 @@
 fn main() {
-    // Before anything else runs: from here on, code and read-only data become resident only as they are
-    // touched. Where the kernel cannot do it, start-up goes on as before.
+    // Before anything else runs (and before any other thread): from here on, code and read-only data become
+    // resident only as they are touched, and what start-up mapped around them is let go. Where the kernel
+    // cannot do it, start-up goes on as before.
     let _ = watchdesk::code_pages::map_on_touch();
     one_malloc_arena();
     std::process::exit(watchdesk::cli::main());
