@@ -142,27 +142,33 @@ pub fn build(
     now: DateTime<Utc>,
     by: &Actor,
 ) -> Result<QuarterlyReport, StoreError> {
-    let (mut rows, mut host_alarms) = (Vec::new(), Vec::new());
-    let report = build_passing(store, config, quarter, now, by, |row, alarm| {
+    let (mut rows, mut host_alarms, mut late_faults) = (Vec::new(), Vec::new(), Vec::new());
+    let report = build_passing(store, config, quarter, now, by, |row, alarm, late| {
         rows.push(row);
         host_alarms.extend(alarm);
+        late_faults.extend(late);
     })?;
     Ok(QuarterlyReport {
         incidents: rows,
         host_alarms,
+        score: Score {
+            faults: late_faults,
+            ..report.score
+        },
         ..report
     })
 }
 
-/// [`build`] without the quarter's incidents and host alarms: each incident's row (and its alarm, if a host
-/// gauge opened it) is handed to `each` as it is read, in the order the report lists them, and not kept.
+/// [`build`] without the quarter's incidents, host alarms and late faults: each incident's row (with its alarm,
+/// if a host gauge opened it, and its cost, if it is a fault that missed a deadline) is handed to `each` as it
+/// is read, in the order the report lists them, and not kept. The score's list of late faults is left empty.
 pub fn build_passing(
     store: &StoreReader,
     config: &Config,
     quarter: Quarter,
     now: DateTime<Utc>,
     by: &Actor,
-    mut each: impl FnMut(IncidentRow, Option<HostAlarm>),
+    mut each: impl FnMut(IncidentRow, Option<HostAlarm>, Option<score::FaultCost>),
 ) -> Result<QuarterlyReport, StoreError> {
     let policy = &config.policy;
     let cal = &policy.calendar;
@@ -188,7 +194,9 @@ pub fn build_passing(
     score::for_each_incident_of(store, [quarter, partner], cal.zone, |n, i| {
         if n == 0 {
             tallies[0].add(&i, policy, now);
-            each(row(&i, config, now), host_alarm(&i, policy, now));
+            // Its cost goes with its row: the tally keeps the counts only.
+            let late = tallies[0].take_costs().pop();
+            each(row(&i, config, now), host_alarm(&i, policy, now), late);
         } else {
             tallies[1].merge_counts(&score::IncidentTally::one(&i, policy, now));
         }

@@ -30,7 +30,7 @@ pub use load::{
     records_besides_incidents, with_half_year, with_half_year_tallied,
 };
 pub use payment::{Band, FeeBasis, HalfYear, Payment, payment};
-pub use render::markdown;
+pub use render::{around_faults, fault_row, faults_head, markdown};
 pub use tally::{IncidentTally, fault_cost};
 
 /// Where a row's points come from.

@@ -258,8 +258,10 @@ pub(super) fn backdated_row(out: &mut String, id: &str, b: &Backdated, zone: Tz)
     );
 }
 
-/// Sections 7 and 8: the advice and the score.
-pub(super) fn closing(r: &QuarterlyReport) -> String {
+/// Sections 7 and 8, the advice and the score, around the score's table of late faults: what comes before
+/// that table and what after. The table's heading ([`closing_faults_head`]) and rows ([`score::fault_row`]) go
+/// between them when a fault was late.
+pub(super) fn closing(r: &QuarterlyReport) -> (String, String) {
     let t = |at| local(at, r.timezone);
     let mut out = String::from("## 7. 建议 Advice\n\n");
     match &r.advice {
@@ -271,9 +273,22 @@ pub(super) fn closing(r: &QuarterlyReport) -> String {
         )),
         None => out.push_str("Not entered: `watchdesk report advice --quarter Q --text TEXT`.\n\n"),
     }
-
     out.push_str("## 8. ");
-    for line in score::markdown(&r.score).lines() {
+    let (before, after) = score::around_faults(&r.score);
+    out.push_str(&section_eight(&before));
+    (out, section_eight(&after))
+}
+
+/// The heading and header of section 8's table of late faults.
+pub(super) fn closing_faults_head() -> String {
+    section_eight(&score::faults_head())
+}
+
+/// The score's Markdown as a section of the report: its title on the section's line, its headings one level
+/// down. Line by line, so its parts can be put in apart (each but the last ends a line).
+fn section_eight(score: &str) -> String {
+    let mut out = String::with_capacity(score.len());
+    for line in score.lines() {
         if let Some(rest) = line.strip_prefix("# ") {
             out.push_str(rest);
         } else if line.starts_with('#') {

@@ -17,6 +17,7 @@ use crate::model::{Actor, Quarter};
 use crate::policy::Kind;
 use crate::report::html::{self, charts::IncidentWeeks};
 use crate::report::markdown::table_head;
+use crate::report::score::{self, FaultCost, Score};
 use crate::report::{Format, csv, docx};
 use crate::store::{StoreError, StoreReader};
 
@@ -33,7 +34,8 @@ pub enum WriteError {
 }
 
 /// Builds the report of `quarter` from the store and writes it in `format` to `out` as its incidents are read.
-/// Answers the report without its incidents and host alarms, and how many incidents it listed.
+/// Answers the report without its incidents, host alarms and the score's late faults, and how many incidents
+/// it listed.
 pub fn from_store(
     store: &StoreReader,
     config: &Config,
@@ -44,14 +46,15 @@ pub fn from_store(
     let mut writer = Writer::new(format, config.policy.calendar.zone, out, true)?;
     let mut failed = None;
     let mut listed = 0;
-    let head = super::build_passing(store, config, quarter, now, by, |row, alarm| {
+    let head = super::build_passing(store, config, quarter, now, by, |row, alarm, late| {
         if failed.is_some() {
             return;
         }
         listed += 1;
         let written = writer
             .row(&row)
-            .and_then(|()| alarm.map_or(Ok(()), |a| writer.alarm(&a)));
+            .and_then(|()| alarm.map_or(Ok(()), |a| writer.alarm(&a)))
+            .and_then(|()| late.map_or(Ok(()), |c| writer.late_fault(&c)));
         failed = written.err();
     })?;
     if let Some(e) = failed {
@@ -69,6 +72,9 @@ pub fn write(report: &QuarterlyReport, format: Format, out: &mut dyn Write) -> i
     }
     for alarm in &report.host_alarms {
         writer.alarm(alarm)?;
+    }
+    for cost in &report.score.faults {
+        writer.late_fault(cost)?;
     }
     writer.finish(report)
 }
@@ -137,7 +143,18 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// Writes the document: `report` gives everything but the incidents and alarms already given.
+    /// A fault that cost points, for the score's list of them (in the order the score lists them).
+    pub fn late_fault(&mut self, cost: &FaultCost) -> io::Result<()> {
+        match &mut self.parts {
+            Parts::Markdown(sections, _) | Parts::Html(sections, _, _) | Parts::Docx(sections, _) => {
+                sections.late_fault(cost)
+            }
+            Parts::Json(lists, _) => lists.late_faults.add(cost),
+            Parts::Csv(_) => Ok(()),
+        }
+    }
+
+    /// Writes the document: `report` gives everything but the incidents, alarms and late faults already given.
     pub fn finish(self, report: &QuarterlyReport) -> io::Result<()> {
         match self.parts {
             Parts::Markdown(sections, out) => {
@@ -183,7 +200,10 @@ fn without_rows(r: &QuarterlyReport) -> QuarterlyReport {
         ledger: r.ledger.clone(),
         monthly: r.monthly.clone(),
         advice: r.advice.clone(),
-        score: r.score.clone(),
+        score: Score {
+            faults: Vec::new(),
+            ..r.score.clone()
+        },
         audit_head: r.audit_head.clone(),
         series: r.series.clone(),
     }
@@ -258,12 +278,15 @@ struct Sections {
     ticket_rows: Part,
     alarm_rows: Part,
     backdated_rows: Part,
+    /// The score's table of the faults that cost points.
+    late_fault_rows: Part,
     faults: usize,
     late: usize,
     deductions: f64,
     tickets: usize,
     alarms: usize,
     backdated: usize,
+    late_faults: usize,
 }
 
 impl Sections {
@@ -275,6 +298,7 @@ impl Sections {
             ticket_rows: Part::new(spill)?,
             alarm_rows: Part::new(spill)?,
             backdated_rows: Part::new(spill)?,
+            late_fault_rows: Part::new(spill)?,
             faults: 0,
             late: 0,
             // What a sum of no deductions is, so that adding them one by one gives what `Sum` gives.
@@ -282,6 +306,7 @@ impl Sections {
             tickets: 0,
             alarms: 0,
             backdated: 0,
+            late_faults: 0,
         })
     }
 
@@ -307,6 +332,13 @@ impl Sections {
             self.backdated_rows.push(&text)?;
         }
         Ok(())
+    }
+
+    fn late_fault(&mut self, cost: &FaultCost) -> io::Result<()> {
+        self.late_faults += 1;
+        let mut text = String::new();
+        score::fault_row(&mut text, cost);
+        self.late_fault_rows.push(&text)
     }
 
     fn alarm(&mut self, alarm: &HostAlarm, zone: Tz) -> io::Result<()> {
@@ -343,7 +375,14 @@ impl Sections {
             self.backdated_rows.copy_to(out)?;
             out.write_all(b"\n")?;
         }
-        out.write_all(md::closing(r).as_bytes())
+        let (before, after) = md::closing(r);
+        out.write_all(before.as_bytes())?;
+        if self.late_faults > 0 {
+            out.write_all(md::closing_faults_head().as_bytes())?;
+            self.late_fault_rows.copy_to(out)?;
+            out.write_all(b"\n")?;
+        }
+        out.write_all(after.as_bytes())
     }
 }
 

@@ -1,9 +1,61 @@
 //! The score as Markdown: the contract's table with what each row earned and why.
 
-use super::{Basis, Score, points};
-use crate::report::markdown::{Align, cell, table};
+use super::{Basis, FaultCost, Score, points};
+use crate::report::markdown::{Align, cell, table, table_head, table_row};
 
 pub fn markdown(score: &Score) -> String {
+    let (mut out, after) = around_faults(score);
+    if !score.faults.is_empty() {
+        out.push_str(&faults_head());
+        for f in &score.faults {
+            fault_row(&mut out, f);
+        }
+        out.push('\n');
+    }
+    out.push_str(&after);
+    out
+}
+
+/// The columns of the table of late faults.
+const FAULT_COLUMNS: [(&str, Align); 6] = [
+    ("编号 Id", Align::Left),
+    ("级别 Severity", Align::Left),
+    ("标题 Title", Align::Left),
+    ("超时 Late on", Align::Left),
+    ("扣分 Deduction", Align::Right),
+    ("状态 State", Align::Left),
+];
+
+/// The heading and header of the table of late faults; its rows follow ([`fault_row`]), then an empty line.
+/// A report over a big quarter writes the rows as it reads them (`report::quarterly::stream`).
+pub fn faults_head() -> String {
+    let mut out = String::from("## 扣分故障 Faults that cost points\n\n");
+    table_head(&mut out, &FAULT_COLUMNS);
+    out
+}
+
+/// One late fault's row.
+pub fn fault_row(out: &mut String, f: &FaultCost) {
+    let severity = if f.charged_as == f.severity {
+        f.severity.as_str().into()
+    } else {
+        format!("{} (late while {})", f.severity, f.charged_as)
+    };
+    table_row(
+        out,
+        &[
+            f.id.clone(),
+            severity,
+            cell(&f.title),
+            f.late.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+            format!("−{}", points(f.deduction)),
+            if f.open { "open".into() } else { "resolved".into() },
+        ],
+    );
+}
+
+/// The score's Markdown without its table of late faults: what comes before that table, and what after.
+pub fn around_faults(score: &Score) -> (String, String) {
     let mut out = format!("# 考核评分 Assessment score — {}\n\n", score.quarter);
     let state = if score.finished {
         "quarter finished".to_string()
@@ -82,39 +134,7 @@ pub fn markdown(score: &Score) -> String {
             &rows,
         );
     }
-    if !score.faults.is_empty() {
-        out.push_str("## 扣分故障 Faults that cost points\n\n");
-        let rows: Vec<Vec<String>> = score
-            .faults
-            .iter()
-            .map(|f| {
-                vec![
-                    f.id.clone(),
-                    if f.charged_as == f.severity {
-                        f.severity.as_str().into()
-                    } else {
-                        format!("{} (late while {})", f.severity, f.charged_as)
-                    },
-                    cell(&f.title),
-                    f.late.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
-                    format!("−{}", points(f.deduction)),
-                    if f.open { "open".into() } else { "resolved".into() },
-                ]
-            })
-            .collect();
-        table(
-            &mut out,
-            &[
-                ("编号 Id", Align::Left),
-                ("级别 Severity", Align::Left),
-                ("标题 Title", Align::Left),
-                ("超时 Late on", Align::Left),
-                ("扣分 Deduction", Align::Right),
-                ("状态 State", Align::Left),
-            ],
-            &rows,
-        );
-    }
+    let before = std::mem::take(&mut out);
     let a = &score.accidents;
     if !a.in_quarter.is_empty() || a.by_contractor > 0 {
         out.push_str("## 重大事故 Major accidents\n\n");
@@ -161,7 +181,7 @@ pub fn markdown(score: &Score) -> String {
             names.join(", ")
         ));
     }
-    out
+    (before, out)
 }
 
 fn basis(b: Basis) -> &'static str {

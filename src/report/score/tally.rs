@@ -79,6 +79,11 @@ impl IncidentTally {
         &self.costs
     }
 
+    /// The costs listed so far, no longer listed here (the counts stay whole).
+    pub fn take_costs(&mut self) -> Vec<FaultCost> {
+        std::mem::take(&mut self.costs)
+    }
+
     /// Lists only the last `n` costs added (the counts stay whole).
     pub fn keep_newest(&mut self, n: usize) {
         let extra = self.costs.len().saturating_sub(n);
