@@ -28,10 +28,10 @@
 //! run's first seconds, and the output as read, to DIR/PROGRAM-ROUND/). A peer that is not installed is
 //! reported "not installed" and left out.
 
-#[path = "support/pty.rs"]
-mod pty;
 #[path = "support/drawn.rs"]
 mod drawn;
+#[path = "support/pty.rs"]
+mod pty;
 #[path = "support/screens.rs"]
 mod screens;
 
@@ -446,7 +446,10 @@ fn main() {
             continue;
         }
         let [c, m, b, d, u, s] = med(f);
-        println!("{:<10} {c:>9.2} {m:>9.1} {b:>9.0} {d:>9.0} {u:>9.0} {s:>9.0}", p.name);
+        println!(
+            "{:<10} {c:>9.2} {m:>9.1} {b:>9.0} {d:>9.0} {u:>9.0} {s:>9.0}",
+            p.name
+        );
     }
     for (mine, f_mine) in programs.iter().zip(&figures).take(ours) {
         let mine_med = med(f_mine);

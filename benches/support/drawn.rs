@@ -59,7 +59,10 @@ pub fn btm(screen: &vt100::Screen) -> bool {
 /// with its status mark in front (`✓ ~ ✗ - = ?`, `?` being "未知", not checked yet), and every configured
 /// host's load figures (`负载 3.13 2.49 2.13`): the panels filled from the configuration, the store and the
 /// first host readings. Its first frame before the readings has "尚无数据" (no reading yet) for each host.
-pub fn watchdesk<'a>(subsystems: &'a [&'a str], hosts: &'a [&'a str]) -> impl Fn(&vt100::Screen) -> bool + 'a {
+pub fn watchdesk<'a>(
+    subsystems: &'a [&'a str],
+    hosts: &'a [&'a str],
+) -> impl Fn(&vt100::Screen) -> bool + 'a {
     move |screen| {
         let rows = rows(screen);
         let subsystem_shown = |name: &str| {

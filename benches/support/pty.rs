@@ -64,6 +64,9 @@ pub fn terminal_size(terminal: &File) -> (u16, u16) {
     (size.ws_col, size.ws_row)
 }
 
+/// Reads from the terminal, each with the moment it came.
+pub type Reads = Vec<(Instant, Vec<u8>)>;
+
 pub struct Reader {
     pub bytes: Arc<AtomicU64>,
     first_frame: Arc<Mutex<Option<Instant>>>,
@@ -72,7 +75,7 @@ pub struct Reader {
     /// The start of the output, to show when no frame comes.
     head: Arc<Mutex<Vec<u8>>>,
     /// Every read from the terminal with the moment it came, kept (when asked for) until [`Reader::take_log`].
-    log: Arc<Mutex<Option<Vec<(Instant, Vec<u8>)>>>>,
+    log: Arc<Mutex<Option<Reads>>>,
 }
 
 /// The quiet that ends a burst of output.
@@ -121,7 +124,7 @@ pub fn answer(mut to: File, reads: std::sync::mpsc::Receiver<Vec<u8>>, (cols, ro
     });
 }
 
-fn read(mut master: File, mark: Option<&'static str>, log: Option<Vec<(Instant, Vec<u8>)>>) -> Reader {
+fn read(mut master: File, mark: Option<&'static str>, log: Option<Reads>) -> Reader {
     let answers = log.is_some().then(|| {
         let (send, reads) = std::sync::mpsc::channel();
         let size = terminal_size(&master);
@@ -214,7 +217,7 @@ impl Reader {
     }
 
     /// The reads kept so far (empty unless made by [`read_all_logged`]); keeping stops here.
-    pub fn take_log(&self) -> Vec<(Instant, Vec<u8>)> {
+    pub fn take_log(&self) -> Reads {
         self.log.lock().expect("lock").take().unwrap_or_default()
     }
 }
