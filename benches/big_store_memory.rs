@@ -28,7 +28,7 @@ use watchdesk::store::{Store, TreeName};
 
 #[path = "support/big_year.rs"]
 mod measures;
-use measures::{CONFIG, config, peak_rss_in, seed};
+use measures::{CONFIG, config, peak_rss_in, report_as, seed};
 #[path = "support/served_report.rs"]
 mod served;
 
@@ -106,20 +106,6 @@ fn measure(dir: &Path, quarter: &str) -> Vec<Measured> {
         .collect();
     let _ = std::fs::remove_dir_all(restored_arg);
     measured
-}
-
-/// The arguments of `report quarterly` of `quarter` in `format`, written to `out`.
-fn report_as<'a>(quarter: &'a str, format: &'a str, out: &'a str) -> Vec<&'a str> {
-    vec![
-        "report",
-        "quarterly",
-        "--quarter",
-        quarter,
-        "--format",
-        format,
-        "--out",
-        out,
-    ]
 }
 
 /// Seconds for one pass over the incidents of the store in `dir` through sled's own iterator and through a

@@ -116,6 +116,38 @@ pub fn rss() -> (f64, f64) {
 /// process's RSS: Linux carries the peak of the memory a process had before `exec` into its `ru_maxrss`.
 const GNU_TIME: &str = "/usr/bin/time";
 
+/// `command` (watchdesk, or a program that runs it) as the bench runs watchdesk: a clean environment with its
+/// home in `dir` and the store's audit key, over `config` and the store in `data`.
+pub fn over_store<'a>(command: &'a mut Spawn, dir: &Path, data: &Path, config: &Path) -> &'a mut Spawn {
+    command
+        .env_clear()
+        .env("HOME", dir)
+        .env("USER", "bench")
+        // The key the store was seeded with: without it the child refuses to record the report and stops early.
+        .env(
+            "WATCHDESK_AUDIT_KEY",
+            watchdesk::store::default_key_path().expect("audit key path"),
+        )
+        .arg("--config")
+        .arg(config)
+        .arg("--data-dir")
+        .arg(data)
+}
+
+/// The arguments of `report quarterly` of `quarter` in `format`, written to `out`.
+pub fn report_as<'a>(quarter: &'a str, format: &'a str, out: &'a str) -> Vec<&'a str> {
+    vec![
+        "report",
+        "quarterly",
+        "--quarter",
+        quarter,
+        "--format",
+        format,
+        "--out",
+        out,
+    ]
+}
+
 /// Peak RSS (MiB) and time of `watchdesk ARGS` run as a child over the store in `dir`.
 pub fn peak_rss_of(dir: &Path, config: &Path, args: &[&str]) -> (f64, Duration) {
     peak_rss_in(dir, &dir.join("data"), config, args)
@@ -134,19 +166,7 @@ pub fn peak_rss_in(dir: &Path, data: &Path, config: &Path, args: &[&str]) -> (f6
     } else {
         Spawn::new(env!("CARGO_BIN_EXE_watchdesk"))
     };
-    let mut child = command
-        .env_clear()
-        .env("HOME", dir)
-        .env("USER", "bench")
-        // The key the store was seeded with: without it the child refuses to record the report and stops early.
-        .env(
-            "WATCHDESK_AUDIT_KEY",
-            watchdesk::store::default_key_path().expect("audit key path"),
-        )
-        .arg("--config")
-        .arg(config)
-        .arg("--data-dir")
-        .arg(data)
+    let mut child = over_store(&mut command, dir, data, config)
         .args(args)
         .stdout(std::process::Stdio::null())
         .spawn()

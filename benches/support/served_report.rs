@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command as Spawn, Stdio};
 use std::time::{Duration, Instant};
 
-use super::measures::peak_rss_in;
+use super::measures::{over_store, peak_rss_in, report_as};
 
 /// What serving one report cost: the daemon's resident memory before, the growth of its peak, the client's peak.
 pub struct Served {
@@ -29,23 +29,8 @@ pub fn measure(dir: &Path, quarter: &str) -> Vec<Served> {
     let (report, page) = (dir.join("served.md"), dir.join("served.html"));
     let (report, page) = (report.to_string_lossy(), page.to_string_lossy());
     let asks: [(&'static str, Vec<&str>); 2] = [
-        (
-            "report quarterly",
-            vec!["report", "quarterly", "--quarter", quarter, "--out", &report],
-        ),
-        (
-            "report quarterly html",
-            vec![
-                "report",
-                "quarterly",
-                "--quarter",
-                quarter,
-                "--format",
-                "html",
-                "--out",
-                &page,
-            ],
-        ),
+        ("report quarterly", report_as(quarter, "md", &report)),
+        ("report quarterly html", report_as(quarter, "html", &page)),
     ];
     let served = asks
         .into_iter()
@@ -72,22 +57,16 @@ pub fn measure(dir: &Path, quarter: &str) -> Vec<Served> {
 
 /// The daemon, once its socket answers (two minutes at most).
 fn start(dir: &Path, data: &Path, config: &Path) -> Child {
-    let mut daemon = Spawn::new(env!("CARGO_BIN_EXE_watchdesk"))
-        .env_clear()
-        .env("HOME", dir)
-        .env("USER", "bench")
-        .env(
-            "WATCHDESK_AUDIT_KEY",
-            watchdesk::store::default_key_path().expect("audit key path"),
-        )
-        .arg("--config")
-        .arg(config)
-        .arg("--data-dir")
-        .arg(data)
-        .arg("serve")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("watchdesk serve");
+    let mut daemon = over_store(
+        &mut Spawn::new(env!("CARGO_BIN_EXE_watchdesk")),
+        dir,
+        data,
+        config,
+    )
+    .arg("serve")
+    .stdout(Stdio::null())
+    .spawn()
+    .expect("watchdesk serve");
     let socket = watchdesk::daemon::socket_path(data);
     let deadline = Instant::now() + Duration::from_secs(120);
     while Instant::now() < deadline {
